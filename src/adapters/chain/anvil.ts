@@ -1,0 +1,93 @@
+/**
+ * The embedded local chain: Anvil (from `@foundry-rs/anvil`) on a loopback
+ * port, its state kept in a file under the data dir so the chain survives
+ * restarts. Shutdown order: SIGTERM (Anvil dumps its state), then wait for exit.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+const require = createRequire(import.meta.url);
+
+/** Seconds between state dumps; after a hard kill at most this much chain history is lost. */
+export const STATE_INTERVAL_SECONDS = 1;
+export const ANVIL_CHAIN_ID = 31337;
+/** Anvil's first dev account (well known; local use only). */
+export const ANVIL_DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+function anvilBinary(): string {
+  const pkg = `@foundry-rs/anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`;
+  return join(dirname(require.resolve(`${pkg}/package.json`)), "bin", "anvil");
+}
+
+export interface EmbeddedChain {
+  readonly rpcUrl: string;
+  readonly stateFile: string;
+  stop(): Promise<void>;
+}
+
+async function rpcReady(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts Anvil on 127.0.0.1:`port` with state in `stateDir`; resolves once its RPC answers. */
+export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_000): Promise<EmbeddedChain> {
+  mkdirSync(stateDir, { recursive: true });
+  const stateFile = join(stateDir, "anvil-state.json");
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  if (await rpcReady(rpcUrl)) throw new Error(`CHAIN_PORT ${port} is already in use by another JSON-RPC server`);
+  const child: ChildProcess = spawn(
+    anvilBinary(),
+    [
+      "--host", "127.0.0.1",
+      "--port", String(port),
+      "--chain-id", String(ANVIL_CHAIN_ID),
+      "--state", stateFile,
+      "--state-interval", String(STATE_INTERVAL_SECONDS),
+      "--preserve-historical-states",
+      "--silent",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  let exited: number | null | undefined;
+  const exit = new Promise<void>((resolve) => {
+    child.once("exit", (code) => {
+      exited = code;
+      resolve();
+    });
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!(await rpcReady(rpcUrl))) {
+    if (exited !== undefined) throw new Error(`embedded chain (anvil) exited with code ${exited}: ${stderr.trim()}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`embedded chain (anvil) did not answer on ${rpcUrl} within ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    rpcUrl,
+    stateFile,
+    async stop() {
+      if (exited !== undefined) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}

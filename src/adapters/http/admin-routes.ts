@@ -1,0 +1,80 @@
+/** Admin routes: departments (on chain), tokens, anchor-now; plus the department list for any token. */
+import express, { Router } from "express";
+import { z } from "zod";
+import { LedgerError } from "../../core/errors.ts";
+import { departmentId } from "../../core/record.ts";
+import { zodDetails } from "../../services/intake.ts";
+import { roleSchema, type Role } from "../../services/tokens.ts";
+import { requireRole } from "./auth.ts";
+import { SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";
+import { checkpointView } from "./public-routes.ts";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address: 0x + 40 hex digits")
+  .refine((a) => !/^0x0{40}$/.test(a), "must not be the zero address");
+const newDepartment = z.strictObject({
+  id: departmentId,
+  name: z.string().min(1).max(256),
+  signer: address,
+});
+const newSigner = z.strictObject({ signer: address });
+const newToken = z.strictObject({ role: roleSchema, label: z.string().max(256).default("") });
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? undefined);
+  if (!r.success) {
+    const details = zodDetails(r.error);
+    throw new LedgerError("VALIDATION_FAILED", `invalid body: ${details[0]!.path} ${details[0]!.message}`, details);
+  }
+  return r.data;
+}
+
+export function adminRoutes(d: AppDeps): Router {
+  const r = Router();
+  const json = express.json({ limit: SINGLE_BODY_LIMIT, type: "application/json" });
+  const admin = requireRole(d.tokens, "admin");
+  const anyToken = requireRole(d.tokens);
+  const idParam = (raw: unknown): string => {
+    const id = String(raw);
+    if (!departmentId.safeParse(id).success) throw new LedgerError("BAD_REQUEST", "not a valid department id", { id });
+    return id;
+  };
+
+  r.post("/v1/departments", admin, json, async (req, res) => {
+    const b = parse(newDepartment, req.body);
+    const dep = await d.departments.register(b.id, b.name, b.signer);
+    res.status(201).json({ id: dep.id, name: dep.name, signer: dep.signer, txHash: dep.txHash });
+  });
+  r.put("/v1/departments/:id/signer", admin, json, async (req, res) => {
+    const id = idParam(req.params.id);
+    const b = parse(newSigner, req.body);
+    const dep = await d.departments.rotate(id, b.signer);
+    res.json({ id: dep.id, signer: dep.signer, active: dep.active, txHash: dep.rotationTxHash });
+  });
+  r.delete("/v1/departments/:id", admin, async (req, res) => {
+    const dep = await d.departments.revoke(idParam(req.params.id));
+    res.json({ id: dep.id, signer: dep.signer, active: dep.active, txHash: dep.revocationTxHash });
+  });
+  r.get("/v1/departments", anyToken, async (_req, res) => {
+    const list = await d.departments.list();
+    res.json({
+      departments: list.map((x) => ({ id: x.id, name: x.name, signer: x.signer, status: x.active ? "active" : "revoked", registeredAt: x.registeredAt, txHash: x.txHash })),
+    });
+  });
+
+  r.post("/v1/tokens", admin, json, async (req, res) => {
+    const b = parse(newToken, req.body);
+    res.status(201).json(await d.tokens.create(b.role as Role, b.label));
+  });
+  r.delete("/v1/tokens/:tokenId", admin, async (req, res) => {
+    const tokenId = String(req.params.tokenId);
+    if (!(await d.tokens.revoke(tokenId))) throw new LedgerError("NOT_FOUND", `no active token ${tokenId}`);
+    res.json({ tokenId, revoked: true });
+  });
+
+  r.post("/v1/anchor", admin, async (_req, res) => {
+    const cp = await d.anchorer.anchorNow();
+    if (!cp) throw new LedgerError("NOT_FOUND", "the log is empty: nothing to anchor");
+    res.json(checkpointView(cp, d));
+  });
+  return r;
+}

@@ -1,0 +1,36 @@
+/** What the HTTP layer needs from the rest of the service (ports, not adapters). */
+import type { Intake } from "../../services/intake.ts";
+import type { Appender } from "../../services/appender.ts";
+import type { LedgerReader } from "../../services/ledger.ts";
+import type { Anchorer } from "../../services/anchorer.ts";
+import type { Tokens } from "../../services/tokens.ts";
+import type { Departments } from "../../services/departments.ts";
+import type { Eip712Domain } from "../../core/eip712.ts";
+import type { Logger } from "./errors.ts";
+
+export interface AppDeps {
+  readonly intake: Intake;
+  readonly appender: Appender;
+  readonly reader: LedgerReader;
+  readonly anchorer: Anchorer;
+  readonly tokens: Tokens;
+  readonly departments: Departments;
+  readonly info: {
+    readonly chainId: number;
+    readonly contract: string;
+    readonly logId: string;
+    readonly logName: string;
+    readonly rpcUrl: string;
+    readonly domain: Eip712Domain;
+  };
+  /** Store open and chain reachable. */
+  readonly ready: () => Promise<{ ok: boolean; checks: Record<string, boolean | string> }>;
+  readonly log: Logger;
+  /** True once shutdown has begun: new requests get 503. */
+  readonly closing: () => boolean;
+}
+
+/** Largest single-record body, and largest batch body (10 000 records). */
+export const SINGLE_BODY_LIMIT = 64 * 1024;
+export const BATCH_BODY_LIMIT = 64 * 1024 * 1024;
+export const MAX_BATCH_RECORDS = 10_000;

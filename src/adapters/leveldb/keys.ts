@@ -1,0 +1,36 @@
+/**
+ * The LevelDB key layout, all in one place. Keys and values are UTF-8 strings.
+ *
+ *   m:size                         committed log size (decimal). Written in the
+ *                                  same batch as the entries it counts: the
+ *                                  batch is the commit point.
+ *   e:<seq:16>                     entry, as its leaf data (JCS of the entry)
+ *   n:<level:2>:<index:16>         hash (hex) of perfect subtree (level, index);
+ *                                  level 0 holds the leaf hashes
+ *   p:<provider>:<id>              seq of the record (provider ids have no ':')
+ *   c:<index:12>                   checkpoint JSON, as anchored on chain
+ *   t:<tokenId>                    API token JSON (secret stored only hashed)
+ *   d:<departmentId>               department JSON (the chain has the signer)
+ *   s:deployment                   the contract this data dir anchors to
+ *
+ * Numbers are zero-padded decimals so that key order is numeric order.
+ */
+const pad = (n: number, w: number): string => n.toString().padStart(w, "0");
+
+export const K = {
+  size: "m:size",
+  entry: (seq: number): string => `e:${pad(seq, 16)}`,
+  entryPrefix: "e:",
+  node: (level: number, index: number): string => `n:${pad(level, 2)}:${pad(index, 16)}`,
+  byProvider: (provider: string, id: string): string => `p:${provider}:${id}`,
+  checkpoint: (index: number): string => `c:${pad(index, 12)}`,
+  checkpointPrefix: "c:",
+  token: (tokenId: string): string => `t:${tokenId}`,
+  tokenPrefix: "t:",
+  department: (id: string): string => `d:${id}`,
+  departmentPrefix: "d:",
+  deployment: "s:deployment",
+} as const;
+
+/** Upper bound for a prefix range scan. */
+export const prefixEnd = (prefix: string): string => `${prefix}\xff`;

@@ -1,0 +1,124 @@
+/**
+ * LevelDB adapter: the only module that talks to `level`. Every write that
+ * acknowledges data uses `sync: true`, so a resolved write is on disk.
+ */
+import { Level } from "level";
+import { K, prefixEnd } from "./keys.ts";
+import type { NodeId } from "../../core/merkle/range.ts";
+
+export interface Checkpoint {
+  readonly index: number;
+  readonly treeSize: number;
+  readonly rootHash: string;
+  readonly txHash: string;
+  readonly blockNumber: number;
+  readonly anchoredAt: number;
+}
+
+export interface AppendWrite {
+  readonly entries: ReadonlyArray<{ seq: number; leafData: string; provider: string; id: string }>;
+  readonly nodes: ReadonlyArray<{ level: number; index: number; hashHex: string }>;
+  readonly newSize: number;
+}
+
+export class Store {
+  readonly db: Level<string, string>;
+
+  private constructor(db: Level<string, string>) {
+    this.db = db;
+  }
+
+  static async open(location: string): Promise<Store> {
+    const db = new Level<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    await db.open();
+    return new Store(db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  get isOpen(): boolean {
+    return this.db.status === "open";
+  }
+
+  async size(): Promise<number> {
+    const v = await this.db.get(K.size);
+    return v === undefined ? 0 : Number(v);
+  }
+
+  /** Appends entries, their tree nodes and the new size in one synced batch: the commit point. */
+  async append(w: AppendWrite): Promise<void> {
+    const ops: Array<{ type: "put"; key: string; value: string }> = [];
+    for (const e of w.entries) {
+      ops.push({ type: "put", key: K.entry(e.seq), value: e.leafData });
+      ops.push({ type: "put", key: K.byProvider(e.provider, e.id), value: String(e.seq) });
+    }
+    for (const n of w.nodes) ops.push({ type: "put", key: K.node(n.level, n.index), value: n.hashHex });
+    ops.push({ type: "put", key: K.size, value: String(w.newSize) });
+    await this.db.batch(ops, { sync: true });
+  }
+
+  async entry(seq: number): Promise<string | undefined> {
+    return this.db.get(K.entry(seq));
+  }
+
+  async entries(seqs: readonly number[]): Promise<Array<string | undefined>> {
+    return seqs.length === 0 ? [] : this.db.getMany(seqs.map(K.entry));
+  }
+
+  async seqsByProviderId(keys: ReadonlyArray<{ provider: string; id: string }>): Promise<Array<number | undefined>> {
+    if (keys.length === 0) return [];
+    const vals = await this.db.getMany(keys.map((k) => K.byProvider(k.provider, k.id)));
+    return vals.map((v) => (v === undefined ? undefined : Number(v)));
+  }
+
+  /** Hashes (hex) of stored nodes, in order; a missing node is an integrity error. */
+  async nodes(ids: readonly NodeId[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const vals = await this.db.getMany(ids.map((n) => K.node(n.level, n.index)));
+    return vals.map((v, i) => {
+      if (v === undefined) throw new Error(`store: tree node (${ids[i]!.level}, ${ids[i]!.index}) is missing`);
+      return v;
+    });
+  }
+
+  async *entriesFrom(seq: number): AsyncGenerator<[number, string]> {
+    for await (const [k, v] of this.db.iterator({ gte: K.entry(seq), lt: prefixEnd(K.entryPrefix) })) {
+      yield [Number(k.slice(K.entryPrefix.length)), v];
+    }
+  }
+
+  // ── checkpoints ──
+  async putCheckpoint(cp: Checkpoint): Promise<void> {
+    await this.db.put(K.checkpoint(cp.index), JSON.stringify(cp), { sync: true });
+  }
+
+  async deleteCheckpointsFrom(index: number): Promise<void> {
+    const ops: Array<{ type: "del"; key: string }> = [];
+    for await (const k of this.db.keys({ gte: K.checkpoint(index), lt: prefixEnd(K.checkpointPrefix) })) {
+      ops.push({ type: "del", key: k });
+    }
+    if (ops.length) await this.db.batch(ops, { sync: true });
+  }
+
+  async checkpoints(): Promise<Checkpoint[]> {
+    return this.jsonRange<Checkpoint>(K.checkpointPrefix);
+  }
+
+  // ── small JSON records: tokens, departments, deployment ──
+  async getJson<T>(key: string): Promise<T | undefined> {
+    const v = await this.db.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as T);
+  }
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.db.put(key, JSON.stringify(value), { sync: true });
+  }
+
+  async jsonRange<T>(prefix: string): Promise<T[]> {
+    const out: T[] = [];
+    for await (const v of this.db.values({ gte: prefix, lt: prefixEnd(prefix) })) out.push(JSON.parse(v) as T);
+    return out;
+  }
+}

@@ -1,0 +1,36 @@
+/** The `dxledger` command line (SPEC §6). */
+import { serveCommand } from "./serve.ts";
+import { verifyCommand } from "./verify.ts";
+
+const USAGE = `usage:
+  dxledger serve                                   run the service (configuration: environment, see README)
+  dxledger verify <receipt.json> [--rpc URL] [--json]
+                                                   verify a receipt against the chain (0 valid, 1 invalid, 2 error)`;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case "serve":
+      return serveCommand(env);
+    case "verify":
+      return verifyCommand(rest, env);
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`dxledger: ${cmd ? `unknown command ${cmd}` : "missing command"}\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`dxledger: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 2;
+  },
+);

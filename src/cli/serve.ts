@@ -1,0 +1,48 @@
+/** `dxledger serve`: runs the service until SIGINT/SIGTERM, then shuts down in order. */
+import { ConfigError, loadConfig } from "../config.ts";
+import { createLogger } from "../logger.ts";
+import { startService } from "../server.ts";
+
+export async function serveCommand(env: NodeJS.ProcessEnv): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`dxledger: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const log = createLogger();
+  let svc;
+  try {
+    svc = await startService(config, log);
+  } catch (e) {
+    process.stderr.write(`dxledger: could not start: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const lines = [
+    "dxledger is running",
+    `  API          ${svc.url}/v1/info`,
+    `  chain        ${svc.rpcUrl} (chain id ${svc.chainId}${config.embedded ? ", embedded Anvil" : ""})`,
+    `  contract     ${svc.contract}`,
+    `  log          ${config.logName} (${config.logId})`,
+    `  data dir     ${svc.dataDir}`,
+  ];
+  if (svc.adminTokenGenerated) lines.push(`  admin token  ${svc.adminToken}   (shown once; also saved in ${svc.adminTokenFile})`);
+  else if (svc.adminTokenFile) lines.push(`  admin token  in ${svc.adminTokenFile}`);
+  else lines.push("  admin token  from ADMIN_TOKEN");
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: string) => {
+      process.stdout.write(`received ${sig}, shutting down\n`);
+      resolve();
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
+  await svc.stop();
+  return 0;
+}

@@ -1,0 +1,111 @@
+/**
+ * Read side of the log: entries, their status, receipts (SPEC §5) and
+ * consistency proofs, over the store, the prover and the anchorer's checkpoints.
+ */
+import { LedgerError } from "../core/errors.ts";
+import type { Entry } from "../core/record.ts";
+import type { Hex } from "../core/hex.ts";
+import type { Checkpoint, Store } from "../adapters/leveldb/store.ts";
+import type { Prover } from "./prover.ts";
+import type { Anchorer } from "./anchorer.ts";
+
+export const RECEIPT_VERSION = 1;
+
+export interface Receipt {
+  readonly v: 1;
+  readonly entry: Entry;
+  readonly leafIndex: number;
+  readonly leafHash: Hex;
+  readonly checkpoint: {
+    readonly logId: string;
+    readonly index: number;
+    readonly treeSize: number;
+    readonly rootHash: string;
+    readonly chainId: number;
+    readonly contract: string;
+    readonly txHash: string;
+    readonly blockNumber: number;
+  };
+  readonly inclusionProof: Hex[];
+}
+
+export interface ChainIdentity {
+  readonly logId: string;
+  readonly chainId: number;
+  readonly contract: string;
+}
+
+export class LedgerReader {
+  readonly #store: Store;
+  readonly #prover: Prover;
+  readonly #anchorer: Anchorer;
+  readonly #size: () => number;
+  readonly #id: ChainIdentity;
+
+  constructor(store: Store, prover: Prover, anchorer: Anchorer, size: () => number, id: ChainIdentity) {
+    this.#store = store;
+    this.#prover = prover;
+    this.#anchorer = anchorer;
+    this.#size = size;
+    this.#id = id;
+  }
+
+  status(seq: number): "pending" | "anchored" {
+    return seq < this.#anchorer.anchoredSize ? "anchored" : "pending";
+  }
+
+  async entry(seq: number): Promise<Entry> {
+    const raw = seq < this.#size() ? await this.#store.entry(seq) : undefined;
+    if (raw === undefined) throw new LedgerError("NOT_FOUND", `no entry with seq ${seq}`, { seq });
+    return JSON.parse(raw) as Entry;
+  }
+
+  async seqOf(provider: string, id: string): Promise<number> {
+    const [seq] = await this.#store.seqsByProviderId([{ provider, id }]);
+    if (seq === undefined) throw new LedgerError("NOT_FOUND", `no exchange ${id} from provider ${provider}`, { provider, id });
+    return seq;
+  }
+
+  async exchange(seq: number): Promise<{ entry: Entry; leafHash: Hex; status: "pending" | "anchored" }> {
+    const entry = await this.entry(seq);
+    return { entry, leafHash: await this.#prover.leafHash(seq), status: this.status(seq) };
+  }
+
+  async receipt(seq: number): Promise<Receipt> {
+    const entry = await this.entry(seq);
+    const cp: Checkpoint | undefined = this.#anchorer.covering(seq);
+    if (!cp) {
+      throw new LedgerError("NOT_YET_ANCHORED", `entry ${seq} is not anchored yet; retry after the next checkpoint`, {
+        seq,
+        anchoredSize: this.#anchorer.anchoredSize,
+      });
+    }
+    const [leafHash, inclusionProof] = await Promise.all([this.#prover.leafHash(seq), this.#prover.inclusionProof(seq, cp.treeSize)]);
+    return {
+      v: RECEIPT_VERSION,
+      entry,
+      leafIndex: seq,
+      leafHash,
+      checkpoint: {
+        logId: this.#id.logId,
+        index: cp.index,
+        treeSize: cp.treeSize,
+        rootHash: cp.rootHash,
+        chainId: this.#id.chainId,
+        contract: this.#id.contract,
+        txHash: cp.txHash,
+        blockNumber: cp.blockNumber,
+      },
+      inclusionProof,
+    };
+  }
+
+  async consistency(from: number, to: number): Promise<{ from: number; to: number; proof: Hex[] }> {
+    const size = this.#size();
+    if (!(from >= 0 && from <= to && to <= size)) {
+      throw new LedgerError("BAD_REQUEST", `need 0 ≤ from ≤ to ≤ ${size} (the log size), got from=${from}, to=${to}`, { size });
+    }
+    const proof = from === 0 || from === to ? [] : await this.#prover.consistencyProof(from, to);
+    return { from, to, proof };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Proofs from stored tree nodes: roots, inclusion and consistency proofs for
+ * any committed size, each with O(log n) node reads (one `getMany`).
+ */
+import { foldRange, decompose, type NodeId } from "../core/merkle/range.ts";
+import { consistencyRanges, inclusionRanges, type Range } from "../core/merkle/proofs.ts";
+import { EMPTY_ROOT } from "../core/merkle/hash.ts";
+import { fromHex, toHex, type Hex } from "../core/hex.ts";
+import type { Store } from "../adapters/leveldb/store.ts";
+
+export class Prover {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Hashes of the given ranges, fetched with one read of all their nodes. */
+  async #rangeHashes(ranges: readonly Range[]): Promise<Hex[]> {
+    const parts = ranges.map((r) => decompose(r.begin, r.end));
+    const ids: NodeId[] = parts.flat();
+    const hashes = (await this.#store.nodes(ids)).map(fromHex);
+    const out: Hex[] = [];
+    let i = 0;
+    for (const p of parts) {
+      out.push(toHex(foldRange(hashes.slice(i, i + p.length))));
+      i += p.length;
+    }
+    return out;
+  }
+
+  /** MTH(D[0:size]); `size` MUST be ≤ the committed size. */
+  async root(size: number): Promise<Hex> {
+    if (size === 0) return toHex(EMPTY_ROOT);
+    return (await this.#rangeHashes([{ begin: 0, end: size }]))[0]!;
+  }
+
+  async leafHash(seq: number): Promise<Hex> {
+    return (await this.#store.nodes([{ level: 0, index: seq }]))[0] as Hex;
+  }
+
+  /** Audit path of leaf `seq` in the tree of `size` leaves (0 ≤ seq < size ≤ committed size). */
+  async inclusionProof(seq: number, size: number): Promise<Hex[]> {
+    return this.#rangeHashes(inclusionRanges(seq, size));
+  }
+
+  /** Consistency proof from `from` to `to` (0 < from ≤ to ≤ committed size). */
+  async consistencyProof(from: number, to: number): Promise<Hex[]> {
+    return this.#rangeHashes(consistencyRanges(from, to));
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The department registry as the chain has it, cached for the hot path.
+ * A miss asks the chain; a poller applies registry events as blocks arrive,
+ * and the service's own registrations update the cache when mined.
+ * Staleness is bounded by `pollMs` for changes made on chain by others.
+ */
+export interface RegistryChain {
+  departmentSigner(id: string): Promise<{ signer: string; active: boolean }>;
+  registryEvents(from: number, to: number): Promise<Array<{ name: string; id: string; signer: string | null }>>;
+  blockNumber(): Promise<number>;
+}
+
+export interface DepartmentState {
+  readonly signer: string;
+  readonly active: boolean;
+}
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+export const DEFAULT_REGISTRY_POLL_MS = 1000;
+
+export class Registry {
+  readonly #chain: RegistryChain;
+  readonly #cache = new Map<string, DepartmentState>();
+  #lastBlock = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(chain: RegistryChain) {
+    this.#chain = chain;
+  }
+
+  async start(pollMs = DEFAULT_REGISTRY_POLL_MS): Promise<void> {
+    this.#lastBlock = await this.#chain.blockNumber();
+    const tick = async (): Promise<void> => {
+      try {
+        await this.refresh();
+      } catch {
+        // The chain is unreachable for now; readiness reports it, the next tick retries.
+      }
+      this.#timer = setTimeout(tick, pollMs);
+      this.#timer.unref();
+    };
+    this.#timer = setTimeout(tick, pollMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  /** Applies registry events of the blocks seen since the last refresh. */
+  async refresh(): Promise<void> {
+    const head = await this.#chain.blockNumber();
+    if (head < this.#lastBlock) {
+      // The chain went back (lost blocks after a crash): forget everything, ask again on demand.
+      this.#cache.clear();
+      this.#lastBlock = head;
+      return;
+    }
+    if (head === this.#lastBlock) return;
+    const events = await this.#chain.registryEvents(this.#lastBlock + 1, head);
+    for (const ev of events) {
+      if (!this.#cache.has(ev.id)) continue; // loaded from the chain on first use
+      const cur = this.#cache.get(ev.id)!;
+      if (ev.name === "DepartmentRevoked") this.#cache.set(ev.id, { signer: cur.signer, active: false });
+      else this.#cache.set(ev.id, { signer: ev.signer!, active: true });
+    }
+    this.#lastBlock = head;
+  }
+
+  /** The department's signer and status, or undefined when the chain does not know it. */
+  async get(id: string): Promise<DepartmentState | undefined> {
+    const hit = this.#cache.get(id);
+    if (hit) return hit;
+    const d = await this.#chain.departmentSigner(id);
+    if (d.signer === ZERO) return undefined;
+    this.#cache.set(id, d);
+    return d;
+  }
+
+  /** Cached state only (no chain call): for the hot path after a first `get`. */
+  peek(id: string): DepartmentState | undefined {
+    return this.#cache.get(id);
+  }
+
+  /** Records a change this service made and saw mined. */
+  set(id: string, state: DepartmentState): void {
+    this.#cache.set(id, state);
+  }
+}
