@@ -43,15 +43,16 @@ library MerkleProofs {
     }
 
     /// @dev True iff `proof` proves the tree (`size2`, `root2`) extends the tree (`size1`, `root1`).
-    /// Equal sizes need an empty proof and equal roots; size1 = 0 needs an empty proof.
+    /// Equal sizes need an empty proof and equal roots; size1 = 0 is always false.
     function verifyConsistency(uint64 size1, uint64 size2, bytes32 root1, bytes32 root2, bytes32[] calldata proof)
         internal
         pure
         returns (bool)
     {
         if (size2 < size1) return false;
+        // A proof from the empty tree proves nothing (refused, as in transparency-dev's vectors).
+        if (size1 == 0) return false;
         if (size1 == size2) return proof.length == 0 && root1 == root2;
-        if (size1 == 0) return proof.length == 0;
         if (proof.length == 0) return false;
 
         (uint256 inner, uint256 border) = _decomposition(size1 - 1, size2);

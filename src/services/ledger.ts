@@ -102,10 +102,10 @@ export class LedgerReader {
 
   async consistency(from: number, to: number): Promise<{ from: number; to: number; proof: Hex[] }> {
     const size = this.#size();
-    if (!(from >= 0 && from <= to && to <= size)) {
-      throw new LedgerError("BAD_REQUEST", `need 0 ≤ from ≤ to ≤ ${size} (the log size), got from=${from}, to=${to}`, { size });
+    if (!(from >= 1 && from <= to && to <= size)) {
+      throw new LedgerError("BAD_REQUEST", `need 1 ≤ from ≤ to ≤ ${size} (the log size), got from=${from}, to=${to}`, { size });
     }
-    const proof = from === 0 || from === to ? [] : await this.#prover.consistencyProof(from, to);
+    const proof = from === to ? [] : await this.#prover.consistencyProof(from, to);
     return { from, to, proof };
   }
 }

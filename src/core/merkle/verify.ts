@@ -11,6 +11,7 @@ export type ProofFailure =
   | { readonly reason: "BAD_HASH_LENGTH"; readonly length: number }
   | { readonly reason: "WRONG_PROOF_SIZE"; readonly got: number; readonly want: number }
   | { readonly reason: "SIZE_DECREASED"; readonly size1: number; readonly size2: number }
+  | { readonly reason: "EMPTY_TREE" }
   | { readonly reason: "ROOT_MISMATCH"; readonly computed: string; readonly expected: string };
 
 export type ProofResult = { readonly ok: true } | ({ readonly ok: false } & ProofFailure);
@@ -85,6 +86,7 @@ export function verifyInclusion(
 ): ProofResult {
   const r = rootFromInclusionProof(leafIndex, treeSize, leafHash, proof);
   if (!r.ok) return r;
+  if (root.length !== 32) return fail({ reason: "BAD_HASH_LENGTH", length: root.length });
   return matchRoot(r.root, root);
 }
 
@@ -99,15 +101,14 @@ export function verifyConsistency(
   const size1 = BigInt(size1In);
   const size2 = BigInt(size2In);
   if (size2 < size1) return fail({ reason: "SIZE_DECREASED", size1: Number(size1), size2: Number(size2) });
+  // A consistency proof from the empty tree proves nothing: refused, as in transparency-dev's vectors.
+  if (size1 === 0n) return fail({ reason: "EMPTY_TREE" });
   if (size1 === size2) {
     if (proof.length > 0) return fail({ reason: "WRONG_PROOF_SIZE", got: proof.length, want: 0 });
     return matchRoot(root2, root1);
   }
-  if (size1 === 0n) {
-    return proof.length === 0 ? OK : fail({ reason: "WRONG_PROOF_SIZE", got: proof.length, want: 0 });
-  }
+  for (const h of [root1, root2, ...proof]) if (h.length !== 32) return fail({ reason: "BAD_HASH_LENGTH", length: h.length });
   if (proof.length === 0) return fail({ reason: "WRONG_PROOF_SIZE", got: 0, want: 1 });
-  for (const p of proof) if (p.length !== 32) return fail({ reason: "BAD_HASH_LENGTH", length: p.length });
 
   let [inner, border] = decomposition(size1 - 1n, size2);
   const shift = trailingZeros(size1);

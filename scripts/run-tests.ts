@@ -1,0 +1,50 @@
+/**
+ * Runs every test (core, contract, service end to end) with mocha and ends
+ * with the plain line `tests: N passed, N failed` from mocha's own counts.
+ * Usage: npm test [-- --grep <pattern>] [-- <file…>]
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Mocha from "mocha";
+
+const root = resolve(import.meta.dirname, "..");
+
+function testFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...testFiles(p));
+    else if (name.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+let grep: string | undefined;
+const files: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--grep") grep = args[++i];
+  else files.push(resolve(args[i]!));
+}
+
+const build = spawnSync(process.execPath, [join(root, "node_modules/hardhat/dist/src/cli.js"), "build", "--quiet"], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (build.status !== 0) {
+  console.log("tests: 0 passed, 1 failed");
+  process.exit(1);
+}
+
+const mocha = new Mocha({ timeout: 120_000, reporter: "spec", ...(grep ? { grep } : {}) });
+for (const f of files.length ? files : testFiles(join(root, "test"))) mocha.addFile(f);
+await mocha.loadFilesAsync();
+const runner = mocha.run((failures) => {
+  const passed = runner.stats?.passes ?? 0;
+  const failed = runner.stats?.failures ?? failures;
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+  // Tests leave no servers behind, but a stray handle must not hang CI.
+  setTimeout(() => process.exit(process.exitCode), 2000).unref();
+});

@@ -1,0 +1,38 @@
+/**
+ * Department side: building and signing exchange records (SPEC §3) with an
+ * ethers signer. Fills the optional fields with their defaults first, because
+ * the signature covers them.
+ */
+import { createHash } from "node:crypto";
+import type { Signer, TypedDataDomain } from "ethers";
+import { EIP712_TYPES } from "../core/eip712.ts";
+import type { ExchangeRecord } from "../core/record.ts";
+
+export type UnsignedExchange = Omit<ExchangeRecord, "signature" | "legalBasis" | "derivedFrom"> & {
+  legalBasis?: string;
+  derivedFrom?: string[];
+};
+
+/** `0x` + SHA-256 of the bytes handed over: what goes into `payloadDigest`. */
+export function payloadDigest(bytes: Uint8Array | string): string {
+  return `0x${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+export async function signExchange(signer: Signer, domain: TypedDataDomain, r: UnsignedExchange): Promise<ExchangeRecord> {
+  const full = { ...r, legalBasis: r.legalBasis ?? "", derivedFrom: r.derivedFrom ?? [] };
+  const types = { Exchange: EIP712_TYPES.Exchange.map((f) => ({ ...f })) };
+  const signature = (await signer.signTypedData(domain, types, full)).toLowerCase();
+  return {
+    id: full.id,
+    provider: full.provider,
+    consumer: full.consumer,
+    dataset: full.dataset,
+    purpose: full.purpose,
+    legalBasis: full.legalBasis,
+    recordCount: full.recordCount,
+    payloadDigest: full.payloadDigest,
+    derivedFrom: full.derivedFrom,
+    occurredAt: full.occurredAt,
+    signature,
+  };
+}
