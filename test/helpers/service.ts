@@ -1,0 +1,88 @@
+/** Starts the real service (embedded Anvil, LevelDB in a temp dir, HTTP on an ephemeral loopback port). */
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/logger.ts";
+import { startService, type RunningService } from "../../src/server.ts";
+import { signExchange, payloadDigest, type UnsignedExchange } from "../../src/client/sign.ts";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix = "dxledger-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function start(dataDir: string, env: Record<string, string> = {}, chainPort?: number): Promise<RunningService & { chainPort: number }> {
+  const cp = chainPort ?? (await freePort());
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", CHAIN_PORT: String(cp), ANCHOR_INTERVAL_MS: "600000", ...env });
+  const svc = await startService(config, createLogger({ silent: true }));
+  return Object.assign(svc, { chainPort: cp });
+}
+
+export class Api {
+  readonly base: string;
+  token: string | undefined;
+  constructor(base: string, token?: string) {
+    this.base = base;
+    this.token = token;
+  }
+  async req(method: string, path: string, body?: unknown, opts: { token?: string | null; raw?: string; contentType?: string } = {}) {
+    const headers: Record<string, string> = {};
+    const tok = opts.token === undefined ? this.token : opts.token;
+    if (tok) headers.authorization = `Bearer ${tok}`;
+    let payload: string | undefined;
+    if (opts.raw !== undefined) payload = opts.raw;
+    else if (body !== undefined) payload = JSON.stringify(body);
+    if (payload !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
+    const res = await fetch(`${this.base}${path}`, { method, headers, body: payload });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json, headers: res.headers };
+  }
+  get = (p: string, o?: { token?: string | null }) => this.req("GET", p, undefined, o);
+  post = (p: string, b?: unknown, o?: { token?: string | null; raw?: string; contentType?: string }) => this.req("POST", p, b, o);
+}
+
+export interface Dept {
+  readonly id: string;
+  readonly wallet: Wallet;
+}
+
+export function dept(id: string): Dept {
+  return { id, wallet: Wallet.createRandom() as unknown as Wallet };
+}
+
+let counter = 0;
+export function unsigned(provider: string, consumer: string, patch: Partial<UnsignedExchange> = {}): UnsignedExchange {
+  counter++;
+  return {
+    id: `x-${Date.now()}-${counter}`,
+    provider,
+    consumer,
+    dataset: "population/register",
+    purpose: "benefit eligibility",
+    recordCount: 10 + counter,
+    payloadDigest: payloadDigest(`payload ${counter}`),
+    occurredAt: new Date(Date.UTC(2026, 10, 1, 0, 0, counter % 60)).toISOString(),
+    ...patch,
+  };
+}
+
+export { signExchange };
