@@ -1,0 +1,46 @@
+/** Runs `dxledger serve` as a child process on a fresh data dir and reads where it listens. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+export interface ServiceProcess {
+  readonly url: string;
+  readonly adminToken: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function spawnService(root: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [join(root, "src/cli/main.ts"), "serve"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr!.on("data", (d) => {
+    err = (err + d).slice(-4000);
+  });
+  const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start: ${err}`)), 60_000);
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const u = /API\s+(http:\/\/\S+)\/v1\/info/.exec(out);
+      const t = /admin token\s+(\S+)/.exec(out);
+      if (u && t) {
+        clearTimeout(timer);
+        resolve({ url: u[1]!, token: t[1]! });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`service exited (${code}): ${err}`)));
+  });
+  return {
+    url,
+    adminToken: token,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
