@@ -25,7 +25,10 @@ let grep: string | undefined;
 const files: string[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--grep") grep = args[++i];
-  else files.push(resolve(args[i]!));
+  else {
+    const p = resolve(args[i]!);
+    files.push(...(statSync(p).isDirectory() ? testFiles(p) : [p]));
+  }
 }
 
 const build = spawnSync(process.execPath, [join(root, "node_modules/hardhat/dist/src/cli.js"), "build", "--quiet"], {

@@ -38,8 +38,25 @@ export function eip712Domain(chainId: number, verifyingContract: string): Eip712
 const utf8 = (s: string): Uint8Array => Buffer.from(s, "utf8");
 const kString = (s: string): Uint8Array => keccak_256(utf8(s));
 
+/**
+ * Department ids, datasets, purposes and legal bases repeat across records:
+ * their keccak256 is cached (bounded; cleared when full). Ids and times are not.
+ */
+const CACHE_MAX = 100_000;
+const cache = new Map<string, Uint8Array>();
+function kCached(s: string): Uint8Array {
+  let h = cache.get(s);
+  if (h === undefined) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    h = kString(s);
+    cache.set(s, h);
+  }
+  return h;
+}
+
 const DOMAIN_TYPEHASH = kString("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
 const EXCHANGE_TYPEHASH = kString(EXCHANGE_TYPE);
+const EMPTY_ARRAY_HASH = keccak_256(new Uint8Array(0));
 
 function word(n: bigint): Uint8Array {
   const out = new Uint8Array(32);
@@ -75,16 +92,16 @@ export class Eip712Digester {
     const buf = new Uint8Array(11 * 32);
     buf.set(EXCHANGE_TYPEHASH, 0);
     buf.set(kString(r.id), 32);
-    buf.set(kString(r.provider), 64);
-    buf.set(kString(r.consumer), 96);
-    buf.set(kString(r.dataset), 128);
-    buf.set(kString(r.purpose), 160);
-    buf.set(kString(r.legalBasis), 192);
+    buf.set(kCached(r.provider), 64);
+    buf.set(kCached(r.consumer), 96);
+    buf.set(kCached(r.dataset), 128);
+    buf.set(kCached(r.purpose), 160);
+    buf.set(kCached(r.legalBasis), 192);
     buf.set(word(BigInt(r.recordCount)), 224);
     buf.set(hexWord(r.payloadDigest, 32), 256);
     const arr = new Uint8Array(32 * r.derivedFrom.length);
-    r.derivedFrom.forEach((d, i) => arr.set(kString(d), 32 * i));
-    buf.set(keccak_256(arr), 288);
+    r.derivedFrom.forEach((d, i) => arr.set(kCached(d), 32 * i));
+    buf.set(r.derivedFrom.length === 0 ? EMPTY_ARRAY_HASH : keccak_256(arr), 288);
     buf.set(kString(r.occurredAt), 320);
     return keccak_256(buf);
   }

@@ -88,9 +88,37 @@ export function canonicalJson(value: unknown): string {
   return canonicalize(value);
 }
 
+/**
+ * The JCS (RFC 8785) text of an entry, fast: the entry's fields are all
+ * strings, safe integers and arrays of strings, for which JCS is exactly
+ * `JSON.stringify` with keys in UTF-16 order, so the keys are laid out in that
+ * order here. MUST equal `canonicalJson(entry)` (checked by property tests).
+ */
+export function entryText(e: Entry): string {
+  const r = e.record;
+  return JSON.stringify({
+    receivedAt: e.receivedAt,
+    record: {
+      consumer: r.consumer,
+      dataset: r.dataset,
+      derivedFrom: r.derivedFrom,
+      id: r.id,
+      legalBasis: r.legalBasis,
+      occurredAt: r.occurredAt,
+      payloadDigest: r.payloadDigest,
+      provider: r.provider,
+      purpose: r.purpose,
+      recordCount: r.recordCount,
+      signature: r.signature,
+    },
+    seq: e.seq,
+    v: e.v,
+  });
+}
+
 /** Leaf data = UTF-8 bytes of the JCS form of the entry. */
 export function leafData(entry: Entry): Uint8Array {
-  return Buffer.from(canonicalJson(entry), "utf8");
+  return Buffer.from(entryText(entry), "utf8");
 }
 
 export function entryLeafHash(entry: Entry): Hash {

@@ -24,6 +24,5 @@ export function recoverSigner(digest: Uint8Array, signatureHex: string): Recover
   } catch {
     return { ok: false, reason: "signature does not recover to a public key" };
   }
-  const addr = keccak_256(pub.subarray(1)).subarray(12);
-  return { ok: true, address: `0x${Buffer.from(addr).toString("hex")}` };
+  return { ok: true, address: `0x${Buffer.from(keccak_256(pub.subarray(1)).subarray(12)).toString("hex")}` };
 }

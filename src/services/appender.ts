@@ -11,7 +11,7 @@
  * - Past `maxQueued` waiting records, `submit` throws OVERLOADED: answer 503
  *   with Retry-After.
  */
-import { canonicalJson, normalizeRecord, type Entry, type ExchangeRecord } from "../core/record.ts";
+import { canonicalJson, entryText, normalizeRecord, type Entry, type ExchangeRecord } from "../core/record.ts";
 import { LedgerError } from "../core/errors.ts";
 import { Frontier } from "../core/merkle/frontier.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
@@ -128,7 +128,8 @@ export class Appender {
 
     const before = this.#snapshot();
     const receivedAt = new Date().toISOString();
-    const inGroup = new Map<string, { canon: string; result: AppendResult }>();
+    const inGroup = new Map<string, { record: ExchangeRecord; result: AppendResult }>();
+    const same = (a: ExchangeRecord, b: ExchangeRecord): boolean => a === b || canonicalJson(a) === canonicalJson(b);
     const entries: Array<{ seq: number; leafData: string; provider: string; id: string }> = [];
     const nodes: Array<{ level: number; index: number; hashHex: string }> = [];
     const accepted: Array<{ p: Pending; results: AppendResult[] }> = [];
@@ -141,34 +142,33 @@ export class Appender {
       for (const r of p.records) {
         const seqHit = existing[k++];
         const key = `${r.provider}:${r.id}`;
-        const canon = canonicalJson(r);
         const prior = inGroup.get(key);
         if (prior) {
-          if (prior.canon !== canon) conflict ??= conflictError(r);
+          if (!same(prior.record, r)) conflict ??= conflictError(r);
           else results.push({ ...prior.result, replay: true });
           continue;
         }
         if (seqHit !== undefined) {
           const old = existingEntries.get(seqHit)!;
-          if (canonicalJson(old.record) !== canon) {
+          if (!same(old.record, r)) {
             conflict ??= conflictError(r);
             continue;
           }
-          const leafHash = toHex(hashLeaf(Buffer.from(canonicalJson(old), "utf8")));
+          const leafHash = toHex(hashLeaf(Buffer.from(entryText(old), "utf8")));
           const result = { seq: old.seq, provider: r.provider, id: r.id, leafHash, receivedAt: old.receivedAt, replay: true };
-          inGroup.set(key, { canon, result });
+          inGroup.set(key, { record: r, result });
           mark.keys.push(key);
           results.push(result);
           continue;
         }
         const seq = this.#frontier.size;
         const entry: Entry = { v: 1, seq, receivedAt, record: r };
-        const leafData = canonicalJson(entry);
+        const leafData = entryText(entry);
         const leaf = hashLeaf(Buffer.from(leafData, "utf8"));
         for (const n of this.#frontier.append(leaf)) nodes.push({ level: n.level, index: n.index, hashHex: toHex(n.hash) });
         entries.push({ seq, leafData, provider: r.provider, id: r.id });
         const result = { seq, provider: r.provider, id: r.id, leafHash: toHex(leaf), receivedAt, replay: false };
-        inGroup.set(key, { canon, result });
+        inGroup.set(key, { record: r, result });
         mark.keys.push(key);
         results.push(result);
       }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { TypedDataEncoder, Wallet, verifyTypedData } from "ethers";
-import { exchangeRecordInput, canonicalJson, entryLeafHash, leafData, type Entry } from "../../src/core/record.ts";
+import { exchangeRecordInput, canonicalJson, entryLeafHash, entryText, leafData, type Entry } from "../../src/core/record.ts";
 import { Eip712Digester, eip712Domain, EIP712_TYPES } from "../../src/core/eip712.ts";
 import { recoverSigner } from "../../src/core/signature.ts";
 import { signExchange, payloadDigest } from "../../src/client/sign.ts";
@@ -99,5 +99,26 @@ describe("core/record and core/eip712", () => {
     expect(text).to.contain('"seq":7,"v":1}');
     expect(canonicalJson({ b: 1, a: [1e21, 0.1] })).to.equal('{"a":[1e+21,0.1],"b":1}');
     expect(toHex(entryLeafHash(entry))).to.equal(toHex(hashLeaf(Buffer.from(text, "utf8"))));
+  });
+
+  it("the fast entry text equals the RFC 8785 library's output on random entries", () => {
+    const pool = ["a", "é", "€", "😀", "\\", "\"", "\u2028", "\u00ad", "<", "Z", "0", " ", "ß", "\ud83d"];
+    const rnd = (n: number) => Math.floor(Math.random() * n);
+    const str = (max: number) => Array.from({ length: 1 + rnd(max) }, () => pool[rnd(pool.length)]).join("");
+    for (let i = 0; i < 2000; i++) {
+      const entry: Entry = {
+        v: 1,
+        seq: rnd(2 ** 40),
+        receivedAt: new Date(rnd(2 ** 42)).toISOString(),
+        record: {
+          id: `id-${i}`, provider: "tax", consumer: "health", dataset: `ds/${i}`,
+          purpose: str(40), legalBasis: i % 3 ? str(20) : "",
+          recordCount: [0, 1, 2 ** 53 - 1, rnd(1e9)][i % 4]!,
+          payloadDigest: `0x${"0a".repeat(32)}`, derivedFrom: Array.from({ length: rnd(4) }, (_, k) => `src${k}`),
+          occurredAt: new Date(rnd(2 ** 42)).toISOString(), signature: `0x${"1".repeat(130)}`,
+        },
+      };
+      expect(entryText(entry)).to.equal(canonicalJson(entry));
+    }
   });
 });
