@@ -17,7 +17,8 @@ import { startAnvil, type EmbeddedChain } from "./adapters/chain/anvil.ts";
 import { LedgerClient, makeProvider } from "./adapters/chain/ledger-client.ts";
 import { createApp } from "./adapters/http/app.ts";
 import type { Logger } from "./adapters/http/errors.ts";
-import { Eip712Digester, eip712Domain } from "./core/eip712.ts";
+import { eip712Domain } from "./core/eip712.ts";
+import { SignerPool } from "./services/signer-pool.ts";
 import { Appender } from "./services/appender.ts";
 import { Prover } from "./services/prover.ts";
 import { Anchorer } from "./services/anchorer.ts";
@@ -141,6 +142,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const admin = adminTokenFor(config);
     const tokens = await Tokens.open(store, admin.token);
     const domain = eip712Domain(client.chainId, contract);
+    const signers = new SignerPool(domain);
+    cleanups.push(() => signers.close());
     const reader = new LedgerReader(store, prover, anchorer, () => appender.size, {
       logId: config.logId,
       chainId: client.chainId,
@@ -148,7 +151,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     });
     let closing = false;
     const app = createApp({
-      intake: new Intake(new Eip712Digester(domain), registry),
+      intake: new Intake(signers, registry),
       appender,
       reader,
       anchorer,

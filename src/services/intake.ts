@@ -5,9 +5,8 @@
  */
 import { exchangeRecordInput, type ExchangeRecord } from "../core/record.ts";
 import { LedgerError } from "../core/errors.ts";
-import { Eip712Digester } from "../core/eip712.ts";
-import { recoverSigner } from "../core/signature.ts";
-import type { Registry } from "./registry.ts";
+import type { Registry, DepartmentState } from "./registry.ts";
+import type { SignerPool } from "./signer-pool.ts";
 import type { ZodError } from "zod";
 
 export function zodDetails(err: ZodError, prefix: Array<string | number> = []): Array<{ path: string; message: string }> {
@@ -18,11 +17,11 @@ export function zodDetails(err: ZodError, prefix: Array<string | number> = []): 
 }
 
 export class Intake {
-  readonly #digester: Eip712Digester;
+  readonly #signers: SignerPool;
   readonly #registry: Registry;
 
-  constructor(digester: Eip712Digester, registry: Registry) {
-    this.#digester = digester;
+  constructor(signers: SignerPool, registry: Registry) {
+    this.#signers = signers;
     this.#registry = registry;
   }
 
@@ -38,8 +37,31 @@ export class Intake {
     return r.data;
   }
 
-  /** Checks the provider's signature and both departments; throws the precise error. */
-  async verify(r: ExchangeRecord, at?: number): Promise<void> {
+  /**
+   * Checks both departments and each provider's signature; throws the precise
+   * error for the first record (in order) that fails. `batch` numbers the records.
+   */
+  async verify(records: readonly ExchangeRecord[], batch: boolean): Promise<void> {
+    const providers: DepartmentState[] = [];
+    for (let i = 0; i < records.length; i++) providers.push(await this.#parties(records[i]!, batch ? i : undefined));
+    const signers = await this.#signers.recover(records);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const rec = signers[i]!;
+      const where = batch ? ` (records.${i})` : "";
+      const detail = batch ? { index: i, provider: r.provider, id: r.id } : { provider: r.provider, id: r.id };
+      if (!rec.ok) throw new LedgerError("INVALID_SIGNATURE", `signature is invalid${where}: ${rec.reason}`, detail);
+      if (rec.address !== providers[i]!.signer) {
+        throw new LedgerError(
+          "SIGNER_MISMATCH",
+          `record is not signed by provider ${r.provider}'s active signer${where}`,
+          { ...detail, recovered: rec.address, expected: providers[i]!.signer },
+        );
+      }
+    }
+  }
+
+  async #parties(r: ExchangeRecord, at: number | undefined): Promise<DepartmentState> {
     const where = at === undefined ? "" : ` (records.${at})`;
     const detail = at === undefined ? { provider: r.provider, id: r.id } : { index: at, provider: r.provider, id: r.id };
     const provider = this.#registry.peek(r.provider) ?? (await this.#registry.get(r.provider));
@@ -47,15 +69,6 @@ export class Intake {
     if (!provider.active) throw new LedgerError("DEPARTMENT_REVOKED", `provider ${r.provider} is revoked${where}`, detail);
     const consumer = this.#registry.peek(r.consumer) ?? (await this.#registry.get(r.consumer));
     if (!consumer) throw new LedgerError("UNKNOWN_DEPARTMENT", `consumer ${r.consumer} is not registered${where}`, detail);
-
-    const rec = recoverSigner(this.#digester.digest(r), r.signature);
-    if (!rec.ok) throw new LedgerError("INVALID_SIGNATURE", `signature is invalid${where}: ${rec.reason}`, detail);
-    if (rec.address !== provider.signer) {
-      throw new LedgerError(
-        "SIGNER_MISMATCH",
-        `record is not signed by provider ${r.provider}'s active signer${where}`,
-        { ...detail, recovered: rec.address, expected: provider.signer },
-      );
-    }
+    return provider;
   }
 }

@@ -33,7 +33,7 @@ export function exchangeRoutes(d: AppDeps): Router {
 
   r.post("/v1/exchanges", single, async (req, res) => {
     const rec = d.intake.parse(jsonBody(req));
-    await d.intake.verify(rec);
+    await d.intake.verify([rec], false);
     const [result] = await d.appender.submit([rec]);
     res.status(result!.replay ? 200 : 201).json(view(result!));
   });
@@ -51,7 +51,7 @@ export function exchangeRoutes(d: AppDeps): Router {
       throw new LedgerError("VALIDATION_FAILED", `at most ${MAX_BATCH_RECORDS} records per batch, got ${raw.length}`);
     }
     const recs: ExchangeRecord[] = raw.map((x, i) => d.intake.parse(x, i));
-    for (let i = 0; i < recs.length; i++) await d.intake.verify(recs[i]!, i);
+    await d.intake.verify(recs, true);
     const results = await d.appender.submit(recs);
     const anyNew = results.some((x) => !x.replay);
     res.status(anyNew ? 201 : 200).json({ results: results.map((x) => ({ ...view(x), replay: x.replay })) });
