@@ -2,6 +2,7 @@
  * loadConfig(env): validates every variable of SPEC §7 at once, reports every
  * problem in one message, and returns a frozen config.
  */
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { ANVIL_DEV_KEY } from "./adapters/chain/anvil.ts";
@@ -20,6 +21,8 @@ export interface Config {
   readonly confirmations: number;
   readonly anchorPrivateKey: string;
   readonly adminToken: string | undefined;
+  /** Worker threads that check signatures (0: on the main thread). */
+  readonly signerThreads: number;
   /** True when no RPC_URL is given: the service runs its own local chain. */
   readonly embedded: boolean;
 }
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const anchorIntervalMs = int("ANCHOR_INTERVAL_MS", 5000, 50, 86_400_000);
   const anchorMaxLeaves = int("ANCHOR_MAX_LEAVES", 10_000, 1, 10_000_000);
   const confirmations = int("CONFIRMATIONS", 1, 1, 1000);
+  const signerThreads = int("SIGNER_THREADS", availableParallelism(), 0, 64);
   const embedded = rpcUrl === undefined;
   let anchorPrivateKey = str("ANCHOR_PRIVATE_KEY");
   if (anchorPrivateKey === undefined) {
@@ -100,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     confirmations,
     anchorPrivateKey: anchorPrivateKey ?? "",
     adminToken,
+    signerThreads,
     embedded,
   });
 }

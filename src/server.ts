@@ -142,7 +142,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const admin = adminTokenFor(config);
     const tokens = await Tokens.open(store, admin.token);
     const domain = eip712Domain(client.chainId, contract);
-    const signers = new SignerPool(domain);
+    const signers = new SignerPool(domain, config.signerThreads);
     cleanups.push(() => signers.close());
     const reader = new LedgerReader(store, prover, anchorer, () => appender.size, {
       logId: config.logId,

@@ -14,26 +14,14 @@
 import { canonicalJson, entryText, normalizeRecord, type Entry, type ExchangeRecord } from "../core/record.ts";
 import { LedgerError } from "../core/errors.ts";
 import { Frontier } from "../core/merkle/frontier.ts";
+import { KnownKeys } from "./known-keys.ts";
+import type { AppendResult, Known, Lookup, Pending, Prepared } from "./append-types.ts";
+
+export type { AppendResult } from "./append-types.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
 import { decompose } from "../core/merkle/range.ts";
 import { fromHex, toHex } from "../core/hex.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
-
-export interface AppendResult {
-  readonly seq: number;
-  readonly provider: string;
-  readonly id: string;
-  readonly leafHash: string;
-  readonly receivedAt: string;
-  /** True when this record was already in the log (identical replay). */
-  readonly replay: boolean;
-}
-
-interface Pending {
-  readonly records: readonly ExchangeRecord[];
-  readonly resolve: (r: AppendResult[]) => void;
-  readonly reject: (e: unknown) => void;
-}
 
 export const DEFAULT_MAX_GROUP = 2000;
 export const DEFAULT_MAX_QUEUED = 100_000;
@@ -45,13 +33,20 @@ export class Appender {
   #queued = 0;
   #running = false;
   #closed = false;
+  /** provider:id keys of the group being written (not yet readable from LevelDB). */
+  readonly #inflight = new Map<string, Known>();
+  #committed: number;
   readonly #maxGroup: number;
   readonly #maxQueued: number;
   readonly #onCommit: (size: number) => void;
 
-  private constructor(store: Store, frontier: Frontier, opts: AppenderOptions) {
+  readonly #seen: KnownKeys;
+
+  private constructor(store: Store, frontier: Frontier, seen: KnownKeys, opts: AppenderOptions) {
     this.#store = store;
+    this.#seen = seen;
     this.#frontier = frontier;
+    this.#committed = frontier.size;
     this.#maxGroup = opts.maxGroup ?? DEFAULT_MAX_GROUP;
     this.#maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
     this.#onCommit = opts.onCommit ?? (() => {});
@@ -61,12 +56,12 @@ export class Appender {
   static async open(store: Store, opts: AppenderOptions = {}): Promise<Appender> {
     const size = await store.size();
     const hashes = (await store.nodes(decompose(0, size))).map(fromHex);
-    return new Appender(store, new Frontier(size, hashes), opts);
+    return new Appender(store, new Frontier(size, hashes), await KnownKeys.load(store, size), opts);
   }
 
-  /** Committed log size. */
+  /** Committed log size: every entry below it is on disk. */
   get size(): number {
-    return this.#frontier.size;
+    return this.#committed;
   }
 
   get queued(): number {
@@ -93,46 +88,106 @@ export class Appender {
     while (this.#running) await new Promise((r) => setTimeout(r, 5));
   }
 
+  /**
+   * Group commit, pipelined: while group k is being written, group k+1 is
+   * looked up and prepared (its seqs follow k's). Writes stay strictly ordered
+   * and a group is answered only after its own write. If a write fails, that
+   * group and the one prepared on top of it are refused and the tree goes back.
+   */
   async #drain(): Promise<void> {
     this.#running = true;
+    let writing: { prep: Prepared; write: Promise<void> } | undefined;
     try {
-      while (this.#queue.length > 0) {
-        const group: Pending[] = [];
-        let n = 0;
-        while (this.#queue.length > 0 && (n === 0 || n + this.#queue[0]!.records.length <= this.#maxGroup)) {
-          const p = this.#queue.shift()!;
-          group.push(p);
-          n += p.records.length;
+      while (this.#queue.length > 0 || writing) {
+        if (this.#queue.length === 0) {
+          await this.#finish(writing!);
+          writing = undefined;
+          continue;
         }
-        this.#queued -= n;
-        await this.#commitGroup(group);
+        const group = this.#take();
+        let prep: Prepared | undefined;
+        try {
+          prep = this.#prepare(group, await this.#lookup(group));
+        } catch (e) {
+          for (const p of group) p.reject(e);
+        }
+        if (writing && !(await this.#finish(writing))) {
+          // The tree went back to before the failed group: `prep` was built on top of it.
+          if (prep) for (const a of prep.accepted) a.p.reject(writeFailed("an earlier write failed"));
+          prep = undefined;
+        }
+        writing = undefined;
+        if (!prep) continue;
+        if (prep.entries.length === 0) {
+          this.#settle(prep);
+          continue;
+        }
+        // COMMIT POINT: entries, nodes, id index and size in one synced batch.
+        writing = { prep, write: this.#store.append({ entries: prep.entries, nodes: prep.nodes, newSize: prep.newSize }) };
       }
     } finally {
       this.#running = false;
     }
   }
 
-  async #commitGroup(group: Pending[]): Promise<void> {
-    const all = group.flatMap((p) => p.records);
-    let existing: Array<number | undefined>;
-    let existingEntries: Map<number, Entry>;
-    try {
-      existing = await this.#store.seqsByProviderId(all);
-      const hitSeqs = [...new Set(existing.filter((s): s is number => s !== undefined))];
-      const raw = await this.#store.entries(hitSeqs);
-      existingEntries = new Map(hitSeqs.map((s, i) => [s, JSON.parse(raw[i]!) as Entry]));
-    } catch (e) {
-      for (const p of group) p.reject(e);
-      return;
+  #take(): Pending[] {
+    const group: Pending[] = [];
+    let n = 0;
+    while (this.#queue.length > 0 && (n === 0 || n + this.#queue[0]!.records.length <= this.#maxGroup)) {
+      const p = this.#queue.shift()!;
+      group.push(p);
+      n += p.records.length;
     }
+    this.#queued -= n;
+    return group;
+  }
 
+  /** Awaits a group's write; answers its submissions. False if the write failed (tree restored). */
+  async #finish(w: { prep: Prepared; write: Promise<void> }): Promise<boolean> {
+    try {
+      await w.write;
+    } catch (e) {
+      this.#frontier = w.prep.before;
+      this.#inflight.clear();
+      for (const a of w.prep.accepted) a.p.reject(writeFailed(String(e)));
+      return false;
+    }
+    for (const k of w.prep.keys) this.#inflight.delete(k);
+    this.#committed = w.prep.newSize;
+    await this.#seen.added(w.prep.keys, this.#committed);
+    this.#onCommit(w.prep.newSize);
+    this.#settle(w.prep);
+    return true;
+  }
+
+  #settle(prep: Prepared): void {
+    for (const a of prep.accepted) a.p.resolve(a.results);
+  }
+
+  /** Stored seqs and entries of the group's provider+id keys; reads only keys the filter may have seen. */
+  async #lookup(group: Pending[]): Promise<Lookup> {
+    const all = group.flatMap((p) => p.records);
+    const maybe: number[] = [];
+    for (let i = 0; i < all.length; i++) if (this.#seen.mightContain(`${all[i]!.provider}:${all[i]!.id}`)) maybe.push(i);
+    const seqs: Array<number | undefined> = new Array(all.length);
+    if (maybe.length === 0) return { seqs, entries: new Map() };
+    const got = await this.#store.seqsByProviderId(maybe.map((i) => all[i]!));
+    maybe.forEach((i, j) => (seqs[i] = got[j]));
+    const hitSeqs = [...new Set(seqs.filter((s): s is number => s !== undefined))];
+    const raw = await this.#store.entries(hitSeqs);
+    return { seqs, entries: new Map(hitSeqs.map((s, i) => [s, JSON.parse(raw[i]!) as Entry])) };
+  }
+
+  /** Assigns seqs and tree nodes to the group's new records (synchronous: no other group interleaves). */
+  #prepare(group: Pending[], found: Lookup): Prepared {
     const before = this.#snapshot();
     const receivedAt = new Date().toISOString();
-    const inGroup = new Map<string, { record: ExchangeRecord; result: AppendResult }>();
+    const inGroup = new Map<string, Known>();
     const same = (a: ExchangeRecord, b: ExchangeRecord): boolean => a === b || canonicalJson(a) === canonicalJson(b);
-    const entries: Array<{ seq: number; leafData: string; provider: string; id: string }> = [];
-    const nodes: Array<{ level: number; index: number; hashHex: string }> = [];
-    const accepted: Array<{ p: Pending; results: AppendResult[] }> = [];
+    const entries: Prepared["entries"] = [];
+    const nodes: Prepared["nodes"] = [];
+    const accepted: Prepared["accepted"] = [];
+    const keys: string[] = [];
     let k = 0;
 
     for (const p of group) {
@@ -140,16 +195,16 @@ export class Appender {
       const mark = { entries: entries.length, nodes: nodes.length, frontier: this.#snapshot(), keys: [] as string[] };
       let conflict: LedgerError | undefined;
       for (const r of p.records) {
-        const seqHit = existing[k++];
+        const seqHit = found.seqs[k++];
         const key = `${r.provider}:${r.id}`;
-        const prior = inGroup.get(key);
+        const prior = inGroup.get(key) ?? this.#inflight.get(key);
         if (prior) {
           if (!same(prior.record, r)) conflict ??= conflictError(r);
           else results.push({ ...prior.result, replay: true });
           continue;
         }
         if (seqHit !== undefined) {
-          const old = existingEntries.get(seqHit)!;
+          const old = found.entries.get(seqHit)!;
           if (!same(old.record, r)) {
             conflict ??= conflictError(r);
             continue;
@@ -181,28 +236,21 @@ export class Appender {
         p.reject(conflict);
         continue;
       }
+      keys.push(...mark.keys);
       accepted.push({ p, results });
     }
-
-    if (entries.length === 0) {
-      for (const a of accepted) a.p.resolve(a.results);
-      return;
-    }
-    try {
-      // COMMIT POINT: entries, nodes, id index and size in one synced batch.
-      await this.#store.append({ entries, nodes, newSize: this.#frontier.size });
-    } catch (e) {
-      this.#frontier = before;
-      for (const a of accepted) a.p.reject(new LedgerError("INTERNAL", "the log could not be written", { cause: String(e) }));
-      return;
-    }
-    this.#onCommit(this.#frontier.size);
-    for (const a of accepted) a.p.resolve(a.results);
+    // Until this group is on disk, later groups learn of its keys from here, not from LevelDB.
+    for (const key of keys) this.#inflight.set(key, inGroup.get(key)!);
+    return { accepted, entries, nodes, newSize: this.#frontier.size, before, keys };
   }
 
   #snapshot(): Frontier {
     return this.#frontier.clone();
   }
+}
+
+function writeFailed(cause: string): LedgerError {
+  return new LedgerError("INTERNAL", "the log could not be written; nothing of this request was stored", { cause });
 }
 
 export interface AppenderOptions {

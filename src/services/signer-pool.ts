@@ -13,6 +13,7 @@ import type { Eip712Domain } from "../core/eip712.ts";
 import { Eip712Digester } from "../core/eip712.ts";
 import { recoverSigner, type RecoverResult } from "../core/signature.ts";
 import type { ExchangeRecord } from "../core/record.ts";
+import { packRecords } from "./signer-pack.ts";
 
 interface Waiting {
   readonly records: readonly ExchangeRecord[];
@@ -38,7 +39,7 @@ export class SignerPool {
     this.#inline = new Eip712Digester(domain);
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL("./signer-worker.ts", import.meta.url), { workerData: domain });
-      w.on("message", (m: { id: number; results: RecoverResult[] }) => this.#done(m.id, m.results));
+      w.on("message", (m: { id: number; packed: string }) => this.#done(m.id, unpackResults(m.packed)));
       w.on("error", (e) => this.#failWorker(i, e));
       w.unref();
       this.#workers.push(w);
@@ -75,7 +76,7 @@ export class SignerPool {
       const records = parts.flatMap((p) => p.w.records.slice(p.from, p.to));
       this.#inflight.set(id, { worker, parts, size });
       this.#load[worker]! += size;
-      this.#workers[worker]!.postMessage({ id, records });
+      this.#workers[worker]!.postMessage({ id, packed: packRecords(records) });
       parts = [];
       size = 0;
     };
@@ -137,4 +138,8 @@ export class SignerPool {
     this.#closed = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
+}
+
+function unpackResults(packed: string): RecoverResult[] {
+  return packed.split("\n").map((x) => (x.startsWith("!") ? { ok: false, reason: x.slice(1) } : { ok: true, address: x }));
 }

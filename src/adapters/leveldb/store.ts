@@ -83,6 +83,11 @@ export class Store {
     });
   }
 
+  /** Every provider+id key in the log, as "provider:id" (keys only: a fast scan). */
+  async *providerIdKeys(): AsyncGenerator<string> {
+    for await (const k of this.db.keys({ gte: "p:", lt: prefixEnd("p:") })) yield k.slice(2);
+  }
+
   async *entriesFrom(seq: number): AsyncGenerator<[number, string]> {
     for await (const [k, v] of this.db.iterator({ gte: K.entry(seq), lt: prefixEnd(K.entryPrefix) })) {
       yield [Number(k.slice(K.entryPrefix.length)), v];
