@@ -4,7 +4,7 @@
  * restarts. Shutdown order: SIGTERM (Anvil dumps its state), then wait for exit.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -40,11 +40,45 @@ async function rpcReady(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * Stops an Anvil left running on this state dir by a service that was killed
+ * (the pid file names it; it is stopped only if it is still that Anvil).
+ * SIGTERM lets it write its state first.
+ */
+async function stopOrphan(pidFile: string, stateFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, "utf8"));
+  } catch {
+    return;
+  }
+  let cmdline = "";
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    // not running (or no /proc): nothing to stop
+  }
+  if (cmdline.includes("anvil") && cmdline.includes(stateFile)) {
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 200; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  rmSync(pidFile, { force: true });
+}
+
 /** Starts Anvil on 127.0.0.1:`port` with state in `stateDir`; resolves once its RPC answers. */
 export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_000): Promise<EmbeddedChain> {
   mkdirSync(stateDir, { recursive: true });
   const stateFile = join(stateDir, "anvil-state.json");
+  const pidFile = join(stateDir, "anvil.pid");
   const rpcUrl = `http://127.0.0.1:${port}`;
+  await stopOrphan(pidFile, stateFile);
   if (await rpcReady(rpcUrl)) throw new Error(`CHAIN_PORT ${port} is already in use by another JSON-RPC server`);
   const child: ChildProcess = spawn(
     anvilBinary(),
@@ -59,6 +93,7 @@ export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
+  writeFileSync(pidFile, String(child.pid));
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -88,6 +123,7 @@ export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exit;
       clearTimeout(timer);
+      rmSync(pidFile, { force: true });
     },
   };
 }
