@@ -26,6 +26,15 @@ async function setup(api: Api) {
   return { a, domain, sign: () => signExchange(a.wallet, domain, unsigned("prov", "cons")) };
 }
 
+/** `dxledger serve` in its own process group (so a test can kill it with its Anvil). */
+function serveProcess(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), "serve"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return { child, out: () => out };
+}
+
 describe("e2e: anchoring schedule and crash recovery", () => {
   it("anchors by itself within ANCHOR_INTERVAL_MS", async () => {
     const dir = tempDir();
@@ -67,13 +76,7 @@ describe("e2e: anchoring schedule and crash recovery", () => {
     const port = await freePort();
     const chainPort = await freePort();
     const env = { ...process.env, DATA_DIR: dir, PORT: String(port), CHAIN_PORT: String(chainPort), ANCHOR_INTERVAL_MS: "600000" };
-    const launch = () => {
-      const child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), "serve"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-      let out = "";
-      child.stdout!.on("data", (d) => (out += d));
-      child.stderr!.on("data", (d) => (out += d));
-      return { child, out: () => out };
-    };
+    const launch = () => serveProcess(env);
     const first = launch();
     const api = new Api(`http://127.0.0.1:${port}`);
     try {
@@ -128,16 +131,10 @@ describe("e2e: anchoring schedule and crash recovery", () => {
     const dir = tempDir();
     const port = await freePort();
     const env = { ...process.env, DATA_DIR: dir, PORT: String(port), CHAIN_PORT: String(await freePort()), ANCHOR_INTERVAL_MS: "600000" };
-    const launch = () => {
-      const child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), "serve"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-      let out = "";
-      child.stdout!.on("data", (d) => (out += d));
-      child.stderr!.on("data", (d) => (out += d));
-      return { child, out: () => out };
-    };
+    const launch = () => serveProcess(env);
     const api = new Api(`http://127.0.0.1:${port}`);
     const first = launch();
-    let second: ReturnType<typeof launch> | undefined;
+    let second: ReturnType<typeof serveProcess> | undefined;
     try {
       await until("service up", async () => (/dxledger is running/.test(first.out()) ? true : undefined), 60_000);
       api.token = (await import("node:fs")).readFileSync(join(dir, "admin-token"), "utf8").trim();
