@@ -12,6 +12,7 @@ import { Eip712Digester, eip712Domain } from "../core/eip712.ts";
 import { recoverSigner } from "../core/signature.ts";
 import { ledgerArtifact } from "../adapters/chain/artifact.ts";
 import { makeProvider } from "../adapters/chain/ledger-client.ts";
+import { chainForCli } from "./chain-for-cli.ts";
 
 export interface VerifyOutcome {
   readonly valid: boolean;
@@ -106,7 +107,6 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Pro
     else return usage(`unexpected argument ${a}`);
   }
   if (!file) return usage("missing <receipt.json>");
-  if (!rpc) rpc = `http://127.0.0.1:${env.CHAIN_PORT || "8545"}`;
   let receipt: unknown;
   try {
     receipt = JSON.parse(readFileSync(file, "utf8"));
@@ -115,11 +115,16 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Pro
     return 2;
   }
   let out: VerifyOutcome;
+  let chain: Awaited<ReturnType<typeof chainForCli>> | undefined;
   try {
-    out = await verifyReceipt(receipt, rpc);
+    chain = await chainForCli(rpc, env);
+    if (chain.note) process.stderr.write(`dxledger verify: ${chain.note}\n`);
+    out = await verifyReceipt(receipt, chain.rpcUrl);
   } catch (e) {
-    process.stderr.write(`dxledger verify: chain error at ${rpc}: ${(e as Error).message}\n`);
+    process.stderr.write(`dxledger verify: chain error: ${(e as Error).message}\n`);
     return 2;
+  } finally {
+    await chain?.stop();
   }
   if (json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else {

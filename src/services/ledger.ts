@@ -71,8 +71,13 @@ export class LedgerReader {
     return { entry, leafHash: await this.#prover.leafHash(seq), status: this.status(seq) };
   }
 
-  async receipt(seq: number): Promise<Receipt> {
+  /**
+   * The receipt of entry `seq`. `maySee`, when given, is asked with the entry
+   * before anything else is revealed (it throws to refuse).
+   */
+  async receipt(seq: number, maySee?: (e: Entry) => void): Promise<Receipt> {
     const entry = await this.entry(seq);
+    maySee?.(entry);
     const cp: Checkpoint | undefined = this.#anchorer.covering(seq);
     if (!cp) {
       throw new LedgerError("NOT_YET_ANCHORED", `entry ${seq} is not anchored yet; retry after the next checkpoint`, {
@@ -80,7 +85,7 @@ export class LedgerReader {
         anchoredSize: this.#anchorer.anchoredSize,
       });
     }
-    const [leafHash, inclusionProof] = await Promise.all([this.#prover.leafHash(seq), this.#prover.inclusionProof(seq, cp.treeSize)]);
+    const { leafHash, proof: inclusionProof } = await this.#prover.leafAndPath(seq, cp.treeSize);
     return {
       v: RECEIPT_VERSION,
       entry,

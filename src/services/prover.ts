@@ -39,6 +39,12 @@ export class Prover {
     return (await this.#store.nodes([{ level: 0, index: seq }]))[0] as Hex;
   }
 
+  /** Leaf hash of `seq` and its audit path in the tree of `size` leaves, with one read. */
+  async leafAndPath(seq: number, size: number): Promise<{ leafHash: Hex; proof: Hex[] }> {
+    const [leaf, ...proof] = await this.#rangeHashes([{ begin: seq, end: seq + 1 }, ...inclusionRanges(seq, size)]);
+    return { leafHash: leaf!, proof };
+  }
+
   /** Audit path of leaf `seq` in the tree of `size` leaves (0 ≤ seq < size ≤ committed size). */
   async inclusionProof(seq: number, size: number): Promise<Hex[]> {
     return this.#rangeHashes(inclusionRanges(seq, size));

@@ -254,6 +254,16 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     const token = svc.adminToken;
     await svc.stop();
 
+    // With the service stopped, the CLI brings the chain up from DATA_DIR on its own (read-only).
+    const file = join(dir, "stopped-receipt.json");
+    writeFileSync(file, JSON.stringify(receipt));
+    const stopped = spawnSync(process.execPath, [join(ROOT, "bin/dxledger.mjs"), "verify", file], {
+      encoding: "utf8",
+      env: { ...process.env, RPC_URL: "", DATA_DIR: dir, CHAIN_PORT: String(port) },
+    });
+    expect(stopped.status, stopped.stdout + stopped.stderr).to.equal(0);
+    expect(stopped.stderr).to.contain("service stopped");
+
     svc = await start(dir, {}, port);
     api = new Api(svc.url, token);
     expect(svc.adminToken).to.equal(token);

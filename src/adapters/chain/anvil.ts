@@ -4,7 +4,9 @@
  * restarts. Shutdown order: SIGTERM (Anvil dumps its state), then wait for exit.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -77,23 +79,64 @@ export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_
   mkdirSync(stateDir, { recursive: true });
   const stateFile = join(stateDir, "anvil-state.json");
   const pidFile = join(stateDir, "anvil.pid");
-  const rpcUrl = `http://127.0.0.1:${port}`;
   await stopOrphan(pidFile, stateFile);
+  const args = ["--state", stateFile, "--state-interval", String(STATE_INTERVAL_SECONDS), "--preserve-historical-states"];
+  const chain = await runAnvil(args, port, timeoutMs, stateFile);
+  writeFileSync(pidFile, String(chain.pid));
+  return {
+    rpcUrl: chain.rpcUrl,
+    stateFile,
+    async stop() {
+      await chain.stop();
+      rmSync(pidFile, { force: true });
+    },
+  };
+}
+
+/**
+ * Brings up, read-only, the chain a stopped installation left in `stateFile`:
+ * Anvil loads a copy of it on a free loopback port and writes nothing back.
+ * For `dxledger verify` and `audit` with the service stopped.
+ */
+export async function startAnvilReadOnly(stateFile: string, timeoutMs = 30_000): Promise<EmbeddedChain> {
+  const dir = mkdtempSync(join(tmpdir(), "dxledger-chain-"));
+  const copy = join(dir, "state.json");
+  copyFileSync(stateFile, copy);
+  const chain = await runAnvil(["--load-state", copy], await freeLoopbackPort(), timeoutMs, stateFile);
+  return {
+    rpcUrl: chain.rpcUrl,
+    stateFile,
+    async stop() {
+      await chain.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function runAnvil(
+  extra: string[],
+  port: number,
+  timeoutMs: number,
+  stateFile: string,
+): Promise<{ rpcUrl: string; pid: number; stop(): Promise<void> }> {
+  const rpcUrl = `http://127.0.0.1:${port}`;
   if (await rpcReady(rpcUrl)) throw new Error(`CHAIN_PORT ${port} is already in use by another JSON-RPC server`);
   const child: ChildProcess = spawn(
     anvilBinary(),
-    [
-      "--host", "127.0.0.1",
-      "--port", String(port),
-      "--chain-id", String(ANVIL_CHAIN_ID),
-      "--state", stateFile,
-      "--state-interval", String(STATE_INTERVAL_SECONDS),
-      "--preserve-historical-states",
-      "--silent",
-    ],
+    ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(ANVIL_CHAIN_ID), ...extra, "--silent"],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
-  writeFileSync(pidFile, String(child.pid));
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -107,7 +150,7 @@ export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_
   });
   const deadline = Date.now() + timeoutMs;
   while (!(await rpcReady(rpcUrl))) {
-    if (exited !== undefined) throw new Error(`embedded chain (anvil) exited with code ${exited}: ${stderr.trim()}`);
+    if (exited !== undefined) throw new Error(`embedded chain (anvil, ${stateFile}) exited with code ${exited}: ${stderr.trim()}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`embedded chain (anvil) did not answer on ${rpcUrl} within ${timeoutMs} ms`);
@@ -116,14 +159,13 @@ export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_
   }
   return {
     rpcUrl,
-    stateFile,
+    pid: child.pid!,
     async stop() {
       if (exited !== undefined) return;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exit;
       clearTimeout(timer);
-      rmSync(pidFile, { force: true });
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import express, { Router, type Request } from "express";
 import { LedgerError } from "../../core/errors.ts";
-import type { ExchangeRecord } from "../../core/record.ts";
+import type { Entry, ExchangeRecord } from "../../core/record.ts";
 import type { AppendResult } from "../../services/appender.ts";
 import type { Principal } from "../../services/tokens.ts";
 import { assertMaySeeExchange, requireRole } from "./auth.ts";
@@ -70,17 +70,17 @@ export function exchangeRoutes(d: AppDeps): Router {
     res.json(await loadVisible(await d.reader.seqOf(provider, id), res.locals.principal));
   });
 
+  const visibleTo = (p: Principal) => (e: Entry) => assertMaySeeExchange(p, e.record.provider, e.record.consumer);
+
   r.get("/v1/exchanges/:provider/:id/receipt", readers, async (req, res) => {
     const { provider, id } = providerIdParams(String(req.params.provider), String(req.params.id));
     const seq = await d.reader.seqOf(provider, id);
-    await loadVisible(seq, res.locals.principal);
-    res.json(await d.reader.receipt(seq));
+    res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal)));
   });
 
   r.get("/v1/entries/:seq/receipt", readers, async (req, res) => {
     const seq = uintParam("seq", req.params.seq);
-    await loadVisible(seq, res.locals.principal);
-    res.json(await d.reader.receipt(seq));
+    res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal)));
   });
 
   return r;
