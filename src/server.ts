@@ -27,6 +27,7 @@ import { Intake } from "./services/intake.ts";
 import { Tokens } from "./services/tokens.ts";
 import { Departments, type DepartmentRecord } from "./services/departments.ts";
 import { LedgerReader } from "./services/ledger.ts";
+import { ProvenanceService } from "./services/provenance.ts";
 
 export interface RunningService {
   readonly url: string;
@@ -157,6 +158,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       anchorer,
       tokens,
       departments: new Departments(store, client, registry),
+      provenance: new ProvenanceService(store, anchorer, () => appender.size),
       info: { chainId: client.chainId, contract, logId: config.logId, logName: config.logName, rpcUrl: redactUrl(rpcUrl!), domain },
       ready: async () => {
         let chainOk: boolean | string = false;

@@ -1,6 +1,7 @@
 /** Types shared by the appender's stages. */
 import type { Entry, ExchangeRecord } from "../core/record.ts";
 import type { Frontier } from "../core/merkle/frontier.ts";
+import type { IndexedEntry } from "../adapters/leveldb/store.ts";
 
 export interface AppendResult {
   readonly seq: number;
@@ -30,7 +31,7 @@ export interface Lookup {
 
 export interface Prepared {
   readonly accepted: Array<{ p: Pending; results: AppendResult[] }>;
-  readonly entries: Array<{ seq: number; leafData: string; provider: string; id: string }>;
+  readonly entries: IndexedEntry[];
   readonly nodes: Array<{ level: number; index: number; hashHex: string }>;
   readonly newSize: number;
   /** The tree before this group, to go back to if its write fails. */

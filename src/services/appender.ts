@@ -36,6 +36,7 @@ export class Appender {
   /** provider:id keys of the group being written (not yet readable from LevelDB). */
   readonly #inflight = new Map<string, Known>();
   #committed: number;
+  #lastReceivedAt = "";
   readonly #maxGroup: number;
   readonly #maxQueued: number;
   readonly #onCommit: (size: number) => void;
@@ -56,7 +57,10 @@ export class Appender {
   static async open(store: Store, opts: AppenderOptions = {}): Promise<Appender> {
     const size = await store.size();
     const hashes = (await store.nodes(decompose(0, size))).map(fromHex);
-    return new Appender(store, new Frontier(size, hashes), await KnownKeys.load(store, size), opts);
+    const a = new Appender(store, new Frontier(size, hashes), await KnownKeys.load(store, size), opts);
+    const last = size > 0 ? await store.entry(size - 1) : undefined;
+    if (last) a.#lastReceivedAt = (JSON.parse(last) as Entry).receivedAt;
+    return a;
   }
 
   /** Committed log size: every entry below it is on disk. */
@@ -181,7 +185,10 @@ export class Appender {
   /** Assigns seqs and tree nodes to the group's new records (synchronous: no other group interleaves). */
   #prepare(group: Pending[], found: Lookup): Prepared {
     const before = this.#snapshot();
-    const receivedAt = new Date().toISOString();
+    // receivedAt never goes back, even if the clock does: entries are in time order.
+    const now = new Date().toISOString();
+    const receivedAt = now > this.#lastReceivedAt ? now : this.#lastReceivedAt;
+    this.#lastReceivedAt = receivedAt;
     const inGroup = new Map<string, Known>();
     const same = (a: ExchangeRecord, b: ExchangeRecord): boolean => a === b || canonicalJson(a) === canonicalJson(b);
     const entries: Prepared["entries"] = [];
@@ -221,7 +228,7 @@ export class Appender {
         const leafData = entryText(entry);
         const leaf = hashLeaf(Buffer.from(leafData, "utf8"));
         for (const n of this.#frontier.append(leaf)) nodes.push({ level: n.level, index: n.index, hashHex: toHex(n.hash) });
-        entries.push({ seq, leafData, provider: r.provider, id: r.id });
+        entries.push({ seq, leafData, provider: r.provider, id: r.id, dataset: r.dataset, derivedFrom: r.derivedFrom });
         const result = { seq, provider: r.provider, id: r.id, leafHash: toHex(leaf), receivedAt, replay: false };
         inGroup.set(key, { record: r, result });
         mark.keys.push(key);

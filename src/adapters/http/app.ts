@@ -6,6 +6,7 @@ import { errorHandler, sendError } from "./errors.ts";
 import { publicRoutes } from "./public-routes.ts";
 import { exchangeRoutes } from "./exchange-routes.ts";
 import { adminRoutes } from "./admin-routes.ts";
+import { provenanceRoutes } from "./provenance-routes.ts";
 
 export function createApp(d: AppDeps): express.Express {
   const app = express();
@@ -19,6 +20,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(publicRoutes(d));
   app.use(exchangeRoutes(d));
   app.use(adminRoutes(d));
+  app.use(provenanceRoutes(d));
   app.use((req, res) => sendError(res, new LedgerError("NOT_FOUND", `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(d.log));
   return app;

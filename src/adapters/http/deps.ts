@@ -5,6 +5,7 @@ import type { LedgerReader } from "../../services/ledger.ts";
 import type { Anchorer } from "../../services/anchorer.ts";
 import type { Tokens } from "../../services/tokens.ts";
 import type { Departments } from "../../services/departments.ts";
+import type { ProvenanceService } from "../../services/provenance.ts";
 import type { Eip712Domain } from "../../core/eip712.ts";
 import type { Logger } from "./errors.ts";
 
@@ -15,6 +16,7 @@ export interface AppDeps {
   readonly anchorer: Anchorer;
   readonly tokens: Tokens;
   readonly departments: Departments;
+  readonly provenance: ProvenanceService;
   readonly info: {
     readonly chainId: number;
     readonly contract: string;

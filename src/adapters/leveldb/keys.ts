@@ -12,6 +12,13 @@
  *   t:<tokenId>                    API token JSON (secret stored only hashed)
  *   d:<departmentId>               department JSON (the chain has the signer)
  *   s:deployment                   the contract this data dir anchors to
+ *   x:d:<dataset>!<seq:16>         "" — entry seq is an exchange of dataset
+ *   x:u:<dataset>!<source>         "" — dataset was derived from source (upstream)
+ *   x:w:<source>!<dataset>         "" — source has dataset derived from it (downstream)
+ *
+ * The x: keys are derived: written in the same batch as their entry, and
+ * rebuilt or checked from the entries alone (`dxledger audit`). "!" cannot
+ * occur in a dataset id, so "<dataset>!" prefixes exactly that dataset's keys.
  *
  * Numbers are zero-padded decimals so that key order is numeric order.
  */
@@ -30,6 +37,13 @@ export const K = {
   department: (id: string): string => `d:${id}`,
   departmentPrefix: "d:",
   deployment: "s:deployment",
+  datasetExchange: (dataset: string, seq: number): string => `x:d:${dataset}!${pad(seq, 16)}`,
+  datasetExchangePrefix: (dataset: string): string => `x:d:${dataset}!`,
+  upstream: (dataset: string, source: string): string => `x:u:${dataset}!${source}`,
+  upstreamPrefix: (dataset: string): string => `x:u:${dataset}!`,
+  downstream: (source: string, dataset: string): string => `x:w:${source}!${dataset}`,
+  downstreamPrefix: (source: string): string => `x:w:${source}!`,
+  indexPrefix: "x:",
 } as const;
 
 /** Upper bound for a prefix range scan. */

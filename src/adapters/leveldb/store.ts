@@ -15,8 +15,25 @@ export interface Checkpoint {
   readonly anchoredAt: number;
 }
 
+/** An entry as written: its leaf data and the fields its index keys are made of. */
+export interface IndexedEntry {
+  readonly seq: number;
+  readonly leafData: string;
+  readonly provider: string;
+  readonly id: string;
+  readonly dataset: string;
+  readonly derivedFrom: readonly string[];
+}
+
+/** Every index key an entry has (values are all ""), besides p:. */
+export function indexKeys(e: Omit<IndexedEntry, "leafData" | "provider" | "id">): string[] {
+  const keys = [K.datasetExchange(e.dataset, e.seq)];
+  for (const src of e.derivedFrom) keys.push(K.upstream(e.dataset, src), K.downstream(src, e.dataset));
+  return keys;
+}
+
 export interface AppendWrite {
-  readonly entries: ReadonlyArray<{ seq: number; leafData: string; provider: string; id: string }>;
+  readonly entries: ReadonlyArray<IndexedEntry>;
   readonly nodes: ReadonlyArray<{ level: number; index: number; hashHex: string }>;
   readonly newSize: number;
 }
@@ -53,6 +70,7 @@ export class Store {
     for (const e of w.entries) {
       ops.push({ type: "put", key: K.entry(e.seq), value: e.leafData });
       ops.push({ type: "put", key: K.byProvider(e.provider, e.id), value: String(e.seq) });
+      for (const key of indexKeys(e)) ops.push({ type: "put", key, value: "" });
     }
     for (const n of w.nodes) ops.push({ type: "put", key: K.node(n.level, n.index), value: n.hashHex });
     ops.push({ type: "put", key: K.size, value: String(w.newSize) });
@@ -86,6 +104,14 @@ export class Store {
   /** Every provider+id key in the log, as "provider:id" (keys only: a fast scan). */
   async *providerIdKeys(): AsyncGenerator<string> {
     for await (const k of this.db.keys({ gte: "p:", lt: prefixEnd("p:") })) yield k.slice(2);
+  }
+
+  /** Keys under `prefix` (after `after`, if given), at most `limit`, in order. */
+  async keysUnder(prefix: string, limit: number, after?: string): Promise<string[]> {
+    const out: string[] = [];
+    const opts = after === undefined ? { gte: prefix, lt: prefixEnd(prefix), limit } : { gt: after, lt: prefixEnd(prefix), limit };
+    for await (const k of this.db.keys(opts)) out.push(k);
+    return out;
   }
 
   async *entriesFrom(seq: number): AsyncGenerator<[number, string]> {

@@ -1,0 +1,124 @@
+/**
+ * Provenance of a dataset (SPEC §5): its origin, every exchange of it in log
+ * order (paged), and its lineage both ways to any depth, from the x: index
+ * keys written with each entry. Each exchange carries its leaf hash, status,
+ * checkpoint and where to fetch its receipt.
+ */
+import { K } from "../adapters/leveldb/keys.ts";
+import type { Store } from "../adapters/leveldb/store.ts";
+import type { Entry } from "../core/record.ts";
+import type { Anchorer } from "./anchorer.ts";
+
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1000;
+/** Lineage walks stop after this many datasets (the answer says it was cut). */
+export const MAX_LINEAGE = 1000;
+
+export interface ExchangeItem {
+  readonly seq: number;
+  readonly id: string;
+  readonly provider: string;
+  readonly consumer: string;
+  readonly purpose: string;
+  readonly legalBasis: string;
+  readonly recordCount: number;
+  readonly payloadDigest: string;
+  readonly derivedFrom: readonly string[];
+  readonly occurredAt: string;
+  readonly receivedAt: string;
+  readonly leafHash: string;
+  readonly status: "pending" | "anchored";
+  readonly checkpoint: { index: number; treeSize: number; rootHash: string; txHash: string; blockNumber: number } | null;
+  readonly receipt: string;
+}
+
+export interface LineageEdge {
+  /** The derived dataset. */
+  readonly dataset: string;
+  /** What it was derived from. */
+  readonly source: string;
+  /** Distance from the dataset asked about (1 = direct). */
+  readonly depth: number;
+}
+
+export interface Lineage {
+  readonly upstream: LineageEdge[];
+  readonly downstream: LineageEdge[];
+  readonly truncated: boolean;
+}
+
+export class ProvenanceService {
+  readonly #store: Store;
+  readonly #anchorer: Anchorer;
+  readonly #size: () => number;
+
+  constructor(store: Store, anchorer: Anchorer, size: () => number) {
+    this.#store = store;
+    this.#anchorer = anchorer;
+    this.#size = size;
+  }
+
+  /** Exchanges of `dataset` with seq > `after`, at most `limit`, in log order; `filter` may hide some. */
+  async exchanges(dataset: string, after: number | undefined, limit: number, filter?: (e: Entry) => boolean) {
+    const prefix = K.datasetExchangePrefix(dataset);
+    const size = this.#size();
+    const keys = await this.#store.keysUnder(prefix, limit, after === undefined ? undefined : K.datasetExchange(dataset, after));
+    const seqs = keys.map((k) => Number(k.slice(prefix.length))).filter((s) => s < size);
+    const [raw, leaves] = await Promise.all([this.#store.entries(seqs), this.#store.nodes(seqs.map((index) => ({ level: 0, index })))]);
+    const items: ExchangeItem[] = [];
+    seqs.forEach((seq, i) => {
+      const e = JSON.parse(raw[i]!) as Entry;
+      if (filter && !filter(e)) return;
+      const cp = this.#anchorer.covering(seq);
+      const r = e.record;
+      items.push({
+        seq,
+        id: r.id,
+        provider: r.provider,
+        consumer: r.consumer,
+        purpose: r.purpose,
+        legalBasis: r.legalBasis,
+        recordCount: r.recordCount,
+        payloadDigest: r.payloadDigest,
+        derivedFrom: r.derivedFrom,
+        occurredAt: r.occurredAt,
+        receivedAt: e.receivedAt,
+        leafHash: leaves[i]!,
+        status: cp ? "anchored" : "pending",
+        checkpoint: cp ? { index: cp.index, treeSize: cp.treeSize, rootHash: cp.rootHash, txHash: cp.txHash, blockNumber: cp.blockNumber } : null,
+        receipt: `/v1/entries/${seq}/receipt`,
+      });
+    });
+    const lastSeq = seqs[seqs.length - 1];
+    return { items, next: seqs.length === limit && lastSeq !== undefined ? lastSeq : null };
+  }
+
+  /** Both directions of `derivedFrom`, breadth first, each dataset once (cycles end there). */
+  async lineage(dataset: string): Promise<Lineage> {
+    let budget = MAX_LINEAGE;
+    const walk = async (prefixOf: (d: string) => string, edge: (from: string, to: string, depth: number) => LineageEdge) => {
+      const seen = new Set([dataset]);
+      const out: LineageEdge[] = [];
+      let frontier = [dataset];
+      for (let depth = 1; frontier.length > 0 && budget > 0; depth++) {
+        const next: string[] = [];
+        for (const d of frontier) {
+          const prefix = prefixOf(d);
+          for (const k of await this.#store.keysUnder(prefix, MAX_LINEAGE)) {
+            const other = k.slice(prefix.length);
+            out.push(edge(d, other, depth));
+            if (!seen.has(other) && budget-- > 0) {
+              seen.add(other);
+              next.push(other);
+            }
+          }
+        }
+        frontier = next;
+      }
+      return out;
+    };
+    const upstream = await walk(K.upstreamPrefix, (d, src, depth) => ({ dataset: d, source: src, depth }));
+    const downstream = await walk(K.downstreamPrefix, (src, d, depth) => ({ dataset: d, source: src, depth }));
+    return { upstream, downstream, truncated: budget <= 0 };
+  }
+}
