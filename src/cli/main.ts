@@ -1,11 +1,14 @@
 /** The `dxledger` command line (SPEC §6). */
 import { serveCommand } from "./serve.ts";
 import { verifyCommand } from "./verify.ts";
+import { auditCommand } from "./audit.ts";
 
 const USAGE = `usage:
   dxledger serve                                   run the service (configuration: environment, see README)
   dxledger verify <receipt.json> [--rpc URL] [--json]
-                                                   verify a receipt against the chain (0 valid, 1 invalid, 2 error)`;
+                                                   verify a receipt against the chain (0 valid, 1 invalid, 2 error)
+  dxledger audit [--data-dir DIR] [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]
+                                                   recompute and check everything in a stopped installation (0 clean, 1 discrepancies, 2 error)`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -14,6 +17,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return serveCommand(env);
     case "verify":
       return verifyCommand(rest, env);
+    case "audit":
+      return auditCommand(rest, env);
     case "help":
     case "--help":
     case "-h":

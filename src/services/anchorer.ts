@@ -165,13 +165,14 @@ export class Anchorer {
   }
 
   async #anchor(): Promise<Checkpoint | undefined> {
+    const sizeTakenAt = new Date().toISOString();
     const size = this.#opts.committedSize();
     const last = this.latest;
     if (size === 0 || (last && size <= last.treeSize)) return last;
     const rootHash = await this.#prover.root(size);
     const proof = last ? await this.#prover.consistencyProof(last.treeSize, size) : [];
     const tx = await this.#chain.anchor(this.#opts.logId, size, rootHash, proof);
-    const cp: Checkpoint = { index: tx.index, treeSize: size, rootHash, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt };
+    const cp: Checkpoint = { index: tx.index, treeSize: size, rootHash, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt, sizeTakenAt };
     await this.#store.putCheckpoint(cp);
     this.#checkpoints.push(cp);
     this.#lastError = undefined;

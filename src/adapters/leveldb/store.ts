@@ -13,6 +13,8 @@ export interface Checkpoint {
   readonly txHash: string;
   readonly blockNumber: number;
   readonly anchoredAt: number;
+  /** When the anchorer read the log size (entries after it were received about then or later). */
+  readonly sizeTakenAt?: string;
 }
 
 /** An entry as written: its leaf data and the fields its index keys are made of. */

@@ -1,0 +1,224 @@
+/**
+ * The full audit (SPEC §6): recomputes every leaf and tree node from the
+ * stored entries, every anchored root, and the derived indexes, and compares
+ * them with what the store and the chain hold. Trusts nothing in the data dir
+ * but the entries' own bytes; every discrepancy names a seq where one exists.
+ */
+import { Frontier } from "../core/merkle/frontier.ts";
+import { hashLeaf } from "../core/merkle/hash.ts";
+import { toHex } from "../core/hex.ts";
+import { entryText, exchangeRecordInput, type Entry } from "../core/record.ts";
+import { K } from "../adapters/leveldb/keys.ts";
+import { indexKeys, type Checkpoint, type Store } from "../adapters/leveldb/store.ts";
+import type { ChainCheckpoint } from "../adapters/chain/ledger-client.ts";
+
+export type DiscrepancyKind =
+  | "ENTRY_MISSING" | "ENTRY_CORRUPT" | "ENTRY_MISPLACED" | "ENTRY_NOT_CANONICAL" | "RECORD_INVALID"
+  | "ENTRY_BEYOND_LOG_SIZE" | "RECEIVED_AT_OUT_OF_ORDER" | "RECEIVED_BEFORE_CHECKPOINT"
+  | "LEAF_MISMATCH" | "TREE_NODE_MISMATCH" | "ID_INDEX_WRONG" | "ID_INDEX_DANGLING" | "DATASET_INDEX_MISSING"
+  | "DATASET_INDEX_DANGLING" | "CHECKPOINT_ROOT_MISMATCH" | "CHAIN_CHECKPOINT_MISMATCH" | "CHECKPOINT_MISSING_ON_CHAIN"
+  | "CHAIN_CHECKPOINT_NOT_LOCAL";
+
+export interface Discrepancy {
+  readonly kind: DiscrepancyKind;
+  readonly seq?: number;
+  readonly detail: string;
+}
+
+export interface AuditChain {
+  checkpointCount(logId: string): Promise<number>;
+  checkpointAt(logId: string, index: number): Promise<ChainCheckpoint>;
+}
+
+export interface AuditReport {
+  readonly v: 1;
+  readonly logSize: number;
+  readonly entriesChecked: number;
+  readonly checkpointsChecked: number;
+  readonly clean: boolean;
+  readonly discrepancies: Discrepancy[];
+}
+
+/** Slack for RECEIVED_BEFORE_CHECKPOINT: a group prepared just before the size was read commits just after. */
+export const CHECKPOINT_SLACK_MS = 5000;
+const BATCH = 1000;
+
+export async function audit(
+  store: Store,
+  chain: AuditChain | undefined,
+  logId: string,
+  progress: (done: number, total: number) => void = () => {},
+): Promise<AuditReport> {
+  const found: Discrepancy[] = [];
+  const add = (kind: DiscrepancyKind, detail: string, seq?: number) => found.push(seq === undefined ? { kind, detail } : { kind, seq, detail });
+  const size = await store.size();
+  const checkpoints = await store.checkpoints();
+  const rootsAt = new Map<number, string>();
+  const wanted = new Set(checkpoints.map((c) => c.treeSize));
+  const tree = new Frontier();
+  let lastReceived = "";
+  let checked = 0;
+  let expected = 0;
+  let idOk = 0;
+  let dsOk = 0;
+  let pending: Array<{ seq: number; entry: Entry | undefined; nodes: ReturnType<Frontier["append"]> }> = [];
+
+  const flush = async () => {
+    const ids = pending.flatMap((p) => p.nodes);
+    const stored = await store.db.getMany(ids.map((n) => K.node(n.level, n.index)));
+    ids.forEach((n, i) => {
+      if (stored[i] === toHex(n.hash)) return;
+      if (n.level === 0) add("LEAF_MISMATCH", `stored leaf hash ${stored[i] ?? "(none)"} differs from the entry's ${toHex(n.hash)}`, n.index);
+      else {
+        const first = n.index * 2 ** n.level;
+        add("TREE_NODE_MISMATCH", `stored node (level ${n.level}, index ${n.index}) over seqs ${first}..${first + 2 ** n.level - 1} differs from the recomputed one`, first);
+      }
+    });
+    const withEntries = pending.filter((p) => p.entry);
+    const idx = await store.db.getMany(withEntries.map((p) => K.byProvider(p.entry!.record.provider, p.entry!.record.id)));
+    withEntries.forEach((p, i) => {
+      if (idx[i] !== String(p.seq)) add("ID_INDEX_WRONG", `p:${p.entry!.record.provider}:${p.entry!.record.id} points at ${idx[i] ?? "nothing"}`, p.seq);
+      else idOk++;
+    });
+    const keys = withEntries.flatMap((p) => indexKeys({ seq: p.seq, dataset: p.entry!.record.dataset, derivedFrom: p.entry!.record.derivedFrom }).map((k) => [p.seq, k] as const));
+    const got = await store.db.getMany(keys.map(([, k]) => k));
+    keys.forEach(([seq, k], i) => {
+      if (got[i] === undefined) add("DATASET_INDEX_MISSING", `index key ${k} is missing`, seq);
+      else if (k.startsWith("x:d:")) dsOk++;
+    });
+    pending = [];
+  };
+
+  const visit = async (seq: number, text: string | undefined) => {
+    let entry: Entry | undefined;
+    let leaf: Uint8Array;
+    if (text === undefined) {
+      add("ENTRY_MISSING", "no entry stored at this seq", seq);
+      const stored = await store.db.get(K.node(0, seq));
+      leaf = stored ? Buffer.from(stored.slice(2), "hex") : new Uint8Array(32);
+    } else {
+      leaf = hashLeaf(Buffer.from(text, "utf8"));
+      try {
+        entry = JSON.parse(text) as Entry;
+      } catch {
+        add("ENTRY_CORRUPT", "entry is not JSON", seq);
+      }
+      if (entry) {
+        if (entry.seq !== seq) add("ENTRY_MISPLACED", `entry stored at seq ${seq} says seq ${entry.seq}`, seq);
+        const parsed = exchangeRecordInput.safeParse(entry.record);
+        if (!parsed.success) add("RECORD_INVALID", parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "), seq);
+        else if (entryText(entry) !== text) add("ENTRY_NOT_CANONICAL", "stored bytes are not the canonical form of the entry", seq);
+        if (typeof entry.receivedAt !== "string" || entry.receivedAt < lastReceived) {
+          add("RECEIVED_AT_OUT_OF_ORDER", `receivedAt ${entry.receivedAt} is before the previous entry's ${lastReceived}`, seq);
+        } else lastReceived = entry.receivedAt;
+        for (const cp of checkpoints) {
+          if (seq < cp.treeSize || !cp.sizeTakenAt) continue;
+          if (Date.parse(entry.receivedAt) < Date.parse(cp.sizeTakenAt) - CHECKPOINT_SLACK_MS) {
+            add("RECEIVED_BEFORE_CHECKPOINT", `received at ${entry.receivedAt}, before checkpoint ${cp.index} (size ${cp.treeSize}) was taken at ${cp.sizeTakenAt}, yet not in it`, seq);
+            break;
+          }
+        }
+      }
+    }
+    const nodes = tree.append(leaf);
+    if (wanted.has(tree.size)) rootsAt.set(tree.size, toHex(tree.root()));
+    pending.push({ seq, entry, nodes });
+    checked++;
+    if (pending.length >= BATCH) {
+      await flush();
+      progress(checked, size);
+    }
+  };
+
+  for await (const [seq, text] of store.entriesFrom(0)) {
+    if (seq >= size) {
+      add("ENTRY_BEYOND_LOG_SIZE", `entry stored beyond the committed log size ${size}`, seq);
+      continue;
+    }
+    while (expected < seq) await visit(expected++, undefined);
+    await visit(expected++, text);
+  }
+  while (expected < size) await visit(expected++, undefined);
+  await flush();
+  progress(checked, size);
+
+  // Each entry's own index keys were checked above; any key beyond those is dangling.
+  // Counting keys is a fast keys-only scan; the slow per-key check runs only if the counts differ.
+  if ((await countKeys(store, "p:")) !== idOk) await checkIdIndex(store, size, add);
+  if ((await countKeys(store, "x:d:")) !== dsOk) await checkDatasetIndex(store, size, add);
+  const checkpointsChecked = await checkCheckpoints(checkpoints, rootsAt, chain, logId, size, add);
+  found.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
+  return { v: 1, logSize: size, entriesChecked: checked, checkpointsChecked, clean: found.length === 0, discrepancies: found };
+}
+
+async function countKeys(store: Store, prefix: string): Promise<number> {
+  let n = 0;
+  for await (const _ of store.db.keys({ gte: prefix, lt: `${prefix}\xff` })) n++;
+  return n;
+}
+
+/** p: keys that point at nothing, or at an entry that is not theirs. */
+async function checkIdIndex(store: Store, size: number, add: (k: DiscrepancyKind, d: string, seq?: number) => void): Promise<void> {
+  for await (const [k, v] of store.db.iterator({ gte: "p:", lt: "p:\xff" })) {
+    const seq = Number(v);
+    const raw = Number.isSafeInteger(seq) && seq < size ? await store.entry(seq) : undefined;
+    let ok = false;
+    try {
+      const e = raw ? (JSON.parse(raw) as Entry) : undefined;
+      ok = !!e && k === K.byProvider(e.record.provider, e.record.id);
+    } catch {
+      ok = false;
+    }
+    if (!ok) add("ID_INDEX_DANGLING", `${k} points at seq ${v}, which is not that record`, Number.isSafeInteger(seq) ? seq : undefined);
+  }
+}
+
+/** x:d: keys naming an entry that is not an exchange of that dataset. */
+async function checkDatasetIndex(store: Store, size: number, add: (k: DiscrepancyKind, d: string, seq?: number) => void): Promise<void> {
+  for await (const k of store.db.keys({ gte: "x:d:", lt: "x:d:\xff" })) {
+    const bang = k.lastIndexOf("!");
+    const seq = Number(k.slice(bang + 1));
+    const raw = seq < size ? await store.entry(seq) : undefined;
+    let ok = false;
+    try {
+      ok = !!raw && k === K.datasetExchange((JSON.parse(raw) as Entry).record.dataset, seq);
+    } catch {
+      ok = false;
+    }
+    if (!ok) add("DATASET_INDEX_DANGLING", `${k} names an entry that is not an exchange of that dataset`, seq);
+  }
+}
+
+async function checkCheckpoints(
+  local: readonly Checkpoint[],
+  rootsAt: Map<number, string>,
+  chain: AuditChain | undefined,
+  logId: string,
+  size: number,
+  add: (k: DiscrepancyKind, d: string, seq?: number) => void,
+): Promise<number> {
+  const onChain = chain ? await chain.checkpointCount(logId) : 0;
+  for (const cp of local) {
+    const root = rootsAt.get(cp.treeSize);
+    const last = cp.treeSize - 1;
+    if (cp.treeSize > size) add("CHECKPOINT_ROOT_MISMATCH", `checkpoint ${cp.index} covers ${cp.treeSize} entries; the log has ${size}`, last);
+    else if (root !== cp.rootHash) add("CHECKPOINT_ROOT_MISMATCH", `entries 0..${last} hash to ${root}, checkpoint ${cp.index} says ${cp.rootHash}`, last);
+    if (!chain) continue;
+    if (cp.index >= onChain) {
+      add("CHECKPOINT_MISSING_ON_CHAIN", `checkpoint ${cp.index} (size ${cp.treeSize}) is not on chain (it has ${onChain})`, last);
+      continue;
+    }
+    const c = await chain.checkpointAt(logId, cp.index);
+    if (c.treeSize !== cp.treeSize || c.rootHash !== cp.rootHash) {
+      add("CHAIN_CHECKPOINT_MISMATCH", `chain checkpoint ${cp.index} is size ${c.treeSize} root ${c.rootHash}; local says size ${cp.treeSize} root ${cp.rootHash}`, last);
+    }
+    if (root !== undefined && c.rootHash !== root && c.treeSize === cp.treeSize) {
+      add("CHAIN_CHECKPOINT_MISMATCH", `entries 0..${last} hash to ${root}, but the chain anchored ${c.rootHash}`, last);
+    }
+  }
+  for (let i = local.length; i < onChain; i++) {
+    const c = await chain!.checkpointAt(logId, i);
+    add("CHAIN_CHECKPOINT_NOT_LOCAL", `chain checkpoint ${i} (size ${c.treeSize}) is missing from the data dir`, c.treeSize - 1);
+  }
+  return chain ? Math.max(onChain, local.length) : local.length;
+}

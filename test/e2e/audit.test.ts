@@ -1,0 +1,184 @@
+import { expect } from "chai";
+import { cpSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
+import { Store } from "../../src/adapters/leveldb/store.ts";
+import { K } from "../../src/adapters/leveldb/keys.ts";
+import { startAnvilReadOnly, type EmbeddedChain } from "../../src/adapters/chain/anvil.ts";
+import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
+import { audit, type AuditReport } from "../../src/services/audit.ts";
+import { entryText, type Entry } from "../../src/core/record.ts";
+import { logIdOf } from "../../src/config.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const LOG_ID = logIdOf("default");
+
+describe("dxledger audit finds any tampering, by seq", function () {
+  let base: string;
+  let contract: string;
+  let chain: EmbeddedChain;
+  let client: LedgerClient;
+  let size: number;
+  const work: string[] = [];
+
+  before(async () => {
+    base = tempDir();
+    const svc = await start(base);
+    const api = new Api(svc.url, svc.adminToken);
+    const a = dept("tax");
+    const b = dept("health");
+    for (const d of [a, b]) await api.post("/v1/departments", { id: d.id, name: d.id, signer: d.wallet.address });
+    const domain = (await api.get("/v1/info")).body.eip712.domain;
+    const batch = async (n: number) =>
+      api.post("/v1/exchanges/batch", {
+        records: await Promise.all(Array.from({ length: n }, (_, i) => signExchange(a.wallet, domain, unsigned("tax", "health", { dataset: `ds/${i % 3}`, derivedFrom: i % 2 ? ["ds/src"] : [] })))),
+      });
+    await batch(20);
+    await api.post("/v1/anchor");
+    await batch(12);
+    await api.post("/v1/anchor");
+    await batch(5); // anchored when the service stops
+    size = (await api.get("/v1/info")).body.treeSize;
+    contract = svc.contract;
+    await svc.stop();
+    chain = await startAnvilReadOnly(join(base, "chain", "anvil-state.json"));
+    client = await LedgerClient.connect({ rpcUrl: chain.rpcUrl, address: contract });
+  });
+  after(async () => {
+    await client?.close();
+    await chain?.stop();
+    for (const d of [base, ...work]) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** Copies the data dir, lets `tamper` change its store, and audits the copy against the chain. */
+  async function auditAfter(tamper: (s: Store) => Promise<void>): Promise<AuditReport> {
+    const dir = tempDir();
+    work.push(dir);
+    cpSync(base, dir, { recursive: true });
+    const store = await Store.open(join(dir, "ledger"));
+    try {
+      await tamper(store);
+      return await audit(store, client, LOG_ID);
+    } finally {
+      await store.close();
+    }
+  }
+  const kinds = (r: AuditReport) => r.discrepancies.map((d) => [d.kind, d.seq]);
+  const entryAt = async (s: Store, seq: number) => JSON.parse((await s.entry(seq))!) as Entry;
+
+  it("passes a clean store", async () => {
+    const r = await auditAfter(async () => {});
+    expect(r.discrepancies).to.deep.equal([]);
+    expect(r).to.include({ clean: true, logSize: size, entriesChecked: size, checkpointsChecked: 3 }); // the last at shutdown
+  });
+
+  it("an entry whose bytes were edited", async () => {
+    const r = await auditAfter(async (s) => {
+      const e = await entryAt(s, 5);
+      await s.db.put(K.entry(5), entryText({ ...e, record: { ...e.record, recordCount: e.record.recordCount + 1 } }));
+    });
+    expect(kinds(r)).to.deep.include(["LEAF_MISMATCH", 5]);
+    expect(r.discrepancies.some((d) => d.kind === "CHAIN_CHECKPOINT_MISMATCH" || d.kind === "CHECKPOINT_ROOT_MISMATCH")).to.equal(true);
+  });
+
+  it("an edited entry whose leaf and tree nodes were rewritten to match: the chain still disagrees", async () => {
+    const r = await auditAfter(async (s) => {
+      const e = await entryAt(s, 2);
+      const text = entryText({ ...e, record: { ...e.record, purpose: "something else" } });
+      await s.db.put(K.entry(2), text);
+      // Rewrite every stored node above it, as a careful operator would.
+      const { Frontier } = await import("../../src/core/merkle/frontier.ts");
+      const { hashLeaf } = await import("../../src/core/merkle/hash.ts");
+      const { toHex } = await import("../../src/core/hex.ts");
+      const f = new Frontier();
+      for (let i = 0; i < size; i++) for (const n of f.append(hashLeaf(Buffer.from((await s.entry(i))!, "utf8")))) await s.db.put(K.node(n.level, n.index), toHex(n.hash));
+    });
+    expect(r.discrepancies.some((d) => d.kind === "LEAF_MISMATCH")).to.equal(false);
+    expect(kinds(r)).to.deep.include(["CHAIN_CHECKPOINT_MISMATCH", 19]);
+  });
+
+  it("a deleted entry", async () => {
+    const r = await auditAfter(async (s) => s.db.del(K.entry(7)));
+    expect(kinds(r)).to.deep.include(["ENTRY_MISSING", 7]);
+  });
+
+  it("a swapped pair", async () => {
+    const r = await auditAfter(async (s) => {
+      const [x, y] = [await s.entry(10), await s.entry(11)];
+      await s.db.batch([{ type: "put", key: K.entry(10), value: y! }, { type: "put", key: K.entry(11), value: x! }]);
+    });
+    expect(kinds(r)).to.deep.include.members([["ENTRY_MISPLACED", 10], ["ENTRY_MISPLACED", 11], ["LEAF_MISMATCH", 10], ["LEAF_MISMATCH", 11]]);
+  });
+
+  it("an index entry pointing at the wrong entry", async () => {
+    const r = await auditAfter(async (s) => {
+      const e = await entryAt(s, 3);
+      await s.db.put(K.byProvider(e.record.provider, e.record.id), "4");
+    });
+    expect(kinds(r)).to.deep.include.members([["ID_INDEX_WRONG", 3], ["ID_INDEX_DANGLING", 4]]);
+  });
+
+  it("a dataset index key that is missing or names another dataset's entry", async () => {
+    const r = await auditAfter(async (s) => {
+      const e = await entryAt(s, 8);
+      await s.db.del(K.datasetExchange(e.record.dataset, 8));
+      await s.db.put(K.datasetExchange("ds/other", 9), "");
+    });
+    expect(kinds(r)).to.deep.include.members([["DATASET_INDEX_MISSING", 8], ["DATASET_INDEX_DANGLING", 9]]);
+  });
+
+  it("a stored tree node that disagrees", async () => {
+    const r = await auditAfter(async (s) => s.db.put(K.node(2, 1), `0x${"ab".repeat(32)}`));
+    expect(kinds(r)).to.deep.include(["TREE_NODE_MISMATCH", 4]);
+  });
+
+  it("an entry appended after the fact under an old checkpoint", async () => {
+    const r = await auditAfter(async (s) => {
+      const first = await entryAt(s, 0);
+      const receivedAt = new Date(Date.parse(first.receivedAt) - 3_600_000).toISOString(); // an hour before the log began
+      const forged: Entry = { ...first, seq: size, receivedAt, record: { ...first.record, id: "backdated-1" } };
+      const text = entryText(forged);
+      const { hashLeaf } = await import("../../src/core/merkle/hash.ts");
+      const { toHex } = await import("../../src/core/hex.ts");
+      await s.db.batch([
+        { type: "put", key: K.entry(size), value: text },
+        { type: "put", key: K.node(0, size), value: toHex(hashLeaf(Buffer.from(text, "utf8"))) },
+        { type: "put", key: K.byProvider(forged.record.provider, forged.record.id), value: String(size) },
+        { type: "put", key: K.datasetExchange(forged.record.dataset, size), value: "" },
+        { type: "put", key: K.size, value: String(size + 1) },
+      ]);
+    });
+    expect(kinds(r)).to.deep.include.members([["RECEIVED_AT_OUT_OF_ORDER", size], ["RECEIVED_BEFORE_CHECKPOINT", size]]);
+  });
+
+  it("an entry written beyond the log size", async () => {
+    const r = await auditAfter(async (s) => s.db.put(K.entry(size + 3), (await s.entry(0))!));
+    expect(kinds(r)).to.deep.include(["ENTRY_BEYOND_LOG_SIZE", size + 3]);
+  });
+
+  it("the CLI: exit 0 clean, 1 with each discrepancy printed by seq, JSON with --json; chain brought up from DATA_DIR", async () => {
+    const run = (dir: string, ...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, "bin/dxledger.mjs"), "audit", "--data-dir", dir, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, RPC_URL: "", CHAIN_PORT: "1" },
+      });
+    const clean = run(base);
+    expect(clean.status, clean.stdout + clean.stderr).to.equal(0);
+    expect(clean.stdout).to.contain("CLEAN");
+    expect(clean.stderr).to.contain("NOT PINNED");
+    const dir = tempDir();
+    work.push(dir);
+    cpSync(base, dir, { recursive: true });
+    const s = await Store.open(join(dir, "ledger"));
+    await s.db.del(K.entry(6));
+    await s.close();
+    const bad = run(dir, "--json", "--contract", contract, "--log-id", LOG_ID, "--chain-id", "31337");
+    expect(bad.status, bad.stderr).to.equal(1);
+    const report = JSON.parse(bad.stdout);
+    expect(report.discrepancies.map((d: any) => [d.kind, d.seq])).to.deep.include(["ENTRY_MISSING", 6]);
+    expect(bad.stderr).to.not.contain("NOT PINNED");
+    expect(run(dir, "--chain-id", "1").status).to.equal(2);
+    expect(run(join(dir, "nope")).status).to.equal(2);
+  });
+});
