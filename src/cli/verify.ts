@@ -9,99 +9,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { Contract } from "ethers";
-import { checkReceiptOffline } from "../core/receipt.ts";
-import { Eip712Digester, eip712Domain } from "../core/eip712.ts";
-import { recoverSigner } from "../core/signature.ts";
-import { ledgerArtifact } from "../adapters/chain/artifact.ts";
-import { makeProvider } from "../adapters/chain/ledger-client.ts";
 import { chainForCli } from "./chain-for-cli.ts";
-import { registryHistory } from "../adapters/chain/registry-history.ts";
-import { signersActiveAt } from "../core/key-history.ts";
+import { ChainView, verifyReceipt, verifyWith, type Pins, type VerifyOutcome } from "../client/verify-receipt.ts";
 
-export interface VerifyOutcome {
-  readonly valid: boolean;
-  readonly checks: Array<{ check: string; ok: boolean; detail?: string }>;
-}
-
-export interface Pins {
-  readonly chainId?: number;
-  readonly contract?: string;
-  readonly logId?: string;
-}
-
-export async function verifyReceipt(receiptJson: unknown, rpcUrl: string, pins: Pins = {}): Promise<VerifyOutcome> {
-  const checks: VerifyOutcome["checks"] = [];
-  const done = (): VerifyOutcome => ({ valid: checks.every((c) => c.ok), checks });
-  const off = checkReceiptOffline(receiptJson);
-  if (!off.ok) {
-    checks.push({ check: "receipt, leaf hash and inclusion proof", ok: false, detail: off.reason });
-    return done();
-  }
-  const r = off.receipt;
-  const cp = r.checkpoint;
-  checks.push({ check: "leaf hash and inclusion proof", ok: true, detail: `root ${off.root}` });
-  const pinned: Array<[string, unknown, unknown]> = [
-    ["chain id", pins.chainId, cp.chainId],
-    ["contract", pins.contract?.toLowerCase(), cp.contract.toLowerCase()],
-    ["log id", pins.logId?.toLowerCase(), cp.logId],
-  ];
-  for (const [what, pin, named] of pinned) {
-    if (pin === undefined) continue;
-    if (pin !== named) {
-      checks.push({ check: `pinned ${what}`, ok: false, detail: `the receipt names ${named}; you pinned ${pin}` });
-      return done();
-    }
-    checks.push({ check: `pinned ${what}`, ok: true, detail: String(pin) });
-  }
-
-  const provider = makeProvider(rpcUrl);
-  try {
-    const net = await provider.getNetwork();
-    if (Number(net.chainId) !== cp.chainId) {
-      checks.push({ check: "chain id", ok: false, detail: `RPC is chain ${net.chainId}, receipt names ${cp.chainId}` });
-      return done();
-    }
-    const ledger = new Contract(cp.contract, ledgerArtifact().abi as never[], provider);
-    const count = Number(await ledger.getFunction("checkpointCount")(cp.logId));
-    if (cp.index >= count) {
-      checks.push({ check: "checkpoint on chain", ok: false, detail: `log ${cp.logId} has ${count} checkpoints on chain; receipt names index ${cp.index}` });
-      return done();
-    }
-    const onChain = await ledger.getFunction("checkpointAt")(cp.logId, cp.index);
-    const size = Number(onChain[0]);
-    const root = String(onChain[1]).toLowerCase();
-    const same = size === cp.treeSize && root === cp.rootHash;
-    checks.push({
-      check: "checkpoint on chain",
-      ok: same,
-      detail: same ? `index ${cp.index}, size ${size}, block ${onChain[3]}` : `chain has size ${size} root ${root}`,
-    });
-    const included = Boolean(await ledger.getFunction("verifyInclusion")(cp.logId, cp.index, r.leafIndex, r.leafHash, r.inclusionProof));
-    checks.push({ check: "contract verifyInclusion", ok: included });
-
-    const rec = r.entry.record;
-    const digester = new Eip712Digester(eip712Domain(cp.chainId, cp.contract));
-    const signer = recoverSigner(digester.digest(rec), rec.signature);
-    if (!signer.ok) {
-      checks.push({ check: "provider signature", ok: false, detail: signer.reason });
-      return done();
-    }
-    const history = await registryHistory(provider, cp.contract, rec.provider);
-    const active = signersActiveAt(history, Date.parse(r.entry.receivedAt));
-    const ok = active.has(signer.address);
-    checks.push({
-      check: "provider signature (key history)",
-      ok,
-      detail: ok
-        ? `signed by ${signer.address}, ${rec.provider}'s active signer when the entry was accepted (${r.entry.receivedAt})`
-        : `signed by ${signer.address}; ${rec.provider}'s signer at ${r.entry.receivedAt} was ${[...active].join(" or ") || "none (not registered or revoked)"}`,
-    });
-    return done();
-  } finally {
-    provider.destroy();
-  }
-}
+export { verifyReceipt } from "../client/verify-receipt.ts";
 
 const USAGE = "usage: dxledger verify <receipt.json> [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]";
 
@@ -144,6 +55,7 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   try {
     chain = await chainForCli(o.rpc, env);
     if (chain.note) process.stderr.write(`dxledger verify: ${chain.note}\n`);
+    if ((receipt as { kind?: string })?.kind === "dxledger-provenance-bundle") return await verifyBundle(receipt as Bundle, chain.rpcUrl, pins, o.json ?? false);
     out = await verifyReceipt(receipt, chain.rpcUrl, pins);
   } catch (e) {
     process.stderr.write(`dxledger verify: chain error: ${(e as Error).message}\n`);
@@ -162,4 +74,36 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Pro
 function usage(msg: string): number {
   process.stderr.write(`dxledger verify: ${msg}\n${USAGE}\n`);
   return 2;
+}
+
+interface Bundle {
+  readonly dataset: string;
+  readonly receipts: unknown[];
+  readonly pending: number[];
+}
+
+/** Every receipt of a provenance bundle, against the chain (one read per checkpoint and department). */
+async function verifyBundle(b: Bundle, rpcUrl: string, pins: Pins, json: boolean): Promise<number> {
+  if (!Array.isArray(b.receipts)) {
+    process.stderr.write("dxledger verify: the bundle has no receipts array\n");
+    return 2;
+  }
+  const view = new ChainView(rpcUrl);
+  const invalid: Array<{ seq: unknown; failed: VerifyOutcome["checks"] }> = [];
+  try {
+    for (const r of b.receipts) {
+      const out = await verifyWith(view, r, pins, false);
+      if (!out.valid) invalid.push({ seq: (r as { leafIndex?: unknown })?.leafIndex, failed: out.checks.filter((c) => !c.ok) });
+    }
+  } finally {
+    view.close();
+  }
+  const summary = { dataset: b.dataset, receipts: b.receipts.length, valid: b.receipts.length - invalid.length, invalid, pending: b.pending ?? [] };
+  if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else {
+    for (const i of invalid) process.stdout.write(`FAIL seq ${i.seq}: ${i.failed.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}\n`);
+    process.stdout.write(`bundle of ${b.dataset}: ${summary.valid}/${summary.receipts} receipts valid, ${summary.pending.length} exchanges not yet anchored\n`);
+    process.stdout.write(invalid.length ? "bundle is INVALID\n" : "bundle is VALID\n");
+  }
+  return invalid.length ? 1 : 0;
 }

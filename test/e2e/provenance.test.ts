@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { Api, dept, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
 import type { RunningService } from "../../src/server.ts";
 
@@ -100,6 +102,27 @@ describe("e2e: provenance", () => {
     ]);
     // Path segments work as well as an encoded id.
     expect((await api.get(`/v1/datasets/raw/census/provenance`)).body.dataset).to.equal("raw/census");
+  });
+
+  it("downloads a provenance bundle with every receipt, which dxledger verify checks against the chain", async () => {
+    const res = await fetch(`${svc.url}/v1/datasets/raw%2Fcensus/provenance?format=bundle`, { headers: { authorization: `Bearer ${svc.adminToken}` } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get("content-disposition")).to.contain("attachment");
+    const bundle = await res.json();
+    expect(bundle).to.include({ v: 1, kind: "dxledger-provenance-bundle", dataset: "raw/census" });
+    expect(bundle.receipts.map((r: any) => r.leafIndex)).to.deep.equal(seqs.census);
+    const file = join(dir, "bundle.json");
+    writeFileSync(file, JSON.stringify(bundle));
+    const cli = (f: string) =>
+      spawnSync(process.execPath, [join(import.meta.dirname, "../../bin/dxledger.mjs"), "verify", f, "--rpc", svc.rpcUrl, "--chain-id", "31337", "--contract", svc.contract], { encoding: "utf8" });
+    const ok = cli(file);
+    expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
+    expect(ok.stdout).to.contain(`${seqs.census!.length}/${seqs.census!.length} receipts valid`);
+    bundle.receipts[2].entry.record.purpose = "rewritten";
+    writeFileSync(file, JSON.stringify(bundle));
+    const bad = cli(file);
+    expect(bad.status).to.equal(1);
+    expect(bad.stdout).to.contain(`FAIL seq ${seqs.census![2]}`);
   });
 
   it("pages through the exchanges of a dataset", async () => {

@@ -4,7 +4,7 @@
  * those it is a party to. Dataset ids may hold "/": send them URL-encoded or
  * as path segments.
  */
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { DATASET_ID, type Entry } from "../../core/record.ts";
 import { toProvJson } from "../../core/prov.ts";
@@ -27,11 +27,15 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceService })
     const limit = uintParam("limit", req.query.limit, { def: DEFAULT_PAGE, max: MAX_PAGE });
     if (limit === 0) throw new LedgerError("BAD_REQUEST", "limit must be at least 1");
     const format = req.query.format ?? "json";
-    if (format !== "json" && format !== "prov") throw new LedgerError("BAD_REQUEST", "format must be json or prov");
+    if (format !== "json" && format !== "prov" && format !== "bundle") throw new LedgerError("BAD_REQUEST", "format must be json, prov or bundle");
 
     const p: Principal = res.locals.principal;
     const party = p.role.startsWith("department:") ? p.role.slice("department:".length) : undefined;
     const visible = party ? (e: Entry) => e.record.provider === party || e.record.consumer === party : undefined;
+    if (format === "bundle") {
+      await streamBundle(d, dataset, visible, res);
+      return;
+    }
     const [page, firstAll, lineage] = await Promise.all([
       d.provenance.exchanges(dataset, after, limit, visible),
       d.provenance.exchanges(dataset, undefined, 1),
@@ -57,4 +61,37 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceService })
     });
   });
   return r;
+}
+
+export const BUNDLE_KIND = "dxledger-provenance-bundle";
+
+/**
+ * Every receipt of the dataset's anchored exchanges (those visible to the
+ * caller) as one JSON file, streamed page by page; pending ones are listed by
+ * seq. Checked offline against the chain by `dxledger verify <bundle>`.
+ */
+async function streamBundle(d: AppDeps & { provenance: ProvenanceService }, dataset: string, visible: ((e: Entry) => boolean) | undefined, res: Response) {
+  res.status(200);
+  res.type("application/json");
+  res.set("Content-Disposition", `attachment; filename="provenance-${dataset.replace(/[^A-Za-z0-9._-]/g, "_")}.json"`);
+  const head = { v: 1, kind: BUNDLE_KIND, dataset, generatedAt: new Date().toISOString(), chainId: d.info.chainId, contract: d.info.contract, logId: d.info.logId };
+  res.write(`${JSON.stringify(head).slice(0, -1)},"receipts":[`);
+  const pending: number[] = [];
+  let after: number | undefined;
+  let first = true;
+  for (;;) {
+    const page = await d.provenance.exchanges(dataset, after, MAX_PAGE, visible);
+    for (const item of page.items) {
+      if (item.status !== "anchored") {
+        pending.push(item.seq);
+        continue;
+      }
+      const receipt = await d.reader.receipt(item.seq);
+      if (!res.write(`${first ? "" : ","}${JSON.stringify(receipt)}`)) await new Promise((r) => res.once("drain", r));
+      first = false;
+    }
+    if (page.next === null) break;
+    after = page.next;
+  }
+  res.end(`],"pending":${JSON.stringify(pending)}}`);
 }

@@ -1,0 +1,136 @@
+/**
+ * A typed client for departments and auditors: sign and submit exchanges
+ * (one or a batch), fetch exchanges, receipts and provenance, and verify a
+ * receipt against the chain without trusting the service.
+ *
+ *   const dx = new DxLedgerClient({ baseUrl, signer: departmentWallet });
+ *   const r = await dx.record({ id, provider, consumer, dataset, purpose, recordCount, payloadDigest, occurredAt });
+ *   const receipt = await dx.waitForReceipt(r.provider, r.id);     // with an auditor or party token
+ *   const outcome = await dx.verify(receipt, { contract, chainId, logId });
+ */
+import type { Signer, TypedDataDomain } from "ethers";
+import type { ErrorCode } from "../core/errors.ts";
+import type { Entry, ExchangeRecord } from "../core/record.ts";
+import type { Receipt } from "../services/ledger.ts";
+import { verifyReceipt, type Pins, type VerifyOutcome } from "./verify-receipt.ts";
+import { signExchange, type UnsignedExchange } from "./sign.ts";
+
+export interface RecordResult {
+  readonly seq: number;
+  readonly provider: string;
+  readonly id: string;
+  readonly leafHash: string;
+  readonly receivedAt: string;
+  readonly status: "pending" | "anchored";
+  /** True when the ledger already had this exact record (idempotent replay). */
+  readonly replay?: boolean;
+}
+
+export interface LedgerInfo {
+  readonly chainId: number;
+  readonly contract: string;
+  readonly logId: string;
+  readonly logName: string;
+  readonly rpcUrl: string;
+  readonly eip712: { domain: TypedDataDomain };
+}
+
+/** An error answer of the service (SPEC §5), with its code. */
+export class DxLedgerApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode | string;
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details: unknown) {
+    super(`${code}: ${message}`);
+    this.name = "DxLedgerApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface ClientOptions {
+  readonly baseUrl: string;
+  /** Bearer token for reads (auditor, admin, or the department's own). */
+  readonly token?: string;
+  /** The department's signing key, for `record` and `recordBatch`. */
+  readonly signer?: Signer;
+}
+
+export class DxLedgerClient {
+  readonly #o: ClientOptions;
+  #info: LedgerInfo | undefined;
+
+  constructor(o: ClientOptions) {
+    this.#o = { ...o, baseUrl: o.baseUrl.replace(/\/$/, "") };
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.#o.token) headers.authorization = `Bearer ${this.#o.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(`${this.#o.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string; details?: unknown } } | undefined;
+    if (!res.ok) throw new DxLedgerApiError(res.status, json?.error?.code ?? "HTTP_ERROR", json?.error?.message ?? res.statusText, json?.error?.details);
+    return json as T;
+  }
+
+  async info(): Promise<LedgerInfo> {
+    this.#info ??= await this.#call<LedgerInfo>("GET", "/v1/info");
+    return this.#info;
+  }
+
+  async #sign(r: UnsignedExchange): Promise<ExchangeRecord> {
+    if (!this.#o.signer) throw new Error("DxLedgerClient: a signer is needed to record exchanges");
+    return signExchange(this.#o.signer, (await this.info()).eip712.domain, r);
+  }
+
+  /** Signs and records one exchange; a replay of the same record returns the original. */
+  async record(r: UnsignedExchange): Promise<RecordResult> {
+    return this.#call<RecordResult>("POST", "/v1/exchanges", await this.#sign(r));
+  }
+
+  /** Signs and records up to 10 000 exchanges, all or nothing. */
+  async recordBatch(rs: readonly UnsignedExchange[]): Promise<RecordResult[]> {
+    const records = await Promise.all(rs.map((r) => this.#sign(r)));
+    return (await this.#call<{ results: RecordResult[] }>("POST", "/v1/exchanges/batch", { records })).results;
+  }
+
+  async exchange(provider: string, id: string): Promise<{ entry: Entry; leafHash: string; status: "pending" | "anchored" }> {
+    return this.#call("GET", `/v1/exchanges/${encodeURIComponent(provider)}/${encodeURIComponent(id)}`);
+  }
+
+  async receipt(provider: string, id: string): Promise<Receipt> {
+    return this.#call("GET", `/v1/exchanges/${encodeURIComponent(provider)}/${encodeURIComponent(id)}/receipt`);
+  }
+
+  /** Polls until the exchange is anchored (at most `timeoutMs`), then returns its receipt. */
+  async waitForReceipt(provider: string, id: string, timeoutMs = 60_000, pollMs = 500): Promise<Receipt> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.receipt(provider, id);
+      } catch (e) {
+        if (!(e instanceof DxLedgerApiError && e.code === "NOT_YET_ANCHORED") || Date.now() > end) throw e;
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  async provenance(dataset: string, opts: { after?: number; limit?: number; format?: "json" | "prov" } = {}): Promise<unknown> {
+    const q = new URLSearchParams();
+    if (opts.after !== undefined) q.set("after", String(opts.after));
+    if (opts.limit !== undefined) q.set("limit", String(opts.limit));
+    if (opts.format) q.set("format", opts.format);
+    return this.#call("GET", `/v1/datasets/${encodeURIComponent(dataset)}/provenance${q.size ? `?${q}` : ""}`);
+  }
+
+  /**
+   * Verifies a receipt against the chain, never the service. `rpcUrl`
+   * defaults to the one /v1/info names; pin chain id, contract and log id
+   * from your own configuration.
+   */
+  async verify(receipt: unknown, pins: Pins = {}, rpcUrl?: string): Promise<VerifyOutcome> {
+    return verifyReceipt(receipt, rpcUrl ?? (await this.info()).rpcUrl, pins);
+  }
+}
