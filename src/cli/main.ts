@@ -2,13 +2,16 @@
 import { serveCommand } from "./serve.ts";
 import { verifyCommand } from "./verify.ts";
 import { auditCommand } from "./audit.ts";
+import { monitorCommand } from "./monitor.ts";
 
 const USAGE = `usage:
   dxledger serve                                   run the service (configuration: environment, see README)
   dxledger verify <receipt.json> [--rpc URL] [--json]
                                                    verify a receipt against the chain (0 valid, 1 invalid, 2 error)
   dxledger audit [--data-dir DIR] [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]
-                                                   recompute and check everything in a stopped installation (0 clean, 1 discrepancies, 2 error)`;
+                                                   recompute and check everything in a stopped installation (0 clean, 1 discrepancies, 2 error)
+  dxledger monitor --service URL [--rpc URL] [--contract ADDR] [--log-id HEX] [--interval MS] [--once] [--json]
+                                                   follow the chain's checkpoints and alarm when the service cannot back them`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -19,6 +22,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return verifyCommand(rest, env);
     case "audit":
       return auditCommand(rest, env);
+    case "monitor":
+      return monitorCommand(rest, env);
     case "help":
     case "--help":
     case "-h":

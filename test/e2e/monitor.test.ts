@@ -1,0 +1,73 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
+import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
+import { Monitor, type MonitorService } from "../../src/services/monitor.ts";
+import { httpService } from "../../src/cli/monitor.ts";
+import type { RunningService } from "../../src/server.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/dxledger.mjs"), ...args]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("dxledger monitor", () => {
+  let dir: string;
+  let svc: RunningService;
+  let client: LedgerClient;
+  let logId: string;
+
+  before(async () => {
+    dir = tempDir();
+    svc = await start(dir);
+    const api = new Api(svc.url, svc.adminToken);
+    const a = dept("tax");
+    await api.post("/v1/departments", { id: "tax", name: "t", signer: a.wallet.address });
+    await api.post("/v1/departments", { id: "health", name: "h", signer: dept("health").wallet.address });
+    const domain = (await api.get("/v1/info")).body.eip712.domain;
+    logId = (await api.get("/v1/info")).body.logId;
+    for (const n of [3, 4, 9]) {
+      await api.post("/v1/exchanges/batch", { records: await Promise.all(Array.from({ length: n }, () => signExchange(a.wallet, domain, unsigned("tax", "health")))) });
+      await api.post("/v1/anchor");
+    }
+    client = await LedgerClient.connect({ rpcUrl: svc.rpcUrl, address: svc.contract });
+  });
+  after(async () => {
+    await client.close();
+    await svc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("finds every checkpoint backed by the service (CLI, --once)", async () => {
+    const r = await run(["monitor", "--service", svc.url, "--rpc", svc.rpcUrl, "--once", "--contract", svc.contract, "--log-id", logId]);
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout.match(/^ok /gm)).to.have.length(3);
+  });
+
+  it("alarms on a checkpoint the service does not know, and on a proof that does not verify", async () => {
+    const honest = httpService(svc.url);
+    const lying: MonitorService = {
+      checkpoint: async (i) => (i === 1 ? undefined : honest.checkpoint(i)),
+      consistency: async (from, to) => {
+        const p = await honest.consistency(from, to);
+        return to === 16 ? [...p].reverse() : p;
+      },
+    };
+    const events = await new Monitor(client, lying, logId).poll();
+    expect(events.map((e) => [e.kind, e.index])).to.deep.equal([["ok", 0], ["alarm", 1], ["alarm", 2]]);
+    expect(events[1]).to.deep.include({ reason: "checkpoint on chain that the service does not know" });
+    expect(events[2]).to.deep.include({ reason: "the service's consistency proof does not verify" });
+    // A fresh monitor resumes from a given index and checks only what follows.
+    expect((await new Monitor(client, honest, logId, 2).poll()).map((e) => [e.kind, e.index])).to.deep.equal([["ok", 2]]);
+  });
+});
