@@ -17,7 +17,8 @@ import { startAnvil, type EmbeddedChain } from "./adapters/chain/anvil.ts";
 import { LedgerClient, makeProvider } from "./adapters/chain/ledger-client.ts";
 import { createApp } from "./adapters/http/app.ts";
 import type { Logger } from "./adapters/http/errors.ts";
-import { eip712Domain } from "./core/eip712.ts";
+import { Eip712Digester, eip712Domain } from "./core/eip712.ts";
+import { AckIntake } from "./services/ack-intake.ts";
 import { SignerPool } from "./services/signer-pool.ts";
 import { Appender } from "./services/appender.ts";
 import { Prover } from "./services/prover.ts";
@@ -153,6 +154,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     let closing = false;
     const app = createApp({
       intake: new Intake(signers, registry),
+      ackIntake: new AckIntake(store, registry, new Eip712Digester(domain)),
       appender,
       reader,
       anchorer,

@@ -13,7 +13,7 @@ import type { ErrorCode } from "../core/errors.ts";
 import type { Entry, ExchangeRecord } from "../core/record.ts";
 import type { Receipt } from "../services/ledger.ts";
 import { verifyReceipt, type Pins, type VerifyOutcome } from "./verify-receipt.ts";
-import { signExchange, type UnsignedExchange } from "./sign.ts";
+import { signAcknowledgement, signExchange, type UnsignedExchange } from "./sign.ts";
 
 export interface RecordResult {
   readonly seq: number;
@@ -96,7 +96,18 @@ export class DxLedgerClient {
     return (await this.#call<{ results: RecordResult[] }>("POST", "/v1/exchanges/batch", { records })).results;
   }
 
-  async exchange(provider: string, id: string): Promise<{ entry: Entry; leafHash: string; status: "pending" | "anchored" }> {
+  /**
+   * As the consumer: acknowledges exchange provider+id with this client's
+   * signer, binding the exact entry by its leaf hash (read with this client's token).
+   */
+  async acknowledge(provider: string, id: string, consumer: string, acknowledgedAt = new Date().toISOString()): Promise<RecordResult & { exchangeSeq: number }> {
+    if (!this.#o.signer) throw new Error("DxLedgerClient: a signer is needed to acknowledge");
+    const ex = await this.exchange(provider, id);
+    const ack = await signAcknowledgement(this.#o.signer, (await this.info()).eip712.domain, { provider, id, consumer, exchangeLeafHash: ex.leafHash, acknowledgedAt });
+    return this.#call("POST", "/v1/acknowledgements", ack);
+  }
+
+  async exchange(provider: string, id: string): Promise<{ entry: Entry; leafHash: string; status: "pending" | "anchored"; acknowledgement: { seq: number; acknowledgedAt: string } | null }> {
     return this.#call("GET", `/v1/exchanges/${encodeURIComponent(provider)}/${encodeURIComponent(id)}`);
   }
 

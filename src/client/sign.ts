@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { Signer, TypedDataDomain } from "ethers";
 import { EIP712_TYPES } from "../core/eip712.ts";
 import type { ExchangeRecord } from "../core/record.ts";
+import { ACK_EIP712_TYPES, type Acknowledgement } from "../core/ack.ts";
 
 export type UnsignedExchange = Omit<ExchangeRecord, "signature" | "legalBasis" | "derivedFrom"> & {
   legalBasis?: string;
@@ -35,4 +36,11 @@ export async function signExchange(signer: Signer, domain: TypedDataDomain, r: U
     occurredAt: full.occurredAt,
     signature,
   };
+}
+
+/** The consumer's signed acknowledgement of an exchange it received (its leaf hash binds the exact entry). */
+export async function signAcknowledgement(signer: Signer, domain: TypedDataDomain, a: Omit<Acknowledgement, "signature">): Promise<Acknowledgement> {
+  const types = { Acknowledgement: ACK_EIP712_TYPES.Acknowledgement.map((f) => ({ ...f })) };
+  const value = { provider: a.provider, id: a.id, consumer: a.consumer, exchangeLeafHash: a.exchangeLeafHash, acknowledgedAt: a.acknowledgedAt };
+  return { ...value, signature: (await signer.signTypedData(domain, types, value)).toLowerCase() };
 }

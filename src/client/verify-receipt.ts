@@ -10,6 +10,7 @@ import { checkReceiptOffline } from "../core/receipt.ts";
 import { Eip712Digester, eip712Domain } from "../core/eip712.ts";
 import { recoverSigner } from "../core/signature.ts";
 import { signersActiveAt } from "../core/key-history.ts";
+import { ackDigest, isAckEntry, type LogEntry } from "../core/ack.ts";
 import { ledgerArtifact } from "../adapters/chain/artifact.ts";
 import { makeProvider } from "../adapters/chain/ledger-client.ts";
 import { registryHistory } from "../adapters/chain/registry-history.ts";
@@ -136,22 +137,26 @@ export async function verifyWith(view: ChainView, receiptJson: unknown, pins: Pi
     checks.push({ check: "contract verifyInclusion", ok: included });
   }
 
-  const rec = r.entry.record;
+  // An exchange is signed by its provider, an acknowledgement by the consumer.
+  const entry = r.entry as LogEntry;
   const digester = new Eip712Digester(eip712Domain(cp.chainId, cp.contract));
-  const signer = recoverSigner(digester.digest(rec), rec.signature);
+  const [who, role, digest, signature] = isAckEntry(entry)
+    ? [entry.ack.consumer, "consumer", ackDigest(digester, entry.ack), entry.ack.signature]
+    : [entry.record.provider, "provider", digester.digest(entry.record), entry.record.signature];
+  const signer = recoverSigner(digest, signature);
   if (!signer.ok) {
-    checks.push({ check: "provider signature", ok: false, detail: signer.reason });
+    checks.push({ check: `${role} signature`, ok: false, detail: signer.reason });
     return done();
   }
-  const history = await view.history(cp.contract, rec.provider);
+  const history = await view.history(cp.contract, who);
   const active = signersActiveAt(history, Date.parse(r.entry.receivedAt));
   const ok = active.has(signer.address);
   checks.push({
-    check: "provider signature (key history)",
+    check: `${role} signature (key history)`,
     ok,
     detail: ok
-      ? `signed by ${signer.address}, ${rec.provider}'s active signer when the entry was accepted (${r.entry.receivedAt})`
-      : `signed by ${signer.address}; ${rec.provider}'s signer at ${r.entry.receivedAt} was ${[...active].join(" or ") || "none (not registered or revoked)"}`,
+      ? `signed by ${signer.address}, ${who}'s active signer when the entry was accepted (${r.entry.receivedAt})`
+      : `signed by ${signer.address}; ${who}'s signer at ${r.entry.receivedAt} was ${[...active].join(" or ") || "none (not registered or revoked)"}`,
   });
   return done();
 }

@@ -4,7 +4,9 @@
  * caller's (cli/verify.ts). Every failure names what was checked.
  */
 import { z } from "zod";
-import { exchangeRecordInput, entryLeafHash, isoTimestamp, type Entry } from "./record.ts";
+import { exchangeRecordInput, isoTimestamp } from "./record.ts";
+import { acknowledgementInput, logEntryText, type LogEntry } from "./ack.ts";
+import { hashLeaf } from "./merkle/hash.ts";
 import { rootFromInclusionProof } from "./merkle/verify.ts";
 import { fromHex, toHex } from "./hex.ts";
 
@@ -13,7 +15,10 @@ const uint = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const receiptSchema = z.object({
   v: z.literal(1).optional(),
-  entry: z.strictObject({ v: z.literal(1), seq: uint, receivedAt: isoTimestamp, record: exchangeRecordInput }),
+  entry: z.union([
+    z.strictObject({ v: z.literal(1), seq: uint, receivedAt: isoTimestamp, record: exchangeRecordInput }),
+    z.strictObject({ v: z.literal(1), seq: uint, receivedAt: isoTimestamp, ack: acknowledgementInput }),
+  ]),
   leafIndex: uint,
   leafHash: hash32,
   checkpoint: z.object({
@@ -43,7 +48,7 @@ export function checkReceiptOffline(json: unknown): OfflineResult {
   }
   const r = p.data;
   if (r.entry.seq !== r.leafIndex) return { ok: false, reason: `entry.seq ${r.entry.seq} differs from leafIndex ${r.leafIndex}` };
-  const leaf = toHex(entryLeafHash(r.entry as Entry));
+  const leaf = toHex(hashLeaf(Buffer.from(logEntryText(r.entry as LogEntry), "utf8")));
   if (leaf !== r.leafHash) return { ok: false, reason: `leaf hash recomputed from the entry is ${leaf}, receipt says ${r.leafHash}` };
   const root = rootFromInclusionProof(r.leafIndex, r.checkpoint.treeSize, fromHex(leaf), r.inclusionProof.map(fromHex));
   if (!root.ok) return { ok: false, reason: `inclusion proof is invalid: ${JSON.stringify(root)}` };

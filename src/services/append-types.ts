@@ -1,7 +1,8 @@
 /** Types shared by the appender's stages. */
-import type { Entry, ExchangeRecord } from "../core/record.ts";
+import { canonicalJson, type ExchangeRecord } from "../core/record.ts";
+import type { Acknowledgement, LogEntry } from "../core/ack.ts";
 import type { Frontier } from "../core/merkle/frontier.ts";
-import type { IndexedEntry } from "../adapters/leveldb/store.ts";
+import type { AckWrite, IndexedEntry } from "../adapters/leveldb/store.ts";
 
 export interface AppendResult {
   readonly seq: number;
@@ -13,25 +14,47 @@ export interface AppendResult {
   readonly replay: boolean;
 }
 
+/** What can be appended: an exchange, or a consumer's acknowledgement of one. */
+export type Item =
+  | { readonly kind: "exchange"; readonly record: ExchangeRecord }
+  | { readonly kind: "ack"; readonly ack: Acknowledgement; readonly exchangeSeq: number };
+
+/** The idempotency key: "provider:id" for exchanges, "ack|provider:id" for acknowledgements. */
+export function itemKey(it: Item): string {
+  return it.kind === "ack" ? `ack|${it.ack.provider}:${it.ack.id}` : `${it.record.provider}:${it.record.id}`;
+}
+
+export function itemParty(it: Item): { provider: string; id: string; kind: "exchange" | "ack" } {
+  const r = it.kind === "ack" ? it.ack : it.record;
+  return { provider: r.provider, id: r.id, kind: it.kind };
+}
+
+/** Same content as what an entry holds (a replay), or not (a conflict). */
+export function sameContent(it: Item, e: LogEntry | Item): boolean {
+  const a = it.kind === "ack" ? it.ack : it.record;
+  const b = "kind" in e ? (e.kind === "ack" ? e.ack : e.record) : "ack" in e ? e.ack : e.record;
+  return a === b || canonicalJson(a) === canonicalJson(b);
+}
+
 export interface Pending {
-  readonly records: readonly ExchangeRecord[];
+  readonly items: readonly Item[];
   readonly resolve: (r: AppendResult[]) => void;
   readonly reject: (e: unknown) => void;
 }
 
 export interface Known {
-  readonly record: ExchangeRecord;
+  readonly item: Item;
   readonly result: AppendResult;
 }
 
 export interface Lookup {
   readonly seqs: Array<number | undefined>;
-  readonly entries: Map<number, Entry>;
+  readonly entries: Map<number, LogEntry>;
 }
 
 export interface Prepared {
   readonly accepted: Array<{ p: Pending; results: AppendResult[] }>;
-  readonly entries: IndexedEntry[];
+  readonly entries: Array<IndexedEntry | AckWrite>;
   readonly nodes: Array<{ level: number; index: number; hashHex: string }>;
   readonly newSize: number;
   /** The tree before this group, to go back to if its write fails. */

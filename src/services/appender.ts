@@ -11,11 +11,12 @@
  * - Past `maxQueued` waiting records, `submit` throws OVERLOADED: answer 503
  *   with Retry-After.
  */
-import { canonicalJson, entryText, normalizeRecord, type Entry, type ExchangeRecord } from "../core/record.ts";
+import { entryText, normalizeRecord, type Entry, type ExchangeRecord } from "../core/record.ts";
+import { ackEntryText, logEntryText, type AckEntry, type Acknowledgement, type LogEntry } from "../core/ack.ts";
 import { LedgerError } from "../core/errors.ts";
 import { Frontier } from "../core/merkle/frontier.ts";
 import { KnownKeys } from "./known-keys.ts";
-import type { AppendResult, Known, Lookup, Pending, Prepared } from "./append-types.ts";
+import { itemKey, itemParty, sameContent, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
 
 export type { AppendResult } from "./append-types.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
@@ -59,7 +60,7 @@ export class Appender {
     const hashes = (await store.nodes(decompose(0, size))).map(fromHex);
     const a = new Appender(store, new Frontier(size, hashes), await KnownKeys.load(store, size), opts);
     const last = size > 0 ? await store.entry(size - 1) : undefined;
-    if (last) a.#lastReceivedAt = (JSON.parse(last) as Entry).receivedAt;
+    if (last) a.#lastReceivedAt = (JSON.parse(last) as LogEntry).receivedAt;
     return a;
   }
 
@@ -73,15 +74,24 @@ export class Appender {
   }
 
   submit(records: readonly ExchangeRecord[]): Promise<AppendResult[]> {
+    return this.#enqueue(records.map((r) => ({ kind: "exchange", record: normalizeRecord(r) })));
+  }
+
+  /** Appends consumers' acknowledgements; `exchangeSeq` MUST be the committed exchange each names. */
+  submitAcks(acks: ReadonlyArray<{ ack: Acknowledgement; exchangeSeq: number }>): Promise<AppendResult[]> {
+    return this.#enqueue(acks.map((a) => ({ kind: "ack", ack: a.ack, exchangeSeq: a.exchangeSeq })));
+  }
+
+  #enqueue(items: Item[]): Promise<AppendResult[]> {
     if (this.#closed) return Promise.reject(new LedgerError("NOT_READY", "the ledger is shutting down"));
-    if (this.#queued + records.length > this.#maxQueued) {
+    if (this.#queued + items.length > this.#maxQueued) {
       return Promise.reject(
         new LedgerError("OVERLOADED", "too many records waiting to be written; retry shortly", { retryAfterSeconds: 1 }),
       );
     }
     return new Promise((resolve, reject) => {
-      this.#queue.push({ records: records.map(normalizeRecord), resolve, reject });
-      this.#queued += records.length;
+      this.#queue.push({ items, resolve, reject });
+      this.#queued += items.length;
       if (!this.#running) void this.#drain();
     });
   }
@@ -137,10 +147,10 @@ export class Appender {
   #take(): Pending[] {
     const group: Pending[] = [];
     let n = 0;
-    while (this.#queue.length > 0 && (n === 0 || n + this.#queue[0]!.records.length <= this.#maxGroup)) {
+    while (this.#queue.length > 0 && (n === 0 || n + this.#queue[0]!.items.length <= this.#maxGroup)) {
       const p = this.#queue.shift()!;
       group.push(p);
-      n += p.records.length;
+      n += p.items.length;
     }
     this.#queued -= n;
     return group;
@@ -170,16 +180,16 @@ export class Appender {
 
   /** Stored seqs and entries of the group's provider+id keys; reads only keys the filter may have seen. */
   async #lookup(group: Pending[]): Promise<Lookup> {
-    const all = group.flatMap((p) => p.records);
+    const all = group.flatMap((p) => p.items);
     const maybe: number[] = [];
-    for (let i = 0; i < all.length; i++) if (this.#seen.mightContain(`${all[i]!.provider}:${all[i]!.id}`)) maybe.push(i);
+    for (let i = 0; i < all.length; i++) if (this.#seen.mightContain(itemKey(all[i]!))) maybe.push(i);
     const seqs: Array<number | undefined> = new Array(all.length);
     if (maybe.length === 0) return { seqs, entries: new Map() };
-    const got = await this.#store.seqsByProviderId(maybe.map((i) => all[i]!));
+    const got = await this.#store.seqsByProviderId(maybe.map((i) => itemParty(all[i]!)));
     maybe.forEach((i, j) => (seqs[i] = got[j]));
     const hitSeqs = [...new Set(seqs.filter((s): s is number => s !== undefined))];
     const raw = await this.#store.entries(hitSeqs);
-    return { seqs, entries: new Map(hitSeqs.map((s, i) => [s, JSON.parse(raw[i]!) as Entry])) };
+    return { seqs, entries: new Map(hitSeqs.map((s, i) => [s, JSON.parse(raw[i]!) as LogEntry])) };
   }
 
   /** Assigns seqs and tree nodes to the group's new records (synchronous: no other group interleaves). */
@@ -190,7 +200,6 @@ export class Appender {
     const receivedAt = now > this.#lastReceivedAt ? now : this.#lastReceivedAt;
     this.#lastReceivedAt = receivedAt;
     const inGroup = new Map<string, Known>();
-    const same = (a: ExchangeRecord, b: ExchangeRecord): boolean => a === b || canonicalJson(a) === canonicalJson(b);
     const entries: Prepared["entries"] = [];
     const nodes: Prepared["nodes"] = [];
     const accepted: Prepared["accepted"] = [];
@@ -201,36 +210,43 @@ export class Appender {
       const results: AppendResult[] = [];
       const mark = { entries: entries.length, nodes: nodes.length, frontier: this.#snapshot(), keys: [] as string[] };
       let conflict: LedgerError | undefined;
-      for (const r of p.records) {
+      for (const it of p.items) {
         const seqHit = found.seqs[k++];
-        const key = `${r.provider}:${r.id}`;
+        const key = itemKey(it);
+        const { provider, id } = itemParty(it);
         const prior = inGroup.get(key) ?? this.#inflight.get(key);
         if (prior) {
-          if (!same(prior.record, r)) conflict ??= conflictError(r);
+          if (!sameContent(it, prior.item)) conflict ??= conflictError(it);
           else results.push({ ...prior.result, replay: true });
           continue;
         }
         if (seqHit !== undefined) {
           const old = found.entries.get(seqHit)!;
-          if (!same(old.record, r)) {
-            conflict ??= conflictError(r);
+          if (!sameContent(it, old)) {
+            conflict ??= conflictError(it);
             continue;
           }
-          const leafHash = toHex(hashLeaf(Buffer.from(entryText(old), "utf8")));
-          const result = { seq: old.seq, provider: r.provider, id: r.id, leafHash, receivedAt: old.receivedAt, replay: true };
-          inGroup.set(key, { record: r, result });
+          const leafHash = toHex(hashLeaf(Buffer.from(logEntryText(old), "utf8")));
+          const result = { seq: old.seq, provider, id, leafHash, receivedAt: old.receivedAt, replay: true };
+          inGroup.set(key, { item: it, result });
           mark.keys.push(key);
           results.push(result);
           continue;
         }
         const seq = this.#frontier.size;
-        const entry: Entry = { v: 1, seq, receivedAt, record: r };
-        const leafData = entryText(entry);
+        const leafData =
+          it.kind === "ack"
+            ? ackEntryText({ v: 1, seq, receivedAt, ack: it.ack } satisfies AckEntry)
+            : entryText({ v: 1, seq, receivedAt, record: it.record } satisfies Entry);
         const leaf = hashLeaf(Buffer.from(leafData, "utf8"));
         for (const n of this.#frontier.append(leaf)) nodes.push({ level: n.level, index: n.index, hashHex: toHex(n.hash) });
-        entries.push({ seq, leafData, provider: r.provider, id: r.id, dataset: r.dataset, derivedFrom: r.derivedFrom });
-        const result = { seq, provider: r.provider, id: r.id, leafHash: toHex(leaf), receivedAt, replay: false };
-        inGroup.set(key, { record: r, result });
+        entries.push(
+          it.kind === "ack"
+            ? { kind: "ack", seq, leafData, provider, id, exchangeSeq: it.exchangeSeq }
+            : { seq, leafData, provider, id, dataset: it.record.dataset, derivedFrom: it.record.derivedFrom },
+        );
+        const result = { seq, provider, id, leafHash: toHex(leaf), receivedAt, replay: false };
+        inGroup.set(key, { item: it, result });
         mark.keys.push(key);
         results.push(result);
       }
@@ -267,10 +283,13 @@ export interface AppenderOptions {
   readonly onCommit?: (size: number) => void;
 }
 
-function conflictError(r: ExchangeRecord): LedgerError {
+function conflictError(it: Item): LedgerError {
+  const { provider, id, kind } = itemParty(it);
   return new LedgerError(
     "ID_CONFLICT",
-    `provider ${r.provider} already recorded id ${r.id} with other content`,
-    { provider: r.provider, id: r.id },
+    kind === "ack"
+      ? `exchange ${id} of provider ${provider} was already acknowledged with other content`
+      : `provider ${provider} already recorded id ${id} with other content`,
+    { provider, id },
   );
 }

@@ -7,7 +7,8 @@
 import { Frontier } from "../core/merkle/frontier.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
 import { toHex } from "../core/hex.ts";
-import { entryText, exchangeRecordInput, type Entry } from "../core/record.ts";
+import { exchangeRecordInput, type Entry } from "../core/record.ts";
+import { acknowledgementInput, isAckEntry, logEntryText, type AckEntry, type LogEntry } from "../core/ack.ts";
 import { K } from "../adapters/leveldb/keys.ts";
 import { indexKeys, type Checkpoint, type Store } from "../adapters/leveldb/store.ts";
 import type { ChainCheckpoint } from "../adapters/chain/ledger-client.ts";
@@ -17,7 +18,7 @@ export type DiscrepancyKind =
   | "ENTRY_BEYOND_LOG_SIZE" | "RECEIVED_AT_OUT_OF_ORDER" | "RECEIVED_BEFORE_CHECKPOINT"
   | "LEAF_MISMATCH" | "TREE_NODE_MISMATCH" | "ID_INDEX_WRONG" | "ID_INDEX_DANGLING" | "DATASET_INDEX_MISSING"
   | "DATASET_INDEX_DANGLING" | "CHECKPOINT_ROOT_MISMATCH" | "CHAIN_CHECKPOINT_MISMATCH" | "CHECKPOINT_MISSING_ON_CHAIN"
-  | "CHAIN_CHECKPOINT_NOT_LOCAL";
+  | "CHAIN_CHECKPOINT_NOT_LOCAL" | "ACK_INDEX_WRONG" | "ACK_REFERENCE_INVALID";
 
 export interface Discrepancy {
   readonly kind: DiscrepancyKind;
@@ -61,7 +62,7 @@ export async function audit(
   let expected = 0;
   let idOk = 0;
   let dsOk = 0;
-  let pending: Array<{ seq: number; entry: Entry | undefined; nodes: ReturnType<Frontier["append"]> }> = [];
+  let pending: Array<{ seq: number; entry: LogEntry | undefined; nodes: ReturnType<Frontier["append"]> }> = [];
 
   const flush = async () => {
     const ids = pending.flatMap((p) => p.nodes);
@@ -74,7 +75,20 @@ export async function audit(
         add("TREE_NODE_MISMATCH", `stored node (level ${n.level}, index ${n.index}) over seqs ${first}..${first + 2 ** n.level - 1} differs from the recomputed one`, first);
       }
     });
-    const withEntries = pending.filter((p) => p.entry);
+    const acks = pending.filter((p) => p.entry && isAckEntry(p.entry)) as Array<{ seq: number; entry: AckEntry }>;
+    if (acks.length) {
+      const own = await store.db.getMany(acks.map((p) => K.ackOf(p.entry.ack.provider, p.entry.ack.id)));
+      const ref = await store.db.getMany(acks.map((p) => K.byProvider(p.entry.ack.provider, p.entry.ack.id)));
+      const refLeaf = await store.db.getMany(ref.map((v) => K.node(0, Number(v ?? -1))));
+      acks.forEach((p, i) => {
+        if (own[i] !== String(p.seq)) add("ACK_INDEX_WRONG", `a:${p.entry.ack.provider}:${p.entry.ack.id} points at ${own[i] ?? "nothing"}`, p.seq);
+        const target = Number(ref[i]);
+        if (ref[i] === undefined || !(target < p.seq) || refLeaf[i] !== p.entry.ack.exchangeLeafHash) {
+          add("ACK_REFERENCE_INVALID", `acknowledges ${p.entry.ack.provider}/${p.entry.ack.id}, which is not an earlier exchange with leaf hash ${p.entry.ack.exchangeLeafHash}`, p.seq);
+        }
+      });
+    }
+    const withEntries = pending.filter((p) => p.entry && !isAckEntry(p.entry)) as Array<{ seq: number; entry: Entry }>;
     const idx = await store.db.getMany(withEntries.map((p) => K.byProvider(p.entry!.record.provider, p.entry!.record.id)));
     withEntries.forEach((p, i) => {
       if (idx[i] !== String(p.seq)) add("ID_INDEX_WRONG", `p:${p.entry!.record.provider}:${p.entry!.record.id} points at ${idx[i] ?? "nothing"}`, p.seq);
@@ -90,7 +104,7 @@ export async function audit(
   };
 
   const visit = async (seq: number, text: string | undefined) => {
-    let entry: Entry | undefined;
+    let entry: LogEntry | undefined;
     let leaf: Uint8Array;
     if (text === undefined) {
       add("ENTRY_MISSING", "no entry stored at this seq", seq);
@@ -99,15 +113,15 @@ export async function audit(
     } else {
       leaf = hashLeaf(Buffer.from(text, "utf8"));
       try {
-        entry = JSON.parse(text) as Entry;
+        entry = JSON.parse(text) as LogEntry;
       } catch {
         add("ENTRY_CORRUPT", "entry is not JSON", seq);
       }
       if (entry) {
         if (entry.seq !== seq) add("ENTRY_MISPLACED", `entry stored at seq ${seq} says seq ${entry.seq}`, seq);
-        const parsed = exchangeRecordInput.safeParse(entry.record);
+        const parsed = isAckEntry(entry) ? acknowledgementInput.safeParse(entry.ack) : exchangeRecordInput.safeParse(entry.record);
         if (!parsed.success) add("RECORD_INVALID", parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "), seq);
-        else if (entryText(entry) !== text) add("ENTRY_NOT_CANONICAL", "stored bytes are not the canonical form of the entry", seq);
+        else if (logEntryText(entry) !== text) add("ENTRY_NOT_CANONICAL", "stored bytes are not the canonical form of the entry", seq);
         if (typeof entry.receivedAt !== "string" || entry.receivedAt < lastReceived) {
           add("RECEIVED_AT_OUT_OF_ORDER", `receivedAt ${entry.receivedAt} is before the previous entry's ${lastReceived}`, seq);
         } else lastReceived = entry.receivedAt;

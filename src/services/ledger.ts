@@ -3,7 +3,8 @@
  * consistency proofs, over the store, the prover and the anchorer's checkpoints.
  */
 import { LedgerError } from "../core/errors.ts";
-import type { Entry } from "../core/record.ts";
+import type { LogEntry } from "../core/ack.ts";
+import { K } from "../adapters/leveldb/keys.ts";
 import type { Hex } from "../core/hex.ts";
 import type { Checkpoint, Store } from "../adapters/leveldb/store.ts";
 import type { Prover } from "./prover.ts";
@@ -13,7 +14,7 @@ export const RECEIPT_VERSION = 1;
 
 export interface Receipt {
   readonly v: 1;
-  readonly entry: Entry;
+  readonly entry: LogEntry;
   readonly leafIndex: number;
   readonly leafHash: Hex;
   readonly checkpoint: {
@@ -54,10 +55,40 @@ export class LedgerReader {
     return seq < this.#anchorer.anchoredSize ? "anchored" : "pending";
   }
 
-  async entry(seq: number): Promise<Entry> {
+  async entry(seq: number): Promise<LogEntry> {
     const raw = seq < this.#size() ? await this.#store.entry(seq) : undefined;
     if (raw === undefined) throw new LedgerError("NOT_FOUND", `no entry with seq ${seq}`, { seq });
-    return JSON.parse(raw) as Entry;
+    return JSON.parse(raw) as LogEntry;
+  }
+
+  /** The consumer's acknowledgement of exchange provider+id, if any. */
+  async acknowledgement(provider: string, id: string): Promise<{ seq: number; acknowledgedAt: string; receivedAt: string } | null> {
+    const [seq] = await this.#store.seqsByProviderId([{ provider, id, kind: "ack" }]);
+    if (seq === undefined || seq >= this.#size()) return null;
+    const e = (await this.entry(seq)) as LogEntry & { ack: { acknowledgedAt: string } };
+    return { seq, acknowledgedAt: e.ack.acknowledgedAt, receivedAt: e.receivedAt };
+  }
+
+  /** Exchanges received before `before` that no consumer has acknowledged, from seq > `after`. */
+  async unacknowledged(before: string, after: number | undefined, limit: number) {
+    const prefix = K.unacknowledgedPrefix;
+    const keys = await this.#store.keysUnder(prefix, limit, after === undefined ? undefined : K.unacknowledged(after));
+    const seqs = keys.map((k) => Number(k.slice(prefix.length))).filter((s) => s < this.#size());
+    const raw = await this.#store.entries(seqs);
+    const items = [];
+    let done = false;
+    for (let i = 0; i < seqs.length; i++) {
+      const e = JSON.parse(raw[i]!) as LogEntry & { record: { provider: string; consumer: string; id: string; dataset: string; occurredAt: string } };
+      // Entries are in receivedAt order: the first one at or after `before` ends the list.
+      if (e.receivedAt >= before) {
+        done = true;
+        break;
+      }
+      const r = e.record;
+      items.push({ seq: seqs[i]!, provider: r.provider, consumer: r.consumer, id: r.id, dataset: r.dataset, occurredAt: r.occurredAt, receivedAt: e.receivedAt, receipt: `/v1/entries/${seqs[i]}/receipt` });
+    }
+    const last = seqs[seqs.length - 1];
+    return { items, next: !done && seqs.length === limit && last !== undefined ? last : null };
   }
 
   async seqOf(provider: string, id: string): Promise<number> {
@@ -66,7 +97,7 @@ export class LedgerReader {
     return seq;
   }
 
-  async exchange(seq: number): Promise<{ entry: Entry; leafHash: Hex; status: "pending" | "anchored" }> {
+  async exchange(seq: number): Promise<{ entry: LogEntry; leafHash: Hex; status: "pending" | "anchored" }> {
     const entry = await this.entry(seq);
     return { entry, leafHash: await this.#prover.leafHash(seq), status: this.status(seq) };
   }
@@ -75,7 +106,7 @@ export class LedgerReader {
    * The receipt of entry `seq`. `maySee`, when given, is asked with the entry
    * before anything else is revealed (it throws to refuse).
    */
-  async receipt(seq: number, maySee?: (e: Entry) => void): Promise<Receipt> {
+  async receipt(seq: number, maySee?: (e: LogEntry) => void): Promise<Receipt> {
     const entry = await this.entry(seq);
     maySee?.(entry);
     const cp: Checkpoint | undefined = this.#anchorer.covering(seq);

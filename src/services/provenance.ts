@@ -30,6 +30,8 @@ export interface ExchangeItem {
   readonly status: "pending" | "anchored";
   readonly checkpoint: { index: number; treeSize: number; rootHash: string; txHash: string; blockNumber: number } | null;
   readonly receipt: string;
+  /** Seq of the consumer's acknowledgement, or null while the exchange is one-sided. */
+  readonly acknowledgedBySeq: number | null;
 }
 
 export interface LineageEdge {
@@ -65,9 +67,12 @@ export class ProvenanceService {
     const keys = await this.#store.keysUnder(prefix, limit, after === undefined ? undefined : K.datasetExchange(dataset, after));
     const seqs = keys.map((k) => Number(k.slice(prefix.length))).filter((s) => s < size);
     const [raw, leaves] = await Promise.all([this.#store.entries(seqs), this.#store.nodes(seqs.map((index) => ({ level: 0, index })))]);
+    const entries = raw.map((t) => JSON.parse(t!) as Entry);
+    const acks = await this.#store.seqsByProviderId(entries.map((e) => ({ provider: e.record.provider, id: e.record.id, kind: "ack" as const })));
     const items: ExchangeItem[] = [];
     seqs.forEach((seq, i) => {
-      const e = JSON.parse(raw[i]!) as Entry;
+      const e = entries[i]!;
+      const ackSeq = acks[i];
       if (filter && !filter(e)) return;
       const cp = this.#anchorer.covering(seq);
       const r = e.record;
@@ -87,6 +92,7 @@ export class ProvenanceService {
         status: cp ? "anchored" : "pending",
         checkpoint: cp ? { index: cp.index, treeSize: cp.treeSize, rootHash: cp.rootHash, txHash: cp.txHash, blockNumber: cp.blockNumber } : null,
         receipt: `/v1/entries/${seq}/receipt`,
+        acknowledgedBySeq: ackSeq !== undefined && ackSeq < size ? ackSeq : null,
       });
     });
     const lastSeq = seqs[seqs.length - 1];

@@ -39,6 +39,12 @@ describe("dxledger audit finds any tampering, by seq", function () {
     await batch(12);
     await api.post("/v1/anchor");
     await batch(5); // anchored when the service stops
+    // One two-party exchange: the consumer's acknowledgement is an entry too.
+    const { signAcknowledgement } = await import("../../src/client/sign.ts");
+    const target = (await api.get("/v1/entries/30/receipt")).body.entry.record;
+    const leafHash = (await api.get(`/v1/exchanges/tax/${target.id}`)).body.leafHash;
+    const ack = await signAcknowledgement(b.wallet, domain, { provider: "tax", id: target.id, consumer: "health", exchangeLeafHash: leafHash, acknowledgedAt: "2026-11-23T12:00:00.000Z" });
+    expect((await api.post("/v1/acknowledgements", ack)).status).to.equal(201);
     size = (await api.get("/v1/info")).body.treeSize;
     contract = svc.contract;
     await svc.stop();
@@ -126,6 +132,15 @@ describe("dxledger audit finds any tampering, by seq", function () {
       await s.db.put(K.datasetExchange("ds/other", 9), "");
     });
     expect(kinds(r)).to.deep.include.members([["DATASET_INDEX_MISSING", 8], ["DATASET_INDEX_DANGLING", 9]]);
+  });
+
+  it("an acknowledgement whose index or reference was tampered with", async () => {
+    const r = await auditAfter(async (s) => {
+      const e = JSON.parse((await s.entry(size - 1))!);
+      await s.db.put(K.ackOf(e.ack.provider, e.ack.id), "3");
+      await s.db.put(K.byProvider(e.ack.provider, e.ack.id), "2");
+    });
+    expect(kinds(r)).to.deep.include.members([["ACK_INDEX_WRONG", size - 1], ["ACK_REFERENCE_INVALID", size - 1]]);
   });
 
   it("a stored tree node that disagrees", async () => {

@@ -1,5 +1,6 @@
 /** What the HTTP layer needs from the rest of the service (ports, not adapters). */
 import type { Intake } from "../../services/intake.ts";
+import type { AckIntake } from "../../services/ack-intake.ts";
 import type { Appender } from "../../services/appender.ts";
 import type { LedgerReader } from "../../services/ledger.ts";
 import type { Anchorer } from "../../services/anchorer.ts";
@@ -11,6 +12,7 @@ import type { Logger } from "./errors.ts";
 
 export interface AppDeps {
   readonly intake: Intake;
+  readonly ackIntake: AckIntake;
   readonly appender: Appender;
   readonly reader: LedgerReader;
   readonly anchorer: Anchorer;

@@ -4,7 +4,9 @@
  */
 import express, { Router, type Request } from "express";
 import { LedgerError } from "../../core/errors.ts";
-import type { Entry, ExchangeRecord } from "../../core/record.ts";
+import { isoTimestamp } from "../../core/record.ts";
+import type { ExchangeRecord } from "../../core/record.ts";
+import { partiesOf, type LogEntry } from "../../core/ack.ts";
 import type { AppendResult } from "../../services/appender.ts";
 import type { Principal } from "../../services/tokens.ts";
 import { assertMaySeeExchange, requireRole } from "./auth.ts";
@@ -59,18 +61,17 @@ export function exchangeRoutes(d: AppDeps): Router {
 
   const readers = requireRole(d.tokens, "admin", "auditor", "department");
 
-  const loadVisible = async (seq: number, p: Principal) => {
-    const ex = await d.reader.exchange(seq);
-    assertMaySeeExchange(p, ex.entry.record.provider, ex.entry.record.consumer);
-    return ex;
+  const visibleTo = (p: Principal) => (e: LogEntry) => {
+    const { provider, consumer } = partiesOf(e);
+    assertMaySeeExchange(p, provider, consumer);
   };
 
   r.get("/v1/exchanges/:provider/:id", readers, async (req, res) => {
     const { provider, id } = providerIdParams(String(req.params.provider), String(req.params.id));
-    res.json(await loadVisible(await d.reader.seqOf(provider, id), res.locals.principal));
+    const ex = await d.reader.exchange(await d.reader.seqOf(provider, id));
+    visibleTo(res.locals.principal)(ex.entry);
+    res.json({ ...ex, acknowledgement: await d.reader.acknowledgement(provider, id) });
   });
-
-  const visibleTo = (p: Principal) => (e: Entry) => assertMaySeeExchange(p, e.record.provider, e.record.consumer);
 
   r.get("/v1/exchanges/:provider/:id/receipt", readers, async (req, res) => {
     const { provider, id } = providerIdParams(String(req.params.provider), String(req.params.id));
@@ -81,6 +82,26 @@ export function exchangeRoutes(d: AppDeps): Router {
   r.get("/v1/entries/:seq/receipt", readers, async (req, res) => {
     const seq = uintParam("seq", req.params.seq);
     res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal)));
+  });
+
+  r.post("/v1/acknowledgements", single, async (req, res) => {
+    const checked = await d.ackIntake.check(jsonBody(req));
+    const [result] = await d.appender.submitAcks([checked]);
+    res.status(result!.replay ? 200 : 201).json({ ...view(result!), exchangeSeq: checked.exchangeSeq });
+  });
+
+  r.get("/v1/acknowledgements/missing", requireRole(d.tokens, "admin", "auditor"), async (req, res) => {
+    const before = typeof req.query.before === "string" ? req.query.before : new Date().toISOString();
+    if (!isoTimestamp.safeParse(before).success) throw new LedgerError("BAD_REQUEST", "before must be UTC in the form YYYY-MM-DDTHH:mm:ss.sssZ");
+    const after = req.query.after === undefined ? undefined : uintParam("after", req.query.after);
+    const limit = uintParam("limit", req.query.limit, { def: 100, max: 1000 });
+    if (limit === 0) throw new LedgerError("BAD_REQUEST", "limit must be at least 1");
+    const page = await d.reader.unacknowledged(before, after, limit);
+    res.json({
+      before,
+      exchanges: page.items,
+      next: page.next === null ? null : `/v1/acknowledgements/missing?before=${encodeURIComponent(before)}&after=${page.next}&limit=${limit}`,
+    });
   });
 
   return r;

@@ -2,6 +2,7 @@
 import { Router } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { EIP712_TYPES } from "../../core/eip712.ts";
+import { ACK_EIP712_TYPES } from "../../core/ack.ts";
 import type { Checkpoint } from "../leveldb/store.ts";
 import type { AppDeps } from "./deps.ts";
 import { uintParam } from "./params.ts";
@@ -36,7 +37,7 @@ export function publicRoutes(d: AppDeps): Router {
       logId: d.info.logId,
       logName: d.info.logName,
       rpcUrl: d.info.rpcUrl,
-      eip712: { domain: d.info.domain, types: EIP712_TYPES, primaryType: "Exchange" },
+      eip712: { domain: d.info.domain, types: EIP712_TYPES, primaryType: "Exchange", acknowledgementTypes: ACK_EIP712_TYPES },
       treeSize: d.appender.size,
       anchoredSize: d.anchorer.anchoredSize,
     });

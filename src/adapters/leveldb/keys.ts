@@ -8,6 +8,9 @@
  *   n:<level:2>:<index:16>         hash (hex) of perfect subtree (level, index);
  *                                  level 0 holds the leaf hashes
  *   p:<provider>:<id>              seq of the record (provider ids have no ':')
+ *   a:<provider>:<id>              seq of the consumer's acknowledgement of that record
+ *   u:<seq:16>                     "" — exchange seq is not acknowledged yet (deleted
+ *                                  in the batch that writes its acknowledgement)
  *   c:<index:12>                   checkpoint JSON, as anchored on chain
  *   t:<tokenId>                    API token JSON (secret stored only hashed)
  *   d:<departmentId>               department JSON (the chain has the signer)
@@ -30,6 +33,9 @@ export const K = {
   entryPrefix: "e:",
   node: (level: number, index: number): string => `n:${pad(level, 2)}:${pad(index, 16)}`,
   byProvider: (provider: string, id: string): string => `p:${provider}:${id}`,
+  ackOf: (provider: string, id: string): string => `a:${provider}:${id}`,
+  unacknowledged: (seq: number): string => `u:${pad(seq, 16)}`,
+  unacknowledgedPrefix: "u:",
   checkpoint: (index: number): string => `c:${pad(index, 12)}`,
   checkpointPrefix: "c:",
   token: (tokenId: string): string => `t:${tokenId}`,

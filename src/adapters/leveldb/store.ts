@@ -17,8 +17,9 @@ export interface Checkpoint {
   readonly sizeTakenAt?: string;
 }
 
-/** An entry as written: its leaf data and the fields its index keys are made of. */
+/** An exchange entry as written: its leaf data and the fields its index keys are made of. */
 export interface IndexedEntry {
+  readonly kind?: "exchange";
   readonly seq: number;
   readonly leafData: string;
   readonly provider: string;
@@ -34,8 +35,19 @@ export function indexKeys(e: Omit<IndexedEntry, "leafData" | "provider" | "id">)
   return keys;
 }
 
+/** An acknowledgement entry as written. */
+export interface AckWrite {
+  readonly kind: "ack";
+  readonly seq: number;
+  readonly leafData: string;
+  readonly provider: string;
+  readonly id: string;
+  /** The acknowledged exchange: no longer awaiting acknowledgement. */
+  readonly exchangeSeq: number;
+}
+
 export interface AppendWrite {
-  readonly entries: ReadonlyArray<IndexedEntry>;
+  readonly entries: ReadonlyArray<IndexedEntry | AckWrite>;
   readonly nodes: ReadonlyArray<{ level: number; index: number; hashHex: string }>;
   readonly newSize: number;
 }
@@ -68,10 +80,16 @@ export class Store {
 
   /** Appends entries, their tree nodes and the new size in one synced batch: the commit point. */
   async append(w: AppendWrite): Promise<void> {
-    const ops: Array<{ type: "put"; key: string; value: string }> = [];
+    const ops: Array<{ type: "put"; key: string; value: string } | { type: "del"; key: string }> = [];
     for (const e of w.entries) {
       ops.push({ type: "put", key: K.entry(e.seq), value: e.leafData });
+      if (e.kind === "ack") {
+        ops.push({ type: "put", key: K.ackOf(e.provider, e.id), value: String(e.seq) });
+        ops.push({ type: "del", key: K.unacknowledged(e.exchangeSeq) });
+        continue;
+      }
       ops.push({ type: "put", key: K.byProvider(e.provider, e.id), value: String(e.seq) });
+      ops.push({ type: "put", key: K.unacknowledged(e.seq), value: "" });
       for (const key of indexKeys(e)) ops.push({ type: "put", key, value: "" });
     }
     for (const n of w.nodes) ops.push({ type: "put", key: K.node(n.level, n.index), value: n.hashHex });
@@ -87,9 +105,10 @@ export class Store {
     return seqs.length === 0 ? [] : this.db.getMany(seqs.map(K.entry));
   }
 
-  async seqsByProviderId(keys: ReadonlyArray<{ provider: string; id: string }>): Promise<Array<number | undefined>> {
+  /** Seqs of exchanges (or, with `kind: "ack"`, of their acknowledgements) by provider + id. */
+  async seqsByProviderId(keys: ReadonlyArray<{ provider: string; id: string; kind?: "exchange" | "ack" }>): Promise<Array<number | undefined>> {
     if (keys.length === 0) return [];
-    const vals = await this.db.getMany(keys.map((k) => K.byProvider(k.provider, k.id)));
+    const vals = await this.db.getMany(keys.map((k) => (k.kind === "ack" ? K.ackOf(k.provider, k.id) : K.byProvider(k.provider, k.id))));
     return vals.map((v) => (v === undefined ? undefined : Number(v)));
   }
 
@@ -103,9 +122,10 @@ export class Store {
     });
   }
 
-  /** Every provider+id key in the log, as "provider:id" (keys only: a fast scan). */
+  /** Every provider+id key in the log: "provider:id" for exchanges, "ack|provider:id" for acknowledgements. */
   async *providerIdKeys(): AsyncGenerator<string> {
     for await (const k of this.db.keys({ gte: "p:", lt: prefixEnd("p:") })) yield k.slice(2);
+    for await (const k of this.db.keys({ gte: "a:", lt: prefixEnd("a:") })) yield `ack|${k.slice(2)}`;
   }
 
   /** Keys under `prefix` (after `after`, if given), at most `limit`, in order. */
