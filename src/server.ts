@@ -29,6 +29,7 @@ import { Tokens } from "./services/tokens.ts";
 import { Departments, type DepartmentRecord } from "./services/departments.ts";
 import { LedgerReader } from "./services/ledger.ts";
 import { ProvenanceService } from "./services/provenance.ts";
+import { StatsService } from "./services/stats.ts";
 
 export interface RunningService {
   readonly url: string;
@@ -161,6 +162,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       tokens,
       departments: new Departments(store, client, registry),
       provenance: new ProvenanceService(store, anchorer, () => appender.size),
+      stats: new StatsService(store, () => appender.size),
       info: { chainId: client.chainId, contract, logId: config.logId, logName: config.logName, rpcUrl: redactUrl(rpcUrl!), domain },
       ready: async () => {
         let chainOk: boolean | string = false;

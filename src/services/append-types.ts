@@ -56,6 +56,9 @@ export interface Prepared {
   readonly accepted: Array<{ p: Pending; results: AppendResult[] }>;
   readonly entries: Array<IndexedEntry | AckWrite>;
   readonly nodes: Array<{ level: number; index: number; hashHex: string }>;
+  /** New values of the usage counters this group changes. */
+  readonly counters: Array<{ key: string; value: string }>;
+  readonly counterKeys: ReadonlySet<string>;
   readonly newSize: number;
   /** The tree before this group, to go back to if its write fails. */
   readonly before: Frontier;

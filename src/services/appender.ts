@@ -16,6 +16,8 @@ import { ackEntryText, logEntryText, type AckEntry, type Acknowledgement, type L
 import { LedgerError } from "../core/errors.ts";
 import { Frontier } from "../core/merkle/frontier.ts";
 import { KnownKeys } from "./known-keys.ts";
+import { addExchange, StatsCounters } from "./stats-counters.ts";
+import { lookupGroup } from "./append-lookup.ts";
 import { itemKey, itemParty, sameContent, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
 
 export type { AppendResult } from "./append-types.ts";
@@ -43,10 +45,12 @@ export class Appender {
   readonly #onCommit: (size: number) => void;
 
   readonly #seen: KnownKeys;
+  readonly #counters: StatsCounters;
 
   private constructor(store: Store, frontier: Frontier, seen: KnownKeys, opts: AppenderOptions) {
     this.#store = store;
     this.#seen = seen;
+    this.#counters = new StatsCounters(store);
     this.#frontier = frontier;
     this.#committed = frontier.size;
     this.#maxGroup = opts.maxGroup ?? DEFAULT_MAX_GROUP;
@@ -114,18 +118,18 @@ export class Appender {
     try {
       while (this.#queue.length > 0 || writing) {
         if (this.#queue.length === 0) {
-          await this.#finish(writing!);
+          await this.#finish(writing!, new Set());
           writing = undefined;
           continue;
         }
         const group = this.#take();
         let prep: Prepared | undefined;
         try {
-          prep = this.#prepare(group, await this.#lookup(group));
+          prep = this.#prepare(group, await lookupGroup(this.#store, this.#seen, this.#counters, group.flatMap((p) => p.items)));
         } catch (e) {
           for (const p of group) p.reject(e);
         }
-        if (writing && !(await this.#finish(writing))) {
+        if (writing && !(await this.#finish(writing, prep?.counterKeys ?? new Set()))) {
           // The tree went back to before the failed group: `prep` was built on top of it.
           if (prep) for (const a of prep.accepted) a.p.reject(writeFailed("an earlier write failed"));
           prep = undefined;
@@ -137,7 +141,7 @@ export class Appender {
           continue;
         }
         // COMMIT POINT: entries, nodes, id index and size in one synced batch.
-        writing = { prep, write: this.#store.append({ entries: prep.entries, nodes: prep.nodes, newSize: prep.newSize }) };
+        writing = { prep, write: this.#store.append({ entries: prep.entries, nodes: prep.nodes, counters: prep.counters, newSize: prep.newSize }) };
       }
     } finally {
       this.#running = false;
@@ -157,17 +161,19 @@ export class Appender {
   }
 
   /** Awaits a group's write; answers its submissions. False if the write failed (tree restored). */
-  async #finish(w: { prep: Prepared; write: Promise<void> }): Promise<boolean> {
+  async #finish(w: { prep: Prepared; write: Promise<void> }, protect: ReadonlySet<string>): Promise<boolean> {
     try {
       await w.write;
     } catch (e) {
       this.#frontier = w.prep.before;
       this.#inflight.clear();
+      this.#counters.clear();
       for (const a of w.prep.accepted) a.p.reject(writeFailed(String(e)));
       return false;
     }
     for (const k of w.prep.keys) this.#inflight.delete(k);
     this.#committed = w.prep.newSize;
+    this.#counters.trim(protect);
     await this.#seen.added(w.prep.keys, this.#committed);
     this.#onCommit(w.prep.newSize);
     this.#settle(w.prep);
@@ -176,20 +182,6 @@ export class Appender {
 
   #settle(prep: Prepared): void {
     for (const a of prep.accepted) a.p.resolve(a.results);
-  }
-
-  /** Stored seqs and entries of the group's provider+id keys; reads only keys the filter may have seen. */
-  async #lookup(group: Pending[]): Promise<Lookup> {
-    const all = group.flatMap((p) => p.items);
-    const maybe: number[] = [];
-    for (let i = 0; i < all.length; i++) if (this.#seen.mightContain(itemKey(all[i]!))) maybe.push(i);
-    const seqs: Array<number | undefined> = new Array(all.length);
-    if (maybe.length === 0) return { seqs, entries: new Map() };
-    const got = await this.#store.seqsByProviderId(maybe.map((i) => itemParty(all[i]!)));
-    maybe.forEach((i, j) => (seqs[i] = got[j]));
-    const hitSeqs = [...new Set(seqs.filter((s): s is number => s !== undefined))];
-    const raw = await this.#store.entries(hitSeqs);
-    return { seqs, entries: new Map(hitSeqs.map((s, i) => [s, JSON.parse(raw[i]!) as LogEntry])) };
   }
 
   /** Assigns seqs and tree nodes to the group's new records (synchronous: no other group interleaves). */
@@ -204,12 +196,14 @@ export class Appender {
     const nodes: Prepared["nodes"] = [];
     const accepted: Prepared["accepted"] = [];
     const keys: string[] = [];
+    const groupDelta = new Map<string, [number, number]>();
     let k = 0;
 
     for (const p of group) {
       const results: AppendResult[] = [];
       const mark = { entries: entries.length, nodes: nodes.length, frontier: this.#snapshot(), keys: [] as string[] };
       let conflict: LedgerError | undefined;
+      const fresh: Item[] = [];
       for (const it of p.items) {
         const seqHit = found.seqs[k++];
         const key = itemKey(it);
@@ -246,6 +240,7 @@ export class Appender {
             : { seq, leafData, provider, id, dataset: it.record.dataset, derivedFrom: it.record.derivedFrom },
         );
         const result = { seq, provider, id, leafHash: toHex(leaf), receivedAt, replay: false };
+        fresh.push(it);
         inGroup.set(key, { item: it, result });
         mark.keys.push(key);
         results.push(result);
@@ -260,11 +255,13 @@ export class Appender {
         continue;
       }
       keys.push(...mark.keys);
+      for (const it of fresh) if (it.kind === "exchange") addExchange(groupDelta, it.record);
       accepted.push({ p, results });
     }
     // Until this group is on disk, later groups learn of its keys from here, not from LevelDB.
     for (const key of keys) this.#inflight.set(key, inGroup.get(key)!);
-    return { accepted, entries, nodes, newSize: this.#frontier.size, before, keys };
+    const counters = this.#counters.apply(groupDelta);
+    return { accepted, entries, nodes, counters, counterKeys: new Set(groupDelta.keys()), newSize: this.#frontier.size, before, keys };
   }
 
   #snapshot(): Frontier {

@@ -7,6 +7,7 @@ import { publicRoutes } from "./public-routes.ts";
 import { exchangeRoutes } from "./exchange-routes.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { provenanceRoutes } from "./provenance-routes.ts";
+import { statsRoutes } from "./stats-routes.ts";
 
 export function createApp(d: AppDeps): express.Express {
   const app = express();
@@ -21,6 +22,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(exchangeRoutes(d));
   app.use(adminRoutes(d));
   app.use(provenanceRoutes(d));
+  app.use(statsRoutes(d));
   app.use((req, res) => sendError(res, new LedgerError("NOT_FOUND", `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(d.log));
   return app;

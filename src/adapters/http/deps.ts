@@ -7,6 +7,7 @@ import type { Anchorer } from "../../services/anchorer.ts";
 import type { Tokens } from "../../services/tokens.ts";
 import type { Departments } from "../../services/departments.ts";
 import type { ProvenanceService } from "../../services/provenance.ts";
+import type { StatsService } from "../../services/stats.ts";
 import type { Eip712Domain } from "../../core/eip712.ts";
 import type { Logger } from "./errors.ts";
 
@@ -19,6 +20,7 @@ export interface AppDeps {
   readonly tokens: Tokens;
   readonly departments: Departments;
   readonly provenance: ProvenanceService;
+  readonly stats: StatsService;
   readonly info: {
     readonly chainId: number;
     readonly contract: string;

@@ -49,6 +49,8 @@ export interface AckWrite {
 export interface AppendWrite {
   readonly entries: ReadonlyArray<IndexedEntry | AckWrite>;
   readonly nodes: ReadonlyArray<{ level: number; index: number; hashHex: string }>;
+  /** Usage counters' new values (written with the entries: they never drift). */
+  readonly counters?: ReadonlyArray<{ key: string; value: string }>;
   readonly newSize: number;
 }
 
@@ -93,6 +95,7 @@ export class Store {
       for (const key of indexKeys(e)) ops.push({ type: "put", key, value: "" });
     }
     for (const n of w.nodes) ops.push({ type: "put", key: K.node(n.level, n.index), value: n.hashHex });
+    for (const c of w.counters ?? []) ops.push({ type: "put", key: c.key, value: c.value });
     ops.push({ type: "put", key: K.size, value: String(w.newSize) });
     await this.db.batch(ops, { sync: true });
   }

@@ -1,0 +1,27 @@
+/**
+ * Before a group is prepared: the stored seqs and entries of its
+ * provider+id keys (read only for keys the filter may have seen), and the
+ * current values of every usage counter it may change.
+ */
+import type { Store } from "../adapters/leveldb/store.ts";
+import type { LogEntry } from "../core/ack.ts";
+import { itemKey, itemParty, type Item, type Lookup } from "./append-types.ts";
+import type { KnownKeys } from "./known-keys.ts";
+import { counterKeys, type StatsCounters } from "./stats-counters.ts";
+
+export async function lookupGroup(store: Store, seen: KnownKeys, counters: StatsCounters, items: readonly Item[]): Promise<Lookup> {
+  const counterLoad = counters.load(items.flatMap((it) => (it.kind === "exchange" ? counterKeys(it.record) : [])));
+  const maybe: number[] = [];
+  for (let i = 0; i < items.length; i++) if (seen.mightContain(itemKey(items[i]!))) maybe.push(i);
+  const seqs: Array<number | undefined> = new Array(items.length);
+  if (maybe.length === 0) {
+    await counterLoad;
+    return { seqs, entries: new Map() };
+  }
+  const got = await store.seqsByProviderId(maybe.map((i) => itemParty(items[i]!)));
+  maybe.forEach((i, j) => (seqs[i] = got[j]));
+  const hitSeqs = [...new Set(seqs.filter((s): s is number => s !== undefined))];
+  const raw = await store.entries(hitSeqs);
+  await counterLoad;
+  return { seqs, entries: new Map(hitSeqs.map((s, i) => [s, JSON.parse(raw[i]!) as LogEntry])) };
+}

@@ -1,0 +1,178 @@
+import { expect } from "chai";
+import { rmSync } from "node:fs";
+import { Wallet } from "ethers";
+import { Api, freePort, signExchange, start, tempDir } from "../helpers/service.ts";
+import { payloadDigest } from "../../src/client/sign.ts";
+import type { ExchangeRecord } from "../../src/core/record.ts";
+import type { RunningService } from "../../src/server.ts";
+
+const DEPTS = ["tax", "health", "schools", "police", "housing"];
+const DATASETS = Array.from({ length: 12 }, (_, i) => `city/ds-${i}`);
+const PURPOSES = ["benefit eligibility", "planning", 'audit, "special"', "statistics", "fraud\nprevention check".replace("\n", " "), "research"];
+type Dim = "dataset" | "provider" | "consumer" | "purpose";
+
+/** Counts computed independently, from the records the service accepted. */
+function expected(recs: ExchangeRecord[], from: string, to: string, filters: Partial<Record<Dim, string>>, groupBy?: string) {
+  const sel = recs.filter((r) => {
+    const day = r.occurredAt.slice(0, 10);
+    return day >= from && day <= to && Object.entries(filters).every(([k, v]) => r[k as Dim] === v);
+  });
+  const groups = new Map<string, { exchanges: number; records: number }>();
+  for (const r of sel) {
+    if (!groupBy) continue;
+    const key = groupBy === "day" ? r.occurredAt.slice(0, 10) : groupBy === "month" ? r.occurredAt.slice(0, 7) : r[groupBy as Dim];
+    const g = groups.get(key) ?? { exchanges: 0, records: 0 };
+    g.exchanges++;
+    g.records += r.recordCount;
+    groups.set(key, g);
+  }
+  const list = [...groups].map(([key, g]) => ({ key, ...g }));
+  if (groupBy === "day" || groupBy === "month") list.sort((a, b) => (a.key < b.key ? -1 : 1));
+  else list.sort((a, b) => b.exchanges - a.exchanges || (a.key < b.key ? -1 : 1));
+  return { total: { exchanges: sel.length, records: sel.reduce((n, r) => n + r.recordCount, 0) }, groups: list };
+}
+
+describe("e2e: usage statistics are exact", function () {
+  let dir: string;
+  let svc: RunningService;
+  let api: Api;
+  let domain: any;
+  let chainPort: number;
+  const keys = new Map(DEPTS.map((d) => [d, Wallet.createRandom()]));
+  const accepted: ExchangeRecord[] = [];
+  let n = 0;
+  const rnd = (k: number) => Math.floor(Math.random() * k);
+  const pick = <T>(a: T[]) => a[rnd(a.length)]!;
+
+  const make = async () => {
+    const provider = pick(DEPTS);
+    let consumer = pick(DEPTS);
+    while (consumer === provider) consumer = pick(DEPTS);
+    const day = new Date(Date.UTC(2025, 11, 20) + rnd(45) * 86_400_000 + rnd(86_400_000));
+    return signExchange(keys.get(provider)!, domain, {
+      id: `s-${++n}`, provider, consumer, dataset: pick(DATASETS), purpose: pick(PURPOSES), recordCount: rnd(1000),
+      payloadDigest: payloadDigest(`x${n}`), occurredAt: day.toISOString(),
+    });
+  };
+  const submitSingles = async (k: number) => {
+    const recs = await Promise.all(Array.from({ length: k }, make));
+    const res = await Promise.all(recs.map((r) => api.post("/v1/exchanges", r)));
+    res.forEach((r, i) => {
+      expect(r.status).to.equal(201);
+      accepted.push(recs[i]!);
+    });
+    // Replays are not counted twice.
+    await Promise.all(recs.slice(0, 5).map((r) => api.post("/v1/exchanges", r)));
+  };
+  const submitBatches = async (k: number) => {
+    const recs = await Promise.all(Array.from({ length: k }, make));
+    const halves = [recs.slice(0, k / 2), recs.slice(k / 2)];
+    const res = await Promise.all(halves.map((records) => api.post("/v1/exchanges/batch", { records })));
+    res.forEach((r) => expect(r.status).to.equal(201));
+    accepted.push(...recs);
+    // A batch refused as a whole (one conflict) counts nothing.
+    const { signature: _s, ...first } = recs[0]!;
+    const bad = [await make(), await signExchange(keys.get(first.provider)!, domain, { ...first, recordCount: first.recordCount + 1 })];
+    expect((await api.post("/v1/exchanges/batch", { records: bad })).status).to.equal(409);
+  };
+
+  before(async () => {
+    dir = tempDir();
+    chainPort = await freePort();
+    svc = await start(dir, {}, chainPort);
+    api = new Api(svc.url, svc.adminToken);
+    domain = (await api.get("/v1/info")).body.eip712.domain;
+    for (const d of DEPTS) await api.post("/v1/departments", { id: d, name: d, signer: keys.get(d)!.address });
+    await submitSingles(120);
+    await submitBatches(100);
+    // A restart in the middle.
+    await svc.stop();
+    svc = await start(dir, {}, chainPort);
+    api = new Api(svc.url, svc.adminToken);
+    await submitSingles(80);
+    await submitBatches(60);
+    api.token = (await api.post("/v1/tokens", { role: "regulator", label: "reg" })).body.token;
+  });
+  after(async () => {
+    await svc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const FROM = "2025-12-01";
+  const TO = "2026-03-01";
+
+  it("usage, every groupBy, with no filter and with each single filter", async () => {
+    for (const groupBy of [undefined, "day", "month", "dataset", "provider", "consumer", "purpose"]) {
+      const filterSets: Array<Partial<Record<Dim, string>>> = [{}, { dataset: pick(DATASETS) }, { provider: pick(DEPTS) }, { consumer: pick(DEPTS) }, { purpose: pick(PURPOSES) }];
+      for (const filters of filterSets) {
+        const q = new URLSearchParams({ from: FROM, to: TO, ...(groupBy ? { groupBy } : {}), ...filters });
+        const r = await api.get(`/v1/stats/usage?${q}`);
+        expect(r.status, JSON.stringify(r.body)).to.equal(200);
+        const want = expected(accepted, FROM, TO, filters, groupBy);
+        expect(r.body.total, `${q}`).to.deep.equal(want.total);
+        expect(r.body.groups, `${q}`).to.deep.equal(groupBy ? want.groups : []);
+        expect(r.body.filters).to.deep.equal(filters);
+        expect(r.body.asOf.treeSize).to.equal(accepted.length);
+      }
+    }
+  });
+
+  it("narrow periods and two filters by day", async () => {
+    for (let i = 0; i < 10; i++) {
+      const a = new Date(Date.UTC(2025, 11, 20) + rnd(45) * 86_400_000).toISOString().slice(0, 10);
+      const b = new Date(Date.parse(a) + rnd(10) * 86_400_000).toISOString().slice(0, 10);
+      const filters = { provider: pick(DEPTS), consumer: pick(DEPTS) };
+      const r = await api.get(`/v1/stats/usage?${new URLSearchParams({ from: a, to: b, groupBy: "day", ...filters })}`);
+      const want = expected(accepted, a, b, filters, "day");
+      expect([r.body.total, r.body.groups]).to.deep.equal([want.total, want.groups]);
+    }
+  });
+
+  it("top, flows and CSV (RFC 4180)", async () => {
+    for (const by of ["dataset", "provider", "consumer", "purpose"]) {
+      const r = await api.get(`/v1/stats/top?by=${by}&from=${FROM}&to=${TO}&limit=3`);
+      expect(r.body.groups).to.deep.equal(expected(accepted, FROM, TO, {}, by).groups.slice(0, 3));
+    }
+    const flows = (await api.get(`/v1/stats/flows?from=${FROM}&to=${TO}`)).body.flows;
+    const pairs = new Map<string, number>();
+    for (const r of accepted) pairs.set(`${r.provider}>${r.consumer}`, (pairs.get(`${r.provider}>${r.consumer}`) ?? 0) + 1);
+    expect(Object.fromEntries(flows.map((f: any) => [`${f.provider}>${f.consumer}`, f.exchanges]))).to.deep.equal(Object.fromEntries(pairs));
+    const csv = await fetch(`${api.base}/v1/stats/usage?from=${FROM}&to=${TO}&groupBy=purpose&format=csv`, { headers: { authorization: `Bearer ${api.token}` } });
+    expect(csv.headers.get("content-type")).to.contain("text/csv");
+    const text = await csv.text();
+    expect(text.endsWith("\r\n")).to.equal(true);
+    expect(text.split("\r\n")[0]).to.equal("purpose,exchanges,records");
+    if (accepted.some((r) => r.purpose === 'audit, "special"')) expect(text).to.contain('"audit, ""special""",');
+    const flowCsv = await (await fetch(`${api.base}/v1/stats/flows?from=${FROM}&to=${TO}&format=csv`, { headers: { authorization: `Bearer ${api.token}` } })).text();
+    expect(flowCsv.split("\r\n").length - 2).to.equal(pairs.size);
+  });
+
+  it("gives the same figures as of an anchored checkpoint, whatever came after", async () => {
+    const admin = new Api(svc.url, svc.adminToken);
+    const cp = (await admin.post("/v1/anchor")).body;
+    const upTo = accepted.length;
+    await submitSingles(30);
+    const q = `from=${FROM}&to=${TO}&groupBy=dataset&asOf=${cp.index}`;
+    const r = await api.get(`/v1/stats/usage?${q}`);
+    const want = expected(accepted.slice(0, upTo), FROM, TO, {}, "dataset");
+    expect([r.body.total, r.body.groups]).to.deep.equal([want.total, want.groups]);
+    expect(r.body.asOf).to.deep.equal({ treeSize: cp.treeSize, checkpoint: cp.index });
+    const now = await api.get(`/v1/stats/usage?from=${FROM}&to=${TO}`);
+    expect(now.body.total.exchanges).to.equal(accepted.length);
+  });
+
+  it("serves aggregates to regulators and refuses bad queries", async () => {
+    const bad = [
+      "/v1/stats/usage?from=2026-01-01",
+      "/v1/stats/usage?from=2026-02-30&to=2026-03-01",
+      "/v1/stats/usage?from=2026-03-01&to=2026-01-01",
+      `/v1/stats/usage?from=${FROM}&to=${TO}&groupBy=week`,
+      `/v1/stats/usage?from=${FROM}&to=${TO}&provider=tax&consumer=health&groupBy=dataset`,
+      `/v1/stats/top?by=color&from=${FROM}&to=${TO}`,
+    ];
+    for (const p of bad) expect((await api.get(p)).status, p).to.equal(400);
+    expect((await api.get(`/v1/stats/usage?from=${FROM}&to=${TO}&asOf=999`)).status).to.equal(404);
+    const dtok = (await new Api(svc.url, svc.adminToken).post("/v1/tokens", { role: "department:tax", label: "t" })).body.token;
+    expect((await api.get(`/v1/stats/usage?from=${FROM}&to=${TO}`, { token: dtok })).status).to.equal(403);
+  });
+});
