@@ -3,6 +3,7 @@ import { serveCommand } from "./serve.ts";
 import { verifyCommand } from "./verify.ts";
 import { auditCommand } from "./audit.ts";
 import { monitorCommand } from "./monitor.ts";
+import { reindexCommand } from "./reindex.ts";
 
 const USAGE = `usage:
   dxledger serve                                   run the service (configuration: environment, see README)
@@ -11,7 +12,9 @@ const USAGE = `usage:
   dxledger audit [--data-dir DIR] [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]
                                                    recompute and check everything in a stopped installation (0 clean, 1 discrepancies, 2 error)
   dxledger monitor --service URL [--rpc URL] [--contract ADDR] [--log-id HEX] [--interval MS] [--once] [--json]
-                                                   follow the chain's checkpoints and alarm when the service cannot back them`;
+                                                   follow the chain's checkpoints and alarm when the service cannot back them
+  dxledger reindex [--data-dir DIR] [--write] [--json]
+                                                   rebuild every derived index from the entries and prove it equal to the live one`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -24,6 +27,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return auditCommand(rest, env);
     case "monitor":
       return monitorCommand(rest, env);
+    case "reindex":
+      return reindexCommand(rest, env);
     case "help":
     case "--help":
     case "-h":

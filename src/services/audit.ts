@@ -12,13 +12,14 @@ import { acknowledgementInput, isAckEntry, logEntryText, type AckEntry, type Log
 import { K } from "../adapters/leveldb/keys.ts";
 import { indexKeys, type Checkpoint, type Store } from "../adapters/leveldb/store.ts";
 import type { ChainCheckpoint } from "../adapters/chain/ledger-client.ts";
+import { compareDerived, COUNTER_PREFIXES, DerivedIndexes } from "./derive.ts";
 
 export type DiscrepancyKind =
   | "ENTRY_MISSING" | "ENTRY_CORRUPT" | "ENTRY_MISPLACED" | "ENTRY_NOT_CANONICAL" | "RECORD_INVALID"
   | "ENTRY_BEYOND_LOG_SIZE" | "RECEIVED_AT_OUT_OF_ORDER" | "RECEIVED_BEFORE_CHECKPOINT"
   | "LEAF_MISMATCH" | "TREE_NODE_MISMATCH" | "ID_INDEX_WRONG" | "ID_INDEX_DANGLING" | "DATASET_INDEX_MISSING"
   | "DATASET_INDEX_DANGLING" | "CHECKPOINT_ROOT_MISMATCH" | "CHAIN_CHECKPOINT_MISMATCH" | "CHECKPOINT_MISSING_ON_CHAIN"
-  | "CHAIN_CHECKPOINT_NOT_LOCAL" | "ACK_INDEX_WRONG" | "ACK_REFERENCE_INVALID";
+  | "CHAIN_CHECKPOINT_NOT_LOCAL" | "ACK_INDEX_WRONG" | "ACK_REFERENCE_INVALID" | "COUNTER_MISMATCH";
 
 export interface Discrepancy {
   readonly kind: DiscrepancyKind;
@@ -60,6 +61,7 @@ export async function audit(
   let lastReceived = "";
   let checked = 0;
   let expected = 0;
+  const derived = new DerivedIndexes({ plain: false });
   let idOk = 0;
   let dsOk = 0;
   let pending: Array<{ seq: number; entry: LogEntry | undefined; nodes: ReturnType<Frontier["append"]> }> = [];
@@ -118,6 +120,7 @@ export async function audit(
         add("ENTRY_CORRUPT", "entry is not JSON", seq);
       }
       if (entry) {
+        if (!isAckEntry(entry) && exchangeRecordInput.safeParse(entry.record).success) derived.add(entry);
         if (entry.seq !== seq) add("ENTRY_MISPLACED", `entry stored at seq ${seq} says seq ${entry.seq}`, seq);
         const parsed = isAckEntry(entry) ? acknowledgementInput.safeParse(entry.ack) : exchangeRecordInput.safeParse(entry.record);
         if (!parsed.success) add("RECORD_INVALID", parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "), seq);
@@ -160,6 +163,10 @@ export async function audit(
   // Counting keys is a fast keys-only scan; the slow per-key check runs only if the counts differ.
   if ((await countKeys(store, "p:")) !== idOk) await checkIdIndex(store, size, add);
   if ((await countKeys(store, "x:d:")) !== dsOk) await checkDatasetIndex(store, size, add);
+  // Statistics: every stored counter against the one recomputed from the entries.
+  const counters = await compareDerived(store, derived, COUNTER_PREFIXES);
+  for (const d of counters.diffs) add("COUNTER_MISMATCH", `${d.key}: stored ${d.live ?? "(none)"}, recomputed ${d.rebuilt ?? "(none)"}`);
+  if (counters.total > counters.diffs.length) add("COUNTER_MISMATCH", `… and ${counters.total - counters.diffs.length} more counters`);
   const checkpointsChecked = await checkCheckpoints(checkpoints, rootsAt, chain, logId, size, add);
   found.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   return { v: 1, logSize: size, entriesChecked: checked, checkpointsChecked, clean: found.length === 0, discrepancies: found };

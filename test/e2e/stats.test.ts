@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { Wallet } from "ethers";
+import { join } from "node:path";
 import { Api, freePort, signExchange, start, tempDir } from "../helpers/service.ts";
+import { Store } from "../../src/adapters/leveldb/store.ts";
+import { compareDerived, deriveFromStore, DERIVED_PREFIXES } from "../../src/services/derive.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 import type { RunningService } from "../../src/server.ts";
@@ -174,5 +177,18 @@ describe("e2e: usage statistics are exact", function () {
     expect((await api.get(`/v1/stats/usage?from=${FROM}&to=${TO}&asOf=999`)).status).to.equal(404);
     const dtok = (await new Api(svc.url, svc.adminToken).post("/v1/tokens", { role: "department:tax", label: "t" })).body.token;
     expect((await api.get(`/v1/stats/usage?from=${FROM}&to=${TO}`, { token: dtok })).status).to.equal(403);
+  });
+
+  it("the live counters equal a rebuild from the entries alone (reindex), after all of it", async () => {
+    await svc.stop();
+    const store = await Store.open(join(dir, "ledger"));
+    try {
+      const cmp = await compareDerived(store, await deriveFromStore(store), DERIVED_PREFIXES);
+      expect(cmp.diffs).to.deep.equal([]);
+      expect(cmp.compared).to.be.greaterThan(accepted.length * 3);
+    } finally {
+      await store.close();
+    }
+    svc = await start(dir, {}, chainPort);
   });
 });

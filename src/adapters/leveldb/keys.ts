@@ -19,7 +19,7 @@
  *   x:u:<dataset>!<source>         "" — dataset was derived from source (upstream)
  *   x:w:<source>!<dataset>         "" — source has dataset derived from it (downstream)
  *
- *   s:<F>:<f>:<G>:<day>:<g>        "exchanges,records" — usage counters: entries with
+ *   q:<F>:<f>:<G>:<day>:<g>        "exchanges,records" — usage counters: entries with
  *                                  F = f (or, for F "*", all), on UTC day <day> of
  *                                  occurredAt, with G = g. F, G ∈ {d dataset, p provider,
  *                                  c consumer, u purpose}; G "_" (and no :<g>) is the total.
@@ -28,7 +28,7 @@
  * f and g are URI-encoded (no ":" remains), so every prefix names one thing.
  * A query with at most one filter over days D reads O(|D| × groups) keys.
  *
- * The x:, s: and f: keys are derived: written in the same batch as their entry, and
+ * The p:, a:, u:, x:, q: and f: keys are derived: written in the same batch as their entry, and
  * rebuilt or checked from the entries alone (`dxledger audit`). "!" cannot
  * occur in a dataset id, so "<dataset>!" prefixes exactly that dataset's keys.
  *
@@ -60,8 +60,8 @@ export const K = {
   downstreamPrefix: (source: string): string => `x:w:${source}!`,
   indexPrefix: "x:",
   counter: (f: string, fval: string, g: string, day: string, gval?: string): string =>
-    gval === undefined ? `s:${f}:${encodeURIComponent(fval)}:_:${day}` : `s:${f}:${encodeURIComponent(fval)}:${g}:${day}:${encodeURIComponent(gval)}`,
-  counterPrefix: (f: string, fval: string, g: string): string => `s:${f}:${encodeURIComponent(fval)}:${g}:`,
+    gval === undefined ? `q:${f}:${encodeURIComponent(fval)}:_:${day}` : `q:${f}:${encodeURIComponent(fval)}:${g}:${day}:${encodeURIComponent(gval)}`,
+  counterPrefix: (f: string, fval: string, g: string): string => `q:${f}:${encodeURIComponent(fval)}:${g}:`,
   flow: (day: string, provider: string, consumer: string): string => `f:${day}:${provider}:${consumer}`,
   flowPrefix: "f:",
 } as const;

@@ -1,0 +1,131 @@
+/**
+ * Every derived index key, rebuilt from the entries alone: the id and
+ * acknowledgement indexes, the unacknowledged set, the dataset and lineage
+ * index, and the usage counters. Used by `reindex` (rebuild and prove
+ * equality) and `audit` (recompute statistics). Holds the keys in memory.
+ */
+import { K, prefixEnd } from "../adapters/leveldb/keys.ts";
+import { indexKeys, type Store } from "../adapters/leveldb/store.ts";
+import { isAckEntry, type LogEntry } from "../core/ack.ts";
+import { counterKeys } from "./stats-counters.ts";
+
+/** Key prefixes of derived data (everything else is entries, tree, checkpoints, tokens, config). */
+export const DERIVED_PREFIXES = ["a:", "f:", "p:", "q:", "u:", "x:"] as const;
+export const COUNTER_PREFIXES = ["f:", "q:"] as const;
+
+export class DerivedIndexes {
+  readonly #plain = new Map<string, string>();
+  readonly #counters = new Map<string, [number, number]>();
+  readonly #withCounters: boolean;
+  readonly #withPlain: boolean;
+
+  constructor(opts: { counters?: boolean; plain?: boolean } = {}) {
+    this.#withCounters = opts.counters ?? true;
+    this.#withPlain = opts.plain ?? true;
+  }
+
+  /** Entries MUST come in seq order (an acknowledgement removes its exchange from u:). */
+  add(e: LogEntry): void {
+    if (isAckEntry(e)) {
+      if (!this.#withPlain) return;
+      this.#plain.set(K.ackOf(e.ack.provider, e.ack.id), String(e.seq));
+      const target = this.#plain.get(K.byProvider(e.ack.provider, e.ack.id));
+      if (target !== undefined) this.#plain.delete(K.unacknowledged(Number(target)));
+      return;
+    }
+    const r = e.record;
+    if (this.#withPlain) {
+      this.#plain.set(K.byProvider(r.provider, r.id), String(e.seq));
+      this.#plain.set(K.unacknowledged(e.seq), "");
+      for (const k of indexKeys({ seq: e.seq, dataset: r.dataset, derivedFrom: r.derivedFrom })) this.#plain.set(k, "");
+    }
+    if (this.#withCounters) {
+      for (const k of counterKeys(r)) {
+        const c = this.#counters.get(k);
+        if (c) {
+          c[0] += 1;
+          c[1] += r.recordCount;
+        } else this.#counters.set(k, [1, r.recordCount]);
+      }
+    }
+  }
+
+  /** key → value of every derived key. */
+  get(key: string): string | undefined {
+    const c = this.#counters.get(key);
+    return c ? `${c[0]},${c[1]}` : this.#plain.get(key);
+  }
+
+  *keys(): Generator<string> {
+    yield* this.#plain.keys();
+    yield* this.#counters.keys();
+  }
+
+  get size(): number {
+    return this.#plain.size + this.#counters.size;
+  }
+}
+
+export interface DerivedDiff {
+  readonly key: string;
+  readonly live: string | null;
+  readonly rebuilt: string | null;
+}
+
+/** Differences between the live keys under `prefixes` and the rebuilt ones. */
+export async function compareDerived(store: Store, d: DerivedIndexes, prefixes: readonly string[], max = 1000): Promise<{ diffs: DerivedDiff[]; total: number; compared: number }> {
+  const diffs: DerivedDiff[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  let compared = 0;
+  for (const prefix of prefixes) {
+    for await (const [k, v] of store.db.iterator({ gte: prefix, lt: prefixEnd(prefix) })) {
+      compared++;
+      seen.add(k);
+      const want = d.get(k);
+      if (want !== v) {
+        total++;
+        if (diffs.length < max) diffs.push({ key: k, live: v, rebuilt: want ?? null });
+      }
+    }
+  }
+  for (const k of d.keys()) {
+    if (seen.has(k) || !prefixes.some((p) => k.startsWith(p))) continue;
+    total++;
+    if (diffs.length < max) diffs.push({ key: k, live: null, rebuilt: d.get(k)! });
+  }
+  return { diffs, total, compared };
+}
+
+/** Rebuilds from every entry in the store. */
+export async function deriveFromStore(store: Store, opts?: { counters?: boolean; plain?: boolean }, progress?: (n: number) => void): Promise<DerivedIndexes> {
+  const d = new DerivedIndexes(opts);
+  const size = await store.size();
+  let n = 0;
+  for await (const [seq, text] of store.entriesFrom(0)) {
+    if (seq >= size) break;
+    d.add(JSON.parse(text) as LogEntry);
+    if (++n % 10_000 === 0) progress?.(n);
+  }
+  return d;
+}
+
+/** Replaces every live derived key with the rebuilt set (batches of 10 000 operations). */
+export async function writeDerived(store: Store, d: DerivedIndexes): Promise<void> {
+  let ops: Array<{ type: "put"; key: string; value: string } | { type: "del"; key: string }> = [];
+  const flush = async () => {
+    if (ops.length) await store.db.batch(ops, { sync: true });
+    ops = [];
+  };
+  for (const prefix of DERIVED_PREFIXES) {
+    for await (const k of store.db.keys({ gte: prefix, lt: prefixEnd(prefix) })) {
+      if (d.get(k) === undefined) ops.push({ type: "del", key: k });
+      if (ops.length >= 10_000) await flush();
+    }
+  }
+  for (const k of d.keys()) {
+    ops.push({ type: "put", key: k, value: d.get(k)! });
+    if (ops.length >= 10_000) await flush();
+  }
+  await flush();
+}
