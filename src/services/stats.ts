@@ -5,6 +5,7 @@
  */
 import { LedgerError } from "../core/errors.ts";
 import { K } from "../adapters/leveldb/keys.ts";
+import { splitByMonths } from "../core/periods.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
 import type { Entry } from "../core/record.ts";
 import type { LogEntry } from "../core/ack.ts";
@@ -84,11 +85,7 @@ export class StatsService {
     // Grouping on the filtered dimension gives one group: read the filter's totals.
     const sameDim = g !== "_" && g === f;
     if (sameDim) g = "_";
-    const prefix = K.counterPrefix(f, fval, g);
-    await this.#scan(`${prefix}${q.from}`, `${prefix}${q.to}\xff`, (key, v) => {
-      const rest = key.slice(prefix.length);
-      const day = rest.slice(0, 10);
-      const gval = g === "_" ? undefined : rest.slice(11);
+    const each = (day: string, gval: string | undefined, v: [number, number]) => {
       if (gmatch !== undefined && gval !== gmatch) return;
       total[0] += v[0];
       total[1] += v[1];
@@ -96,7 +93,23 @@ export class StatsService {
       else if (groupBy === "month") add(day.slice(0, 7), v);
       else if (sameDim) add(fval, v);
       else if (groupBy !== undefined) add(decodeURIComponent(gval!), v);
-    });
+    };
+    // Unfiltered and not by day: whole months come from the monthly rollups.
+    const split = f === "*" && groupBy !== "day" ? splitByMonths(q.from, q.to) : { days: [[q.from, q.to]] as Array<[string, string]>, months: null };
+    const prefix = K.counterPrefix(f, fval, g);
+    for (const [a, b] of split.days) {
+      await this.#scan(`${prefix}${a}`, `${prefix}${b}\xff`, (key, v) => {
+        const rest = key.slice(prefix.length);
+        each(rest.slice(0, 10), g === "_" ? undefined : rest.slice(11), v);
+      });
+    }
+    if (split.months) {
+      const mp = K.monthCounterPrefix(g);
+      await this.#scan(`${mp}${split.months[0]}`, `${mp}${split.months[1]}\xff`, (key, v) => {
+        const rest = key.slice(mp.length);
+        each(`${rest.slice(0, 7)}-01`, g === "_" ? undefined : rest.slice(8), v);
+      });
+    }
     if (asOfSize !== undefined && asOfSize < size) {
       await this.#subtractSince(asOfSize, size, q, filters, (key, v) => add(key, v), total, groupBy);
     }
@@ -139,11 +152,17 @@ export class StatsService {
   /** Provider × consumer counts over the days [from, to]. */
   async flows(from: string, to: string): Promise<Array<{ provider: string; consumer: string; exchanges: number; records: number }>> {
     const cells = new Map<string, [number, number]>();
-    await this.#scan(`${K.flowPrefix}${from}`, `${K.flowPrefix}${to}\xff`, (key, v) => {
-      const pair = key.slice(K.flowPrefix.length + 11);
+    const add = (pair: string, v: [number, number]) => {
       const cur = cells.get(pair) ?? [0, 0];
       cells.set(pair, [cur[0] + v[0], cur[1] + v[1]]);
-    });
+    };
+    const split = splitByMonths(from, to);
+    for (const [a, b] of split.days) {
+      await this.#scan(`${K.flowPrefix}${a}`, `${K.flowPrefix}${b}\xff`, (key, v) => add(key.slice(K.flowPrefix.length + 11), v));
+    }
+    if (split.months) {
+      await this.#scan(`${K.monthFlowPrefix}${split.months[0]}`, `${K.monthFlowPrefix}${split.months[1]}\xff`, (key, v) => add(key.slice(K.monthFlowPrefix.length + 8), v));
+    }
     return [...cells]
       .map(([pair, v]) => {
         const [provider, consumer] = pair.split(":") as [string, string];

@@ -24,11 +24,14 @@
  *                                  occurredAt, with G = g. F, G ∈ {d dataset, p provider,
  *                                  c consumer, u purpose}; G "_" (and no :<g>) is the total.
  *   f:<day>:<provider>:<consumer>  "exchanges,records" — the flow matrix
+ *   r:<G>:<month>[:<g>]            "exchanges,records" — monthly rollups of the
+ *   r:f:<month>:<provider>:<consumer>  unfiltered counters and of the flows, so a
+ *                                  year of top-N or flows reads 12 months, not 365 days
  *
  * f and g are URI-encoded (no ":" remains), so every prefix names one thing.
  * A query with at most one filter over days D reads O(|D| × groups) keys.
  *
- * The p:, a:, u:, x:, q: and f: keys are derived: written in the same batch as their entry, and
+ * The p:, a:, u:, x:, q:, f: and r: keys are derived: written in the same batch as their entry, and
  * rebuilt or checked from the entries alone (`dxledger audit`). "!" cannot
  * occur in a dataset id, so "<dataset>!" prefixes exactly that dataset's keys.
  *
@@ -64,6 +67,10 @@ export const K = {
   counterPrefix: (f: string, fval: string, g: string): string => `q:${f}:${encodeURIComponent(fval)}:${g}:`,
   flow: (day: string, provider: string, consumer: string): string => `f:${day}:${provider}:${consumer}`,
   flowPrefix: "f:",
+  monthCounter: (g: string, month: string, gval?: string): string => (gval === undefined ? `r:${g}:${month}` : `r:${g}:${month}:${encodeURIComponent(gval)}`),
+  monthCounterPrefix: (g: string): string => `r:${g}:`,
+  monthFlow: (month: string, provider: string, consumer: string): string => `r:f:${month}:${provider}:${consumer}`,
+  monthFlowPrefix: "r:f:",
 } as const;
 
 /** Upper bound for a prefix range scan. */
