@@ -150,7 +150,7 @@ export class StatsService {
   }
 
   /** Provider × consumer counts over the days [from, to]. */
-  async flows(from: string, to: string): Promise<Array<{ provider: string; consumer: string; exchanges: number; records: number }>> {
+  async flows(from: string, to: string, asOfSize?: number): Promise<Array<{ provider: string; consumer: string; exchanges: number; records: number }>> {
     const cells = new Map<string, [number, number]>();
     const add = (pair: string, v: [number, number]) => {
       const cur = cells.get(pair) ?? [0, 0];
@@ -163,7 +163,20 @@ export class StatsService {
     if (split.months) {
       await this.#scan(`${K.monthFlowPrefix}${split.months[0]}`, `${K.monthFlowPrefix}${split.months[1]}\xff`, (key, v) => add(key.slice(K.monthFlowPrefix.length + 8), v));
     }
+    const size = this.#size();
+    if (asOfSize !== undefined && asOfSize < size) {
+      if (size - asOfSize > MAX_AS_OF_ENTRIES) throw new LedgerError("BAD_REQUEST", `that checkpoint is ${size - asOfSize} entries old; "as of" reaches back at most ${MAX_AS_OF_ENTRIES}`);
+      for await (const [seq, text] of this.#store.entriesFrom(asOfSize)) {
+        if (seq >= size) break;
+        const e = JSON.parse(text) as LogEntry;
+        if (!("record" in e)) continue;
+        const r = (e as Entry).record;
+        const day = r.occurredAt.slice(0, 10);
+        if (day >= from && day <= to) add(`${r.provider}:${r.consumer}`, [-1, -r.recordCount]);
+      }
+    }
     return [...cells]
+      .filter(([, v]) => v[0] !== 0)
       .map(([pair, v]) => {
         const [provider, consumer] = pair.split(":") as [string, string];
         return { provider, consumer, exchanges: v[0], records: v[1] };

@@ -160,6 +160,9 @@ describe("e2e: usage statistics are exact", function () {
     const want = expected(accepted.slice(0, upTo), FROM, TO, {}, "dataset");
     expect([r.body.total, r.body.groups]).to.deep.equal([want.total, want.groups]);
     expect(r.body.asOf).to.deep.equal({ treeSize: cp.treeSize, checkpoint: cp.index });
+    const flows = (await api.get(`/v1/stats/flows?from=${FROM}&to=${TO}&asOf=${cp.index}`)).body;
+    expect(flows.flows.reduce((n: number, f: any) => n + f.exchanges, 0)).to.equal(upTo);
+    expect(flows.asOf).to.deep.equal({ treeSize: cp.treeSize, checkpoint: cp.index });
     const now = await api.get(`/v1/stats/usage?from=${FROM}&to=${TO}`);
     expect(now.body.total.exchanges).to.equal(accepted.length);
   });

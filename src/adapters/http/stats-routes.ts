@@ -81,12 +81,13 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
   r.get("/v1/stats/flows", who, async (req, res) => {
     const { from, to } = period(req);
     const fmt = format(req);
-    const flows = await d.stats.flows(from, to);
+    const cov = coverage(req);
+    const flows = await d.stats.flows(from, to, cov.size);
     if (fmt === "csv") {
       res.type("text/csv; charset=utf-8; header=present").send(toCsv(["provider", "consumer", "exchanges", "records"], flows.map((f) => [f.provider, f.consumer, f.exchanges, f.records])));
       return;
     }
-    res.json({ from, to, flows, asOf: { treeSize: d.appender.size, checkpoint: d.anchorer.latest?.treeSize === d.appender.size ? d.anchorer.latest!.index : null } });
+    res.json({ from, to, flows, asOf: { treeSize: cov.size ?? d.appender.size, checkpoint: cov.checkpoint } });
   });
   return r;
 }
