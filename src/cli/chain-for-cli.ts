@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { startAnvilReadOnly } from "../adapters/chain/anvil.ts";
+import { rpcReady, startAnvilReadOnly } from "../adapters/chain/anvil.ts";
 
 export interface CliChain {
   readonly rpcUrl: string;
@@ -14,26 +14,12 @@ export interface CliChain {
   stop(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(2000),
-    });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 export async function chainForCli(rpc: string | undefined, env: NodeJS.ProcessEnv): Promise<CliChain> {
   const none = async () => {};
   if (rpc) return { rpcUrl: rpc, stop: none };
   if (env.RPC_URL) return { rpcUrl: env.RPC_URL, stop: none };
   const local = `http://127.0.0.1:${env.CHAIN_PORT || "8545"}`;
-  if (await answers(local)) return { rpcUrl: local, note: `using the embedded chain at ${local}`, stop: none };
+  if (await rpcReady(local)) return { rpcUrl: local, note: `using the embedded chain at ${local}`, stop: none };
   const stateFile = join(resolve(env.DATA_DIR || "./data"), "chain", "anvil-state.json");
   if (!existsSync(stateFile)) {
     throw new Error(`no chain: give --rpc or RPC_URL, or run where DATA_DIR holds the embedded chain (${stateFile} not found, nothing answers on ${local})`);

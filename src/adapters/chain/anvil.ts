@@ -29,12 +29,14 @@ export interface EmbeddedChain {
   stop(): Promise<void>;
 }
 
-async function rpcReady(url: string): Promise<boolean> {
+/** True when a JSON-RPC server answers eth_chainId at `url` (within 2 s). */
+export async function rpcReady(url: string): Promise<boolean> {
   try {
     const res = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(2000),
     });
     return res.ok;
   } catch {
