@@ -10,8 +10,8 @@ import { isAckEntry, type LogEntry } from "../core/ack.ts";
 import { counterKeys } from "./stats-counters.ts";
 
 /** Key prefixes of derived data (everything else is entries, tree, checkpoints, tokens, config). */
-export const DERIVED_PREFIXES = ["a:", "f:", "p:", "q:", "r:", "u:", "x:"] as const;
-export const COUNTER_PREFIXES = ["f:", "q:", "r:"] as const;
+export const DERIVED_PREFIXES = ["a:", "f:", "p:", "q:", "r:", "u:", "x:", "y:"] as const;
+export const COUNTER_PREFIXES = ["f:", "q:", "r:", "y:"] as const;
 
 export class DerivedIndexes {
   readonly #plain = new Map<string, string>();

@@ -16,14 +16,20 @@ export function dimensionValue(r: Pick<ExchangeRecord, "dataset" | "provider" | 
   return d === "d" ? r.dataset : d === "p" ? r.provider : d === "c" ? r.consumer : r.purpose;
 }
 
-/** Every counter key one exchange adds to (28: per-day totals and groups per filter, its flow, and the monthly rollups). */
+/** Every counter key one exchange adds to (34: per-day totals and groups per filter, its flow, and the monthly and yearly rollups). */
 export function counterKeys(r: Pick<ExchangeRecord, "dataset" | "provider" | "consumer" | "purpose" | "occurredAt">): string[] {
   const day = r.occurredAt.slice(0, 10);
   const month = day.slice(0, 7);
-  const keys = [K.counter("*", "", "_", day), K.flow(day, r.provider, r.consumer), K.monthCounter("_", month), K.monthFlow(month, r.provider, r.consumer)];
+  const year = day.slice(0, 4);
+  const keys = [
+    K.counter("*", "", "_", day), K.flow(day, r.provider, r.consumer),
+    K.monthCounter("_", month), K.monthFlow(month, r.provider, r.consumer),
+    K.yearCounter("_", year), K.yearFlow(year, r.provider, r.consumer),
+  ];
   for (const g of DIMENSIONS) {
     keys.push(K.counter("*", "", g, day, dimensionValue(r, g)));
     keys.push(K.monthCounter(g, month, dimensionValue(r, g)));
+    keys.push(K.yearCounter(g, year, dimensionValue(r, g)));
   }
   for (const f of DIMENSIONS) {
     const fval = dimensionValue(r, f);

@@ -5,7 +5,7 @@
  */
 import { LedgerError } from "../core/errors.ts";
 import { K } from "../adapters/leveldb/keys.ts";
-import { splitByMonths } from "../core/periods.ts";
+import { splitPeriods } from "../core/periods.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
 import type { Entry } from "../core/record.ts";
 import type { LogEntry } from "../core/ack.ts";
@@ -94,8 +94,12 @@ export class StatsService {
       else if (sameDim) add(fval, v);
       else if (groupBy !== undefined) add(decodeURIComponent(gval!), v);
     };
-    // Unfiltered and not by day: whole months come from the monthly rollups.
-    const split = f === "*" && groupBy !== "day" ? splitByMonths(q.from, q.to) : { days: [[q.from, q.to]] as Array<[string, string]>, months: null };
+    // Unfiltered and not by day: whole years and months come from the rollups (not by year when grouping by month).
+    const periods = f === "*" && groupBy !== "day" ? splitPeriods(q.from, q.to) : { days: [[q.from, q.to]] as Array<[string, string]>, months: [], years: null };
+    const split =
+      periods.years && groupBy === "month"
+        ? { days: periods.days, months: [...periods.months, [`${periods.years[0]}-01`, `${periods.years[1]}-12`] as [string, string]], years: null }
+        : periods;
     const prefix = K.counterPrefix(f, fval, g);
     for (const [a, b] of split.days) {
       await this.#scan(`${prefix}${a}`, `${prefix}${b}\xff`, (key, v) => {
@@ -103,11 +107,18 @@ export class StatsService {
         each(rest.slice(0, 10), g === "_" ? undefined : rest.slice(11), v);
       });
     }
-    if (split.months) {
-      const mp = K.monthCounterPrefix(g);
-      await this.#scan(`${mp}${split.months[0]}`, `${mp}${split.months[1]}\xff`, (key, v) => {
+    const mp = K.monthCounterPrefix(g);
+    for (const [a, b] of split.months) {
+      await this.#scan(`${mp}${a}`, `${mp}${b}\xff`, (key, v) => {
         const rest = key.slice(mp.length);
         each(`${rest.slice(0, 7)}-01`, g === "_" ? undefined : rest.slice(8), v);
+      });
+    }
+    if (split.years) {
+      const yp = K.yearCounterPrefix(g);
+      await this.#scan(`${yp}${split.years[0]}`, `${yp}${split.years[1]}\xff`, (key, v) => {
+        const rest = key.slice(yp.length);
+        each(`${rest.slice(0, 4)}-01-01`, g === "_" ? undefined : rest.slice(5), v);
       });
     }
     if (asOfSize !== undefined && asOfSize < size) {
@@ -156,12 +167,15 @@ export class StatsService {
       const cur = cells.get(pair) ?? [0, 0];
       cells.set(pair, [cur[0] + v[0], cur[1] + v[1]]);
     };
-    const split = splitByMonths(from, to);
+    const split = splitPeriods(from, to);
     for (const [a, b] of split.days) {
       await this.#scan(`${K.flowPrefix}${a}`, `${K.flowPrefix}${b}\xff`, (key, v) => add(key.slice(K.flowPrefix.length + 11), v));
     }
-    if (split.months) {
-      await this.#scan(`${K.monthFlowPrefix}${split.months[0]}`, `${K.monthFlowPrefix}${split.months[1]}\xff`, (key, v) => add(key.slice(K.monthFlowPrefix.length + 8), v));
+    for (const [a, b] of split.months) {
+      await this.#scan(`${K.monthFlowPrefix}${a}`, `${K.monthFlowPrefix}${b}\xff`, (key, v) => add(key.slice(K.monthFlowPrefix.length + 8), v));
+    }
+    if (split.years) {
+      await this.#scan(`${K.yearFlowPrefix}${split.years[0]}`, `${K.yearFlowPrefix}${split.years[1]}\xff`, (key, v) => add(key.slice(K.yearFlowPrefix.length + 5), v));
     }
     const size = this.#size();
     if (asOfSize !== undefined && asOfSize < size) {

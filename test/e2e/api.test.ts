@@ -310,6 +310,7 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     // history is new, though: it cannot vouch for signatures made before it began,
     // and verify says so (only a lost state file does this, never lost last blocks).
     rmSync(join(dir, "chain"), { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 1100)); // the new registrations must fall in a later second (block times are whole seconds)
     svc = await start(dir, {}, port);
     api = new Api(svc.url, token);
     for (const rc of [receipt, r2]) {

@@ -120,6 +120,19 @@ describe("e2e: usage statistics are exact", function () {
     }
   });
 
+  it("periods spanning whole years, months and edge days (rollups) agree with the independent count", async () => {
+    for (const [from, to] of [["2025-01-01", "2026-12-31"], ["2024-11-15", "2026-02-20"], ["2025-12-01", "2026-01-31"], ["2025-12-31", "2026-01-01"]] as const) {
+      for (const groupBy of [undefined, "month", "dataset", "purpose"]) {
+        const q = new URLSearchParams({ from, to, ...(groupBy ? { groupBy } : {}) });
+        const r = await api.get(`/v1/stats/usage?${q}`);
+        const want = expected(accepted, from, to, {}, groupBy);
+        expect([r.body.total, r.body.groups], `${q}`).to.deep.equal([want.total, groupBy ? want.groups : []]);
+      }
+      const flows = (await api.get(`/v1/stats/flows?from=${from}&to=${to}`)).body.flows;
+      expect(flows.reduce((n: number, f: any) => n + f.exchanges, 0)).to.equal(expected(accepted, from, to, {}).total.exchanges);
+    }
+  });
+
   it("narrow periods and two filters by day", async () => {
     for (let i = 0; i < 10; i++) {
       const a = new Date(Date.UTC(2025, 11, 20) + rnd(45) * 86_400_000).toISOString().slice(0, 10);

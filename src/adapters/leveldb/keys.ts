@@ -25,13 +25,15 @@
  *                                  c consumer, u purpose}; G "_" (and no :<g>) is the total.
  *   f:<day>:<provider>:<consumer>  "exchanges,records" — the flow matrix
  *   r:<G>:<month>[:<g>]            "exchanges,records" — monthly rollups of the
- *   r:f:<month>:<provider>:<consumer>  unfiltered counters and of the flows, so a
- *                                  year of top-N or flows reads 12 months, not 365 days
+ *   r:f:<month>:<provider>:<consumer>  unfiltered counters and of the flows,
+ *   y:<G>:<year>[:<g>]             and yearly ones: a year of top-N or flows reads
+ *   y:f:<year>:<provider>:<consumer>  one year's keys, not 365 days' (years, then
+ *                                  months, then edge days)
  *
  * f and g are URI-encoded (no ":" remains), so every prefix names one thing.
  * A query with at most one filter over days D reads O(|D| × groups) keys.
  *
- * The p:, a:, u:, x:, q:, f: and r: keys are derived: written in the same batch as their entry, and
+ * The p:, a:, u:, x:, q:, f:, r: and y: keys are derived: written in the same batch as their entry, and
  * rebuilt or checked from the entries alone (`dxledger audit`). "!" cannot
  * occur in a dataset id, so "<dataset>!" prefixes exactly that dataset's keys.
  *
@@ -71,6 +73,10 @@ export const K = {
   monthCounterPrefix: (g: string): string => `r:${g}:`,
   monthFlow: (month: string, provider: string, consumer: string): string => `r:f:${month}:${provider}:${consumer}`,
   monthFlowPrefix: "r:f:",
+  yearCounter: (g: string, year: string, gval?: string): string => (gval === undefined ? `y:${g}:${year}` : `y:${g}:${year}:${encodeURIComponent(gval)}`),
+  yearCounterPrefix: (g: string): string => `y:${g}:`,
+  yearFlow: (year: string, provider: string, consumer: string): string => `y:f:${year}:${provider}:${consumer}`,
+  yearFlowPrefix: "y:f:",
 } as const;
 
 /** Upper bound for a prefix range scan. */
