@@ -6,6 +6,19 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { ANVIL_DEV_KEY } from "./adapters/chain/anvil.ts";
+import type { FeeSettings, TxType } from "./adapters/chain/fees.ts";
+import { DEFAULT_RPC_TIMEOUT_MS } from "./adapters/chain/rpc.ts";
+
+/** Default MAX_UNANCHORED_AGE_MS: writes are refused once an entry waits this long for its anchor. */
+export const DEFAULT_MAX_UNANCHORED_AGE_MS = 600_000;
+
+/** What every command that talks to a chain reads from the environment (serve, deploy, chain …). */
+export interface ChainSettings {
+  readonly fees: FeeSettings;
+  /** RPC_TIMEOUT_MS: the longest any one JSON-RPC call may take. */
+  readonly rpcTimeoutMs: number;
+  readonly confirmations: number;
+}
 
 export interface Config {
   readonly port: number;
@@ -25,6 +38,9 @@ export interface Config {
   readonly signerThreads: number;
   /** True when no RPC_URL is given: the service runs its own local chain. */
   readonly embedded: boolean;
+  readonly chain: ChainSettings;
+  /** MAX_UNANCHORED_AGE_MS (0: no limit). */
+  readonly maxUnanchoredAgeMs: number;
 }
 
 export class ConfigError extends Error {
@@ -39,8 +55,57 @@ export function logIdOf(logName: string): string {
   return keccak256(toUtf8Bytes(`dxledger:${logName}`));
 }
 
+/** Reads GAS_PRICE, TX_TYPE, MAX_GAS_PRICE, RPC_TIMEOUT_MS and CONFIRMATIONS; throws ConfigError listing every problem. */
+export function loadChainSettings(env: NodeJS.ProcessEnv = process.env): ChainSettings {
+  const problems: string[] = [];
+  const settings = chainSettings(env, problems);
+  if (problems.length) throw new ConfigError(problems);
+  return settings;
+}
+
+function chainSettings(env: NodeJS.ProcessEnv, problems: string[]): ChainSettings {
+  const str = (name: string): string | undefined => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
+  const wei = (name: string): bigint | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    if (!/^\d{1,30}$/.test(raw)) {
+      problems.push(`${name} must be a whole number of wei (e.g. 0 or 1000000000), got "${raw}"`);
+      return undefined;
+    }
+    return BigInt(raw);
+  };
+  const gasPriceWei = wei("GAS_PRICE");
+  const maxGasPriceWei = wei("MAX_GAS_PRICE");
+  const txType = (str("TX_TYPE") ?? "auto") as TxType;
+  if (!["auto", "legacy", "eip1559"].includes(txType)) problems.push(`TX_TYPE must be auto, legacy or eip1559, got "${txType}"`);
+  if (gasPriceWei !== undefined && maxGasPriceWei !== undefined && gasPriceWei > maxGasPriceWei) {
+    problems.push(`GAS_PRICE (${gasPriceWei}) is above MAX_GAS_PRICE (${maxGasPriceWei})`);
+  }
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+  const fees: FeeSettings = Object.freeze({
+    txType,
+    ...(gasPriceWei !== undefined ? { gasPriceWei } : {}),
+    ...(maxGasPriceWei !== undefined ? { maxGasPriceWei } : {}),
+  });
+  return Object.freeze({
+    fees,
+    rpcTimeoutMs: int("RPC_TIMEOUT_MS", DEFAULT_RPC_TIMEOUT_MS, 100, 600_000),
+    confirmations: int("CONFIRMATIONS", 1, 1, 1000),
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
+  const chain = chainSettings(env, problems);
   const str = (name: string): string | undefined => {
     const v = env[name];
     return v === undefined || v === "" ? undefined : v;
@@ -74,7 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const anchorIntervalMs = int("ANCHOR_INTERVAL_MS", 5000, 50, 86_400_000);
   const anchorMaxLeaves = int("ANCHOR_MAX_LEAVES", 10_000, 1, 10_000_000);
-  const confirmations = int("CONFIRMATIONS", 1, 1, 1000);
+  const confirmations = chain.confirmations;
+  const maxUnanchoredAgeMs = int("MAX_UNANCHORED_AGE_MS", DEFAULT_MAX_UNANCHORED_AGE_MS, 0, 30 * 86_400_000);
   const signerThreads = int("SIGNER_THREADS", availableParallelism(), 0, 64);
   const embedded = rpcUrl === undefined;
   let anchorPrivateKey = str("ANCHOR_PRIVATE_KEY");
@@ -106,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken,
     signerThreads,
     embedded,
+    chain,
+    maxUnanchoredAgeMs,
   });
 }
 

@@ -77,12 +77,12 @@ async function stopOrphan(pidFile: string, stateFile: string): Promise<void> {
 }
 
 /** Starts Anvil on 127.0.0.1:`port` with state in `stateDir`; resolves once its RPC answers. */
-export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_000): Promise<EmbeddedChain> {
+export async function startAnvil(stateDir: string, port: number, timeoutMs = 30_000, extraArgs: readonly string[] = []): Promise<EmbeddedChain> {
   mkdirSync(stateDir, { recursive: true });
   const stateFile = join(stateDir, "anvil-state.json");
   const pidFile = join(stateDir, "anvil.pid");
   await stopOrphan(pidFile, stateFile);
-  const args = ["--state", stateFile, "--state-interval", String(STATE_INTERVAL_SECONDS), "--preserve-historical-states"];
+  const args = ["--state", stateFile, "--state-interval", String(STATE_INTERVAL_SECONDS), "--preserve-historical-states", ...extraArgs];
   const chain = await runAnvil(args, port, timeoutMs, stateFile);
   writeFileSync(pidFile, String(chain.pid));
   return {
@@ -126,7 +126,12 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-async function runAnvil(
+/**
+ * Runs Anvil on 127.0.0.1:`port` with `extra` arguments (e.g. `--hardfork berlin`,
+ * `--gas-price 0`). It runs in its own process group, so a terminal's Ctrl-C
+ * (SIGINT to the foreground group) does not reach it: its owner stops it last.
+ */
+export async function runAnvil(
   extra: string[],
   port: number,
   timeoutMs: number,
@@ -137,7 +142,7 @@ async function runAnvil(
   const child: ChildProcess = spawn(
     anvilBinary(),
     ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(ANVIL_CHAIN_ID), ...extra, "--silent"],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {

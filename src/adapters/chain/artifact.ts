@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 export interface Artifact {
   readonly abi: readonly unknown[];
   readonly bytecode: string;
+  /** Runtime code, as `eth_getCode` returns it for a deployment of this build. */
+  readonly deployedBytecode: string;
 }
 
 const ARTIFACT_PATH = fileURLToPath(
@@ -22,7 +24,7 @@ export function ledgerArtifact(): Artifact {
       throw new Error(`contract artifact missing at ${ARTIFACT_PATH}: run \`npm run build\` first`);
     }
     const a = JSON.parse(text) as Artifact;
-    cached = { abi: a.abi, bytecode: a.bytecode };
+    cached = { abi: a.abi, bytecode: a.bytecode, deployedBytecode: a.deployedBytecode };
   }
   return cached;
 }
