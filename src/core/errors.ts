@@ -3,6 +3,8 @@
  * leaves the service has this shape (SPEC §5):
  *   {"error":{"code":"UPPER_SNAKE","message":"…","details":…}}
  */
+import type { ChainError } from "./chain-error.ts";
+
 export const ERROR_STATUS = {
   INVALID_JSON: 400,
   VALIDATION_FAILED: 400,
@@ -23,8 +25,18 @@ export const ERROR_STATUS = {
   OVERLOADED: 503,
   NOT_READY: 503,
   CHAIN_UNAVAILABLE: 503,
+  /** The chain refused the service's transaction: fee, funds, nonce, or a wrong contract. */
+  CHAIN_REFUSED: 503,
+  /** The oldest unanchored entry is older than MAX_UNANCHORED_AGE_MS: writes wait for anchoring. */
+  ANCHORING_STALLED: 503,
+  /** The chain holds a checkpoint this log cannot back: appending has stopped. */
+  CHAIN_MISMATCH: 503,
+  CHAIN_REVERTED: 502,
   INTERNAL: 500,
 } as const;
+
+/** Codes that tell the client to come back later (`Retry-After`). */
+export const RETRY_LATER: ReadonlySet<ErrorCode> = new Set(["OVERLOADED", "NOT_READY", "CHAIN_UNAVAILABLE", "CHAIN_REFUSED", "ANCHORING_STALLED", "CHAIN_MISMATCH"]);
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -44,4 +56,19 @@ export class LedgerError extends Error {
 
 export function isLedgerError(e: unknown, code?: ErrorCode): e is LedgerError {
   return e instanceof LedgerError && (code === undefined || e.code === code);
+}
+
+/** The one mapping of chain failures to API errors. Reverts we expect are named by the caller first. */
+export function ledgerErrorOfChain(e: ChainError): LedgerError {
+  switch (e.kind) {
+    case "UNAVAILABLE":
+      return new LedgerError("CHAIN_UNAVAILABLE", `the chain is unavailable: ${e.message}`);
+    case "REVERTED":
+      if (e.revert?.name === "DepartmentAlreadyRegistered") return new LedgerError("DEPARTMENT_EXISTS", e.message, e.revert);
+      if (e.revert?.name === "UnknownDepartment") return new LedgerError("NOT_FOUND", e.message, e.revert);
+      if (e.revert?.name === "DepartmentIsRevoked") return new LedgerError("DEPARTMENT_REVOKED", e.message, e.revert);
+      return new LedgerError("CHAIN_REVERTED", e.message, e.revert ? { revert: e.revert.name, args: e.revert.args } : undefined);
+    default:
+      return new LedgerError("CHAIN_REFUSED", e.message, { kind: e.kind });
+  }
 }

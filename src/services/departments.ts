@@ -21,11 +21,14 @@ export class Departments {
   readonly #store: Store;
   readonly #chain: LedgerClient;
   readonly #registry: Registry;
+  readonly #limits: () => { deadline?: number };
 
-  constructor(store: Store, chain: LedgerClient, registry: Registry) {
+  /** `limits`: how long a request may wait for its transaction (a fresh deadline per call). */
+  constructor(store: Store, chain: LedgerClient, registry: Registry, limits: () => { deadline?: number } = () => ({})) {
     this.#store = store;
     this.#chain = chain;
     this.#registry = registry;
+    this.#limits = limits;
   }
 
   async register(id: string, name: string, signer: string): Promise<DepartmentRecord> {
@@ -34,7 +37,7 @@ export class Departments {
     if (existing.signer !== "0x0000000000000000000000000000000000000000") {
       throw new LedgerError("DEPARTMENT_EXISTS", `department ${id} is already registered`, { id });
     }
-    const txHash = await this.#chain.registerDepartment(id, s);
+    const txHash = await this.#chain.registerDepartment(id, s, this.#limits());
     const rec: DepartmentRecord = { id, name, signer: s, active: true, registeredAt: new Date().toISOString(), txHash };
     await this.#store.putJson(K.department(id), rec);
     this.#registry.set(id, { signer: s, active: true });
@@ -44,7 +47,7 @@ export class Departments {
   async rotate(id: string, signer: string): Promise<DepartmentRecord & { rotationTxHash: string }> {
     const rec = await this.#activeRecord(id);
     const s = signer.toLowerCase();
-    const txHash = await this.#chain.rotateSigner(id, s);
+    const txHash = await this.#chain.rotateSigner(id, s, this.#limits());
     const next = { ...rec, signer: s };
     await this.#store.putJson(K.department(id), next);
     this.#registry.set(id, { signer: s, active: true });
@@ -53,7 +56,7 @@ export class Departments {
 
   async revoke(id: string): Promise<DepartmentRecord & { revocationTxHash: string }> {
     const rec = await this.#activeRecord(id);
-    const txHash = await this.#chain.revokeDepartment(id);
+    const txHash = await this.#chain.revokeDepartment(id, this.#limits());
     const next = { ...rec, active: false };
     await this.#store.putJson(K.department(id), next);
     this.#registry.set(id, { signer: rec.signer, active: false });

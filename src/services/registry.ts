@@ -3,6 +3,13 @@
  * A miss asks the chain; a poller applies registry events as blocks arrive,
  * and the service's own registrations update the cache when mined.
  * Staleness is bounded by `pollMs` for changes made on chain by others.
+ *
+ * Freshness rule (what makes key history decidable by chain order alone):
+ * the cache MUST NOT answer while it has not seen every block up to
+ * `minBlock()` — the block of the latest anchored checkpoint. An entry first
+ * covered by checkpoint i is then checked against a registry state at or after
+ * the block of checkpoint i-2, which is what verifiers assume
+ * (src/core/key-history.ts).
  */
 export interface RegistryChain {
   departmentSigner(id: string): Promise<{ signer: string; active: boolean }>;
@@ -23,9 +30,17 @@ export class Registry {
   readonly #cache = new Map<string, DepartmentState>();
   #lastBlock = 0;
   #timer: NodeJS.Timeout | undefined;
+  readonly #minBlock: () => number;
+  #refreshing: Promise<void> | undefined;
 
-  constructor(chain: RegistryChain) {
+  constructor(chain: RegistryChain, minBlock: () => number = () => 0) {
     this.#chain = chain;
+    this.#minBlock = minBlock;
+  }
+
+  /** True when the cache has seen every block up to the latest anchored checkpoint. */
+  get fresh(): boolean {
+    return this.#lastBlock >= this.#minBlock();
   }
 
   async start(pollMs = DEFAULT_REGISTRY_POLL_MS): Promise<void> {
@@ -47,8 +62,15 @@ export class Registry {
     if (this.#timer) clearTimeout(this.#timer);
   }
 
-  /** Applies registry events of the blocks seen since the last refresh. */
-  async refresh(): Promise<void> {
+  /** Applies registry events of the blocks seen since the last refresh (one refresh at a time). */
+  refresh(): Promise<void> {
+    this.#refreshing ??= this.#refresh().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #refresh(): Promise<void> {
     const head = await this.#chain.blockNumber();
     if (head < this.#lastBlock) {
       // The chain went back (lost blocks after a crash): forget everything, ask again on demand.
@@ -69,6 +91,7 @@ export class Registry {
 
   /** The department's signer and status, or undefined when the chain does not know it. */
   async get(id: string): Promise<DepartmentState | undefined> {
+    if (!this.fresh) await this.refresh();
     const hit = this.#cache.get(id);
     if (hit) return hit;
     const d = await this.#chain.departmentSigner(id);
@@ -79,7 +102,7 @@ export class Registry {
 
   /** Cached state only (no chain call): for the hot path after a first `get`. */
   peek(id: string): DepartmentState | undefined {
-    return this.#cache.get(id);
+    return this.fresh ? this.#cache.get(id) : undefined;
   }
 
   /** Records a change this service made and saw mined. */

@@ -2,9 +2,11 @@ import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { Api, dept, freePort, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
 import { verifyReceipt } from "../../src/cli/verify.ts";
 
+const require = createRequire(import.meta.url);
 const ROOT = join(import.meta.dirname, "..", "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,6 +26,18 @@ async function setup(api: Api) {
   for (const d of [a, b]) await api.post("/v1/departments", { id: d.id, name: d.id, signer: d.wallet.address });
   const domain = (await api.get("/v1/info")).body.eip712.domain;
   return { a, domain, sign: () => signExchange(a.wallet, domain, unsigned("prov", "cons")) };
+}
+
+/** SIGKILLs a served process and the embedded Anvil it runs (in a process group of its own). */
+function killHard(dir: string, child: { pid?: number } | undefined): void {
+  for (const pid of [child?.pid, Number((() => { try { return require("node:fs").readFileSync(join(dir, "chain", "anvil.pid"), "utf8"); } catch { return "0"; } })())]) {
+    if (!pid) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** `dxledger serve` in its own process group (so a test can kill it with its Anvil). */
@@ -93,12 +107,21 @@ describe("e2e: anchoring schedule and crash recovery", () => {
       const lost = (await api.post("/v1/anchor")).body;
       const lostReceipt = (await api.get(`/v1/entries/12/receipt`)).body;
       expect(lostReceipt.checkpoint.index).to.equal(lost.index);
-      // Kill the service alone first (its Anvil is orphaned), then the Anvil too: the chain
-      // loses what it had not written yet, and the next start must clear the orphan's pid file.
+      // Kill the service alone first (its Anvil, in a process group of its own, is orphaned),
+      // then the Anvil too: the chain loses what it had not written yet, and the next start
+      // must clear the orphan's pid file.
+      const anvilPid = Number((await import("node:fs")).readFileSync(join(dir, "chain", "anvil.pid"), "utf8"));
       process.kill(first.child.pid!, "SIGKILL");
       await sleep(200);
-      process.kill(-first.child.pid!, "SIGKILL");
-      await sleep(500);
+      process.kill(anvilPid, "SIGKILL");
+      await until("anvil gone", async () => {
+        try {
+          process.kill(anvilPid, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      });
 
       const second = launch();
       try {
@@ -118,11 +141,7 @@ describe("e2e: anchoring schedule and crash recovery", () => {
         await new Promise((r) => second.child.once("exit", r));
       }
     } finally {
-      try {
-        process.kill(-first.child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
+      killHard(dir, first.child);
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -148,13 +167,7 @@ describe("e2e: anchoring schedule and crash recovery", () => {
       expect((await api.get("/v1/checkpoints/latest")).body).to.include({ index: cp.index, rootHash: cp.rootHash });
       expect((await api.post("/v1/exchanges", await sign())).body.seq).to.equal(1);
     } finally {
-      for (const p of [second, first]) {
-        try {
-          process.kill(-p!.child.pid!, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      for (const p of [second, first]) killHard(dir, p?.child);
       rmSync(dir, { recursive: true, force: true });
     }
   });

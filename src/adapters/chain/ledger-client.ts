@@ -1,9 +1,20 @@
 /**
- * ethers v6 client of the `ExchangeLedger` contract. All transactions from the
- * service's account go through one queue, so nonces never collide.
+ * ethers v6 client of the `ExchangeLedger` contract. Every read is bounded by
+ * RPC_TIMEOUT_MS and every failure is a ChainError (src/core/chain-error.ts).
+ * All transactions from the service's account go through one queue and one
+ * TxSender, so nonces never collide and a stuck transaction is replaced, not
+ * duplicated.
  */
-import { Contract, ContractFactory, JsonRpcProvider, Wallet, type Log, type TransactionReceipt } from "ethers";
+import { Contract, ContractFactory, Wallet, type JsonRpcProvider, type Log, type TransactionReceipt } from "ethers";
+import { ChainError } from "../../core/chain-error.ts";
 import { ledgerArtifact } from "./artifact.ts";
+import { inspectLedger } from "./contract-check.ts";
+import { DEFAULT_FEES, feeProblem, feesFor, pricePerGas, type FeeSettings } from "./fees.ts";
+import { connectRpc, DEFAULT_RPC_TIMEOUT_MS } from "./rpc.ts";
+import { toChainError } from "./to-chain-error.ts";
+import { TxSender, type SendLimits, type SenderStatus } from "./tx-sender.ts";
+
+export { makeProvider } from "./rpc.ts";
 
 export interface ChainCheckpoint {
   readonly treeSize: number;
@@ -24,6 +35,31 @@ export interface DepartmentOnChain {
   readonly active: boolean;
 }
 
+/** What the chain would make of the anchoring account's next transaction. */
+export interface FeeReport {
+  readonly mode: "legacy" | "eip1559";
+  readonly pricePerGas: string;
+  readonly baseFee: string | null;
+  readonly balance: string;
+  /** Why an anchor would be refused now (fee below base fee, balance too low), if it would. */
+  readonly problem: string | undefined;
+}
+
+export interface ConnectOptions {
+  readonly rpcUrl: string;
+  readonly address: string;
+  readonly privateKey?: string;
+  readonly confirmations?: number;
+  readonly fees?: FeeSettings;
+  readonly rpcTimeoutMs?: number;
+  readonly replaceAfterMs?: number;
+  /** Refuse unless the RPC serves this chain id. */
+  readonly expectChainId?: number;
+}
+
+/** Gas an anchor may take, for the balance check (a 30-hash consistency proof stays well below). */
+export const ANCHOR_GAS_ESTIMATE = 200_000n;
+
 export class LedgerClient {
   readonly provider: JsonRpcProvider;
   readonly wallet: Wallet | undefined;
@@ -31,96 +67,155 @@ export class LedgerClient {
   readonly contract: Contract;
   readonly chainId: number;
   readonly confirmations: number;
+  readonly rpcTimeoutMs: number;
+  readonly #fees: FeeSettings;
+  readonly #sender: TxSender | undefined;
   #txQueue: Promise<unknown> = Promise.resolve();
 
-  private constructor(provider: JsonRpcProvider, wallet: Wallet | undefined, address: string, chainId: number, confirmations: number) {
+  private constructor(provider: JsonRpcProvider, wallet: Wallet | undefined, address: string, chainId: number, opts: ConnectOptions) {
     this.provider = provider;
     this.wallet = wallet;
     this.address = address;
     this.chainId = chainId;
-    this.confirmations = confirmations;
+    this.confirmations = opts.confirmations ?? 1;
+    this.rpcTimeoutMs = opts.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+    this.#fees = opts.fees ?? DEFAULT_FEES;
     this.contract = new Contract(address, ledgerArtifact().abi as never[], wallet ?? provider);
+    this.#sender = wallet
+      ? new TxSender(wallet, provider, chainId, {
+          fees: this.#fees,
+          confirmations: this.confirmations,
+          ...(opts.replaceAfterMs !== undefined ? { replaceAfterMs: opts.replaceAfterMs } : {}),
+        })
+      : undefined;
   }
 
-  /** Connects to `rpcUrl`; fails clearly if no `ExchangeLedger` code is at `address`. */
-  static async connect(opts: {
-    rpcUrl: string;
-    address: string;
-    privateKey?: string;
-    confirmations?: number;
-  }): Promise<LedgerClient> {
-    const provider = makeProvider(opts.rpcUrl);
-    const net = await provider.getNetwork();
-    const code = await provider.getCode(opts.address);
-    if (code === "0x") throw new Error(`no contract code at ${opts.address} on chain ${net.chainId}`);
-    const wallet = opts.privateKey ? new Wallet(opts.privateKey, provider) : undefined;
-    return new LedgerClient(provider, wallet, opts.address.toLowerCase(), Number(net.chainId), opts.confirmations ?? 1);
+  /**
+   * Connects to `rpcUrl`; fails with one clear ChainError when the chain does
+   * not answer (UNAVAILABLE), serves another chain id, or holds no
+   * ExchangeLedger at `address` (WRONG_CONTRACT).
+   */
+  static async connect(opts: ConnectOptions): Promise<LedgerClient> {
+    const timeout = opts.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+    const { provider, chainId } = await connectRpc(opts.rpcUrl, timeout);
+    try {
+      if (opts.expectChainId !== undefined && chainId !== opts.expectChainId) {
+        throw new ChainError("WRONG_CONTRACT", `the RPC serves chain ${chainId}, but this ledger is on chain ${opts.expectChainId}`);
+      }
+      const found = await inspectLedger(provider, opts.address, chainId).catch((e) => {
+        throw toChainError(e, "reading the ledger contract");
+      });
+      if (found.kind === "no-code" || found.kind === "not-ledger") throw new ChainError("WRONG_CONTRACT", found.message);
+      const wallet = opts.privateKey ? new Wallet(opts.privateKey, provider) : undefined;
+      return new LedgerClient(provider, wallet, opts.address.toLowerCase(), chainId, opts);
+    } catch (e) {
+      provider.destroy();
+      throw e;
+    }
   }
 
-  /** Deploys a new ledger whose admin and registrar is the wallet, and binds `logId` to it. */
+  /** Deploys a new ledger whose admin and registrar is the wallet, and binds `logId` to it (the embedded chain). */
   static async deploy(rpcUrl: string, privateKey: string, logId: string): Promise<{ address: string; blockNumber: number }> {
-    const provider = makeProvider(rpcUrl);
-    const wallet = new Wallet(privateKey, provider);
-    const { abi, bytecode } = ledgerArtifact();
-    const factory = new ContractFactory(abi as never[], bytecode, wallet);
-    const c = await factory.deploy(wallet.address);
-    const rc = await c.deploymentTransaction()!.wait();
-    const address = (await c.getAddress()).toLowerCase();
-    const bound = await (c as unknown as Contract).getFunction("bindLog")(logId, wallet.address);
-    await bound.wait();
-    provider.destroy();
-    return { address, blockNumber: rc!.blockNumber };
+    const { provider } = await connectRpc(rpcUrl);
+    try {
+      const wallet = new Wallet(privateKey, provider);
+      const { abi, bytecode } = ledgerArtifact();
+      const factory = new ContractFactory(abi as never[], bytecode, wallet);
+      const c = await factory.deploy(wallet.address);
+      const rc = await c.deploymentTransaction()!.wait();
+      const address = (await c.getAddress()).toLowerCase();
+      const bound = await (c as unknown as Contract).getFunction("bindLog")(logId, wallet.address);
+      await bound.wait();
+      return { address, blockNumber: rc!.blockNumber };
+    } finally {
+      provider.destroy();
+    }
   }
 
   async close(): Promise<void> {
     this.provider.destroy();
   }
 
+  /** The transaction the service is waiting for, if any. */
+  get pendingTx(): SenderStatus | undefined {
+    return this.#sender?.status;
+  }
+
+  async #read<T>(what: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      throw toChainError(e, what, this.contract.interface);
+    }
+  }
+
   async blockNumber(): Promise<number> {
-    return this.provider.getBlockNumber();
+    return this.#read("eth_blockNumber", () => this.provider.getBlockNumber());
   }
 
   async checkpointCount(logId: string): Promise<number> {
-    return Number(await this.contract.getFunction("checkpointCount")(logId));
+    return this.#read("checkpointCount", async () => Number(await this.contract.getFunction("checkpointCount")(logId)));
   }
 
   async checkpointAt(logId: string, index: number): Promise<ChainCheckpoint> {
-    const r = await this.contract.getFunction("checkpointAt")(logId, index);
+    const r = await this.#read("checkpointAt", () => this.contract.getFunction("checkpointAt")(logId, index));
     return { treeSize: Number(r[0]), rootHash: String(r[1]).toLowerCase(), anchoredAt: Number(r[2]), blockNumber: Number(r[3]) };
   }
 
+  /** The transaction that anchored checkpoint `index` of `logId` (from its event), if the chain has it. */
+  async checkpointTx(logId: string, index: number, fromBlock: number): Promise<string | undefined> {
+    const topic = this.contract.interface.getEvent("CheckpointAnchored")!.topicHash;
+    const idx = `0x${index.toString(16).padStart(64, "0")}`;
+    const logs = await this.#read("eth_getLogs", () => this.provider.getLogs({ address: this.address, topics: [topic, logId, idx], fromBlock, toBlock: "latest" }));
+    return logs.at(-1)?.transactionHash.toLowerCase();
+  }
+
   async departmentSigner(id: string): Promise<DepartmentOnChain> {
-    const r = await this.contract.getFunction("departmentSigner")(id);
+    const r = await this.#read("departmentSigner", () => this.contract.getFunction("departmentSigner")(id));
     return { signer: String(r[0]).toLowerCase(), active: Boolean(r[1]) };
   }
 
   async anchorerOf(logId: string): Promise<string> {
-    return String(await this.contract.getFunction("anchorerOf")(logId)).toLowerCase();
+    return this.#read("anchorerOf", async () => String(await this.contract.getFunction("anchorerOf")(logId)).toLowerCase());
+  }
+
+  /** The fee the next transaction would offer, the account's balance, and why the chain would refuse it, if it would. */
+  async feeReport(): Promise<FeeReport> {
+    const { fees, baseFee } = await this.#read("fees", () => feesFor(this.provider, this.#fees));
+    const who = this.wallet?.address;
+    const balance = who ? await this.#read("eth_getBalance", () => this.provider.getBalance(who)) : 0n;
+    const price = pricePerGas(fees);
+    let problem = feeProblem(fees, baseFee);
+    const need = price * ANCHOR_GAS_ESTIMATE;
+    if (!problem && who && balance < need) {
+      problem = `the anchoring account ${who} holds ${balance} wei; an anchor needs about ${need} wei at ${price} wei per gas (fund it, or on a free-gas network set GAS_PRICE=0)`;
+    }
+    return { mode: fees.type === 0 ? "legacy" : "eip1559", pricePerGas: price.toString(), baseFee: baseFee === undefined ? null : baseFee.toString(), balance: balance.toString(), problem };
   }
 
   /** Sends `anchor` and waits for `confirmations`; returns where it landed. */
-  async anchor(logId: string, treeSize: number, rootHash: string, proof: readonly string[]): Promise<AnchoredTx> {
-    const rc = await this.#send("anchor", [logId, treeSize, rootHash, proof]);
+  async anchor(logId: string, treeSize: number, rootHash: string, proof: readonly string[], limits: SendLimits = {}): Promise<AnchoredTx> {
+    const rc = await this.#send("anchor", [logId, treeSize, rootHash, proof], limits);
     const ev = this.#event(rc, "CheckpointAnchored");
-    const block = await this.provider.getBlock(rc.blockNumber);
+    const block = await this.#read("eth_getBlockByNumber", () => this.provider.getBlock(rc.blockNumber));
     return { index: Number(ev.args[1]), txHash: rc.hash.toLowerCase(), blockNumber: rc.blockNumber, anchoredAt: block?.timestamp ?? 0 };
   }
 
-  async registerDepartment(id: string, signer: string): Promise<string> {
-    return (await this.#send("registerDepartment", [id, signer])).hash.toLowerCase();
+  async registerDepartment(id: string, signer: string, limits: SendLimits = {}): Promise<string> {
+    return (await this.#send("registerDepartment", [id, signer], limits)).hash.toLowerCase();
   }
 
-  async rotateSigner(id: string, signer: string): Promise<string> {
-    return (await this.#send("rotateSigner", [id, signer])).hash.toLowerCase();
+  async rotateSigner(id: string, signer: string, limits: SendLimits = {}): Promise<string> {
+    return (await this.#send("rotateSigner", [id, signer], limits)).hash.toLowerCase();
   }
 
-  async revokeDepartment(id: string): Promise<string> {
-    return (await this.#send("revokeDepartment", [id])).hash.toLowerCase();
+  async revokeDepartment(id: string, limits: SendLimits = {}): Promise<string> {
+    return (await this.#send("revokeDepartment", [id], limits)).hash.toLowerCase();
   }
 
   /** Registry events after `fromBlock` up to `toBlock`, decoded, in chain order. */
   async registryEvents(fromBlock: number, toBlock: number): Promise<Array<{ name: string; id: string; signer: string | null }>> {
-    const logs = await this.provider.getLogs({ address: this.address, fromBlock, toBlock });
+    const logs = await this.#read("eth_getLogs", () => this.provider.getLogs({ address: this.address, fromBlock, toBlock }));
     const out: Array<{ name: string; id: string; signer: string | null }> = [];
     for (const log of logs) {
       const parsed = this.contract.interface.parseLog(log as Log);
@@ -132,25 +227,11 @@ export class LedgerClient {
     return out;
   }
 
-  /** Revert reason of a failed call as the contract's custom error name, if any. */
-  decodeError(e: unknown): string | undefined {
-    const data = (e as { data?: string; info?: { error?: { data?: string } } })?.data ?? (e as { info?: { error?: { data?: string } } })?.info?.error?.data;
-    if (typeof data !== "string") return undefined;
-    try {
-      return this.contract.interface.parseError(data)?.name;
-    } catch {
-      return undefined;
-    }
-  }
-
-  #send(method: string, args: unknown[]): Promise<TransactionReceipt> {
-    if (!this.wallet) return Promise.reject(new Error("this chain client has no signing key"));
-    const run = async (): Promise<TransactionReceipt> => {
-      const tx = await this.contract.getFunction(method)(...args);
-      const rc = (await tx.wait(this.confirmations)) as TransactionReceipt | null;
-      if (!rc || rc.status !== 1) throw new Error(`${method} transaction failed`);
-      return rc;
-    };
+  #send(method: string, args: unknown[], limits: SendLimits): Promise<TransactionReceipt> {
+    const sender = this.#sender;
+    if (!sender) return Promise.reject(new Error("this chain client has no signing key"));
+    const data = this.contract.interface.encodeFunctionData(method, args);
+    const run = () => sender.send(this.address, data, method, this.contract.interface, limits);
     const p = this.#txQueue.then(run, run);
     this.#txQueue = p.catch(() => undefined);
     return p;
@@ -161,10 +242,6 @@ export class LedgerClient {
       const parsed = this.contract.interface.parseLog(log);
       if (parsed?.name === name) return parsed;
     }
-    throw new Error(`${name} event missing from transaction ${rc.hash}`);
+    throw new ChainError("OTHER", `${name} event missing from transaction ${rc.hash}`);
   }
-}
-
-export function makeProvider(rpcUrl: string): JsonRpcProvider {
-  return new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250, cacheTimeout: -1 });
 }

@@ -72,7 +72,17 @@ export function adminRoutes(d: AppDeps): Router {
   });
 
   r.post("/v1/anchor", admin, async (_req, res) => {
-    const cp = await d.anchorer.anchorNow();
+    // Answers within chainWaitMs; an anchoring still under way then goes on and lands by itself.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new LedgerError("CHAIN_UNAVAILABLE", `anchoring did not finish within ${d.chainWaitMs} ms; it goes on, retry later`, d.anchoring())),
+        d.chainWaitMs,
+      );
+    });
+    const work = d.anchorer.anchorNow({ deadline: Date.now() + d.chainWaitMs });
+    work.catch(() => undefined);
+    const cp = await Promise.race([work, late]).finally(() => clearTimeout(timer));
     if (!cp) throw new LedgerError("NOT_FOUND", "the log is empty: nothing to anchor");
     res.json(checkpointView(cp, d));
   });

@@ -24,6 +24,6 @@ export function createApp(d: AppDeps): express.Express {
   app.use(provenanceRoutes(d));
   app.use(statsRoutes(d));
   app.use((req, res) => sendError(res, new LedgerError("NOT_FOUND", `no route ${req.method} ${req.path}`)));
-  app.use(errorHandler(d.log));
+  app.use(errorHandler(d.log, d.retryAfterS));
   return app;
 }

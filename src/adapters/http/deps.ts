@@ -10,6 +10,8 @@ import type { ProvenanceService } from "../../services/provenance.ts";
 import type { StatsService } from "../../services/stats.ts";
 import type { Eip712Domain } from "../../core/eip712.ts";
 import type { Logger } from "./errors.ts";
+import type { LedgerError } from "../../core/errors.ts";
+import type { AnchoringHealth } from "../../services/anchorer.ts";
 
 export interface AppDeps {
   readonly intake: Intake;
@@ -29,8 +31,16 @@ export interface AppDeps {
     readonly rpcUrl: string;
     readonly domain: Eip712Domain;
   };
-  /** Store open and chain reachable. */
+  /** Store open, chain reachable, anchoring possible, writes taken. */
   readonly ready: () => Promise<{ ok: boolean; checks: Record<string, boolean | string> }>;
+  /** The anchoring health object of /readyz and /v1/info. */
+  readonly anchoring: () => AnchoringHealth & Record<string, unknown>;
+  /** Why a write would be refused now (fail-closed rule), if it would. */
+  readonly writeRefusal: () => LedgerError | undefined;
+  /** Seconds a client is told to wait on a chain or anchoring 503. */
+  readonly retryAfterS: number;
+  /** Longest a request waits for chain work already under way (2 × RPC_TIMEOUT_MS). */
+  readonly chainWaitMs: number;
   readonly log: Logger;
   /** True once shutdown has begun: new requests get 503. */
   readonly closing: () => boolean;

@@ -33,14 +33,17 @@ export function exchangeRoutes(d: AppDeps): Router {
     status: d.reader.status(x.seq),
   });
 
-  r.post("/v1/exchanges", single, async (req, res) => {
+  // Fail closed before the body is read: nothing is taken that could not be anchored in time.
+  const writable: express.RequestHandler = (_req, _res, next) => next(d.writeRefusal());
+
+  r.post("/v1/exchanges", writable, single, async (req, res) => {
     const rec = d.intake.parse(jsonBody(req));
     await d.intake.verify([rec], false);
     const [result] = await d.appender.submit([rec]);
     res.status(result!.replay ? 200 : 201).json(view(result!));
   });
 
-  r.post("/v1/exchanges/batch", batch, async (req, res) => {
+  r.post("/v1/exchanges/batch", writable, batch, async (req, res) => {
     const body = jsonBody(req) as { records?: unknown } | null;
     if (typeof body !== "object" || body === null || Array.isArray(body) || !Array.isArray(body.records)) {
       throw new LedgerError("VALIDATION_FAILED", "body must be {\"records\": [ … ]}");
@@ -84,7 +87,7 @@ export function exchangeRoutes(d: AppDeps): Router {
     res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal)));
   });
 
-  r.post("/v1/acknowledgements", single, async (req, res) => {
+  r.post("/v1/acknowledgements", writable, single, async (req, res) => {
     const checked = await d.ackIntake.check(jsonBody(req));
     const [result] = await d.appender.submitAcks([checked]);
     res.status(result!.replay ? 200 : 201).json({ ...view(result!), exchangeSeq: checked.exchangeSeq });

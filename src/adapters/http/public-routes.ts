@@ -28,7 +28,9 @@ export function publicRoutes(d: AppDeps): Router {
   });
   r.get("/readyz", async (_req, res) => {
     const s = await d.ready();
-    res.status(s.ok && !d.closing() ? 200 : 503).json({ status: s.ok && !d.closing() ? "ready" : "not ready", checks: s.checks });
+    const ok = s.ok && !d.closing();
+    if (!ok) res.set("Retry-After", String(d.retryAfterS));
+    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "not ready", checks: s.checks, anchoring: d.anchoring() });
   });
   r.get("/v1/info", (_req, res) => {
     res.json({
@@ -40,6 +42,7 @@ export function publicRoutes(d: AppDeps): Router {
       eip712: { domain: d.info.domain, types: EIP712_TYPES, primaryType: "Exchange", acknowledgementTypes: ACK_EIP712_TYPES },
       treeSize: d.appender.size,
       anchoredSize: d.anchorer.anchoredSize,
+      anchoring: d.anchoring(),
     });
   });
   r.get("/v1/checkpoints/latest", (_req, res) => {
