@@ -8,6 +8,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { ANVIL_DEV_KEY } from "./adapters/chain/anvil.ts";
 import type { FeeSettings, TxType } from "./adapters/chain/fees.ts";
 import { DEFAULT_RPC_TIMEOUT_MS } from "./adapters/chain/rpc.ts";
+import { DEFAULT_REPLACE_AFTER_MS } from "./adapters/chain/tx-sender.ts";
 
 /** Default MAX_UNANCHORED_AGE_MS: writes are refused once an entry waits this long for its anchor. */
 export const DEFAULT_MAX_UNANCHORED_AGE_MS = 600_000;
@@ -18,6 +19,8 @@ export interface ChainSettings {
   /** RPC_TIMEOUT_MS: the longest any one JSON-RPC call may take. */
   readonly rpcTimeoutMs: number;
   readonly confirmations: number;
+  /** TX_REPLACE_AFTER_MS: a transaction unmined this long is replaced (same nonce, higher fee). */
+  readonly replaceAfterMs: number;
 }
 
 export interface Config {
@@ -100,6 +103,7 @@ function chainSettings(env: NodeJS.ProcessEnv, problems: string[]): ChainSetting
     fees,
     rpcTimeoutMs: int("RPC_TIMEOUT_MS", DEFAULT_RPC_TIMEOUT_MS, 100, 600_000),
     confirmations: int("CONFIRMATIONS", 1, 1, 1000),
+    replaceAfterMs: int("TX_REPLACE_AFTER_MS", DEFAULT_REPLACE_AFTER_MS, 100, 3_600_000),
   });
 }
 
@@ -153,7 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const adminToken = str("ADMIN_TOKEN");
   if (adminToken === undefined && !embedded) problems.push("ADMIN_TOKEN is required when RPC_URL is set");
   if (adminToken !== undefined && adminToken.length < 24) problems.push("ADMIN_TOKEN must be at least 24 characters");
-  if (!embedded && ledgerAddress === undefined) problems.push("LEDGER_ADDRESS is required when RPC_URL is set");
+  if (!embedded && ledgerAddress === undefined) problems.push("LEDGER_ADDRESS is required when RPC_URL is set (deploy one with: dxledger deploy --rpc URL)");
+  if (maxUnanchoredAgeMs > 0 && maxUnanchoredAgeMs <= anchorIntervalMs) {
+    problems.push(`MAX_UNANCHORED_AGE_MS (${maxUnanchoredAgeMs}) must be 0 (no limit) or longer than ANCHOR_INTERVAL_MS (${anchorIntervalMs}), or every write would be refused between anchors`);
+  }
 
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({

@@ -143,6 +143,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       confirmations: config.confirmations,
       fees: config.chain.fees,
       rpcTimeoutMs: config.chain.rpcTimeoutMs,
+      replaceAfterMs: config.chain.replaceAfterMs,
       expectChainId: deployment.chainId,
     });
     cleanups.push(() => client.close());

@@ -89,7 +89,7 @@ describe("e2e: anchoring schedule and crash recovery", () => {
     const dir = tempDir();
     const port = await freePort();
     const chainPort = await freePort();
-    const env = { ...process.env, DATA_DIR: dir, PORT: String(port), CHAIN_PORT: String(chainPort), ANCHOR_INTERVAL_MS: "600000" };
+    const env = { ...process.env, DATA_DIR: dir, PORT: String(port), CHAIN_PORT: String(chainPort), ANCHOR_INTERVAL_MS: "600000", MAX_UNANCHORED_AGE_MS: "0" };
     const launch = () => serveProcess(env);
     const first = launch();
     const api = new Api(`http://127.0.0.1:${port}`);
@@ -149,7 +149,7 @@ describe("e2e: anchoring schedule and crash recovery", () => {
   it("after the service alone is killed, the next start stops its orphaned chain and carries on", async () => {
     const dir = tempDir();
     const port = await freePort();
-    const env = { ...process.env, DATA_DIR: dir, PORT: String(port), CHAIN_PORT: String(await freePort()), ANCHOR_INTERVAL_MS: "600000" };
+    const env = { ...process.env, DATA_DIR: dir, PORT: String(port), CHAIN_PORT: String(await freePort()), ANCHOR_INTERVAL_MS: "600000", MAX_UNANCHORED_AGE_MS: "0" };
     const launch = () => serveProcess(env);
     const api = new Api(`http://127.0.0.1:${port}`);
     const first = launch();

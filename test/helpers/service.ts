@@ -26,7 +26,7 @@ export function tempDir(prefix = "dxledger-test-"): string {
 
 export async function start(dataDir: string, env: Record<string, string> = {}, chainPort?: number): Promise<RunningService & { chainPort: number }> {
   const cp = chainPort ?? (await freePort());
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", CHAIN_PORT: String(cp), ANCHOR_INTERVAL_MS: "600000", ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", CHAIN_PORT: String(cp), ANCHOR_INTERVAL_MS: "600000", MAX_UNANCHORED_AGE_MS: "0", ...env });
   const svc = await startService(config, createLogger({ silent: true }));
   return Object.assign(svc, { chainPort: cp });
 }

@@ -141,7 +141,7 @@ export async function runAnvil(
   if (await rpcReady(rpcUrl)) throw new Error(`CHAIN_PORT ${port} is already in use by another JSON-RPC server`);
   const child: ChildProcess = spawn(
     anvilBinary(),
-    ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(ANVIL_CHAIN_ID), ...extra, "--silent"],
+    ["--host", "127.0.0.1", "--port", String(port), ...(extra.includes("--chain-id") ? [] : ["--chain-id", String(ANVIL_CHAIN_ID)]), ...extra, "--silent"],
     { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let stderr = "";

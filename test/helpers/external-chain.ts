@@ -1,0 +1,97 @@
+/**
+ * A service on an external chain, as an operator runs it: a standalone Anvil
+ * (its own process, loopback port, any extra flags), a ledger deployed by the
+ * dev account with the log bound to the anchoring account, and the service
+ * started with RPC_URL / LEDGER_ADDRESS like on a consortium chain.
+ */
+import { Contract, JsonRpcProvider, Wallet } from "ethers";
+import { runAnvil, ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
+import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
+import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
+import { logIdOf } from "../../src/config.ts";
+import { freePort, start } from "./service.ts";
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
+export interface Node {
+  readonly rpcUrl: string;
+  readonly pid: number;
+  readonly port: number;
+  stop(): Promise<void>;
+  rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+}
+
+export async function rpcCall<T>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/** A standalone Anvil on a free loopback port (`port` to bring one back on the same port). */
+export async function anvilNode(extra: string[] = [], port?: number): Promise<Node> {
+  const p = port ?? (await freePort());
+  const a = await runAnvil(extra, p, 30_000, `test anvil ${extra.join(" ")}`);
+  let stopped = false;
+  return {
+    rpcUrl: a.rpcUrl,
+    pid: a.pid,
+    port: p,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        process.kill(a.pid, "SIGCONT");
+      } catch {
+        // gone
+      }
+      await a.stop();
+    },
+    rpc: (method, params) => rpcCall(a.rpcUrl, method, params),
+  };
+}
+
+/**
+ * Deploys a ledger with the dev account as admin, binds LOG_NAME's log to
+ * `anchorer` (default: the dev account) and lets it register departments.
+ */
+export async function deployLedger(rpcUrl: string, anchorer?: string, logName = "default"): Promise<string> {
+  const logId = logIdOf(logName);
+  const { address } = await LedgerClient.deploy(rpcUrl, ANVIL_DEV_KEY, logId);
+  if (anchorer) {
+    const p = new JsonRpcProvider(rpcUrl);
+    try {
+      const dev = new Wallet(ANVIL_DEV_KEY, p);
+      const c = new Contract(address, ledgerArtifact().abi as never[], dev);
+      let nonce = await p.getTransactionCount(dev.address, "latest");
+      await (await c.getFunction("bindLog")(logId, anchorer, { nonce: nonce++ })).wait();
+      await (await c.getFunction("grantRole")(await c.getFunction("REGISTRAR_ROLE")(), anchorer, { nonce: nonce++ })).wait();
+    } finally {
+      p.destroy();
+    }
+  }
+  return address;
+}
+
+/** The service on `rpcUrl` (in this process), with a short RPC timeout unless `env` says otherwise. */
+export function serviceOn(dir: string, rpcUrl: string, ledger: string, env: Record<string, string> = {}) {
+  return start(dir, {
+    RPC_URL: rpcUrl,
+    LEDGER_ADDRESS: ledger,
+    ANCHOR_PRIVATE_KEY: ANVIL_DEV_KEY,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    RPC_TIMEOUT_MS: "1000",
+    ...env,
+  });
+}
+
+/** Polls `f` until it returns a value other than undefined (bounded). */
+export async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
