@@ -4,16 +4,47 @@
  * call, and no endless "cannot detect network" retries when the node is
  * down), no response cache.
  */
-import { FetchRequest, JsonRpcProvider, Network } from "ethers";
+import { FetchRequest, JsonRpcProvider, Network, type FetchGetUrlFunc } from "ethers";
 import { ChainError } from "../../core/chain-error.ts";
 
 /** Default RPC_TIMEOUT_MS. */
 export const DEFAULT_RPC_TIMEOUT_MS = 5000;
 
+/**
+ * ethers' own Node transport only stops *waiting* on a timeout; the request
+ * stays open, so a frozen node keeps sockets (and the process) alive. This one
+ * aborts the request itself when the timeout passes.
+ */
+const abortingGetUrl: FetchGetUrlFunc = async (req, signal) => {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), req.timeout);
+  signal?.addListener(() => ctl.abort());
+  try {
+    const res = await fetch(req.url, {
+      method: req.method,
+      headers: Object.fromEntries(Object.entries(req.headers)),
+      body: req.body ? Buffer.from(req.body) : undefined,
+      signal: ctl.signal,
+    });
+    const body = new Uint8Array(await res.arrayBuffer());
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      headers[k.toLowerCase()] = v;
+    });
+    return { statusCode: res.status, statusMessage: res.statusText, headers, body };
+  } catch (e) {
+    if (ctl.signal.aborted) throw Object.assign(new Error(`request timeout after ${req.timeout} ms`), { code: "TIMEOUT" });
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 /** A provider for `rpcUrl`; with `chainId` known, it never probes the network. */
 export function makeProvider(rpcUrl: string, timeoutMs: number = DEFAULT_RPC_TIMEOUT_MS, chainId?: number): JsonRpcProvider {
   const req = new FetchRequest(rpcUrl);
   req.timeout = timeoutMs;
+  req.getUrlFunc = abortingGetUrl;
   const opts = { pollingInterval: 250, cacheTimeout: -1, batchMaxCount: 1 };
   if (chainId === undefined) return new JsonRpcProvider(req, undefined, { ...opts, staticNetwork: true });
   const network = Network.from(chainId);
