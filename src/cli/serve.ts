@@ -1,5 +1,5 @@
 /** `dxledger serve`: runs the service until SIGINT/SIGTERM, then shuts down in order. */
-import { ConfigError, loadConfig } from "../config.ts";
+import { ConfigError, loadConfig, redactUrl } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { startService } from "../server.ts";
 
@@ -19,17 +19,19 @@ export async function serveCommand(env: NodeJS.ProcessEnv): Promise<number> {
   try {
     svc = await startService(config, log);
   } catch (e) {
-    process.stderr.write(`dxledger: could not start: ${(e as Error).message}\n`);
+    process.stderr.write(`dxledger: could not start: ${(e as Error).message.split("\n")[0]}\n`);
     return 1;
   }
   const lines = [
     "dxledger is running",
     `  API          ${svc.url}/v1/info`,
-    `  chain        ${svc.rpcUrl} (chain id ${svc.chainId}${config.embedded ? ", embedded Anvil" : ""})`,
+    `  chain        ${redactUrl(svc.rpcUrl)} (chain id ${svc.chainId}${config.embedded ? ", embedded Anvil" : ""})`,
     `  contract     ${svc.contract}`,
     `  log          ${config.logName} (${config.logId})`,
     `  data dir     ${svc.dataDir}`,
+    `  fail-closed  ${config.maxUnanchoredAgeMs ? `writes refused once an entry waits ${config.maxUnanchoredAgeMs / 1000} s for its anchor` : "off (MAX_UNANCHORED_AGE_MS=0)"}`,
   ];
+  if (svc.feeProblem) lines.push(`  WARNING      anchoring will fail: ${svc.feeProblem}`);
   if (svc.adminTokenGenerated) lines.push(`  admin token  ${svc.adminToken}   (shown once; also saved in ${svc.adminTokenFile})`);
   else if (svc.adminTokenFile) lines.push(`  admin token  in ${svc.adminTokenFile}`);
   else lines.push("  admin token  from ADMIN_TOKEN");
