@@ -66,8 +66,24 @@ export function loadChainSettings(env: NodeJS.ProcessEnv = process.env): ChainSe
   return settings;
 }
 
-function chainSettings(env: NodeJS.ProcessEnv, problems: string[]): ChainSettings {
+/** Readers of environment variables that note every problem in `problems` and fall back to the default. */
+function readers(env: NodeJS.ProcessEnv, problems: string[]) {
   const str = (name: string): string | undefined => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+  return { str, int };
+}
+
+function chainSettings(env: NodeJS.ProcessEnv, problems: string[]): ChainSettings {
+  const { str, int } = readers(env, problems);
   const wei = (name: string): bigint | undefined => {
     const raw = str(name);
     if (raw === undefined) return undefined;
@@ -84,16 +100,6 @@ function chainSettings(env: NodeJS.ProcessEnv, problems: string[]): ChainSetting
   if (gasPriceWei !== undefined && maxGasPriceWei !== undefined && gasPriceWei > maxGasPriceWei) {
     problems.push(`GAS_PRICE (${gasPriceWei}) is above MAX_GAS_PRICE (${maxGasPriceWei})`);
   }
-  const int = (name: string, def: number, min: number, max: number): number => {
-    const raw = str(name);
-    if (raw === undefined) return def;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return def;
-    }
-    return n;
-  };
   const fees: FeeSettings = Object.freeze({
     txType,
     ...(gasPriceWei !== undefined ? { gasPriceWei } : {}),
@@ -110,28 +116,15 @@ function chainSettings(env: NodeJS.ProcessEnv, problems: string[]): ChainSetting
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const chain = chainSettings(env, problems);
-  const str = (name: string): string | undefined => {
-    const v = env[name];
-    return v === undefined || v === "" ? undefined : v;
-  };
-  const int = (name: string, def: number, min: number, max: number): number => {
-    const raw = str(name);
-    if (raw === undefined) return def;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return def;
-    }
-    return n;
-  };
+  const { str, int } = readers(env, problems);
 
   const port = int("PORT", 8080, 0, 65535);
   const chainPort = int("CHAIN_PORT", 8545, 1, 65535);
   const host = str("HOST") ?? "127.0.0.1";
   const dataDir = resolve(str("DATA_DIR") ?? "./data");
   const rpcUrl = str("RPC_URL");
-  if (rpcUrl !== undefined && !/^(https?|wss?):\/\/[^\s]+$/.test(rpcUrl)) {
-    problems.push(`RPC_URL must be an http(s):// or ws(s):// URL, got "${rpcUrl}"`);
+  if (rpcUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(rpcUrl)) {
+    problems.push(`RPC_URL must be an http:// or https:// URL, got "${redactUrl(rpcUrl)}"`);
   }
   const ledgerAddress = str("LEDGER_ADDRESS")?.toLowerCase();
   if (ledgerAddress !== undefined && !/^0x[0-9a-f]{40}$/.test(ledgerAddress)) {
