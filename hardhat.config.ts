@@ -15,7 +15,7 @@ export default defineConfig({
     path: SOLJSON_PATH,
     settings: {
       optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
+      evmVersion: "berlin",
     },
   },
   paths: {

@@ -4,6 +4,8 @@ import { verifyCommand } from "./verify.ts";
 import { auditCommand } from "./audit.ts";
 import { monitorCommand } from "./monitor.ts";
 import { reindexCommand } from "./reindex.ts";
+import { deployCommand } from "./deploy.ts";
+import { chainCommand } from "./chain.ts";
 
 const USAGE = `usage:
   dxledger serve                                   run the service (configuration: environment, see README)
@@ -14,7 +16,12 @@ const USAGE = `usage:
   dxledger monitor --service URL [--rpc URL] [--contract ADDR] [--log-id HEX] [--interval MS] [--once] [--json]
                                                    follow the chain's checkpoints and alarm when the service cannot back them
   dxledger reindex [--data-dir DIR] [--write] [--json]
-                                                   rebuild every derived index from the entries and prove it equal to the live one`;
+                                                   rebuild every derived index from the entries and prove it equal to the live one
+  dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--json]
+                                                   deploy ExchangeLedger with DEPLOYER_PRIVATE_KEY and bind the log (0 done, 2 error)
+  dxledger chain status [--rpc URL] [--contract ADDR] [--log-name NAME] [--anchorer ADDR] [--json]
+                                                   what the service would find on the chain (0 ready, 1 problems, 2 error)
+  dxledger chain bind-log|grant|revoke …          idempotent changes to a deployment (see \`dxledger chain\`)`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -29,6 +36,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return monitorCommand(rest, env);
     case "reindex":
       return reindexCommand(rest, env);
+    case "deploy":
+      return deployCommand(rest, env);
+    case "chain":
+      return chainCommand(rest, env);
     case "help":
     case "--help":
     case "-h":

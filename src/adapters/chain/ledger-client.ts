@@ -16,19 +16,8 @@ import { TxSender, type SendLimits, type SenderStatus } from "./tx-sender.ts";
 
 export { makeProvider } from "./rpc.ts";
 
-export interface ChainCheckpoint {
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly anchoredAt: number;
-  readonly blockNumber: number;
-}
-
-export interface AnchoredTx {
-  readonly index: number;
-  readonly txHash: string;
-  readonly blockNumber: number;
-  readonly anchoredAt: number;
-}
+import type { AnchoredTx, ChainCheckpoint } from "../../core/chain-checkpoint.ts";
+export type { AnchoredTx, ChainCheckpoint } from "../../core/chain-checkpoint.ts";
 
 export interface DepartmentOnChain {
   readonly signer: string;

@@ -1,0 +1,225 @@
+/**
+ * `dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--json]`
+ *
+ * Deploys `ExchangeLedger`, binds the log to its anchoring account, grants
+ * REGISTRAR_ROLE, optionally hands the admin role over, waits for
+ * CONFIRMATIONS, and prints the service's environment.
+ *
+ * Defaults (README "Running on a consortium chain"):
+ * - the key is DEPLOYER_PRIVATE_KEY, from the environment only, never printed;
+ *   there is no development-key fallback;
+ * - anchorer = the deployer; registrar = the anchorer (the service registers
+ *   departments with its anchoring key); admin = the deployer;
+ * - `--admin X` (X ≠ deployer): X gets DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE
+ *   (as the constructor would have given), then the deployer renounces
+ *   DEFAULT_ADMIN_ROLE, and REGISTRAR_ROLE too unless it is the registrar.
+ *   The deployer keeps nothing it was not named for.
+ * Exit: 0 deployed, 2 error (one line on stderr).
+ */
+import { parseArgs } from "node:util";
+import { isAddress, Wallet, type JsonRpcProvider } from "ethers";
+import { ConfigError, loadChainSettings, logIdOf, redactUrl, type ChainSettings } from "../config.ts";
+import { isChainError } from "../core/chain-error.ts";
+import { makeProvider } from "../adapters/chain/rpc.ts";
+import { bindLog, deployLedger, grantRole, renounceRole, waitConfirmations, type Change, type TxSender } from "../adapters/chain/deploy.ts";
+import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
+
+/** An expected failure: printed as one line `dxledger: …`, exit `code`. */
+export class CliError extends Error {
+  readonly code: number;
+  constructor(message: string, code = 2) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Runs a command body; expected errors become one stderr line and exit 2. */
+export async function runCli(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof CliError) return fail(e.message, e.code);
+    if (e instanceof ConfigError) return fail(e.problems.join("; "));
+    if (isChainError(e)) return fail(e.message);
+    throw e;
+  }
+}
+
+function fail(msg: string, code = 2): number {
+  process.stderr.write(`dxledger: ${msg.replace(/\s+/g, " ")}\n`);
+  return code;
+}
+
+export function parse(args: string[], options: Record<string, { type: "string" | "boolean" }>, usage: string): Record<string, string | boolean | undefined> {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    throw new CliError(`${(e as Error).message} (${usage})`);
+  }
+}
+
+export function addressArg(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isAddress(value)) throw new CliError(`${name} must be an address (0x + 40 hex digits), got "${value}"`);
+  return value.toLowerCase();
+}
+
+export function logNameArg(value: string | undefined, env: NodeJS.ProcessEnv): string {
+  const name = value ?? (env.LOG_NAME || "default");
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new CliError(`log name must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$, got "${name}"`);
+  return name;
+}
+
+export function rpcArg(value: string | undefined, env: NodeJS.ProcessEnv): string {
+  const url = value ?? (env.RPC_URL || undefined);
+  if (url === undefined) throw new CliError("no chain: give --rpc URL (or set RPC_URL)");
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new CliError(`--rpc must be an http(s):// URL, got "${redactUrl(url)}"`);
+  return url;
+}
+
+/** The key of DEPLOYER_PRIVATE_KEY; never printed, never taken from a flag. */
+export function deployerKey(env: NodeJS.ProcessEnv): string {
+  const key = env.DEPLOYER_PRIVATE_KEY;
+  if (!key) throw new CliError("DEPLOYER_PRIVATE_KEY is not set (the deployer's key is read from the environment only; there is no development-key fallback)");
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new CliError("DEPLOYER_PRIVATE_KEY must be 0x + 64 hex digits");
+  return key;
+}
+
+/**
+ * Opens the chain at `rpcUrl`: asks eth_chainId with a plain bounded request
+ * first, so an unreachable node is one clear error (and ethers never starts
+ * its retry loop), then returns the provider and the chain id.
+ */
+export async function openChain(rpcUrl: string, timeoutMs: number): Promise<{ provider: JsonRpcProvider; chainId: number }> {
+  const where = redactUrl(rpcUrl);
+  let res: Response;
+  try {
+    res = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    const c = (e as { cause?: { code?: string; message?: string } }).cause;
+    const why = (e as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (c?.code ?? c?.message ?? (e as Error).message);
+    throw new CliError(`cannot reach the chain at ${where} (${why})`);
+  }
+  let chainId: number;
+  try {
+    const body = (await res.json()) as { result?: string };
+    chainId = Number(BigInt(body.result ?? "x"));
+  } catch {
+    throw new CliError(`${where} did not answer eth_chainId as a JSON-RPC node (HTTP ${res.status})`);
+  }
+  return { provider: makeProvider(rpcUrl, timeoutMs), chainId };
+}
+
+export function chainSettings(env: NodeJS.ProcessEnv): ChainSettings {
+  return loadChainSettings(env);
+}
+
+/** Prints one administrative step: what changed, or that it already held. */
+export function stepLine(what: string, c: Change): string {
+  return c.changed ? `${what} (tx ${c.txHash}, block ${c.blockNumber})` : `${what}: already so, no transaction sent`;
+}
+
+const USAGE = "usage: dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--json]";
+
+export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return runCli(async () => {
+    const o = parse(args, { rpc: { type: "string" }, anchorer: { type: "string" }, registrar: { type: "string" }, admin: { type: "string" }, "log-name": { type: "string" }, json: { type: "boolean" } }, USAGE);
+    const rpcUrl = rpcArg(o.rpc as string | undefined, env);
+    const settings = chainSettings(env);
+    const logName = logNameArg(o["log-name"] as string | undefined, env);
+    const key = deployerKey(env);
+    const anchorerArg = addressArg(o.anchorer as string | undefined, "--anchorer");
+    const registrarArg = addressArg(o.registrar as string | undefined, "--registrar");
+    const adminArg = addressArg(o.admin as string | undefined, "--admin");
+    const json = Boolean(o.json);
+    const say = (line: string) => {
+      if (!json) process.stdout.write(`${line}\n`);
+    };
+
+    const { provider, chainId } = await openChain(rpcUrl, settings.rpcTimeoutMs);
+    try {
+      const wallet = new Wallet(key, provider) as TxSender["wallet"];
+      const deployer = wallet.address.toLowerCase();
+      const anchorer = anchorerArg ?? deployer;
+      const registrar = registrarArg ?? anchorer;
+      const admin = adminArg ?? deployer;
+      const logId = logIdOf(logName);
+      const s: TxSender = { wallet, fees: settings.fees };
+
+      const d = await deployLedger(s, deployer);
+      let lastBlock = d.blockNumber;
+      const track = (c: Change): Change => {
+        if (c.changed) lastBlock = Math.max(lastBlock, c.blockNumber);
+        return c;
+      };
+      say(`ExchangeLedger deployed at ${d.address} on chain ${chainId} (tx ${d.txHash}, block ${d.blockNumber})`);
+      const after = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+        try {
+          const r = await f();
+          if (r && typeof r === "object" && "changed" in r) track(r as Change);
+          return r;
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          throw new CliError(`deployed ExchangeLedger at ${d.address}, but ${what} failed: ${msg} — finish with \`dxledger chain …\` against that address`);
+        }
+      };
+      const bind = await after("bindLog", () => bindLog(s, d.address, logId, anchorer));
+      say(stepLine(`log "${logName}" (${logId}) bound to anchorer ${anchorer}`, bind));
+      const reg = await after("granting REGISTRAR_ROLE", () => grantRole(s, d.address, "registrar", registrar));
+      say(stepLine(`REGISTRAR_ROLE held by ${registrar}`, reg));
+      const handover: Record<string, string> = {};
+      if (admin !== deployer) {
+        for (const [role, step] of [
+          ["admin", () => grantRole(s, d.address, "admin", admin)],
+          ["registrar", () => grantRole(s, d.address, "registrar", admin)],
+        ] as const) {
+          const c = await after(`granting ${role} to ${admin}`, step);
+          say(stepLine(`${role === "admin" ? "DEFAULT_ADMIN_ROLE" : "REGISTRAR_ROLE"} granted to ${admin}`, c));
+          if (c.changed) handover[`grant_${role}`] = c.txHash;
+        }
+        if (registrar !== deployer) {
+          const c = await after("renouncing the deployer's REGISTRAR_ROLE", () => renounceRole(s, d.address, "registrar"));
+          say(stepLine(`deployer ${deployer} renounced REGISTRAR_ROLE`, c));
+          if (c.changed) handover.renounce_registrar = c.txHash;
+        }
+        const c = await after("renouncing the deployer's DEFAULT_ADMIN_ROLE", () => renounceRole(s, d.address, "admin"));
+        say(stepLine(`deployer ${deployer} renounced DEFAULT_ADMIN_ROLE`, c));
+        if (c.changed) handover.renounce_admin = c.txHash;
+      }
+      const head = await after(`waiting for ${settings.confirmations} confirmation(s)`, () => waitConfirmations(provider, lastBlock, settings.confirmations));
+      say(`confirmed: ${settings.confirmations} confirmation(s), head block ${head}`);
+      const evm = await probeEvmFeatures(provider).catch(() => undefined);
+      const env2: Record<string, string> = { RPC_URL: redactUrl(rpcUrl), LEDGER_ADDRESS: d.address, LOG_NAME: logName };
+
+      if (json) {
+        const out = {
+          address: d.address, chainId, logId, logName, txHash: d.txHash, blockNumber: d.blockNumber,
+          deployer, anchorer, registrar, admin,
+          bindTxHash: bind.changed ? bind.txHash : null,
+          registrarTxHash: reg.changed ? reg.txHash : null,
+          handover, confirmations: settings.confirmations, headBlock: head,
+          evm: evm ? { missingForks: evm.missingForks } : null,
+          env: env2,
+        };
+        process.stdout.write(`${JSON.stringify(out)}\n`);
+        return 0;
+      }
+      if (evm?.missingForks.length) say(`EVM: the chain lacks ${evm.missingForks.join(", ")} (fine: the contract needs berlin)`);
+      say("");
+      say("Put this in the service's environment:");
+      for (const [k, v] of Object.entries(env2)) say(`  ${k}=${v}`);
+      say(`  ANCHOR_PRIVATE_KEY=<the private key of ${anchorer}; not printed: take it from your secret store>`);
+      say("  ADMIN_TOKEN=<a random secret of at least 24 characters, e.g. from `openssl rand -hex 32`>");
+      for (const k of ["GAS_PRICE", "TX_TYPE", "MAX_GAS_PRICE", "RPC_TIMEOUT_MS", "CONFIRMATIONS"]) if (env[k]) say(`  ${k}=${env[k]}`);
+      if (rpcUrl !== env2.RPC_URL) say("  (credentials removed from RPC_URL above: put them back)");
+      return 0;
+    } finally {
+      provider.destroy();
+    }
+  });
+}

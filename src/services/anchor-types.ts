@@ -1,0 +1,53 @@
+/** The anchorer's ports and outcomes: what it needs from the chain, what it reports. */
+import type { AnchoredTx, ChainCheckpoint } from "../core/chain-checkpoint.ts";
+import type { ChainErrorKind } from "../core/chain-error.ts";
+import type { Checkpoint } from "../adapters/leveldb/store.ts";
+
+export interface AnchorChain {
+  blockNumber(): Promise<number>;
+  checkpointCount(logId: string): Promise<number>;
+  checkpointAt(logId: string, index: number): Promise<ChainCheckpoint>;
+  anchor(logId: string, treeSize: number, rootHash: string, proof: readonly string[], limits?: { signal?: AbortSignal; deadline?: number }): Promise<AnchoredTx>;
+  /** The transaction of an adopted checkpoint, when the chain can still say. */
+  checkpointTx?(logId: string, index: number, fromBlock: number): Promise<string | undefined>;
+}
+
+export class CheckpointMismatchError extends Error {
+  readonly index: number;
+  readonly local: unknown;
+  readonly chain: unknown;
+  constructor(index: number, local: unknown, chain: unknown) {
+    super(`checkpoint ${index} differs between this data dir and the chain: local ${JSON.stringify(local)}, chain ${JSON.stringify(chain)}`);
+    this.index = index;
+    this.local = local;
+    this.chain = chain;
+  }
+}
+
+export interface AnchorerOptions {
+  readonly logId: string;
+  readonly intervalMs: number;
+  readonly maxLeaves: number;
+  readonly committedSize: () => number;
+  /** How often the chain is looked at (default: min(intervalMs, 2000), at least 100). */
+  readonly checkMs?: number;
+  /** When entry `seq` was received (ms), for the age of a backlog found at start. */
+  readonly receivedAt?: (seq: number) => Promise<number>;
+  readonly onError?: (e: unknown) => void;
+  readonly onAnchored?: (cp: Checkpoint) => void;
+  /** Something changed in what the chain holds (lost, re-anchored, adopted, halted): for the log. */
+  readonly onEvent?: (msg: string, details: unknown) => void;
+}
+
+export interface AnchoringHealth {
+  readonly pending: number;
+  readonly oldestPendingAgeMs: number;
+  readonly anchoredSize: number;
+  readonly lastCheckpoint: { index: number; treeSize: number; blockNumber: number; txHash: string } | null;
+  /** Checkpoints this log anchored that the chain does not hold now (being re-anchored). */
+  readonly lostCheckpoints: number;
+  readonly chainHead: number | null;
+  readonly chainCheckedAt: string | null;
+  readonly lastError: { kind: ChainErrorKind | "INTERNAL"; message: string; at: string } | null;
+  readonly halted: { reason: string; index: number; local: unknown; chain: unknown } | null;
+}
