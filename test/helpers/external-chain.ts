@@ -5,50 +5,23 @@
  * started with RPC_URL / LEDGER_ADDRESS like on a consortium chain.
  */
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
-import { runAnvil, ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
+import { ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
+import { rpc, startAnvilNode, type EvmNode } from "./evm.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
 import { logIdOf } from "../../src/config.ts";
-import { freePort, start } from "./service.ts";
+import { start } from "./service.ts";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
-export interface Node {
-  readonly rpcUrl: string;
-  readonly pid: number;
-  readonly port: number;
-  stop(): Promise<void>;
+export interface Node extends EvmNode {
   rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
 }
 
-export async function rpcCall<T>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
-
-/** A standalone Anvil on a free loopback port (`port` to bring one back on the same port). */
+/** A standalone Anvil on a free loopback port (`port`: bring one back on the same port). */
 export async function anvilNode(extra: string[] = [], port?: number): Promise<Node> {
-  const p = port ?? (await freePort());
-  const a = await runAnvil(extra, p, 30_000, `test anvil ${extra.join(" ")}`);
-  let stopped = false;
-  return {
-    rpcUrl: a.rpcUrl,
-    pid: a.pid,
-    port: p,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      try {
-        process.kill(a.pid, "SIGCONT");
-      } catch {
-        // gone
-      }
-      await a.stop();
-    },
-    rpc: (method, params) => rpcCall(a.rpcUrl, method, params),
-  };
+  const n = await startAnvilNode(extra, port === undefined ? {} : { port });
+  return Object.assign(n, { rpc: <T>(method: string, params: unknown[] = []) => rpc<T>(n.rpcUrl, method, params) });
 }
 
 /**
