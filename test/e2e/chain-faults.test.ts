@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { Wallet } from "ethers";
 import { Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
-import { anvilNode, deployLedger, serviceOn, TEST_ADMIN_TOKEN, until, type Node } from "../helpers/external-chain.ts";
+import { anvilNode, evmNode, deployLedger, serviceOn, TEST_ADMIN_TOKEN, until, type Node } from "../helpers/external-chain.ts";
 import { verifyReceipt } from "../../src/cli/verify.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
@@ -41,46 +41,123 @@ describe("e2e: chain faults on an external chain", function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("a frozen node (SIGSTOP): writes go on, chain endpoints answer 503 CHAIN_UNAVAILABLE within the timeout, then it recovers", async () => {
-    node = await anvilNode();
-    dir = tempDir();
-    const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl), { RPC_TIMEOUT_MS: "1000" });
-    try {
-      const api = new Api(svc.url, TEST_ADMIN_TOKEN);
-      const { sign } = await setup(api);
-      expect((await api.post("/v1/exchanges", await sign())).status).to.equal(201);
-      process.kill(node.pid, "SIGSTOP");
-      const [w, wMs] = await timed(async () => api.post("/v1/exchanges", await sign()));
-      expect(w.status, "recording never needs the chain").to.equal(201);
-      expect(wMs).to.be.below(1000);
-      const [a, aMs] = await timed(() => api.post("/v1/anchor"));
-      expect(a.status).to.equal(503);
-      expect(a.body.error.code).to.equal("CHAIN_UNAVAILABLE");
-      expect(a.headers.get("retry-after")).to.match(/^\d+$/);
-      expect(aMs, "within twice the RPC timeout").to.be.below(2 * 1000 + 1000);
-      const [d, dMs] = await timed(() => api.post("/v1/departments", { id: "late", name: "late", signer: Wallet.createRandom().address }));
-      expect(d.status).to.equal(503);
-      expect(d.body.error.code).to.equal("CHAIN_UNAVAILABLE");
-      expect(dMs).to.be.below(2 * 1000 + 1000);
-      const ready = await api.get("/readyz");
-      expect(ready.status).to.equal(503);
-      expect(String(ready.body.checks.chain)).to.match(/^unreachable/);
-      expect(ready.body.anchoring.pending).to.equal(2);
-      process.kill(node.pid, "SIGCONT");
-      const cp = await until("anchored after the node is back", async () => {
-        const r = await api.post("/v1/anchor");
-        return r.status === 200 ? r.body : undefined;
+
+  for (const kind of ["anvil", "hardhat"] as const) {
+    describe(`on ${kind === "anvil" ? "Anvil" : "Hardhat's node"}`, () => {
+      it("a frozen node (SIGSTOP): writes go on, chain endpoints answer 503 CHAIN_UNAVAILABLE within the timeout, then it recovers", async () => {
+        node = await evmNode(kind);
+        dir = tempDir();
+        const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl), { RPC_TIMEOUT_MS: "1000" });
+        try {
+          const api = new Api(svc.url, TEST_ADMIN_TOKEN);
+          const { sign } = await setup(api);
+          expect((await api.post("/v1/exchanges", await sign())).status).to.equal(201);
+          process.kill(node.pid, "SIGSTOP");
+          const [w, wMs] = await timed(async () => api.post("/v1/exchanges", await sign()));
+          expect(w.status, "recording never needs the chain").to.equal(201);
+          expect(wMs).to.be.below(1000);
+          const [a, aMs] = await timed(() => api.post("/v1/anchor"));
+          expect(a.status).to.equal(503);
+          expect(a.body.error.code).to.equal("CHAIN_UNAVAILABLE");
+          expect(a.headers.get("retry-after")).to.match(/^\d+$/);
+          expect(aMs, "within twice the RPC timeout").to.be.below(2 * 1000 + 1000);
+          const [d, dMs] = await timed(() => api.post("/v1/departments", { id: "late", name: "late", signer: Wallet.createRandom().address }));
+          expect(d.status).to.equal(503);
+          expect(d.body.error.code).to.equal("CHAIN_UNAVAILABLE");
+          expect(dMs).to.be.below(2 * 1000 + 1000);
+          const ready = await api.get("/readyz");
+          expect(ready.status).to.equal(503);
+          expect(String(ready.body.checks.chain)).to.match(/^unreachable/);
+          expect(ready.body.anchoring.pending).to.equal(2);
+          process.kill(node.pid, "SIGCONT");
+          const cp = await until("anchored after the node is back", async () => {
+            const r = await api.post("/v1/anchor");
+            return r.status === 200 ? r.body : undefined;
+          });
+          expect(cp.treeSize).to.equal(2);
+          for (const seq of [0, 1]) {
+            const v = await verifyReceipt((await api.get(`/v1/entries/${seq}/receipt`)).body, node.rpcUrl);
+            expect(v.valid, JSON.stringify(v.checks)).to.equal(true);
+          }
+          expect((await api.get("/readyz")).status).to.equal(200);
+        } finally {
+          await svc.stop();
+        }
       });
-      expect(cp.treeSize).to.equal(2);
-      for (const seq of [0, 1]) {
-        const v = await verifyReceipt((await api.get(`/v1/entries/${seq}/receipt`)).body, node.rpcUrl);
-        expect(v.valid, JSON.stringify(v.checks)).to.equal(true);
-      }
-      expect((await api.get("/readyz")).status).to.equal(200);
-    } finally {
-      await svc.stop();
-    }
-  });
+      it("lost blocks (evm_snapshot/evm_revert across an anchor): receipts are withheld (409) until the checkpoint is anchored again, live", async () => {
+        node = await evmNode(kind);
+        dir = tempDir();
+        const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl));
+        try {
+          const api = new Api(svc.url, TEST_ADMIN_TOKEN);
+          const { sign } = await setup(api);
+          await api.post("/v1/exchanges/batch", { records: await Promise.all(Array.from({ length: 4 }, sign)) });
+          const cp0 = (await api.post("/v1/anchor")).body;
+          const snap = await node.rpc<string>("evm_snapshot");
+          await api.post("/v1/exchanges/batch", { records: await Promise.all(Array.from({ length: 3 }, sign)) });
+          const cp1 = (await api.post("/v1/anchor")).body;
+          expect(cp1).to.include({ index: 1, treeSize: 7 });
+          expect((await api.get("/v1/entries/5/receipt")).status).to.equal(200);
+          // The chain loses the block with checkpoint 1; while it cannot be re-mined, nothing may point at it.
+          expect(await node.rpc("evm_revert", [snap])).to.equal(true);
+          await node.rpc("evm_setAutomine", [false]);
+          await until("the loss is seen", async () => ((await api.get("/v1/entries/5/receipt")).status === 409 ? true : undefined));
+          const withheld = await api.get("/v1/entries/5/receipt");
+          expect(withheld.body.error.code).to.equal("NOT_YET_ANCHORED");
+          expect((await api.get("/v1/entries/1/receipt")).status, "checkpoint 0 is still on chain").to.equal(200);
+          const ready = await api.get("/readyz");
+          expect(ready.status).to.equal(503);
+          expect(ready.body.anchoring.lostCheckpoints).to.equal(1);
+          expect((await api.get("/v1/checkpoints/latest")).body.index).to.equal(0);
+          // Blocks are mined again: the same checkpoint (index, size, root) lands again, without a restart.
+          await node.rpc("evm_setAutomine", [true]);
+          await node.rpc("evm_mine");
+          const back = await until("re-anchored", async () => {
+            const r = await api.get("/v1/entries/5/receipt");
+            return r.status === 200 ? r.body : undefined;
+          });
+          expect(back.checkpoint).to.include({ index: 1, treeSize: 7, rootHash: cp1.rootHash });
+          // Same nonce, fee and data: the re-sent transaction may even have the same hash; what counts is the chain holding it again.
+          expect((await node.rpc<{ status: string } | null>("eth_getTransactionReceipt", [back.checkpoint.txHash]))?.status).to.equal("0x1");
+          for (const seq of [1, 5]) {
+            const v = await verifyReceipt((await api.get(`/v1/entries/${seq}/receipt`)).body, node.rpcUrl);
+            expect(v.valid, JSON.stringify(v.checks)).to.equal(true);
+          }
+          expect(cp0.index).to.equal(0);
+          await until("ready", async () => ((await api.get("/readyz")).status === 200 ? true : undefined));
+        } finally {
+          await svc.stop();
+        }
+      });
+      it("fails closed: past MAX_UNANCHORED_AGE_MS writes get 503 ANCHORING_STALLED, and are taken again once anchoring catches up", async () => {
+        node = await evmNode(kind);
+        dir = tempDir();
+        const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl), { ANCHOR_INTERVAL_MS: "300", MAX_UNANCHORED_AGE_MS: "1500", RPC_TIMEOUT_MS: "500" });
+        try {
+          const api = new Api(svc.url, TEST_ADMIN_TOKEN);
+          const { sign } = await setup(api);
+          process.kill(node.pid, "SIGSTOP");
+          expect((await api.post("/v1/exchanges", await sign())).status).to.equal(201);
+          const refused = await until("writes refused", async () => {
+            const r = await api.post("/v1/exchanges", await sign());
+            return r.status === 503 ? r : undefined;
+          }, 10_000, 200);
+          expect(refused.body.error.code).to.equal("ANCHORING_STALLED");
+          expect(refused.headers.get("retry-after")).to.match(/^\d+$/);
+          const ready = await api.get("/readyz");
+          expect(ready.status).to.equal(503);
+          expect(String(ready.body.checks.writes)).to.match(/^ANCHORING_STALLED/);
+          expect(ready.body.anchoring.oldestPendingAgeMs).to.be.above(1500);
+          process.kill(node.pid, "SIGCONT");
+          await until("writes taken again", async () => ((await api.post("/v1/exchanges", await sign())).status === 201 ? true : undefined), 20_000, 200);
+          const info = (await api.get("/v1/info")).body;
+          expect(info.anchoring.lastCheckpoint).to.not.equal(null);
+        } finally {
+          await svc.stop();
+        }
+      });
+    });
+  }
 
   it("a node killed (SIGKILL) and brought back from its state file: the service recovers without a restart and every receipt verifies", async () => {
     const stateDir = tempDir("dxledger-node-");
@@ -114,79 +191,7 @@ describe("e2e: chain faults on an external chain", function () {
     }
   });
 
-  it("lost blocks (evm_snapshot/evm_revert across an anchor): receipts are withheld (409) until the checkpoint is anchored again, live", async () => {
-    node = await anvilNode();
-    dir = tempDir();
-    const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl));
-    try {
-      const api = new Api(svc.url, TEST_ADMIN_TOKEN);
-      const { sign } = await setup(api);
-      await api.post("/v1/exchanges/batch", { records: await Promise.all(Array.from({ length: 4 }, sign)) });
-      const cp0 = (await api.post("/v1/anchor")).body;
-      const snap = await node.rpc<string>("evm_snapshot");
-      await api.post("/v1/exchanges/batch", { records: await Promise.all(Array.from({ length: 3 }, sign)) });
-      const cp1 = (await api.post("/v1/anchor")).body;
-      expect(cp1).to.include({ index: 1, treeSize: 7 });
-      expect((await api.get("/v1/entries/5/receipt")).status).to.equal(200);
-      // The chain loses the block with checkpoint 1; while it cannot be re-mined, nothing may point at it.
-      expect(await node.rpc("evm_revert", [snap])).to.equal(true);
-      await node.rpc("evm_setAutomine", [false]);
-      await until("the loss is seen", async () => ((await api.get("/v1/entries/5/receipt")).status === 409 ? true : undefined));
-      const withheld = await api.get("/v1/entries/5/receipt");
-      expect(withheld.body.error.code).to.equal("NOT_YET_ANCHORED");
-      expect((await api.get("/v1/entries/1/receipt")).status, "checkpoint 0 is still on chain").to.equal(200);
-      const ready = await api.get("/readyz");
-      expect(ready.status).to.equal(503);
-      expect(ready.body.anchoring.lostCheckpoints).to.equal(1);
-      expect((await api.get("/v1/checkpoints/latest")).body.index).to.equal(0);
-      // Blocks are mined again: the same checkpoint (index, size, root) lands again, without a restart.
-      await node.rpc("evm_setAutomine", [true]);
-      await node.rpc("evm_mine");
-      const back = await until("re-anchored", async () => {
-        const r = await api.get("/v1/entries/5/receipt");
-        return r.status === 200 ? r.body : undefined;
-      });
-      expect(back.checkpoint).to.include({ index: 1, treeSize: 7, rootHash: cp1.rootHash });
-      // Same nonce, fee and data: the re-sent transaction may even have the same hash; what counts is the chain holding it again.
-      expect((await node.rpc<{ status: string } | null>("eth_getTransactionReceipt", [back.checkpoint.txHash]))?.status).to.equal("0x1");
-      for (const seq of [1, 5]) {
-        const v = await verifyReceipt((await api.get(`/v1/entries/${seq}/receipt`)).body, node.rpcUrl);
-        expect(v.valid, JSON.stringify(v.checks)).to.equal(true);
-      }
-      expect(cp0.index).to.equal(0);
-      await until("ready", async () => ((await api.get("/readyz")).status === 200 ? true : undefined));
-    } finally {
-      await svc.stop();
-    }
-  });
 
-  it("fails closed: past MAX_UNANCHORED_AGE_MS writes get 503 ANCHORING_STALLED, and are taken again once anchoring catches up", async () => {
-    node = await anvilNode();
-    dir = tempDir();
-    const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl), { ANCHOR_INTERVAL_MS: "300", MAX_UNANCHORED_AGE_MS: "1500", RPC_TIMEOUT_MS: "500" });
-    try {
-      const api = new Api(svc.url, TEST_ADMIN_TOKEN);
-      const { sign } = await setup(api);
-      process.kill(node.pid, "SIGSTOP");
-      expect((await api.post("/v1/exchanges", await sign())).status).to.equal(201);
-      const refused = await until("writes refused", async () => {
-        const r = await api.post("/v1/exchanges", await sign());
-        return r.status === 503 ? r : undefined;
-      }, 10_000, 200);
-      expect(refused.body.error.code).to.equal("ANCHORING_STALLED");
-      expect(refused.headers.get("retry-after")).to.match(/^\d+$/);
-      const ready = await api.get("/readyz");
-      expect(ready.status).to.equal(503);
-      expect(String(ready.body.checks.writes)).to.match(/^ANCHORING_STALLED/);
-      expect(ready.body.anchoring.oldestPendingAgeMs).to.be.above(1500);
-      process.kill(node.pid, "SIGCONT");
-      await until("writes taken again", async () => ((await api.post("/v1/exchanges", await sign())).status === 201 ? true : undefined), 20_000, 200);
-      const info = (await api.get("/v1/info")).body;
-      expect(info.anchoring.lastCheckpoint).to.not.equal(null);
-    } finally {
-      await svc.stop();
-    }
-  });
 
   it("free gas with an unfunded anchoring key: works with GAS_PRICE=0; without it the problem is reported in /readyz and as 503, never 500", async () => {
     node = await anvilNode(["--gas-price", "0", "--base-fee", "0"]);

@@ -6,7 +6,7 @@
  */
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
 import { ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
-import { rpc, startAnvilNode, type EvmNode } from "./evm.ts";
+import { rpc, startAnvilNode, startNode, type EvmNode } from "./evm.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
 import { logIdOf } from "../../src/config.ts";
@@ -18,10 +18,16 @@ export interface Node extends EvmNode {
   rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
 }
 
+const withRpc = (n: EvmNode): Node => Object.assign(n, { rpc: <T>(method: string, params: unknown[] = []) => rpc<T>(n.rpcUrl, method, params) });
+
 /** A standalone Anvil on a free loopback port (`port`: bring one back on the same port). */
 export async function anvilNode(extra: string[] = [], port?: number): Promise<Node> {
-  const n = await startAnvilNode(extra, port === undefined ? {} : { port });
-  return Object.assign(n, { rpc: <T>(method: string, params: unknown[] = []) => rpc<T>(n.rpcUrl, method, params) });
+  return withRpc(await startAnvilNode(extra, port === undefined ? {} : { port }));
+}
+
+/** A node of either EVM implementation, with no extra flags. */
+export async function evmNode(kind: "anvil" | "hardhat"): Promise<Node> {
+  return withRpc(await startNode(kind));
 }
 
 /**
