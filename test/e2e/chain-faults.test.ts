@@ -13,6 +13,8 @@ import { verifyReceipt } from "../../src/cli/verify.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
 import { logIdOf } from "../../src/config.ts";
+import { makeProvider } from "../../src/adapters/chain/rpc.ts";
+import { feesFor } from "../../src/adapters/chain/fees.ts";
 
 async function setup(api: Api) {
   const a = dept("prov");
@@ -256,6 +258,37 @@ describe("e2e: chain faults on an external chain", function () {
       expect(chainCount).to.equal(1);
       const v = await verifyReceipt((await api.get("/v1/entries/0/receipt")).body, node.rpcUrl);
       expect(v.valid, JSON.stringify(v.checks)).to.equal(true);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it("a transaction a crashed run left waiting at the anchoring account's nonce is outbid, not waited on forever", async () => {
+    node = await anvilNode();
+    dir = tempDir();
+    const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl), { RPC_TIMEOUT_MS: "5000" });
+    try {
+      const api = new Api(svc.url, TEST_ADMIN_TOKEN);
+      const { sign } = await setup(api);
+      await api.post("/v1/exchanges", await sign());
+      await node.rpc("evm_setAutomine", [false]);
+      const p = makeProvider(node.rpcUrl);
+      const dev = new Wallet(ANVIL_DEV_KEY, p);
+      const { fees } = await feesFor(p, { txType: "auto" });
+      const nonce = await p.getTransactionCount(dev.address, "latest");
+      const leftover = await dev.sendTransaction({ to: dev.address, value: 0n, nonce, gasLimit: 21_000n, ...fees });
+      const anchoring = api.post("/v1/anchor");
+      const sent = await until("the anchor replaced the leftover", async () => (await api.get("/readyz")).body.anchoring.pendingTx ?? undefined);
+      expect(BigInt(sent.pricePerGas), "outbid by at least 10 %").to.be.at.least((fees.type === 2 ? fees.maxFeePerGas : fees.gasPrice) * 110n / 100n);
+      expect(Number((await node.rpc<{ pending: string }>("txpool_status")).pending)).to.equal(1);
+      await node.rpc("evm_mine");
+      await node.rpc("evm_setAutomine", [true]);
+      const cp = await anchoring;
+      expect(cp.status, JSON.stringify(cp.body)).to.equal(200);
+      expect(cp.body).to.include({ index: 0, treeSize: 1 });
+      expect(await p.getTransactionReceipt(leftover.hash)).to.equal(null);
+      expect((await p.getTransaction(cp.body.txHash))!.nonce).to.equal(nonce);
+      p.destroy();
     } finally {
       await svc.stop();
     }

@@ -127,6 +127,9 @@ export class TxSender {
           const suggested = await this.#rpc(`${what}: fees`, () => feesFor(p, this.#opts.fees));
           const { fees, capped } = raised(suggested.fees, last, cap);
           const samePrice = last !== undefined && pricePerGas(fees) <= pricePerGas(last);
+          if (samePrice && sent.length === 0) {
+            throw new ChainError("FEE_CAP", `${what}: an earlier transaction of ${from} waits at nonce ${nonce} and MAX_GAS_PRICE (${cap}) does not allow outbidding it`);
+          }
           if (samePrice) atCap = true;
           else {
             atCap = capped || suggested.capped;
@@ -140,6 +143,14 @@ export class TxSender {
               this.#status = { nonce, txHashes: [...sent], pricePerGas: pricePerGas(fees).toString(), sentAt: lastSentAt, atFeeCap: atCap };
             } catch (e) {
               const ce = toChainError(e, what, iface);
+              if (ce.kind === "UNDERPRICED" && sent.length === 0 && last === undefined) {
+                // An earlier transaction of this account (left by a crashed run) waits at this nonce: outbid it at once.
+                const pending = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "pending"));
+                if (pending > nonce) {
+                  last = fees;
+                  continue;
+                }
+              }
               // A replacement refused as underpriced, or a nonce already taken (one of ours mined): keep waiting on what was sent.
               if (sent.length === 0 || (ce.kind !== "UNDERPRICED" && ce.kind !== "NONCE")) throw ce;
               if (ce.kind === "UNDERPRICED") last = fees;
