@@ -1,16 +1,17 @@
 /**
  * `dxledger verify <receipt.json> [--rpc URL]`: checks a receipt with nothing
  * but a chain RPC — leaf hash, inclusion proof, the checkpoint on chain (and
- * the contract's own inclusion check), and the provider's EIP-712 signature
- * against the signer the on-chain registry gave that department when the
- * entry was accepted. Pins (chain id, contract, log id) come from the
- * auditor, never from the receipt; unpinned values are reported as trusted.
- * Exit: 0 valid, 1 invalid, 2 usage or I/O error.
+ * the contract's own inclusion check), and the signer's EIP-712 signature
+ * against the on-chain registry by chain order (client/verify-receipt.ts).
+ * Pins (chain id, contract, log id) come from the auditor, never from the
+ * receipt; unpinned values are reported as trusted.
+ * Exit: 0 valid, 1 invalid, 2 usage or I/O error, or an RPC that cannot check
+ * the receipt (another chain, no ExchangeLedger at the address) — one line.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chainForCli } from "./chain-for-cli.ts";
-import { ChainView, verifyReceipt, verifyWith, type Pins, type VerifyOutcome } from "../client/verify-receipt.ts";
+import { CANNOT_CHECK, ChainView, verifyReceipt, verifyWith, type Pins, type VerifyOutcome } from "../client/verify-receipt.ts";
 
 export { verifyReceipt } from "../client/verify-receipt.ts";
 
@@ -63,12 +64,23 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   } finally {
     await chain?.stop();
   }
+  const cannot = cannotCheck(out);
+  if (cannot) {
+    process.stderr.write(`dxledger verify: cannot check this receipt here: ${cannot}\n`);
+    return 2;
+  }
   if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else {
-    for (const c of out.checks) process.stdout.write(`${c.ok ? "ok  " : "FAIL"} ${c.check}${c.detail ? `: ${c.detail}` : ""}\n`);
+    for (const c of out.checks) process.stdout.write(`${c.ok ? "ok  " : "FAIL"} ${c.check}${c.code ? ` [${c.code}]` : ""}${c.detail ? `: ${c.detail}` : ""}\n`);
     process.stdout.write(out.valid ? "receipt is VALID\n" : "receipt is INVALID\n");
   }
   return out.valid ? 0 : 1;
+}
+
+/** The one line to print when the RPC cannot check a receipt at all (wrong chain, no ledger at the address). */
+function cannotCheck(out: VerifyOutcome): string | undefined {
+  const c = out.checks.find((x) => !x.ok && x.code !== undefined && CANNOT_CHECK.has(x.code));
+  return c && `${c.code}: ${c.detail}`;
 }
 
 function usage(msg: string): number {
@@ -93,6 +105,11 @@ async function verifyBundle(b: Bundle, rpcUrl: string, pins: Pins, json: boolean
   try {
     for (const r of b.receipts) {
       const out = await verifyWith(view, r, pins, false);
+      const cannot = cannotCheck(out);
+      if (cannot) {
+        process.stderr.write(`dxledger verify: cannot check this bundle here: ${cannot}\n`);
+        return 2;
+      }
       if (!out.valid) invalid.push({ seq: (r as { leafIndex?: unknown })?.leafIndex, failed: out.checks.filter((c) => !c.ok) });
     }
   } finally {
@@ -101,7 +118,7 @@ async function verifyBundle(b: Bundle, rpcUrl: string, pins: Pins, json: boolean
   const summary = { dataset: b.dataset, receipts: b.receipts.length, valid: b.receipts.length - invalid.length, invalid, pending: b.pending ?? [] };
   if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
-    for (const i of invalid) process.stdout.write(`FAIL seq ${i.seq}: ${i.failed.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}\n`);
+    for (const i of invalid) process.stdout.write(`FAIL seq ${i.seq}: ${i.failed.map((c) => `${c.check}${c.code ? ` [${c.code}]` : ""}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}\n`);
     process.stdout.write(`bundle of ${b.dataset}: ${summary.valid}/${summary.receipts} receipts valid, ${summary.pending.length} exchanges not yet anchored\n`);
     process.stdout.write(invalid.length ? "bundle is INVALID\n" : "bundle is VALID\n");
   }

@@ -1,14 +1,19 @@
 /**
  * The full audit (SPEC §6): recomputes every leaf and tree node from the
  * stored entries, every anchored root, and the derived indexes, and compares
- * them with what the store and the chain hold. Trusts nothing in the data dir
- * but the entries' own bytes; every discrepancy names a seq where one exists.
+ * them with what the store and the chain hold, and every entry's signature
+ * against the registry's key history by chain order (core/key-history.ts; the
+ * same decision as `dxledger verify`). Trusts nothing in the data dir but the
+ * entries' own bytes; every discrepancy names a seq where one exists.
  */
 import { Frontier } from "../core/merkle/frontier.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
 import { toHex } from "../core/hex.ts";
 import { exchangeRecordInput, type Entry } from "../core/record.ts";
 import { acknowledgementInput, isAckEntry, logEntryText, type AckEntry, type LogEntry } from "../core/ack.ts";
+import { eip712Domain } from "../core/eip712.ts";
+import { SignatureAuditor, type RecoverRecords } from "../core/signature-audit.ts";
+import type { RegistryEvent } from "../core/key-history.ts";
 import { K } from "../adapters/leveldb/keys.ts";
 import { indexKeys, type Checkpoint, type Store } from "../adapters/leveldb/store.ts";
 import type { ChainCheckpoint } from "../adapters/chain/ledger-client.ts";
@@ -19,7 +24,8 @@ export type DiscrepancyKind =
   | "ENTRY_BEYOND_LOG_SIZE" | "RECEIVED_AT_OUT_OF_ORDER" | "RECEIVED_BEFORE_CHECKPOINT"
   | "LEAF_MISMATCH" | "TREE_NODE_MISMATCH" | "ID_INDEX_WRONG" | "ID_INDEX_DANGLING" | "DATASET_INDEX_MISSING"
   | "DATASET_INDEX_DANGLING" | "CHECKPOINT_ROOT_MISMATCH" | "CHAIN_CHECKPOINT_MISMATCH" | "CHECKPOINT_MISSING_ON_CHAIN"
-  | "CHAIN_CHECKPOINT_NOT_LOCAL" | "ACK_INDEX_WRONG" | "ACK_REFERENCE_INVALID" | "COUNTER_MISMATCH";
+  | "CHAIN_CHECKPOINT_NOT_LOCAL" | "ACK_INDEX_WRONG" | "ACK_REFERENCE_INVALID" | "COUNTER_MISMATCH"
+  | "SIGNATURE_INVALID" | "SIGNER_NOT_ACTIVE" | "DEPARTMENT_UNKNOWN";
 
 export interface Discrepancy {
   readonly kind: DiscrepancyKind;
@@ -27,9 +33,15 @@ export interface Discrepancy {
   readonly detail: string;
 }
 
+/** What the audit reads from the chain. The entries were signed in the EIP-712 domain of (chainId, address). */
 export interface AuditChain {
+  readonly chainId: number;
+  readonly address: string;
   checkpointCount(logId: string): Promise<number>;
   checkpointAt(logId: string, index: number): Promise<ChainCheckpoint>;
+  blockNumber(): Promise<number>;
+  /** Every department's registry events, each list in chain order. */
+  keyHistories(): Promise<ReadonlyMap<string, readonly RegistryEvent[]>>;
 }
 
 export interface AuditReport {
@@ -44,12 +56,15 @@ export interface AuditReport {
 /** Slack for RECEIVED_BEFORE_CHECKPOINT: a group prepared just before the size was read commits just after. */
 export const CHECKPOINT_SLACK_MS = 5000;
 const BATCH = 1000;
+/** Batches whose signatures may be in recovery at once (a pool works while the scan goes on). */
+const SIG_INFLIGHT = 8;
 
 export async function audit(
   store: Store,
   chain: AuditChain | undefined,
   logId: string,
   progress: (done: number, total: number) => void = () => {},
+  recover?: RecoverRecords,
 ): Promise<AuditReport> {
   const found: Discrepancy[] = [];
   const add = (kind: DiscrepancyKind, detail: string, seq?: number) => found.push(seq === undefined ? { kind, detail } : { kind, seq, detail });
@@ -57,6 +72,9 @@ export async function audit(
   const checkpoints = await store.checkpoints();
   const rootsAt = new Map<number, string>();
   const wanted = new Set(checkpoints.map((c) => c.treeSize));
+  const onChain = chain ? await chainCheckpoints(chain, logId) : [];
+  const sigs = chain && new SignatureAuditor(eip712Domain(chain.chainId, chain.address), onChain, await chain.blockNumber(), await chain.keyHistories());
+  const inflight: Array<Promise<void>> = [];
   const tree = new Frontier();
   let lastReceived = "";
   let checked = 0;
@@ -64,7 +82,7 @@ export async function audit(
   const derived = new DerivedIndexes({ plain: false });
   let idOk = 0;
   let dsOk = 0;
-  let pending: Array<{ seq: number; entry: LogEntry | undefined; nodes: ReturnType<Frontier["append"]> }> = [];
+  let pending: Array<{ seq: number; entry: LogEntry | undefined; valid: boolean; nodes: ReturnType<Frontier["append"]> }> = [];
 
   const flush = async () => {
     const ids = pending.flatMap((p) => p.nodes);
@@ -102,11 +120,18 @@ export async function audit(
       if (got[i] === undefined) add("DATASET_INDEX_MISSING", `index key ${k} is missing`, seq);
       else if (k.startsWith("x:d:")) dsOk++;
     });
+    if (sigs) {
+      const p = sigs.check(pending.filter((x) => x.valid) as Array<{ seq: number; entry: LogEntry }>, recover).then((fs) => fs.forEach((f) => add(f.code, f.detail, f.seq)));
+      p.catch(() => {}); // awaited below; a rejection is not unhandled meanwhile
+      inflight.push(p);
+      if (inflight.length >= SIG_INFLIGHT) await inflight.shift();
+    }
     pending = [];
   };
 
   const visit = async (seq: number, text: string | undefined) => {
     let entry: LogEntry | undefined;
+    let valid = false;
     let leaf: Uint8Array;
     if (text === undefined) {
       add("ENTRY_MISSING", "no entry stored at this seq", seq);
@@ -123,6 +148,7 @@ export async function audit(
         if (!isAckEntry(entry) && exchangeRecordInput.safeParse(entry.record).success) derived.add(entry);
         if (entry.seq !== seq) add("ENTRY_MISPLACED", `entry stored at seq ${seq} says seq ${entry.seq}`, seq);
         const parsed = isAckEntry(entry) ? acknowledgementInput.safeParse(entry.ack) : exchangeRecordInput.safeParse(entry.record);
+        valid = parsed.success;
         if (!parsed.success) add("RECORD_INVALID", parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "), seq);
         else if (logEntryText(entry) !== text) add("ENTRY_NOT_CANONICAL", "stored bytes are not the canonical form of the entry", seq);
         if (typeof entry.receivedAt !== "string" || entry.receivedAt < lastReceived) {
@@ -139,7 +165,7 @@ export async function audit(
     }
     const nodes = tree.append(leaf);
     if (wanted.has(tree.size)) rootsAt.set(tree.size, toHex(tree.root()));
-    pending.push({ seq, entry, nodes });
+    pending.push({ seq, entry, valid, nodes });
     checked++;
     if (pending.length >= BATCH) {
       await flush();
@@ -157,6 +183,7 @@ export async function audit(
   }
   while (expected < size) await visit(expected++, undefined);
   await flush();
+  await Promise.all(inflight);
   progress(checked, size);
 
   // Each entry's own index keys were checked above; any key beyond those is dangling.
@@ -167,7 +194,7 @@ export async function audit(
   const counters = await compareDerived(store, derived, COUNTER_PREFIXES);
   for (const d of counters.diffs) add("COUNTER_MISMATCH", `${d.key}: stored ${d.live ?? "(none)"}, recomputed ${d.rebuilt ?? "(none)"}`);
   if (counters.total > counters.diffs.length) add("COUNTER_MISMATCH", `… and ${counters.total - counters.diffs.length} more counters`);
-  const checkpointsChecked = await checkCheckpoints(checkpoints, rootsAt, chain, logId, size, add);
+  const checkpointsChecked = checkCheckpoints(checkpoints, rootsAt, chain && onChain, size, add);
   found.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   return { v: 1, logSize: size, entriesChecked: checked, checkpointsChecked, clean: found.length === 0, discrepancies: found };
 }
@@ -210,15 +237,25 @@ async function checkDatasetIndex(store: Store, size: number, add: (k: Discrepanc
   }
 }
 
-async function checkCheckpoints(
+/** The chain's checkpoints of `logId`, by index (read a few at a time). */
+async function chainCheckpoints(chain: AuditChain, logId: string): Promise<ChainCheckpoint[]> {
+  const out: ChainCheckpoint[] = [];
+  const count = await chain.checkpointCount(logId);
+  for (let i = 0; i < count; i += 16) {
+    const n = Math.min(16, count - i);
+    out.push(...(await Promise.all(Array.from({ length: n }, (_, k) => chain.checkpointAt(logId, i + k)))));
+  }
+  return out;
+}
+
+function checkCheckpoints(
   local: readonly Checkpoint[],
   rootsAt: Map<number, string>,
-  chain: AuditChain | undefined,
-  logId: string,
+  chain: readonly ChainCheckpoint[] | undefined,
   size: number,
   add: (k: DiscrepancyKind, d: string, seq?: number) => void,
-): Promise<number> {
-  const onChain = chain ? await chain.checkpointCount(logId) : 0;
+): number {
+  const onChain = chain?.length ?? 0;
   for (const cp of local) {
     const root = rootsAt.get(cp.treeSize);
     const last = cp.treeSize - 1;
@@ -229,7 +266,7 @@ async function checkCheckpoints(
       add("CHECKPOINT_MISSING_ON_CHAIN", `checkpoint ${cp.index} (size ${cp.treeSize}) is not on chain (it has ${onChain})`, last);
       continue;
     }
-    const c = await chain.checkpointAt(logId, cp.index);
+    const c = chain[cp.index]!;
     if (c.treeSize !== cp.treeSize || c.rootHash !== cp.rootHash) {
       add("CHAIN_CHECKPOINT_MISMATCH", `chain checkpoint ${cp.index} is size ${c.treeSize} root ${c.rootHash}; local says size ${cp.treeSize} root ${cp.rootHash}`, last);
     }
@@ -238,8 +275,7 @@ async function checkCheckpoints(
     }
   }
   for (let i = local.length; i < onChain; i++) {
-    const c = await chain!.checkpointAt(logId, i);
-    add("CHAIN_CHECKPOINT_NOT_LOCAL", `chain checkpoint ${i} (size ${c.treeSize}) is missing from the data dir`, c.treeSize - 1);
+    add("CHAIN_CHECKPOINT_NOT_LOCAL", `chain checkpoint ${i} (size ${chain![i]!.treeSize}) is missing from the data dir`, chain![i]!.treeSize - 1);
   }
   return chain ? Math.max(onChain, local.length) : local.length;
 }

@@ -48,7 +48,7 @@ export class SignerPool {
   }
 
   recover(records: readonly ExchangeRecord[]): Promise<RecoverResult[]> {
-    if (this.#workers.length === 0 || this.#closed) {
+    if (this.#workers.length === 0 || this.#closed || records.length === 0) {
       return Promise.resolve(records.map((r) => recoverSigner(this.#inline.digest(r), r.signature)));
     }
     return new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { K } from "../../src/adapters/leveldb/keys.ts";
 import { startAnvilReadOnly, type EmbeddedChain } from "../../src/adapters/chain/anvil.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { audit, type AuditReport } from "../../src/services/audit.ts";
+import { auditChainOf } from "../../src/cli/audit.ts";
 import { entryText, type Entry } from "../../src/core/record.ts";
 import { logIdOf } from "../../src/config.ts";
 
@@ -20,6 +21,7 @@ describe("dxledger audit finds any tampering, by seq", function () {
   let chain: EmbeddedChain;
   let client: LedgerClient;
   let size: number;
+  let domain: any;
   const work: string[] = [];
 
   before(async () => {
@@ -29,7 +31,7 @@ describe("dxledger audit finds any tampering, by seq", function () {
     const a = dept("tax");
     const b = dept("health");
     for (const d of [a, b]) await api.post("/v1/departments", { id: d.id, name: d.id, signer: d.wallet.address });
-    const domain = (await api.get("/v1/info")).body.eip712.domain;
+    domain = (await api.get("/v1/info")).body.eip712.domain;
     const batch = async (n: number) =>
       api.post("/v1/exchanges/batch", {
         records: await Promise.all(Array.from({ length: n }, (_, i) => signExchange(a.wallet, domain, unsigned("tax", "health", { dataset: `ds/${i % 3}`, derivedFrom: i % 2 ? ["ds/src"] : [] })))),
@@ -65,7 +67,7 @@ describe("dxledger audit finds any tampering, by seq", function () {
     const store = await Store.open(join(dir, "ledger"));
     try {
       await tamper(store);
-      return await audit(store, client, LOG_ID);
+      return await audit(store, auditChainOf(client), LOG_ID);
     } finally {
       await store.close();
     }
@@ -173,7 +175,7 @@ describe("dxledger audit finds any tampering, by seq", function () {
     expect(fixed.stdout).to.contain("now EQUAL");
     const s2 = await Store.open(join(dir, "ledger"));
     try {
-      expect((await audit(s2, client, LOG_ID)).clean).to.equal(true);
+      expect((await audit(s2, auditChainOf(client), LOG_ID)).clean).to.equal(true);
     } finally {
       await s2.close();
     }
@@ -201,6 +203,43 @@ describe("dxledger audit finds any tampering, by seq", function () {
       ]);
     });
     expect(kinds(r)).to.deep.include.members([["RECEIVED_AT_OUT_OF_ORDER", size], ["RECEIVED_BEFORE_CHECKPOINT", size]]);
+  });
+
+  /** Replaces entry `seq` by `e`, with its leaf rewritten to match (as an operator covering tracks would). */
+  const rewrite = async (s: Store, seq: number, e: Entry) => {
+    const { hashLeaf } = await import("../../src/core/merkle/hash.ts");
+    const { toHex } = await import("../../src/core/hex.ts");
+    const text = entryText(e);
+    await s.db.batch([{ type: "put", key: K.entry(seq), value: text }, { type: "put", key: K.node(0, seq), value: toHex(hashLeaf(Buffer.from(text, "utf8"))) }]);
+  };
+
+  it("signatures: a key the department never had, a broken signature, an unregistered department", async () => {
+    const mallory = dept("tax").wallet;
+    const r = await auditAfter(async (s) => {
+      const e5 = await entryAt(s, 5);
+      const { signature: _, ...body5 } = e5.record;
+      await rewrite(s, 5, { ...e5, record: await signExchange(mallory, domain, { ...body5, purpose: "forged by mallory" }) });
+      const e6 = await entryAt(s, 6);
+      await rewrite(s, 6, { ...e6, record: { ...e6.record, signature: `${e6.record.signature.slice(0, -2)}05` } });
+      const e7 = await entryAt(s, 7);
+      const { signature: __, ...body7 } = e7.record;
+      await rewrite(s, 7, { ...e7, record: await signExchange(mallory, domain, { ...body7, provider: "ghost" }) });
+    });
+    expect(kinds(r)).to.deep.include.members([["SIGNER_NOT_ACTIVE", 5], ["SIGNATURE_INVALID", 6], ["DEPARTMENT_UNKNOWN", 7]]);
+    expect(r.discrepancies.find((d) => d.seq === 5 && d.kind === "SIGNER_NOT_ACTIVE")!.detail).to.contain(mallory.address.toLowerCase());
+  });
+
+  it("an acknowledgement signed by the provider instead of the consumer", async () => {
+    const r = await auditAfter(async (s) => {
+      const e = JSON.parse((await s.entry(size - 1))!);
+      const { signAcknowledgement } = await import("../../src/client/sign.ts");
+      const { signature: _, ...body } = e.ack;
+      const wrong = await signAcknowledgement(dept("x").wallet, domain, body);
+      const text = JSON.stringify({ ...e, ack: { ...e.ack, signature: wrong.signature } });
+      const { logEntryText } = await import("../../src/core/ack.ts");
+      await s.db.put(K.entry(size - 1), logEntryText(JSON.parse(text)));
+    });
+    expect(kinds(r)).to.deep.include(["SIGNER_NOT_ACTIVE", size - 1]);
   });
 
   it("an entry written beyond the log size", async () => {
@@ -231,5 +270,17 @@ describe("dxledger audit finds any tampering, by seq", function () {
     expect(bad.stderr).to.not.contain("NOT PINNED");
     expect(run(dir, "--chain-id", "1").status).to.equal(2);
     expect(run(join(dir, "nope")).status).to.equal(2);
+
+    // Wrong contract, wrong chain: one line, exit 2.
+    const nothing = run(base, "--contract", `0x${"12".repeat(20)}`);
+    expect(nothing.status, nothing.stderr).to.equal(2);
+    expect(nothing.stderr).to.match(/^dxledger audit: wrong contract: no contract at 0x1212/m);
+    expect(nothing.stdout).to.equal("");
+    const s2 = await Store.open(join(dir, "ledger"));
+    await s2.putJson(K.deployment, { ...(await s2.getJson<object>(K.deployment)), chainId: 4242 });
+    await s2.close();
+    const elsewhere = run(dir);
+    expect(elsewhere.status, elsewhere.stderr).to.equal(2);
+    expect(elsewhere.stderr).to.match(/wrong chain: the RPC serves chain 31337, but this data dir ran against chain 4242/);
   });
 });
