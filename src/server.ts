@@ -5,8 +5,10 @@
  *   flight (5 s, then connections are cut) → drain the appender → stop the
  *   anchorer (any wait for the chain is abandoned) → the final anchor, within
  *   RPC_TIMEOUT_MS, skipped when the chain was just found unavailable →
- *   stop registry and signer workers → close the chain client → close the
- *   store → stop the embedded chain last (it then writes its state).
+ *   stop signer workers and registry → close the chain client → stop the
+ *   embedded chain (it then writes its state) → close the store. Nothing
+ *   talks to the chain once the anchorer has stopped, so the chain stopping
+ *   before the store closes costs nothing.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -171,6 +173,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       logId: config.logId,
       intervalMs: config.anchorIntervalMs,
       maxLeaves: config.anchorMaxLeaves,
+      confirmations: config.confirmations,
+      anchorDeadlineMs: Math.max(60_000, 4 * config.chain.replaceAfterMs),
       committedSize: () => appender.size,
       receivedAt: async (seq) => Date.parse((JSON.parse((await store.entry(seq)) ?? "{}") as { receivedAt?: string }).receivedAt ?? "") || Date.now(),
       onError: (e) => {
@@ -193,9 +197,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
     registry = new Registry(client, () => anchorer!.latest?.blockNumber ?? 0);
     await registry.start();
     cleanups.push(async () => registry!.stop());
+    // Known departments are read now, while the chain answers: recording then needs no chain call.
+    for (const d of await store.jsonRange<DepartmentRecord>(K.departmentPrefix)) await registry.get(d.id);
 
     /** Longest a department write waits for its transaction before 503 CHAIN_UNAVAILABLE (it may still land). */
-    const txWaitMs = Math.max(2 * config.chain.rpcTimeoutMs, 30_000);
+    const txWaitMs = 2 * config.chain.rpcTimeoutMs;
     const admin = adminTokenFor(config);
     const tokens = await Tokens.open(store, admin.token);
     const domain = eip712Domain(client.chainId, contract);

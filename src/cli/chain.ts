@@ -18,13 +18,11 @@ import { isChainError, type ChainError } from "../core/chain-error.ts";
 import { logIdOf } from "../config.ts";
 import { inspectLedger } from "../adapters/chain/contract-check.ts";
 import { toChainError } from "../adapters/chain/to-chain-error.ts";
-import { bindLog, grantRole, hasRole, readLedger, revokeRole, waitConfirmations, type Change, type RoleName, type TxSender } from "../adapters/chain/deploy.ts";
-import { feeProblem, feesFor, pricePerGas } from "../adapters/chain/fees.ts";
+import { bindLog, grantRole, hasRole, readLedger, revokeRole, waitConfirmations, type Change, type RoleName, type AdminSigner } from "../adapters/chain/deploy.ts";
+import { ANCHOR_GAS, feeProblem, feesFor, pricePerGas } from "../adapters/chain/fees.ts";
 import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
 import { addressArg, chainSettings, CliError, deployerKey, logNameArg, openChain, parse, rpcArg, runCli, stepLine } from "./deploy.ts";
 
-/** Gas of one anchor, for the balance estimate (a consistency proof of ~20 hashes). */
-export const ANCHOR_GAS = 120_000n;
 /** The balance should pay this many anchors. */
 export const ANCHORS_AHEAD = 100n;
 
@@ -92,13 +90,13 @@ async function admin(cmd: "bind-log" | "grant" | "revoke", args: string[], env: 
   }
   const { provider, chainId } = await openChain(rpcUrl, settings.rpcTimeoutMs);
   try {
-    const wallet = new Wallet(key, provider) as TxSender["wallet"];
+    const wallet = new Wallet(key, provider) as AdminSigner["wallet"];
     const me = wallet.address.toLowerCase();
     if (cmd === "revoke" && role === "admin" && account === me && !o.force) {
       throw new CliError(`refusing to revoke DEFAULT_ADMIN_ROLE from the signing account ${me} itself: if no other account holds it, nobody can bind logs or manage roles again (grant it to another account first; --force to do it anyway)`);
     }
     await requireLedger(provider, contract, chainId);
-    const s: TxSender = { wallet, fees: settings.fees };
+    const s: AdminSigner = { wallet, fees: settings.fees };
     let c: Change;
     let what: string;
     try {

@@ -21,7 +21,7 @@ import { isAddress, Wallet, type JsonRpcProvider } from "ethers";
 import { ConfigError, loadChainSettings, logIdOf, redactUrl, type ChainSettings } from "../config.ts";
 import { isChainError } from "../core/chain-error.ts";
 import { makeProvider } from "../adapters/chain/rpc.ts";
-import { bindLog, deployLedger, grantRole, renounceRole, waitConfirmations, type Change, type TxSender } from "../adapters/chain/deploy.ts";
+import { bindLog, deployLedger, grantRole, renounceRole, waitConfirmations, type Change, type AdminSigner } from "../adapters/chain/deploy.ts";
 import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
 
 /** An expected failure: printed as one line `dxledger: …`, exit `code`. */
@@ -112,7 +112,7 @@ export async function openChain(rpcUrl: string, timeoutMs: number): Promise<{ pr
   } catch {
     throw new CliError(`${where} did not answer eth_chainId as a JSON-RPC node (HTTP ${res.status})`);
   }
-  return { provider: makeProvider(rpcUrl, timeoutMs), chainId };
+  return { provider: makeProvider(rpcUrl, timeoutMs, chainId), chainId };
 }
 
 export function chainSettings(env: NodeJS.ProcessEnv): ChainSettings {
@@ -143,13 +143,13 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
 
     const { provider, chainId } = await openChain(rpcUrl, settings.rpcTimeoutMs);
     try {
-      const wallet = new Wallet(key, provider) as TxSender["wallet"];
+      const wallet = new Wallet(key, provider) as AdminSigner["wallet"];
       const deployer = wallet.address.toLowerCase();
       const anchorer = anchorerArg ?? deployer;
       const registrar = registrarArg ?? anchorer;
       const admin = adminArg ?? deployer;
       const logId = logIdOf(logName);
-      const s: TxSender = { wallet, fees: settings.fees };
+      const s: AdminSigner = { wallet, fees: settings.fees };
 
       const d = await deployLedger(s, deployer);
       let lastBlock = d.blockNumber;

@@ -1,7 +1,7 @@
 /** The anchorer's ports and outcomes: what it needs from the chain, what it reports. */
 import type { AnchoredTx, ChainCheckpoint } from "../core/chain-checkpoint.ts";
 import type { ChainErrorKind } from "../core/chain-error.ts";
-import type { Checkpoint } from "../adapters/leveldb/store.ts";
+import type { Checkpoint } from "../core/chain-checkpoint.ts";
 
 export interface AnchorChain {
   blockNumber(): Promise<number>;
@@ -33,6 +33,11 @@ export interface AnchorerOptions {
   readonly checkMs?: number;
   /** When entry `seq` was received (ms), for the age of a backlog found at start. */
   readonly receivedAt?: (seq: number) => Promise<number>;
+  /** Blocks that must hold a checkpoint found on chain before it is adopted (CONFIRMATIONS; default 1). */
+  readonly confirmations?: number;
+  /** A background anchoring gives up waiting after this long (default 120 s); the next one settles its transaction first. */
+  readonly anchorDeadlineMs?: number;
+  /** Called with a failure when it differs from the last one reported, or a minute after it. */
   readonly onError?: (e: unknown) => void;
   readonly onAnchored?: (cp: Checkpoint) => void;
   /** Something changed in what the chain holds (lost, re-anchored, adopted, halted): for the log. */
@@ -48,6 +53,6 @@ export interface AnchoringHealth {
   readonly lostCheckpoints: number;
   readonly chainHead: number | null;
   readonly chainCheckedAt: string | null;
-  readonly lastError: { kind: ChainErrorKind | "INTERNAL"; message: string; at: string } | null;
+  readonly lastError: { kind: ChainErrorKind | "HALTED" | "INTERNAL"; message: string; at: string } | null;
   readonly halted: { reason: string; index: number; local: unknown; chain: unknown } | null;
 }

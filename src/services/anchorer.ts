@@ -22,6 +22,8 @@ import type { Prover } from "./prover.ts";
 import { isChainError } from "../core/chain-error.ts";
 import { CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
 import { Backlog } from "./backlog.ts";
+import { CheckpointBook } from "./checkpoint-book.ts";
+import { reconcileWithChain } from "./reconcile.ts";
 
 export { CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
 
@@ -31,16 +33,14 @@ export class Anchorer {
   readonly #chain: AnchorChain;
   readonly #opts: AnchorerOptions;
   readonly #checkMs: number;
-  /** Every checkpoint this log anchored, as stored (the local truth). */
-  #stored: Checkpoint[] = [];
-  /** The prefix of #stored that the chain holds now: the only ones served. */
-  #onChain = 0;
+  readonly #book = new CheckpointBook();
   #lock: Promise<unknown> = Promise.resolve();
   #inFlight: Promise<Checkpoint | undefined> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #abort = new AbortController();
   #lastError: AnchoringHealth["lastError"] = null;
+  #lastReportedAt = 0;
   #halted: CheckpointMismatchError | undefined;
   #head: number | null = null;
   #checkedAt: number | null = null;
@@ -56,16 +56,16 @@ export class Anchorer {
 
   /** Checkpoints the chain holds, oldest first (what receipts may use). */
   get checkpoints(): readonly Checkpoint[] {
-    return this.#stored.slice(0, this.#onChain);
+    return this.#book.served;
   }
 
   get latest(): Checkpoint | undefined {
-    return this.#onChain ? this.#stored[this.#onChain - 1] : undefined;
+    return this.#book.latest;
   }
 
   /** Number of leaves covered by the latest checkpoint the chain holds. */
   get anchoredSize(): number {
-    return this.latest?.treeSize ?? 0;
+    return this.#book.anchoredSize;
   }
 
   get lastError(): unknown {
@@ -79,14 +79,7 @@ export class Anchorer {
 
   /** The earliest checkpoint the chain holds covering `seq`, if any (stable: receipts don't change over time). */
   covering(seq: number): Checkpoint | undefined {
-    let lo = 0;
-    let hi = this.#onChain;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.#stored[mid]!.treeSize > seq) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo < this.#onChain ? this.#stored[lo] : undefined;
+    return this.#book.covering(seq);
   }
 
   health(): AnchoringHealth {
@@ -96,7 +89,7 @@ export class Anchorer {
       oldestPendingAgeMs: this.backlog.oldestAgeMs(),
       anchoredSize: this.anchoredSize,
       lastCheckpoint: last ? { index: last.index, treeSize: last.treeSize, blockNumber: last.blockNumber, txHash: last.txHash } : null,
-      lostCheckpoints: this.#stored.length - this.#onChain,
+      lostCheckpoints: this.#book.lost,
       chainHead: this.#head,
       chainCheckedAt: this.#checkedAt === null ? null : new Date(this.#checkedAt).toISOString(),
       lastError: this.#lastError,
@@ -108,7 +101,7 @@ export class Anchorer {
   notify(size: number): void {
     this.backlog.committed(size);
     if (!this.#stopped && !this.#inFlight && !this.#halted && size - this.anchoredSize >= this.#opts.maxLeaves) {
-      this.anchorNow().catch((e) => this.#failed(e));
+      this.anchorNow(this.#background()).catch((e) => this.#failed(e));
     }
   }
 
@@ -119,15 +112,21 @@ export class Anchorer {
     return p;
   }
 
+  /** Records a failure; reports it when it differs from the last one, or a minute later (no log flood while the chain is down). */
   #failed(e: unknown): void {
-    const kind = isChainError(e) ? e.kind : "INTERNAL";
-    this.#lastError = { kind, message: String((e as Error)?.message ?? e).slice(0, 500), at: new Date().toISOString() };
-    this.#opts.onError?.(e);
+    const kind = e instanceof CheckpointMismatchError ? "HALTED" : isChainError(e) ? e.kind : "INTERNAL";
+    const message = String((e as Error)?.message ?? e).slice(0, 500);
+    const prev = this.#lastError;
+    this.#lastError = { kind, message, at: new Date().toISOString() };
+    if (!prev || prev.message !== message || Date.now() - this.#lastReportedAt >= 60_000) {
+      this.#lastReportedAt = Date.now();
+      this.#opts.onError?.(e);
+    }
   }
 
   /** Full comparison with the chain (at start): adopt, re-anchor, or throw CheckpointMismatchError. */
   async reconcile(): Promise<{ reanchored: number; adopted: number }> {
-    this.#stored = await this.#store.checkpoints();
+    this.#book.all = await this.#store.checkpoints();
     const r = await this.#exclusive(() => this.#reconcile(true));
     this.backlog.anchored(this.anchoredSize);
     const size = this.#opts.committedSize();
@@ -138,53 +137,9 @@ export class Anchorer {
     return r;
   }
 
-  async #reconcile(checkAll: boolean): Promise<{ reanchored: number; adopted: number }> {
-    const logId = this.#opts.logId;
-    const local = this.#stored;
-    const onChain = await this.#chain.checkpointCount(logId);
-    const common = Math.min(onChain, local.length);
-    for (let i = checkAll ? 0 : Math.max(0, common - 1); i < common; i++) {
-      const c = await this.#chain.checkpointAt(logId, i);
-      const l = local[i]!;
-      if (c.treeSize !== l.treeSize || c.rootHash !== l.rootHash) {
-        this.#halt(new CheckpointMismatchError(i, { treeSize: l.treeSize, rootHash: l.rootHash }, c));
-      }
-    }
-    if (common < this.#onChain) {
-      const lost = this.#onChain - common;
-      this.#onChain = common;
-      this.backlog.unanchored(this.anchoredSize, local[common]?.sizeTakenAt ? Date.parse(local[common]!.sizeTakenAt!) : Date.now());
-      this.#opts.onEvent?.("the chain lost anchored checkpoints; receipts against them wait until they are anchored again", { lost, from: common, chainCount: onChain });
-    } else this.#onChain = common;
-    let adopted = 0;
-    const size = this.#opts.committedSize();
-    for (let i = local.length; i < onChain; i++) {
-      const c = await this.#chain.checkpointAt(logId, i);
-      const root = c.treeSize <= size ? await this.#prover.root(c.treeSize) : undefined;
-      if (root !== c.rootHash) this.#halt(new CheckpointMismatchError(i, { treeSize: size, rootHash: root ?? null }, c));
-      const txHash = (await this.#chain.checkpointTx?.(logId, i, c.blockNumber).catch(() => undefined)) ?? "";
-      const cp: Checkpoint = { index: i, treeSize: c.treeSize, rootHash: c.rootHash, txHash, blockNumber: c.blockNumber, anchoredAt: c.anchoredAt };
-      await this.#store.putCheckpoint(cp);
-      local.push(cp);
-      this.#onChain = local.length;
-      adopted++;
-    }
-    let reanchored = 0;
-    for (let i = this.#onChain; i < local.length; i++) {
-      const l = local[i]!;
-      const proof = i === 0 ? [] : await this.#prover.consistencyProof(local[i - 1]!.treeSize, l.treeSize);
-      const tx = await this.#chain.anchor(logId, l.treeSize, l.rootHash, proof, { signal: this.#abort.signal });
-      if (tx.index !== i) this.#halt(new CheckpointMismatchError(i, l, { index: tx.index }));
-      const cp: Checkpoint = { ...l, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt };
-      await this.#store.putCheckpoint(cp);
-      local[i] = cp;
-      this.#onChain = i + 1;
-      this.backlog.anchored(this.anchoredSize);
-      this.#opts.onAnchored?.(cp);
-      reanchored++;
-    }
-    if (adopted || reanchored) this.#opts.onEvent?.("checkpoints reconciled with the chain", { adopted, reanchored });
-    return { reanchored, adopted };
+  #reconcile(checkAll: boolean): Promise<{ reanchored: number; adopted: number }> {
+    const ctx = { book: this.#book, backlog: this.backlog, chain: this.#chain, prover: this.#prover, store: this.#store, opts: this.#opts };
+    return reconcileWithChain(ctx, checkAll, { signal: this.#abort.signal, ...this.#background() }, (e) => this.#halt(e));
   }
 
   #halt(e: CheckpointMismatchError): never {
@@ -201,17 +156,17 @@ export class Anchorer {
       this.#head = await this.#chain.blockNumber();
       this.#checkedAt = Date.now();
       const count = await this.#chain.checkpointCount(logId);
-      let same = count === this.#stored.length && this.#onChain === count;
+      let same = count === this.#book.all.length && this.#book.onChain === count;
       if (same && count > 0) {
         const c = await this.#chain.checkpointAt(logId, count - 1);
-        const l = this.#stored[count - 1]!;
+        const l = this.#book.all[count - 1]!;
         same = c.treeSize === l.treeSize && c.rootHash === l.rootHash;
         if (same && c.blockNumber !== l.blockNumber) {
           // Re-mined in another block by a reorg: same checkpoint, new place.
           const txHash = (await this.#chain.checkpointTx?.(logId, count - 1, c.blockNumber).catch(() => undefined)) ?? l.txHash;
           const moved: Checkpoint = { ...l, blockNumber: c.blockNumber, anchoredAt: c.anchoredAt, txHash };
           await this.#store.putCheckpoint(moved);
-          this.#stored[count - 1] = moved;
+          this.#book.all[count - 1] = moved;
         }
       }
       if (!same) await this.#reconcile(false);
@@ -224,13 +179,19 @@ export class Anchorer {
       try {
         await this.checkChain();
         const pending = this.#opts.committedSize() - this.anchoredSize;
-        if (pending > 0 && (this.backlog.oldestAgeMs() >= this.#opts.intervalMs || pending >= this.#opts.maxLeaves)) await this.anchorNow();
+        if (pending > 0 && (this.backlog.oldestAgeMs() >= this.#opts.intervalMs || pending >= this.#opts.maxLeaves)) await this.anchorNow(this.#background());
       } catch (e) {
         if (!this.#stopped) this.#failed(e);
       }
-      if (!this.#stopped) this.#timer = setTimeout(() => void tick(), this.#checkMs);
+      // Halted: nothing more to anchor or check until an operator acts (restart after the incident).
+      if (!this.#stopped && !this.#halted) this.#timer = setTimeout(() => void tick(), this.#checkMs);
     };
     this.#timer = setTimeout(() => void tick(), this.#checkMs);
+  }
+
+  /** A background anchoring gives up after `anchorDeadlineMs`, so the live check is never starved by a stuck transaction. */
+  #background(): { deadline: number } {
+    return { deadline: Date.now() + (this.#opts.anchorDeadlineMs ?? 120_000) };
   }
 
   /** Anchors what is committed now; returns the new (or latest) checkpoint. Waits for one in flight. */
@@ -251,7 +212,7 @@ export class Anchorer {
   async #anchor(limits: { deadline?: number }): Promise<Checkpoint | undefined> {
     if (this.#halted) throw this.#halted;
     const logId = this.#opts.logId;
-    if ((await this.#chain.checkpointCount(logId)) !== this.#stored.length || this.#onChain !== this.#stored.length) await this.#reconcile(false);
+    if ((await this.#chain.checkpointCount(logId)) !== this.#book.all.length || this.#book.onChain !== this.#book.all.length) await this.#reconcile(false);
     const sizeTakenAt = new Date().toISOString();
     const size = this.#opts.committedSize();
     const last = this.latest;
@@ -262,11 +223,11 @@ export class Anchorer {
     const rootHash = await this.#prover.root(size);
     const proof = last ? await this.#prover.consistencyProof(last.treeSize, size) : [];
     const tx = await this.#chain.anchor(logId, size, rootHash, proof, { signal: this.#abort.signal, ...limits });
-    if (tx.index !== this.#stored.length) this.#halt(new CheckpointMismatchError(tx.index, { expectedIndex: this.#stored.length }, { index: tx.index }));
+    if (tx.index !== this.#book.all.length) this.#halt(new CheckpointMismatchError(tx.index, { expectedIndex: this.#book.all.length }, { index: tx.index }));
     const cp: Checkpoint = { index: tx.index, treeSize: size, rootHash, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt, sizeTakenAt };
     await this.#store.putCheckpoint(cp);
-    this.#stored.push(cp);
-    this.#onChain = this.#stored.length;
+    this.#book.all.push(cp);
+    this.#book.onChain = this.#book.all.length;
     this.backlog.anchored(size);
     this.#lastError = null;
     this.#opts.onAnchored?.(cp);

@@ -11,6 +11,9 @@
  * the block of checkpoint i-2, which is what verifiers assume
  * (src/core/key-history.ts).
  */
+import { ChainError } from "../core/chain-error.ts";
+
+/** What the registry reads from the chain. Each MUST fail with a ChainError, never hang past RPC_TIMEOUT_MS. */
 export interface RegistryChain {
   departmentSigner(id: string): Promise<{ signer: string; active: boolean }>;
   registryEvents(from: number, to: number): Promise<Array<{ name: string; id: string; signer: string | null }>>;
@@ -91,7 +94,12 @@ export class Registry {
 
   /** The department's signer and status, or undefined when the chain does not know it. */
   async get(id: string): Promise<DepartmentState | undefined> {
-    if (!this.fresh) await this.refresh();
+    if (!this.fresh) {
+      await this.refresh();
+      // A refresh joined may have read the head before the latest anchor moved the mark.
+      if (!this.fresh) await this.refresh();
+      if (!this.fresh) throw new ChainError("UNAVAILABLE", `the department registry has not yet seen block ${this.#minBlock()} (the latest anchored checkpoint's); retry`);
+    }
     const hit = this.#cache.get(id);
     if (hit) return hit;
     const d = await this.#chain.departmentSigner(id);

@@ -6,6 +6,8 @@
  */
 import { expect } from "chai";
 import { rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Wallet } from "ethers";
 import { Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
 import { anvilNode, evmNode, deployLedger, serviceOn, TEST_ADMIN_TOKEN, until, type Node } from "../helpers/external-chain.ts";
@@ -340,6 +342,40 @@ describe("e2e: chain faults on an external chain", function () {
       expect((await api.get("/v1/entries/0/receipt")).status, "no receipt against the rogue checkpoint").to.equal(409);
     } finally {
       await svc.stop();
+    }
+  });
+
+  it("an RPC_URL with user:password (HTTP Basic) works, and the password is never shown", async () => {
+    node = await anvilNode();
+    dir = tempDir();
+    const target = node.rpcUrl;
+    const seen: string[] = [];
+    const proxy = createServer(async (req, res) => {
+      seen.push(String(req.headers.authorization));
+      if (req.headers.authorization !== `Basic ${Buffer.from("city:s3cret").toString("base64")}`) {
+        res.writeHead(401).end();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.concat(chunks) });
+      res.writeHead(upstream.status, { "content-type": "application/json" }).end(Buffer.from(await upstream.arrayBuffer()));
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
+    const url = `http://city:s3cret@127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const svc = await serviceOn(dir, url, await deployLedger(node.rpcUrl));
+    try {
+      const api = new Api(svc.url, TEST_ADMIN_TOKEN);
+      const { sign } = await setup(api);
+      await api.post("/v1/exchanges", await sign());
+      expect((await api.post("/v1/anchor")).status).to.equal(200);
+      const info = (await api.get("/v1/info")).body;
+      expect(info.rpcUrl).to.not.include("s3cret");
+      expect(seen.length).to.be.above(0);
+      expect(seen.every((a) => a.startsWith("Basic "))).to.equal(true);
+    } finally {
+      await svc.stop();
+      await new Promise((r) => proxy.close(r));
     }
   });
 

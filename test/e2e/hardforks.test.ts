@@ -11,7 +11,7 @@ import { hashLeaf } from "../../src/core/merkle/hash.ts";
 import { toHex } from "../../src/core/hex.ts";
 import { logIdOf, loadChainSettings } from "../../src/config.ts";
 import { makeProvider } from "../../src/adapters/chain/rpc.ts";
-import { ledgerAt, sendLedgerTx, type TxSender } from "../../src/adapters/chain/deploy.ts";
+import { ledgerAt, sendLedgerTx, type AdminSigner } from "../../src/adapters/chain/deploy.ts";
 import { isChainError } from "../../src/core/chain-error.ts";
 import { refConsistency, refRoot } from "../helpers/reference-tree.ts";
 import { DEV_KEYS, rpc, runCli, startAnvilNode, type EvmNode } from "../helpers/evm.ts";
@@ -58,7 +58,7 @@ describe("hard forks: deploy, anchor twice, register on Anvil per fork", functio
       it("anchors two checkpoints (the second's consistency proof checked on chain) and refuses a bad proof", async () => {
         const provider = makeProvider(node.rpcUrl, 5000);
         try {
-          const s: TxSender = { wallet: new Wallet(DEV_KEYS[0], provider) as TxSender["wallet"], fees: loadChainSettings(env()).fees };
+          const s: AdminSigner = { wallet: new Wallet(DEV_KEYS[0], provider) as AdminSigner["wallet"], fees: loadChainSettings(env()).fees };
           const logId = logIdOf("default");
           await sendLedgerTx(s, address, "anchor", [logId, 3, root(3), []]);
           let refused: unknown;

@@ -28,7 +28,7 @@ export type RoleName = keyof typeof ROLES;
 /** Longest wait for one transaction to be mined, and for the confirmations after it. */
 export const DEFAULT_TX_TIMEOUT_MS = 600_000;
 
-export interface TxSender {
+export interface AdminSigner {
   readonly wallet: Wallet & { readonly provider: JsonRpcProvider };
   readonly fees: FeeSettings;
   readonly txTimeoutMs?: number;
@@ -46,7 +46,7 @@ export function ledgerAt(address: string, runner: ContractRunner): Contract {
 }
 
 /** Deploys `ExchangeLedger(admin)`; `admin` gets DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE. */
-export async function deployLedger(s: TxSender, admin: string): Promise<SentTx & { address: string }> {
+export async function deployLedger(s: AdminSigner, admin: string): Promise<SentTx & { address: string }> {
   const { abi, bytecode } = ledgerArtifact();
   const factory = new ContractFactory(abi as never[], bytecode, s.wallet);
   const req = await factory.getDeployTransaction(admin);
@@ -56,28 +56,28 @@ export async function deployLedger(s: TxSender, admin: string): Promise<SentTx &
 }
 
 /** Binds `logId` to `anchorer` unless it already is. Needs DEFAULT_ADMIN_ROLE. */
-export async function bindLog(s: TxSender, ledger: string, logId: string, anchorer: string): Promise<Change> {
+export async function bindLog(s: AdminSigner, ledger: string, logId: string, anchorer: string): Promise<Change> {
   const c = ledgerAt(ledger, s.wallet);
   if (same(await read(() => c.getFunction("anchorerOf")(logId)), anchorer)) return { changed: false };
   return changed(await call(s, c, "bindLog", [logId, anchorer]));
 }
 
 /** Grants `role` to `account` unless it holds it. Needs DEFAULT_ADMIN_ROLE. */
-export async function grantRole(s: TxSender, ledger: string, role: RoleName, account: string): Promise<Change> {
+export async function grantRole(s: AdminSigner, ledger: string, role: RoleName, account: string): Promise<Change> {
   const c = ledgerAt(ledger, s.wallet);
   if (await hasRole(c, role, account)) return { changed: false };
   return changed(await call(s, c, "grantRole", [ROLES[role], account]));
 }
 
 /** Revokes `role` from `account` if it holds it. Needs DEFAULT_ADMIN_ROLE. */
-export async function revokeRole(s: TxSender, ledger: string, role: RoleName, account: string): Promise<Change> {
+export async function revokeRole(s: AdminSigner, ledger: string, role: RoleName, account: string): Promise<Change> {
   const c = ledgerAt(ledger, s.wallet);
   if (!(await hasRole(c, role, account))) return { changed: false };
   return changed(await call(s, c, "revokeRole", [ROLES[role], account]));
 }
 
 /** Gives up `role` for the sending account if it holds it. */
-export async function renounceRole(s: TxSender, ledger: string, role: RoleName): Promise<Change> {
+export async function renounceRole(s: AdminSigner, ledger: string, role: RoleName): Promise<Change> {
   const c = ledgerAt(ledger, s.wallet);
   if (!(await hasRole(c, role, s.wallet.address))) return { changed: false };
   return changed(await call(s, c, "renounceRole", [ROLES[role], s.wallet.address]));
@@ -125,11 +125,11 @@ async function read<T>(f: () => Promise<T>): Promise<T> {
 }
 
 /** Sends `method(args)` to the ledger at `ledger` with the fee rules above; resolves once mined with status 1. */
-export function sendLedgerTx(s: TxSender, ledger: string, method: string, args: unknown[]): Promise<SentTx> {
+export function sendLedgerTx(s: AdminSigner, ledger: string, method: string, args: unknown[]): Promise<SentTx> {
   return call(s, ledgerAt(ledger, s.wallet), method, args);
 }
 
-async function call(s: TxSender, c: Contract, method: string, args: unknown[]): Promise<SentTx> {
+async function call(s: AdminSigner, c: Contract, method: string, args: unknown[]): Promise<SentTx> {
   const req = await c.getFunction(method).populateTransaction(...args);
   return (await send(s, method, req)).sent;
 }
@@ -140,7 +140,7 @@ function overrides(f: TxFees): TransactionRequest {
 }
 
 /** Prices, checks funds, sends `req` and waits until it is mined with status 1. */
-async function send(s: TxSender, what: string, req: TransactionRequest): Promise<{ sent: SentTx; contractAddress: string | null }> {
+async function send(s: AdminSigner, what: string, req: TransactionRequest): Promise<{ sent: SentTx; contractAddress: string | null }> {
   const { wallet } = s;
   try {
     const { fees, baseFee } = await feesFor(wallet.provider, s.fees);

@@ -9,8 +9,7 @@
  *   eth_gasPrice, and ethers reads a base fee of 0 as "no EIP-1559".
  * - `auto` sends legacy transactions to a chain whose latest block has no
  *   `baseFeePerGas`, EIP-1559 otherwise.
- * - A replacement (`bump` ≥ 1) raises every fee field by 25 % per bump (nodes
- *   require ≥ 10 %), and never above `maxGasPriceWei` when one is set.
+ * - Replacements of a stuck transaction are raised by the sender (tx-sender.ts).
  */
 import type { JsonRpcProvider } from "ethers";
 
@@ -36,12 +35,11 @@ export function pricePerGas(f: TxFees): bigint {
   return f.type === 0 ? f.gasPrice : f.maxFeePerGas;
 }
 
-/** Raises `wei` by 25 % per bump, rounding up. */
-function bumped(wei: bigint, bump: number): bigint {
-  let v = wei;
-  for (let i = 0; i < bump; i++) v = (v * 125n + 99n) / 100n;
-  return v;
-}
+/**
+ * Gas one anchor may take, for balance checks (`/readyz`, `chain status`): an
+ * anchor with a 12-hash consistency proof measures ~109 000 gas on berlin.
+ */
+export const ANCHOR_GAS = 150_000n;
 
 /** Whether the chain's latest block carries a base fee (undefined: no EIP-1559). */
 export async function baseFeeOf(provider: JsonRpcProvider): Promise<bigint | undefined> {
@@ -50,14 +48,12 @@ export async function baseFeeOf(provider: JsonRpcProvider): Promise<bigint | und
 }
 
 /**
- * The fee fields for the next transaction. `bump` counts replacements of a
- * stuck transaction. Returns `capped: true` when the cap stopped a raise (the
+ * The fee fields for the next transaction. Returns `capped: true` when the cap stopped a raise (the
  * fee is then the cap), so a caller knows that waiting is all that is left.
  */
 export async function feesFor(
   provider: JsonRpcProvider,
   s: FeeSettings,
-  bump = 0,
 ): Promise<{ fees: TxFees; baseFee: bigint | undefined; capped: boolean }> {
   const baseFee = await baseFeeOf(provider);
   const legacy = s.txType === "legacy" || (s.txType === "auto" && baseFee === undefined);
@@ -72,7 +68,7 @@ export async function feesFor(
   };
   if (legacy) {
     const base = s.gasPriceWei ?? BigInt((await provider.send("eth_gasPrice", [])) as string);
-    return { fees: { type: 0, gasPrice: limit(bumped(base, bump)) }, baseFee, capped };
+    return { fees: { type: 0, gasPrice: limit(base) }, baseFee, capped };
   }
   let maxFee: bigint;
   let tip: bigint;
@@ -87,8 +83,7 @@ export async function feesFor(
     }
     maxFee = (baseFee ?? 0n) * 2n + tip;
   }
-  maxFee = limit(bumped(maxFee, bump));
-  tip = bumped(tip, bump);
+  maxFee = limit(maxFee);
   if (tip > maxFee) tip = maxFee;
   return { fees: { type: 2, maxFeePerGas: maxFee, maxPriorityFeePerGas: tip }, baseFee, capped };
 }

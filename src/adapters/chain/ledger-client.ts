@@ -9,7 +9,7 @@ import { Contract, ContractFactory, Wallet, type JsonRpcProvider, type Log, type
 import { ChainError } from "../../core/chain-error.ts";
 import { ledgerArtifact } from "./artifact.ts";
 import { inspectLedger } from "./contract-check.ts";
-import { DEFAULT_FEES, feeProblem, feesFor, pricePerGas, type FeeSettings } from "./fees.ts";
+import { ANCHOR_GAS, DEFAULT_FEES, feeProblem, feesFor, pricePerGas, type FeeSettings } from "./fees.ts";
 import { connectRpc, DEFAULT_RPC_TIMEOUT_MS } from "./rpc.ts";
 import { toChainError } from "./to-chain-error.ts";
 import { TxSender, type SendLimits, type SenderStatus } from "./tx-sender.ts";
@@ -46,8 +46,6 @@ export interface ConnectOptions {
   readonly expectChainId?: number;
 }
 
-/** Gas an anchor may take, for the balance check (a 30-hash consistency proof stays well below). */
-export const ANCHOR_GAS_ESTIMATE = 200_000n;
 
 export class LedgerClient {
   readonly provider: JsonRpcProvider;
@@ -175,7 +173,7 @@ export class LedgerClient {
     const balance = who ? await this.#read("eth_getBalance", () => this.provider.getBalance(who)) : 0n;
     const price = pricePerGas(fees);
     let problem = feeProblem(fees, baseFee);
-    const need = price * ANCHOR_GAS_ESTIMATE;
+    const need = price * ANCHOR_GAS;
     if (!problem && who && balance < need) {
       problem = `the anchoring account ${who} holds ${balance} wei; an anchor needs about ${need} wei at ${price} wei per gas (fund it, or on a free-gas network set GAS_PRICE=0)`;
     }
@@ -223,7 +221,13 @@ export class LedgerClient {
     const run = () => sender.send(this.address, data, method, this.contract.interface, limits);
     const p = this.#txQueue.then(run, run);
     this.#txQueue = p.catch(() => undefined);
-    return p;
+    if (limits.deadline === undefined) return p;
+    // The deadline bounds the wait in the queue too (behind an anchoring under way); past it `run` gives up at once.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ChainError("UNAVAILABLE", `${method}: another transaction of this account is still under way; nothing was sent`)), Math.max(0, limits.deadline! - Date.now()));
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }
 
   #event(rc: TransactionReceipt, name: string) {

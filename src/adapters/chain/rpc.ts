@@ -19,10 +19,11 @@ const abortingGetUrl: FetchGetUrlFunc = async (req, signal) => {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), req.timeout);
   signal?.addListener(() => ctl.abort());
+  const { url, authorization } = withoutCredentials(req.url);
   try {
-    const res = await fetch(req.url, {
+    const res = await fetch(url, {
       method: req.method,
-      headers: Object.fromEntries(Object.entries(req.headers)),
+      headers: { ...Object.fromEntries(Object.entries(req.headers)), ...(authorization ? { authorization } : {}) },
       body: req.body ? Buffer.from(req.body) : undefined,
       signal: ctl.signal,
     });
@@ -40,6 +41,24 @@ const abortingGetUrl: FetchGetUrlFunc = async (req, signal) => {
   }
 };
 
+/**
+ * fetch() refuses URLs carrying `user:password@`; RPC providers hand out such
+ * URLs, so the credentials move to a Basic Authorization header.
+ */
+export function withoutCredentials(rpcUrl: string): { url: string; authorization?: string } {
+  let u: URL;
+  try {
+    u = new URL(rpcUrl);
+  } catch {
+    return { url: rpcUrl };
+  }
+  if (!u.username && !u.password) return { url: rpcUrl };
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString("base64")}`;
+  u.username = "";
+  u.password = "";
+  return { url: u.toString(), authorization };
+}
+
 /** A provider for `rpcUrl`; with `chainId` known, it never probes the network. */
 export function makeProvider(rpcUrl: string, timeoutMs: number = DEFAULT_RPC_TIMEOUT_MS, chainId?: number): JsonRpcProvider {
   const req = new FetchRequest(rpcUrl);
@@ -54,10 +73,11 @@ export function makeProvider(rpcUrl: string, timeoutMs: number = DEFAULT_RPC_TIM
 /** Asks `rpcUrl` for its chain id with one bounded request; a ChainError UNAVAILABLE when it does not answer. */
 export async function rpcChainId(rpcUrl: string, timeoutMs: number = DEFAULT_RPC_TIMEOUT_MS): Promise<number> {
   let res: Response;
+  const { url, authorization } = withoutCredentials(rpcUrl);
   try {
-    res = await fetch(rpcUrl, {
+    res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
       signal: AbortSignal.timeout(timeoutMs),
     });

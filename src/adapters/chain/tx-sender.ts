@@ -5,14 +5,24 @@
  * Contract:
  * - A transaction that stays unmined for `replaceAfterMs` is replaced with the
  *   SAME nonce and a fee at least 15 % higher (nodes require ≥ 10 %), never
- *   above MAX_GAS_PRICE. Whichever of the versions is mined is the result; the
- *   nonce makes a second one impossible, so an anchor is never duplicated.
+ *   above MAX_GAS_PRICE — or, when none is set, 10 × the first price. At the
+ *   cap (and on free-gas chains, where 0 cannot rise) the last version is
+ *   broadcast again instead, in case a node dropped it. Whichever version is
+ *   mined is the result; the nonce makes a second one impossible, so an
+ *   anchor is never duplicated.
+ * - Every version's hash is known before it is sent (computed locally), so a
+ *   send that timed out after the node took it, or a node answering "already
+ *   known", still counts as sent.
+ * - A transaction given up on (deadline, shutdown) stays this sender's
+ *   business: the next send MUST first see it mined or its nonce used, so a
+ *   later transaction never silently replaces it.
  * - A receipt counts only once `confirmations` blocks hold it, and only while
  *   the chain still has it in the same block (a reorg makes it wait again).
- * - Every failure is a ChainError; every RPC call is bounded by the provider's
- *   timeout; `deadline` and `signal` bound the whole wait.
+ * - Every failure is a ChainError (a mined revert names the contract's custom
+ *   error); every RPC call is bounded by the provider's timeout; `deadline`
+ *   and `signal` bound the whole wait.
  */
-import type { Interface, JsonRpcProvider, TransactionReceipt, Wallet } from "ethers";
+import { Transaction, type Interface, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
 import { ChainError } from "../../core/chain-error.ts";
 import { feesFor, pricePerGas, type FeeSettings, type TxFees } from "./fees.ts";
 import { toChainError } from "./to-chain-error.ts";
@@ -37,24 +47,31 @@ export interface SenderStatus {
   readonly txHashes: readonly string[];
   readonly pricePerGas: string;
   readonly sentAt: number;
-  /** True when the fee is at MAX_GAS_PRICE and cannot be raised further. */
+  /** True when the fee is at its cap and cannot be raised further. */
   readonly atFeeCap: boolean;
 }
 
 export const DEFAULT_REPLACE_AFTER_MS = 30_000;
+/** Without MAX_GAS_PRICE, replacements stop at this multiple of the first price. */
+export const DEFAULT_CAP_MULTIPLE = 10n;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+const ALREADY_KNOWN = /already known|known transaction|already imported|AlreadyKnown/i;
+
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
       clearTimeout(t);
+      signal?.removeEventListener("abort", done);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
+}
 
+/** `next`, raised to at least 115 % of `prev` field by field, and never above `cap`. */
 function raised(next: TxFees, prev: TxFees | undefined, cap: bigint | undefined): { fees: TxFees; capped: boolean } {
-  if (!prev) return { fees: next, capped: false };
-  const up = (v: bigint) => (v * 115n + 99n) / 100n;
   let capped = false;
   const limit = (v: bigint) => {
     if (cap !== undefined && v > cap) {
@@ -63,16 +80,27 @@ function raised(next: TxFees, prev: TxFees | undefined, cap: bigint | undefined)
     }
     return v;
   };
+  const up = (v: bigint, p: bigint | undefined) => {
+    const min = p === undefined ? 0n : (p * 115n + 99n) / 100n;
+    return v > min ? v : min;
+  };
   if (next.type === 0) {
-    const p = prev.type === 0 ? prev.gasPrice : prev.maxFeePerGas;
-    return { fees: { type: 0, gasPrice: limit(next.gasPrice > up(p) ? next.gasPrice : up(p)) }, capped };
+    const p = prev === undefined ? undefined : pricePerGas(prev);
+    return { fees: { type: 0, gasPrice: limit(up(next.gasPrice, p)) }, capped };
   }
-  const pf = prev.type === 2 ? prev.maxFeePerGas : prev.gasPrice;
-  const pt = prev.type === 2 ? prev.maxPriorityFeePerGas : prev.gasPrice;
-  const maxFee = limit(next.maxFeePerGas > up(pf) ? next.maxFeePerGas : up(pf));
-  let tip = next.maxPriorityFeePerGas > up(pt) ? next.maxPriorityFeePerGas : up(pt);
+  const pf = prev === undefined ? undefined : pricePerGas(prev);
+  const pt = prev === undefined ? undefined : prev.type === 2 ? prev.maxPriorityFeePerGas : prev.gasPrice;
+  const maxFee = limit(up(next.maxFeePerGas, pf));
+  let tip = up(next.maxPriorityFeePerGas, pt);
   if (tip > maxFee) tip = maxFee;
   return { fees: { type: 2, maxFeePerGas: maxFee, maxPriorityFeePerGas: tip }, capped };
+}
+
+interface InFlight {
+  readonly nonce: number;
+  readonly what: string;
+  readonly hashes: string[];
+  raw: string;
 }
 
 export class TxSender {
@@ -81,6 +109,8 @@ export class TxSender {
   readonly #chainId: number;
   readonly #opts: Required<TxSenderOptions>;
   #status: SenderStatus | undefined;
+  /** A transaction given up on that may still be mined: settled before the next send. */
+  #unsettled: InFlight | undefined;
 
   constructor(wallet: Wallet, provider: JsonRpcProvider, chainId: number, opts: TxSenderOptions) {
     this.#wallet = wallet;
@@ -102,97 +132,152 @@ export class TxSender {
     }
   }
 
+  #limitsCheck(what: string, limits: SendLimits, tx: InFlight | undefined): void {
+    const tail = tx?.hashes.length ? `transaction ${tx.hashes.at(-1)} (nonce ${tx.nonce}) may still be mined` : "nothing was sent";
+    if (limits.signal?.aborted) throw new ChainError("UNAVAILABLE", `${what}: stopped waiting (shutting down); ${tail}`);
+    if (limits.deadline !== undefined && Date.now() > limits.deadline) throw new ChainError("UNAVAILABLE", `${what}: not confirmed in time; ${tail}`);
+  }
+
+  /** Broadcasts `raw`; true when the node has it (taken now or already known). */
+  async #broadcast(raw: string, what: string, iface: Interface): Promise<true | ChainError> {
+    try {
+      await this.#provider.send("eth_sendRawTransaction", [raw]);
+      return true;
+    } catch (e) {
+      if (ALREADY_KNOWN.test(String((e as { info?: { error?: { message?: string } } })?.info?.error?.message ?? (e as Error)?.message))) return true;
+      return toChainError(e, what, iface);
+    }
+  }
+
+  /**
+   * Waits until an earlier transaction given up on is mined or its nonce used,
+   * broadcasting it again first. After `replaceAfterMs` it is let go: the next
+   * transaction takes its nonce (outbidding it) rather than wait forever on a
+   * fee the chain no longer takes.
+   */
+  async #settleEarlier(what: string, iface: Interface, limits: SendLimits): Promise<void> {
+    const tx = this.#unsettled;
+    if (!tx) return;
+    let lastSent = 0;
+    const letGoAt = Date.now() + this.#opts.replaceAfterMs;
+    while (Date.now() < letGoAt) {
+      this.#limitsCheck(`${what}: waiting for earlier ${tx.what}`, limits, tx);
+      const used = await this.#rpc(`${what}: nonce`, () => this.#provider.getTransactionCount(this.#wallet.address, "latest"));
+      if (used > tx.nonce) break;
+      if (Date.now() - lastSent >= this.#opts.replaceAfterMs) {
+        await this.#broadcast(tx.raw, what, iface);
+        lastSent = Date.now();
+      }
+      await sleep(this.#opts.pollMs, limits.signal);
+    }
+    this.#unsettled = undefined;
+  }
+
   /** Sends `data` to `to` and resolves with the confirmed receipt. `what` names it in errors. */
   async send(to: string, data: string, what: string, iface: Interface, limits: SendLimits = {}): Promise<TransactionReceipt> {
+    this.#limitsCheck(what, limits, undefined);
+    await this.#settleEarlier(what, iface, limits);
     const p = this.#provider;
     const from = this.#wallet.address;
     const estimate = await this.#rpc(what, () => p.estimateGas({ from, to, data }), iface);
     const gasLimit = (estimate * 13n) / 10n + 20_000n;
     const nonce = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "latest"));
-    const sent: string[] = [];
+    const tx: InFlight = { nonce, what, hashes: [], raw: "" };
     let last: TxFees | undefined;
+    let cap = this.#opts.fees.maxGasPriceWei;
     let lastSentAt = 0;
     let atCap = false;
-    const cap = this.#opts.fees.maxGasPriceWei;
-    const check = () => {
-      if (limits.signal?.aborted) throw new ChainError("UNAVAILABLE", `${what}: stopped waiting (shutting down); ${sent.length ? `transaction ${sent.at(-1)} may still be mined` : "nothing was sent"}`);
-      if (limits.deadline !== undefined && Date.now() > limits.deadline) {
-        throw new ChainError("UNAVAILABLE", `${what}: not confirmed in time; ${sent.length ? `transaction ${sent.at(-1)} may still be mined` : "nothing was sent"}`);
-      }
-    };
     try {
       for (;;) {
-        check();
-        if (sent.length === 0 || (!atCap && Date.now() - lastSentAt >= this.#opts.replaceAfterMs)) {
-          const suggested = await this.#rpc(`${what}: fees`, () => feesFor(p, this.#opts.fees));
-          const { fees, capped } = raised(suggested.fees, last, cap);
-          const samePrice = last !== undefined && pricePerGas(fees) <= pricePerGas(last);
-          if (samePrice && sent.length === 0) {
-            throw new ChainError("FEE_CAP", `${what}: an earlier transaction of ${from} waits at nonce ${nonce} and MAX_GAS_PRICE (${cap}) does not allow outbidding it`);
-          }
-          if (samePrice) atCap = true;
-          else {
-            atCap = capped || suggested.capped;
-            const tx = { to, data, nonce, gasLimit, chainId: this.#chainId, value: 0n, ...fees };
-            const signed = await this.#wallet.signTransaction(tx);
-            try {
-              const hash = (await p.send("eth_sendRawTransaction", [signed])) as string;
-              sent.push(hash.toLowerCase());
+        this.#limitsCheck(what, limits, tx);
+        if (tx.hashes.length === 0 || Date.now() - lastSentAt >= this.#opts.replaceAfterMs) {
+          if (atCap) {
+            // Cannot outbid: make sure the node still has the last version.
+            await this.#broadcast(tx.raw, what, iface);
+            lastSentAt = Date.now();
+          } else {
+            const suggested = await this.#rpc(`${what}: fees`, () => feesFor(p, this.#opts.fees));
+            cap ??= pricePerGas(suggested.fees) * DEFAULT_CAP_MULTIPLE;
+            const { fees, capped } = raised(suggested.fees, last, cap);
+            if (last !== undefined && pricePerGas(fees) <= pricePerGas(last)) {
+              if (tx.hashes.length === 0) throw new ChainError("FEE_CAP", `${what}: another transaction of ${from} waits at nonce ${nonce} and the fee cap (${cap} wei per gas) does not allow outbidding it`);
+              atCap = true;
+              continue;
+            }
+            atCap = capped || suggested.capped || pricePerGas(fees) === 0n;
+            const signed = await this.#wallet.signTransaction({ to, data, nonce, gasLimit, chainId: this.#chainId, value: 0n, ...fees });
+            const hash = Transaction.from(signed).hash!.toLowerCase();
+            const r = await this.#broadcast(signed, what, iface);
+            if (r === true) {
+              tx.hashes.push(hash);
+              tx.raw = signed;
               last = fees;
               lastSentAt = Date.now();
-              this.#status = { nonce, txHashes: [...sent], pricePerGas: pricePerGas(fees).toString(), sentAt: lastSentAt, atFeeCap: atCap };
-            } catch (e) {
-              const ce = toChainError(e, what, iface);
-              if (ce.kind === "UNDERPRICED" && sent.length === 0 && last === undefined) {
-                // An earlier transaction of this account (left by a crashed run) waits at this nonce: outbid it at once.
-                const pending = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "pending"));
-                if (pending > nonce) {
-                  last = fees;
-                  continue;
-                }
-              }
-              // A replacement refused as underpriced, or a nonce already taken (one of ours mined): keep waiting on what was sent.
-              if (sent.length === 0 || (ce.kind !== "UNDERPRICED" && ce.kind !== "NONCE")) throw ce;
-              if (ce.kind === "UNDERPRICED") last = fees;
+              this.#status = { nonce, txHashes: [...tx.hashes], pricePerGas: pricePerGas(fees).toString(), sentAt: lastSentAt, atFeeCap: atCap };
+            } else if (r.kind === "UNDERPRICED" && tx.hashes.length === 0) {
+              // Another transaction of this account (a crashed run's) waits at this nonce: outbid it, up to the cap.
+              const pending = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "pending"));
+              if (pending <= nonce) throw r;
+              last = fees;
+              continue;
+            } else if (r.kind === "UNAVAILABLE") {
+              // The node may have taken it before the answer was lost: wait on it as sent.
+              tx.hashes.push(hash);
+              tx.raw = signed;
+              last = fees;
+              lastSentAt = Date.now();
+            } else if (tx.hashes.length === 0 || (r.kind !== "UNDERPRICED" && r.kind !== "NONCE")) {
+              throw r;
+            } else {
+              // A replacement refused, or the nonce taken (one of ours mined): wait on what was sent.
+              if (r.kind === "UNDERPRICED") last = fees;
               lastSentAt = Date.now();
             }
           }
         }
-        for (const h of sent) {
-          const rc = await this.#rpc(`${what}: receipt`, () => p.getTransactionReceipt(h));
-          if (rc) {
-            const confirmed = await this.#confirm(rc, what, limits, check);
-            if (confirmed) return confirmed;
-          }
-        }
-        const used = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "latest"));
-        if (used > nonce) {
-          for (const h of sent) {
-            const rc = await this.#rpc(`${what}: receipt`, () => p.getTransactionReceipt(h));
-            if (rc) {
-              const confirmed = await this.#confirm(rc, what, limits, check);
-              if (confirmed) return confirmed;
-            }
-          }
-          throw new ChainError("NONCE", `${what}: nonce ${nonce} of ${from} was used by another transaction`);
-        }
+        const done = await this.#minedVersion(tx, from, what, iface, limits);
+        if (done) return done;
         await sleep(this.#opts.pollMs, limits.signal);
       }
+    } catch (e) {
+      if (tx.hashes.length) this.#unsettled = tx;
+      throw e;
     } finally {
       this.#status = undefined;
     }
   }
 
-  /** The receipt once `confirmations` blocks hold it in the same block; undefined if it was reorged out. */
-  async #confirm(rc: TransactionReceipt, what: string, limits: SendLimits, check: () => void): Promise<TransactionReceipt | undefined> {
+  /** The confirmed receipt of whichever version was mined, or undefined to keep waiting. */
+  async #minedVersion(tx: InFlight, from: string, what: string, iface: Interface, limits: SendLimits): Promise<TransactionReceipt | undefined> {
+    const p = this.#provider;
+    for (const h of tx.hashes) {
+      const rc = await this.#rpc(`${what}: receipt`, () => p.getTransactionReceipt(h));
+      if (rc) return this.#confirm(rc, tx, what, iface, limits);
+    }
+    const used = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "latest"));
+    if (used <= tx.nonce) return undefined;
+    for (const h of tx.hashes) {
+      const rc = await this.#rpc(`${what}: receipt`, () => p.getTransactionReceipt(h));
+      if (rc) return this.#confirm(rc, tx, what, iface, limits);
+    }
+    throw new ChainError("NONCE", `${what}: nonce ${tx.nonce} of ${from} was used by another transaction`);
+  }
+
+  /** The receipt once `confirmations` blocks hold it in the same block; undefined if a reorg took it out. */
+  async #confirm(rc: TransactionReceipt, tx: InFlight, what: string, iface: Interface, limits: SendLimits): Promise<TransactionReceipt | undefined> {
     const p = this.#provider;
     if (rc.status !== 1) {
-      // Replay the call at that block to name the custom error.
-      throw new ChainError("REVERTED", `${what}: transaction ${rc.hash} reverted in block ${rc.blockNumber}`);
+      // Replay the call on the state it met, to name the custom error.
+      const parsed = Transaction.from(tx.raw);
+      const why = await p.call({ from: parsed.from!, to: parsed.to!, data: parsed.data, blockTag: rc.blockNumber - 1 }).then(
+        () => undefined,
+        (e: unknown) => toChainError(e, what, iface),
+      );
+      throw why?.kind === "REVERTED" ? why : new ChainError("REVERTED", `${what}: transaction ${rc.hash} reverted in block ${rc.blockNumber}`);
     }
     const need = rc.blockNumber + this.#opts.confirmations - 1;
     for (;;) {
-      check();
+      this.#limitsCheck(what, limits, tx);
       const head = await this.#rpc(`${what}: block number`, () => p.getBlockNumber());
       if (head >= need) break;
       await sleep(this.#opts.pollMs, limits.signal);

@@ -6,16 +6,8 @@ import { Level } from "level";
 import { K, prefixEnd } from "./keys.ts";
 import type { NodeId } from "../../core/merkle/range.ts";
 
-export interface Checkpoint {
-  readonly index: number;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly txHash: string;
-  readonly blockNumber: number;
-  readonly anchoredAt: number;
-  /** When the anchorer read the log size (entries after it were received about then or later). */
-  readonly sizeTakenAt?: string;
-}
+import type { Checkpoint } from "../../core/chain-checkpoint.ts";
+export type { Checkpoint } from "../../core/chain-checkpoint.ts";
 
 /** An exchange entry as written: its leaf data and the fields its index keys are made of. */
 export interface IndexedEntry {
