@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Wallet } from "ethers";
+import { Wallet, keccak256, toUtf8Bytes } from "ethers";
 import { Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
 import { anvilNode, evmNode, deployLedger, serviceOn, TEST_ADMIN_TOKEN, until, type Node } from "../helpers/external-chain.ts";
 import { verifyReceipt } from "../../src/cli/verify.ts";
@@ -28,6 +28,9 @@ async function setup(api: Api) {
   const domain = (await api.get("/v1/info")).body.eip712.domain;
   return { sign: () => signExchange(a.wallet, domain, unsigned("prov", "cons")) };
 }
+
+/** A fixed key per name (tests draw no unseeded randomness). */
+const seeded = (name: string) => new Wallet(keccak256(toUtf8Bytes(`dxledger test key: ${name}`)));
 
 const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
   const t0 = Date.now();
@@ -65,7 +68,7 @@ describe("e2e: chain faults on an external chain", function () {
           expect(a.body.error.code).to.equal("CHAIN_UNAVAILABLE");
           expect(a.headers.get("retry-after")).to.match(/^\d+$/);
           expect(aMs, "within twice the RPC timeout").to.be.below(2 * 1000 + 1000);
-          const [d, dMs] = await timed(() => api.post("/v1/departments", { id: "late", name: "late", signer: Wallet.createRandom().address }));
+          const [d, dMs] = await timed(() => api.post("/v1/departments", { id: "late", name: "late", signer: seeded("late").address }));
           expect(d.status).to.equal(503);
           expect(d.body.error.code).to.equal("CHAIN_UNAVAILABLE");
           expect(dMs).to.be.below(2 * 1000 + 1000);
@@ -200,7 +203,7 @@ describe("e2e: chain faults on an external chain", function () {
   it("free gas with an unfunded anchoring key: works with GAS_PRICE=0; without it the problem is reported in /readyz and as 503, never 500", async () => {
     node = await anvilNode(["--gas-price", "0", "--base-fee", "0"]);
     dir = tempDir();
-    const key = Wallet.createRandom();
+    const key = seeded("unfunded anchorer");
     const ledger = await deployLedger(node.rpcUrl, key.address);
     // Without GAS_PRICE the node's suggested 1 gwei cannot be paid.
     let svc = await serviceOn(dir, node.rpcUrl, ledger, { ANCHOR_PRIVATE_KEY: key.privateKey });
@@ -210,7 +213,7 @@ describe("e2e: chain faults on an external chain", function () {
       const ready = await api.get("/readyz");
       expect(ready.status).to.equal(503);
       expect(String(ready.body.checks.anchoring)).to.match(/GAS_PRICE=0/);
-      const d = await api.post("/v1/departments", { id: "prov", name: "prov", signer: Wallet.createRandom().address });
+      const d = await api.post("/v1/departments", { id: "prov", name: "prov", signer: seeded("prov").address });
       expect(d.status).to.equal(503);
       expect(d.body.error).to.deep.include({ code: "CHAIN_REFUSED", details: { kind: "INSUFFICIENT_FUNDS" } });
     } finally {
@@ -382,7 +385,7 @@ describe("e2e: chain faults on an external chain", function () {
   it("a wrong LEDGER_ADDRESS (no code) or another chain under the same data dir is refused at start with one clear line", async () => {
     node = await anvilNode();
     dir = tempDir();
-    let err = await serviceOn(dir, node.rpcUrl, Wallet.createRandom().address).then(() => undefined, (e: Error) => e);
+    let err = await serviceOn(dir, node.rpcUrl, seeded("nothing here").address).then(() => undefined, (e: Error) => e);
     expect(err?.message).to.match(/^LEDGER_ADDRESS: no contract at 0x[0-9a-fA-F]{40} on chain 31337/);
     expect(err!.message).to.not.include("\n");
     const ledger = await deployLedger(node.rpcUrl);
