@@ -40,6 +40,9 @@ import { LedgerReader } from "./services/ledger.ts";
 import { ProvenanceService } from "./services/provenance.ts";
 import { StatsService } from "./services/stats.ts";
 
+/** Longest /readyz waits for the chain (or RPC_TIMEOUT_MS, if shorter). */
+const READY_PROBE_MS = 2000;
+
 export interface RunningService {
   readonly url: string;
   readonly rpcUrl: string;
@@ -57,10 +60,25 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** What a data dir anchors to (K.deployment): one contract on one chain, one log. */
 interface Deployment {
   readonly address: string;
   readonly chainId: number;
   readonly deployedAtBlock: number;
+  /** Absent in data dirs from before they remembered their log; written at the next start. */
+  readonly logName?: string;
+  readonly logId?: string;
+}
+
+/** Refuses a data dir started under another LOG_NAME than the one it holds; remembers the log otherwise. */
+async function rememberLog(store: Store, config: Config, d: Deployment): Promise<Deployment> {
+  if (d.logId && d.logId !== config.logId) {
+    throw new Error(`this data dir holds log "${d.logName}" (${d.logId}); LOG_NAME is now "${config.logName}" — set LOG_NAME=${d.logName}, or use that log's own DATA_DIR`);
+  }
+  if (d.logId) return d;
+  const withLog = { ...d, logName: config.logName, logId: config.logId };
+  await store.putJson(K.deployment, withLog);
+  return withLog;
 }
 
 function adminTokenFor(config: Config): { token: string; generated: boolean; file: string | undefined } {
@@ -99,7 +117,7 @@ async function resolveContract(config: Config, rpcUrl: string, store: Store, log
     if (known && (await provider.getCode(known.address)) !== "0x") return known;
     if (known) log.warn("the embedded chain lost the ledger contract; deploying it again and re-anchoring", known);
     const { address, blockNumber } = await LedgerClient.deploy(rpcUrl, config.anchorPrivateKey, config.logId);
-    const d: Deployment = { address, chainId, deployedAtBlock: blockNumber };
+    const d: Deployment = { address, chainId, deployedAtBlock: blockNumber, ...(known?.logId ? { logName: known.logName, logId: known.logId } : {}) };
     await store.putJson(K.deployment, d);
     log.info("deployed ExchangeLedger", d);
     return d;
@@ -136,7 +154,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       cleanups.push(() => chain!.stop());
       rpcUrl = chain.rpcUrl;
     }
-    const deployment = await resolveContract(config, rpcUrl!, store, log);
+    const deployment = await rememberLog(store, config, await resolveContract(config, rpcUrl!, store, log));
     const contract = deployment.address;
     const client = await LedgerClient.connect({
       rpcUrl: rpcUrl!,
@@ -227,7 +245,12 @@ export async function startService(config: Config, log: Logger): Promise<Running
       ready: async () => {
         let chainOk: boolean | string = false;
         try {
-          await client.blockNumber();
+          // Health checkers have short timeouts: readiness answers within 2 s even when RPC_TIMEOUT_MS is longer.
+          let timer: NodeJS.Timeout | undefined;
+          const slow = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${READY_PROBE_MS} ms`)), READY_PROBE_MS);
+          });
+          await Promise.race([client.blockNumber(), slow]).finally(() => clearTimeout(timer));
           chainOk = true;
         } catch (e) {
           chainOk = `unreachable: ${String((e as Error).message).slice(0, 160)}`;

@@ -71,9 +71,15 @@ export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
   let client: LedgerClient | undefined;
   let pool: SignerPool | undefined;
   try {
-    const deployment = await store.getJson<{ address: string; chainId: number; deployedAtBlock?: number }>(K.deployment);
+    const deployment = await store.getJson<{ address: string; chainId: number; deployedAtBlock?: number; logName?: string; logId?: string }>(K.deployment);
     const contract = (o.contract ?? env.LEDGER_ADDRESS ?? deployment?.address)?.toLowerCase();
-    const logId = (o["log-id"] ?? logIdOf(env.LOG_NAME || "default")).toLowerCase();
+    // The log: --log-id, else the one the data dir holds, else LOG_NAME (default "default").
+    if (o["log-id"] === undefined && env.LOG_NAME && deployment?.logId && logIdOf(env.LOG_NAME) !== deployment.logId) {
+      say(`wrong log: this data dir holds log "${deployment.logName}" (${deployment.logId}), LOG_NAME names "${env.LOG_NAME}"`);
+      return 2;
+    }
+    const logFrom = o["log-id"] !== undefined ? "--log-id" : deployment?.logId ? "the data dir" : env.LOG_NAME ? "LOG_NAME" : 'the default LOG_NAME "default"';
+    const logId = (o["log-id"] ?? deployment?.logId ?? logIdOf(env.LOG_NAME || "default")).toLowerCase();
     if (!contract) {
       say("no contract: give --contract or LEDGER_ADDRESS (the data dir names none)");
       return 2;
@@ -103,7 +109,7 @@ export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     const unpinned = [
       o["chain-id"] === undefined ? `chain id ${client.chainId} (from the RPC)` : "",
       o.contract === undefined ? `contract ${contract} (from ${env.LEDGER_ADDRESS ? "LEDGER_ADDRESS" : "the data dir"})` : "",
-      o["log-id"] === undefined ? `log id ${logId} (from LOG_NAME)` : "",
+      o["log-id"] === undefined ? `log id ${logId} (from ${logFrom})` : "",
     ].filter(Boolean);
     if (unpinned.length) say(`NOT PINNED — trusting ${unpinned.join(", ")}; pin them with --chain-id, --contract, --log-id`);
 
@@ -132,7 +138,7 @@ export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     else {
       for (const d of report.discrepancies) process.stdout.write(`${d.seq === undefined ? "-" : `seq ${d.seq}`}\t${d.kind}\t${d.detail}\n`);
       process.stdout.write(
-        `${report.entriesChecked} entries, ${report.checkpointsChecked} checkpoints checked: ${report.clean ? "CLEAN" : `${report.discrepancies.length} DISCREPANCIES`}\n`,
+        `${report.entriesChecked} entries, ${report.checkpointsChecked} checkpoints checked${report.pending ? ` (${report.pending} entries not yet anchored: checked against the store and the current registry only)` : ""}: ${report.clean ? "CLEAN" : `${report.discrepancies.length} DISCREPANCIES`}\n`,
       );
     }
     return report.clean ? 0 : 1;

@@ -155,6 +155,10 @@ export class Anchorer {
       const logId = this.#opts.logId;
       this.#head = await this.#chain.blockNumber();
       this.#checkedAt = Date.now();
+      if (this.#lastError?.kind === "UNAVAILABLE") {
+        this.#opts.onEvent?.("the chain answers again", { lastFailureAt: this.#lastError.at, head: this.#head });
+        this.#lastError = null;
+      }
       const count = await this.#chain.checkpointCount(logId);
       let same = count === this.#book.all.length && this.#book.onChain === count;
       if (same && count > 0) {

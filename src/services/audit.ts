@@ -47,6 +47,8 @@ export interface AuditChain {
 export interface AuditReport {
   readonly v: 1;
   readonly logSize: number;
+  /** Entries beyond the last local checkpoint (not yet anchored). */
+  readonly pending: number;
   readonly entriesChecked: number;
   readonly checkpointsChecked: number;
   readonly clean: boolean;
@@ -196,7 +198,8 @@ export async function audit(
   if (counters.total > counters.diffs.length) add("COUNTER_MISMATCH", `… and ${counters.total - counters.diffs.length} more counters`);
   const checkpointsChecked = checkCheckpoints(checkpoints, rootsAt, chain && onChain, size, add);
   found.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
-  return { v: 1, logSize: size, entriesChecked: checked, checkpointsChecked, clean: found.length === 0, discrepancies: found };
+  const anchored = checkpoints.length ? checkpoints[checkpoints.length - 1]!.treeSize : 0;
+  return { v: 1, logSize: size, pending: Math.max(0, size - anchored), entriesChecked: checked, checkpointsChecked, clean: found.length === 0, discrepancies: found };
 }
 
 async function countKeys(store: Store, prefix: string): Promise<number> {

@@ -382,7 +382,7 @@ describe("e2e: chain faults on an external chain", function () {
     }
   });
 
-  it("a wrong LEDGER_ADDRESS (no code) or another chain under the same data dir is refused at start with one clear line", async () => {
+  it("a wrong LEDGER_ADDRESS (no code), another log or another chain under the same data dir is refused at start with one clear line", async () => {
     node = await anvilNode();
     dir = tempDir();
     let err = await serviceOn(dir, node.rpcUrl, seeded("nothing here").address).then(() => undefined, (e: Error) => e);
@@ -391,6 +391,8 @@ describe("e2e: chain faults on an external chain", function () {
     const ledger = await deployLedger(node.rpcUrl);
     const svc = await serviceOn(dir, node.rpcUrl, ledger);
     await svc.stop();
+    err = await serviceOn(dir, node.rpcUrl, ledger, { LOG_NAME: "another-log" }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).to.match(/^this data dir holds log "default" \(0x[0-9a-f]{64}\); LOG_NAME is now "another-log"/);
     const other = await anvilNode(["--chain-id", "777"]);
     try {
       const ledger2 = await deployLedger(other.rpcUrl);

@@ -62,8 +62,13 @@ for (const kind of ["anvil", "hardhat"] as const) {
         expect(v.status, v.stdout + v.stderr).to.equal(0);
         expect(v.stdout).to.match(/VALID/);
       }
-      const audit = await runCli(["audit", "--data-dir", join(dir, "data"), "--rpc", node.rpcUrl], { LOG_NAME: "city-a" }, 120_000);
+      // No LOG_NAME, no LEDGER_ADDRESS: the data dir remembers its contract, chain and log.
+      const audit = await runCli(["audit", "--data-dir", join(dir, "data"), "--rpc", node.rpcUrl], {}, 120_000);
       expect(audit.status, audit.stdout + audit.stderr).to.equal(0);
+      expect(audit.stderr).to.match(/log id 0x[0-9a-f]{64} \(from the data dir\)/);
+      const wrongLog = await runCli(["audit", "--data-dir", join(dir, "data"), "--rpc", node.rpcUrl], { LOG_NAME: "city-b" }, 120_000);
+      expect(wrongLog.status).to.equal(2);
+      expect(wrongLog.stderr).to.match(/wrong log: this data dir holds log "city-a"/);
       expect(audit.stdout).to.match(/CLEAN/);
     });
   });
