@@ -9,9 +9,24 @@ import { ANVIL_DEV_KEY } from "./adapters/chain/anvil.ts";
 import type { FeeSettings, TxType } from "./adapters/chain/fees.ts";
 import { DEFAULT_RPC_TIMEOUT_MS } from "./adapters/chain/rpc.ts";
 import { DEFAULT_REPLACE_AFTER_MS } from "./adapters/chain/tx-sender.ts";
+import type { LogLevel } from "./logger.ts";
 
 /** Default MAX_UNANCHORED_AGE_MS: writes are refused once an entry waits this long for its anchor. */
 export const DEFAULT_MAX_UNANCHORED_AGE_MS = 600_000;
+
+/**
+ * Default RATE_LIMIT_RPS: requests per second per token (unauthenticated: per
+ * client address). 5 000 is above what one gateway ingests as single records on
+ * two cores (~3 000/s, `npm run bench`), and a batch carries up to 10 000
+ * records, so it never slows a department loading in bulk; it stops floods and
+ * token guessing.
+ */
+export const DEFAULT_RATE_LIMIT_RPS = 5000;
+
+/** Default BODY_BUDGET_MB: request body bytes (MiB) in flight across all requests before 503 OVERLOADED. */
+export const DEFAULT_BODY_BUDGET_MB = 256;
+
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 /** What every command that talks to a chain reads from the environment (serve, deploy, chain …). */
 export interface ChainSettings {
@@ -44,6 +59,14 @@ export interface Config {
   readonly chain: ChainSettings;
   /** MAX_UNANCHORED_AGE_MS (0: no limit). */
   readonly maxUnanchoredAgeMs: number;
+  /** RATE_LIMIT_RPS: requests per second per token, or per client address without one (0: no limit). */
+  readonly rateLimitRps: number;
+  /** CORS_ORIGINS: browser origins allowed to call the API (empty: CORS closed). */
+  readonly corsOrigins: readonly string[];
+  /** BODY_BUDGET_MB in bytes: request body bytes in flight across all requests. */
+  readonly bodyBudgetBytes: number;
+  /** LOG_LEVEL: the lowest level written (client errors are logged at debug). */
+  readonly logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`MAX_UNANCHORED_AGE_MS (${maxUnanchoredAgeMs}) must be 0 (no limit) or longer than ANCHOR_INTERVAL_MS (${anchorIntervalMs}), or every write would be refused between anchors`);
   }
 
+  const rateLimitRps = int("RATE_LIMIT_RPS", DEFAULT_RATE_LIMIT_RPS, 0, 1_000_000);
+  const bodyBudgetBytes = int("BODY_BUDGET_MB", DEFAULT_BODY_BUDGET_MB, 1, 65_536) * 1024 * 1024;
+  const corsOrigins = Object.freeze(corsOriginsOf(str("CORS_ORIGINS"), problems));
+  const logLevel = (str("LOG_LEVEL") ?? "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`);
+
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -174,15 +203,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embedded,
     chain,
     maxUnanchoredAgeMs,
+    rateLimitRps,
+    corsOrigins,
+    bodyBudgetBytes,
+    logLevel,
   });
 }
 
-/** The URL without credentials, safe to print or publish. */
+/** CORS_ORIGINS: comma-separated origins (scheme://host[:port], no path, no wildcard). */
+function corsOriginsOf(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return [];
+  const out: string[] = [];
+  for (const o of raw.split(",").map((x) => x.trim()).filter(Boolean)) {
+    let ok = false;
+    try {
+      const u = new URL(o);
+      ok = (u.protocol === "http:" || u.protocol === "https:") && u.origin === o.replace(/\/$/, "") && !u.username && !u.password;
+    } catch {
+      ok = false;
+    }
+    if (ok) out.push(o.replace(/\/$/, ""));
+    else problems.push(`CORS_ORIGINS must list origins like https://console.example.org (scheme, host, optional port; no path, no "*"), got "${o}"`);
+  }
+  return out;
+}
+
+/** Query parameters whose values are credentials (API keys in RPC URLs). */
+const SECRET_PARAM = /^(api[-_]?key|key|token|access[-_]?token|auth|secret|password|pass)$/i;
+
+/** The URL without credentials (user:password, and key/token query values), safe to print or publish. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     u.username = "";
     u.password = "";
+    for (const k of [...u.searchParams.keys()]) if (SECRET_PARAM.test(k)) u.searchParams.set(k, "redacted");
     return u.toString().replace(/\/$/, "");
   } catch {
     return "(unparseable URL)";

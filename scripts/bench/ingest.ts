@@ -72,14 +72,14 @@ async function startEcho(): Promise<{ url: string; stop: () => void }> {
   return { url, stop: () => child.kill("SIGTERM") };
 }
 
-async function cannon(url: string, bodies: string[]): Promise<{ rps: number; non2xx: number; errors: number }> {
+async function cannon(url: string, bodies: string[], token?: string): Promise<{ rps: number; non2xx: number; errors: number }> {
   let i = 0;
   const r = await autocannon({
     url,
     method: "POST",
     connections: CONNECTIONS,
     duration: SECONDS,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     requests: [{ setupRequest: (req: any) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
   } as any);
   return { rps: r.requests.average, non2xx: r.non2xx, errors: r.errors };
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     console.log(`pre-signed ${fmt(singleCount)} records (${fmt(singles[0]!.length)} bytes each) in ${fmt(signMs / 1000, 1)} s`);
     const base = await cannon(`${echo.url}/echo`, singles);
     const before = await size();
-    const single = await cannon(`${svc.url}/v1/exchanges`, singles);
+    const single = await cannon(`${svc.url}/v1/exchanges`, singles, svc.adminToken);
     const singleEntries = (await size()) - before;
     const singleRate = singleEntries / SECONDS;
 
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     const worker = async () => {
       while (next < batches.length) {
         const body = batches[next++]!;
-        const r = await http("POST", `${svc.url}/v1/exchanges/batch`, body);
+        const r = await http("POST", `${svc.url}/v1/exchanges/batch`, body, svc.adminToken);
         if (r.status !== 201) throw new Error(`batch: ${r.status} ${r.text.slice(0, 300)}`);
       }
     };
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
       const k = Math.min(1000, ENTRIES - cur);
       const body = JSON.stringify({ records: Array.from({ length: k }, record) });
       await inflight;
-      inflight = http("POST", `${svc.url}/v1/exchanges/batch`, body).then((r) => {
+      inflight = http("POST", `${svc.url}/v1/exchanges/batch`, body, svc.adminToken).then((r) => {
         if (r.status !== 201) throw new Error(`fill: ${r.status} ${r.text.slice(0, 300)}`);
       });
       if (process.stdout.isTTY && cur - last >= 50_000) {

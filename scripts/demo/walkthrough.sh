@@ -11,20 +11,24 @@ WORK=$(mktemp -d)
 npm run -s demo:key > "$WORK/tax.json"
 npm run -s demo:key > "$WORK/health.json"
 
-# 2. The admin registers both departments on chain.
+# 2. The admin registers both departments on chain, and gives the tax department
+#    a token: a department writes its own records only, and only with its token.
 for d in tax health; do
   curl -sf -X POST "$BASE/v1/departments" \
     -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
     -d "{\"id\":\"$d\",\"name\":\"Department $d\",\"signer\":\"$(json address < "$WORK/$d.json")\"}"
   echo
 done
+TAX_TOKEN=$(curl -sf -X POST "$BASE/v1/tokens" -H "Authorization: Bearer $ADMIN_TOKEN" \
+  -H 'Content-Type: application/json' -d '{"role":"department:tax","label":"tax department"}' | json token)
 
-# 3. The tax department signs an exchange (a hash of the data, never the data) and records it.
+# 3. The tax department signs an exchange (a hash of the data, never the data) and records it with its token.
 printf 'household,income\n1,52000\n' > "$WORK/extract.csv"
 npm run -s demo:sign -- --info "$BASE/v1/info" --key "$(json privateKey < "$WORK/tax.json")" \
   --provider tax --consumer health --dataset tax/income-2025 --purpose "benefit eligibility" \
   --legal-basis "Social Code s.67" --records 1 --data-file "$WORK/extract.csv" --id walk-1 > "$WORK/record.json"
-curl -sf -X POST "$BASE/v1/exchanges" -H 'Content-Type: application/json' -d @"$WORK/record.json"
+curl -sf -X POST "$BASE/v1/exchanges" -H "Authorization: Bearer $TAX_TOKEN" \
+  -H 'Content-Type: application/json' -d @"$WORK/record.json"
 echo
 
 # 4. Anchor now (otherwise it happens within ANCHOR_INTERVAL_MS), then fetch the receipt as an auditor.

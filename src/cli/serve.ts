@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, redactUrl } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { startService } from "../server.ts";
+import { redactText } from "../adapters/http/redact.ts";
 
 export async function serveCommand(env: NodeJS.ProcessEnv): Promise<number> {
   let config;
@@ -14,12 +15,12 @@ export async function serveCommand(env: NodeJS.ProcessEnv): Promise<number> {
     }
     throw e;
   }
-  const log = createLogger();
+  const log = createLogger({ minLevel: config.logLevel });
   let svc;
   try {
     svc = await startService(config, log);
   } catch (e) {
-    process.stderr.write(`dxledger: could not start: ${(e as Error).message.split("\n")[0]}\n`);
+    process.stderr.write(`dxledger: could not start: ${redactText((e as Error).message.split("\n")[0] ?? "")}\n`);
     return 1;
   }
   const lines = [
@@ -29,6 +30,8 @@ export async function serveCommand(env: NodeJS.ProcessEnv): Promise<number> {
     `  contract     ${svc.contract}`,
     `  log          ${config.logName} (${config.logId})`,
     `  data dir     ${svc.dataDir}`,
+    `  limits       ${config.rateLimitRps ? `${config.rateLimitRps} requests/s per token (per address without one)` : "no rate limit (RATE_LIMIT_RPS=0)"}; ${config.bodyBudgetBytes / 1048576} MiB of request bodies in flight`,
+    `  CORS         ${config.corsOrigins.length ? config.corsOrigins.join(", ") : "closed (CORS_ORIGINS unset)"}`,
     `  fail-closed  ${config.maxUnanchoredAgeMs ? `writes refused once an entry waits ${config.maxUnanchoredAgeMs / 1000} s for its anchor` : "off (MAX_UNANCHORED_AGE_MS=0)"}`,
   ];
   if (svc.feeProblem) lines.push(`  WARNING      anchoring will fail: ${svc.feeProblem}`);

@@ -3,7 +3,7 @@
  * (one or a batch), fetch exchanges, receipts and provenance, and verify a
  * receipt against the chain without trusting the service.
  *
- *   const dx = new DxLedgerClient({ baseUrl, signer: departmentWallet });
+ *   const dx = new DxLedgerClient({ baseUrl, token: departmentToken, signer: departmentWallet });
  *   const r = await dx.record({ id, provider, consumer, dataset, purpose, recordCount, payloadDigest, occurredAt });
  *   const receipt = await dx.waitForReceipt(r.provider, r.id);     // with an auditor or party token
  *   const outcome = await dx.verify(receipt, { contract, chainId, logId });
@@ -51,7 +51,11 @@ export class DxLedgerApiError extends Error {
 
 export interface ClientOptions {
   readonly baseUrl: string;
-  /** Bearer token for reads (auditor, admin, or the department's own). */
+  /**
+   * Bearer token, sent with every call. Writes (`record`, `recordBatch`,
+   * `acknowledge`) need `department:<id>` of the provider (the consumer, for
+   * an acknowledgement) or `admin`; reads need auditor, admin or a party's.
+   */
   readonly token?: string;
   /** The department's signing key, for `record` and `recordBatch`. */
   readonly signer?: Signer;
@@ -80,7 +84,13 @@ export class DxLedgerClient {
     return this.#info;
   }
 
+  /** Writes are refused without a token (401 before the body is read): say so before signing anything. */
+  #needsToken(what: string): void {
+    if (!this.#o.token) throw new Error(`DxLedgerClient: a token (department:<id> or admin) is needed to ${what}`);
+  }
+
   async #sign(r: UnsignedExchange): Promise<ExchangeRecord> {
+    this.#needsToken("record exchanges");
     if (!this.#o.signer) throw new Error("DxLedgerClient: a signer is needed to record exchanges");
     return signExchange(this.#o.signer, (await this.info()).eip712.domain, r);
   }
@@ -101,6 +111,7 @@ export class DxLedgerClient {
    * signer, binding the exact entry by its leaf hash (read with this client's token).
    */
   async acknowledge(provider: string, id: string, consumer: string, acknowledgedAt = new Date().toISOString()): Promise<RecordResult & { exchangeSeq: number }> {
+    this.#needsToken("acknowledge");
     if (!this.#o.signer) throw new Error("DxLedgerClient: a signer is needed to acknowledge");
     const ex = await this.exchange(provider, id);
     const ack = await signAcknowledgement(this.#o.signer, (await this.info()).eip712.domain, { provider, id, consumer, exchangeLeafHash: ex.leafHash, acknowledgedAt });

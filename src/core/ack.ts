@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { departmentId, entryText, isoTimestamp, RECORD_ID, type Entry } from "./record.ts";
+import { departmentId, entryText, hexField, isoTimestamp, recordId, type Entry } from "./record.ts";
 import type { Eip712Digester } from "./eip712.ts";
 
 export const ACK_TYPE = "Acknowledgement(string provider,string id,string consumer,bytes32 exchangeLeafHash,string acknowledgedAt)";
@@ -23,11 +23,11 @@ export const ACK_EIP712_TYPES = {
 
 export const acknowledgementInput = z.strictObject({
   provider: departmentId,
-  id: z.string().regex(RECORD_ID, "must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"),
+  id: recordId,
   consumer: departmentId,
-  exchangeLeafHash: z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x + 64 lowercase hex (the exchange's leaf hash)"),
+  exchangeLeafHash: hexField(/^0x[0-9a-f]{64}$/, "must be 0x + 64 lowercase hex (the exchange's leaf hash)"),
   acknowledgedAt: isoTimestamp,
-  signature: z.string().regex(/^0x[0-9a-f]{130}$/, "must be 0x + 130 lowercase hex (65-byte EIP-712 signature)"),
+  signature: hexField(/^0x[0-9a-f]{130}$/, "must be 0x + 130 lowercase hex (65-byte EIP-712 signature)"),
 });
 
 export type Acknowledgement = z.output<typeof acknowledgementInput>;

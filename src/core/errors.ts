@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   ID_CONFLICT: 409,
   NOT_YET_ANCHORED: 409,
   DEPARTMENT_EXISTS: 409,
+  /** Revoking this admin token would leave the service without an active admin token. */
+  LAST_ADMIN_TOKEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INVALID_SIGNATURE: 422,

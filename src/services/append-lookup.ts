@@ -7,10 +7,11 @@ import type { Store } from "../adapters/leveldb/store.ts";
 import type { LogEntry } from "../core/ack.ts";
 import { itemKey, itemParty, type Item, type Lookup } from "./append-types.ts";
 import type { KnownKeys } from "./known-keys.ts";
-import { counterKeys, type StatsCounters } from "./stats-counters.ts";
+import type { StatsCounters } from "./stats-counters.ts";
 
-export async function lookupGroup(store: Store, seen: KnownKeys, counters: StatsCounters, items: readonly Item[]): Promise<Lookup> {
-  const counterLoad = counters.load(items.flatMap((it) => (it.kind === "exchange" ? counterKeys(it.record) : [])));
+/** `counterKeys`: every counter key the items may change, built beforehand per submission (see Appender#vet). */
+export async function lookupGroup(store: Store, seen: KnownKeys, counters: StatsCounters, items: readonly Item[], counterKeys: Iterable<string>): Promise<Lookup> {
+  const counterLoad = counters.load(counterKeys);
   const maybe: number[] = [];
   for (let i = 0; i < items.length; i++) if (seen.mightContain(itemKey(items[i]!))) maybe.push(i);
   const seqs: Array<number | undefined> = new Array(items.length);

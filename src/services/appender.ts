@@ -5,6 +5,9 @@
  *
  * Contract:
  * - A submission (one record or a batch) is all-or-nothing.
+ * - A submission is refused alone: a failure that belongs to it (a conflict,
+ *   or a throw while its keys are built) MUST NOT fail the other submissions
+ *   committed in the same group. Only a failed write fails a whole group.
  * - A record whose provider+id exists with identical content is a replay: it
  *   gets the original result and writes nothing; other content → ID_CONFLICT.
  * - `submit` MUST NOT resolve before the batch holding its entries is written.
@@ -16,8 +19,9 @@ import { ackEntryText, logEntryText, type AckEntry, type Acknowledgement, type L
 import { LedgerError } from "../core/errors.ts";
 import { Frontier } from "../core/merkle/frontier.ts";
 import { KnownKeys } from "./known-keys.ts";
-import { addExchange, StatsCounters } from "./stats-counters.ts";
+import { addExchange, counterKeys, StatsCounters } from "./stats-counters.ts";
 import { lookupGroup } from "./append-lookup.ts";
+import { prepareSubmission } from "./append-prepare.ts";
 import { itemKey, itemParty, sameContent, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
 
 export type { AppendResult } from "./append-types.ts";
@@ -122,10 +126,11 @@ export class Appender {
           writing = undefined;
           continue;
         }
-        const group = this.#take();
+        const { group, counterKeys: toLoad } = this.#vet(this.#take());
         let prep: Prepared | undefined;
         try {
-          prep = this.#prepare(group, await lookupGroup(this.#store, this.#seen, this.#counters, group.flatMap((p) => p.items)));
+          // A throw here is the store's (a read failed): it belongs to the whole group.
+          if (group.length > 0) prep = this.#prepare(group, await lookupGroup(this.#store, this.#seen, this.#counters, group.flatMap((p) => p.items), toLoad));
         } catch (e) {
           for (const p of group) p.reject(e);
         }
@@ -146,6 +151,26 @@ export class Appender {
     } finally {
       this.#running = false;
     }
+  }
+
+  /**
+   * Builds each submission's counter keys inside its own try: a submission
+   * whose keys cannot be built is refused alone (with its own error, logged by
+   * the HTTP layer) and the rest of the group goes on.
+   */
+  #vet(taken: Pending[]): { group: Pending[]; counterKeys: string[] } {
+    const group: Pending[] = [];
+    const keys: string[] = [];
+    for (const p of taken) {
+      try {
+        const mine = p.items.flatMap((it) => (it.kind === "exchange" ? counterKeys(it.record) : []));
+        group.push(p);
+        for (const k of mine) keys.push(k);
+      } catch (e) {
+        p.reject(e);
+      }
+    }
+    return { group, counterKeys: keys };
   }
 
   #take(): Pending[] {
@@ -174,7 +199,12 @@ export class Appender {
     for (const k of w.prep.keys) this.#inflight.delete(k);
     this.#committed = w.prep.newSize;
     this.#counters.trim(protect);
-    await this.#seen.added(w.prep.keys, this.#committed);
+    try {
+      await this.#seen.added(w.prep.keys, this.#committed);
+    } catch {
+      // The rescan that grows the filter failed; the keys are in the old filter
+      // already (it only answers "maybe" more often), and the next commit retries.
+    }
     this.#onCommit(w.prep.newSize);
     this.#settle(w.prep);
     return true;
@@ -200,67 +230,50 @@ export class Appender {
     let k = 0;
 
     for (const p of group) {
-      const results: AppendResult[] = [];
       const mark = { entries: entries.length, nodes: nodes.length, frontier: this.#snapshot(), keys: [] as string[] };
-      let conflict: LedgerError | undefined;
-      const fresh: Item[] = [];
-      for (const it of p.items) {
-        const seqHit = found.seqs[k++];
-        const key = itemKey(it);
-        const { provider, id } = itemParty(it);
-        const prior = inGroup.get(key) ?? this.#inflight.get(key);
-        if (prior) {
-          if (!sameContent(it, prior.item)) conflict ??= conflictError(it);
-          else results.push({ ...prior.result, replay: true });
-          continue;
-        }
-        if (seqHit !== undefined) {
-          const old = found.entries.get(seqHit)!;
-          if (!sameContent(it, old)) {
-            conflict ??= conflictError(it);
-            continue;
-          }
-          const leafHash = toHex(hashLeaf(Buffer.from(logEntryText(old), "utf8")));
-          const result = { seq: old.seq, provider, id, leafHash, receivedAt: old.receivedAt, replay: true };
-          inGroup.set(key, { item: it, result });
-          mark.keys.push(key);
-          results.push(result);
-          continue;
-        }
-        const seq = this.#frontier.size;
-        const leafData =
-          it.kind === "ack"
-            ? ackEntryText({ v: 1, seq, receivedAt, ack: it.ack } satisfies AckEntry)
-            : entryText({ v: 1, seq, receivedAt, record: it.record } satisfies Entry);
-        const leaf = hashLeaf(Buffer.from(leafData, "utf8"));
-        for (const n of this.#frontier.append(leaf)) nodes.push({ level: n.level, index: n.index, hashHex: toHex(n.hash) });
-        entries.push(
-          it.kind === "ack"
-            ? { kind: "ack", seq, leafData, provider, id, exchangeSeq: it.exchangeSeq }
-            : { seq, leafData, provider, id, dataset: it.record.dataset, derivedFrom: it.record.derivedFrom },
-        );
-        const result = { seq, provider, id, leafHash: toHex(leaf), receivedAt, replay: false };
-        fresh.push(it);
-        inGroup.set(key, { item: it, result });
-        mark.keys.push(key);
-        results.push(result);
-      }
-      if (conflict) {
-        // Undo this submission only: earlier ones in the group stand.
+      /** Undoes this submission only: earlier ones in the group stand. */
+      const refuse = (e: unknown) => {
         entries.length = mark.entries;
         nodes.length = mark.nodes;
         this.#frontier = mark.frontier;
         for (const key of mark.keys) inGroup.delete(key);
-        p.reject(conflict);
-        continue;
+        p.reject(e);
+      };
+      const first = k;
+      k += p.items.length;
+      try {
+        const outcome = prepareSubmission(p, { frontier: this.#frontier, inflight: this.#inflight, found, first, receivedAt, keys: mark.keys, inGroup, entries, nodes });
+        if (outcome.conflict) {
+          refuse(outcome.conflict);
+          continue;
+        }
+        // Its counter deltas are built before any is merged, so a throw leaves groupDelta as it was.
+        const mine = new Map<string, [number, number]>();
+        for (const it of outcome.fresh) if (it.kind === "exchange") addExchange(mine, it.record);
+        for (const [key, [e, r]] of mine) {
+          const d = groupDelta.get(key);
+          if (d) {
+            d[0] += e;
+            d[1] += r;
+          } else groupDelta.set(key, [e, r]);
+        }
+        keys.push(...mark.keys);
+        accepted.push({ p, results: outcome.results });
+      } catch (e) {
+        refuse(e);
       }
-      keys.push(...mark.keys);
-      for (const it of fresh) if (it.kind === "exchange") addExchange(groupDelta, it.record);
-      accepted.push({ p, results });
+    }
+    let counters: Prepared["counters"];
+    try {
+      counters = this.#counters.apply(groupDelta);
+    } catch (e) {
+      // A counter not loaded: the group is refused whole; the tree goes back and the cache is re-read.
+      this.#frontier = before;
+      this.#counters.clear();
+      throw e;
     }
     // Until this group is on disk, later groups learn of its keys from here, not from LevelDB.
     for (const key of keys) this.#inflight.set(key, inGroup.get(key)!);
-    const counters = this.#counters.apply(groupDelta);
     return { accepted, entries, nodes, counters, counterKeys: new Set(groupDelta.keys()), newSize: this.#frontier.size, before, keys };
   }
 
@@ -280,13 +293,3 @@ export interface AppenderOptions {
   readonly onCommit?: (size: number) => void;
 }
 
-function conflictError(it: Item): LedgerError {
-  const { provider, id, kind } = itemParty(it);
-  return new LedgerError(
-    "ID_CONFLICT",
-    kind === "ack"
-      ? `exchange ${id} of provider ${provider} was already acknowledged with other content`
-      : `provider ${provider} already recorded id ${id} with other content`,
-    { provider, id },
-  );
-}

@@ -12,6 +12,13 @@ import type { Anchorer } from "./anchorer.ts";
 
 export const RECEIPT_VERSION = 1;
 
+/**
+ * The one "not found" of exchange and entry reads. A department asking for an
+ * exchange it is not party to MUST get exactly this too (SPEC §8), so it names
+ * nothing the caller did not send and is the same whichever was the case.
+ */
+export const notFound = (): LedgerError => new LedgerError("NOT_FOUND", "no such exchange or entry, or not one this token may read");
+
 export interface Receipt {
   readonly v: 1;
   readonly entry: LogEntry;
@@ -57,7 +64,7 @@ export class LedgerReader {
 
   async entry(seq: number): Promise<LogEntry> {
     const raw = seq < this.#size() ? await this.#store.entry(seq) : undefined;
-    if (raw === undefined) throw new LedgerError("NOT_FOUND", `no entry with seq ${seq}`, { seq });
+    if (raw === undefined) throw notFound();
     return JSON.parse(raw) as LogEntry;
   }
 
@@ -69,8 +76,12 @@ export class LedgerReader {
     return { seq, acknowledgedAt: e.ack.acknowledgedAt, receivedAt: e.receivedAt };
   }
 
-  /** Exchanges received before `before` that no consumer has acknowledged, from seq > `after`. */
-  async unacknowledged(before: string, after: number | undefined, limit: number) {
+  /**
+   * Exchanges received before `before` that no consumer has acknowledged, from
+   * seq > `after`; `visible`, when given, hides those the caller may not see
+   * (paging still counts them: `next` follows the keys read).
+   */
+  async unacknowledged(before: string, after: number | undefined, limit: number, visible?: (provider: string, consumer: string) => boolean) {
     const prefix = K.unacknowledgedPrefix;
     const keys = await this.#store.keysUnder(prefix, limit, after === undefined ? undefined : K.unacknowledged(after));
     const seqs = keys.map((k) => Number(k.slice(prefix.length))).filter((s) => s < this.#size());
@@ -85,6 +96,7 @@ export class LedgerReader {
         break;
       }
       const r = e.record;
+      if (visible && !visible(r.provider, r.consumer)) continue;
       items.push({ seq: seqs[i]!, provider: r.provider, consumer: r.consumer, id: r.id, dataset: r.dataset, occurredAt: r.occurredAt, receivedAt: e.receivedAt, receipt: `/v1/entries/${seqs[i]}/receipt` });
     }
     const last = seqs[seqs.length - 1];
@@ -93,7 +105,7 @@ export class LedgerReader {
 
   async seqOf(provider: string, id: string): Promise<number> {
     const [seq] = await this.#store.seqsByProviderId([{ provider, id }]);
-    if (seq === undefined) throw new LedgerError("NOT_FOUND", `no exchange ${id} from provider ${provider}`, { provider, id });
+    if (seq === undefined) throw notFound();
     return seq;
   }
 

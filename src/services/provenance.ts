@@ -13,6 +13,8 @@ export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 /** Lineage walks stop after this many datasets (the answer says it was cut). */
 export const MAX_LINEAGE = 1000;
+/** For a department's lineage: exchanges of one dataset read to find the edges it may see (the answer says it was cut). */
+export const MAX_LINEAGE_SCAN = 10_000;
 
 export interface ExchangeItem {
   readonly seq: number;
@@ -99,9 +101,22 @@ export class ProvenanceService {
     return { items, next: seqs.length === limit && lastSeq !== undefined ? lastSeq : null };
   }
 
-  /** Both directions of `derivedFrom`, breadth first, each dataset once (cycles end there). */
-  async lineage(dataset: string): Promise<Lineage> {
+  /**
+   * Both directions of `derivedFrom`, breadth first, each dataset once (cycles
+   * end there). With `party` (a department), an edge "dataset derived from
+   * source" is shown only when `party` provided or consumed an exchange of
+   * `dataset` that declared `source`, and the walk goes on only along edges
+   * shown: a department MUST NOT learn of datasets from records it may not read.
+   */
+  async lineage(dataset: string, party?: string): Promise<Lineage> {
     let budget = MAX_LINEAGE;
+    let cut = false;
+    const declared = new Map<string, Promise<Set<string>>>();
+    const sourcesSeenBy = (d: string, who: string) => {
+      let s = declared.get(d);
+      if (!s) declared.set(d, (s = this.#declaredSources(d, who).then((r) => ((cut ||= r.cut), r.sources))));
+      return s;
+    };
     const walk = async (prefixOf: (d: string) => string, edge: (from: string, to: string, depth: number) => LineageEdge) => {
       const seen = new Set([dataset]);
       const out: LineageEdge[] = [];
@@ -112,7 +127,9 @@ export class ProvenanceService {
           const prefix = prefixOf(d);
           for (const k of await this.#store.keysUnder(prefix, MAX_LINEAGE)) {
             const other = k.slice(prefix.length);
-            out.push(edge(d, other, depth));
+            const e = edge(d, other, depth);
+            if (party !== undefined && !(await sourcesSeenBy(e.dataset, party)).has(e.source)) continue;
+            out.push(e);
             if (!seen.has(other) && budget-- > 0) {
               seen.add(other);
               next.push(other);
@@ -125,6 +142,26 @@ export class ProvenanceService {
     };
     const upstream = await walk(K.upstreamPrefix, (d, src, depth) => ({ dataset: d, source: src, depth }));
     const downstream = await walk(K.downstreamPrefix, (src, d, depth) => ({ dataset: d, source: src, depth }));
-    return { upstream, downstream, truncated: budget <= 0 };
+    return { upstream, downstream, truncated: budget <= 0 || cut };
+  }
+
+  /** Sources declared by the exchanges of `dataset` that `party` provided or consumed (at most MAX_LINEAGE_SCAN exchanges read). */
+  async #declaredSources(dataset: string, party: string): Promise<{ sources: Set<string>; cut: boolean }> {
+    const prefix = K.datasetExchangePrefix(dataset);
+    const size = this.#size();
+    const sources = new Set<string>();
+    let after: string | undefined;
+    for (let read = 0; read < MAX_LINEAGE_SCAN; ) {
+      const keys = await this.#store.keysUnder(prefix, Math.min(MAX_PAGE, MAX_LINEAGE_SCAN - read), after);
+      const seqs = keys.map((k) => Number(k.slice(prefix.length))).filter((s) => s < size);
+      for (const raw of await this.#store.entries(seqs)) {
+        const r = (JSON.parse(raw!) as Entry).record;
+        if (r.provider === party || r.consumer === party) for (const src of r.derivedFrom) sources.add(src);
+      }
+      read += keys.length;
+      if (keys.length < MAX_PAGE || read >= MAX_LINEAGE_SCAN) return { sources, cut: keys.length > 0 && read >= MAX_LINEAGE_SCAN };
+      after = keys[keys.length - 1];
+    }
+    return { sources, cut: true };
   }
 }

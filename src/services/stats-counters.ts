@@ -12,9 +12,19 @@ import type { ExchangeRecord } from "../core/record.ts";
 export const DIMENSIONS = ["d", "p", "c", "u"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
+/**
+ * The group key of a record in one dimension. Free text (`purpose`) is
+ * grouped by its NFC form, so canonically equivalent spellings (precomposed
+ * "é" and "e" + U+0301) count as one group; the signed record keeps the bytes
+ * as sent. Identifiers are ASCII and used as they are. The appender, reindex,
+ * audit and "as of" queries all key counters through here: they MUST agree.
+ */
 export function dimensionValue(r: Pick<ExchangeRecord, "dataset" | "provider" | "consumer" | "purpose">, d: Dimension): string {
-  return d === "d" ? r.dataset : d === "p" ? r.provider : d === "c" ? r.consumer : r.purpose;
+  return d === "d" ? r.dataset : d === "p" ? r.provider : d === "c" ? r.consumer : groupText(r.purpose);
 }
+
+/** The form free text is grouped and filtered by: NFC. Requires well-formed text (the record schema checks it). */
+export const groupText = (s: string): string => s.normalize("NFC");
 
 /** Every counter key one exchange adds to (34: per-day totals and groups per filter, its flow, and the monthly and yearly rollups). */
 export function counterKeys(r: Pick<ExchangeRecord, "dataset" | "provider" | "consumer" | "purpose" | "occurredAt">): string[] {

@@ -9,7 +9,7 @@ import { splitPeriods } from "../core/periods.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
 import type { Entry } from "../core/record.ts";
 import type { LogEntry } from "../core/ack.ts";
-import { dimensionValue, parseCounter, type Dimension } from "./stats-counters.ts";
+import { dimensionValue, groupText, parseCounter, type Dimension } from "./stats-counters.ts";
 
 export const DIM_OF = { dataset: "d", provider: "p", consumer: "c", purpose: "u" } as const;
 export type FilterName = keyof typeof DIM_OF;
@@ -39,6 +39,11 @@ export interface UsageAnswer {
   readonly treeSize: number;
 }
 
+/** A query that cannot be answered as asked, naming the parameter (as the HTTP layer's parameter errors do). */
+function queryError(parameter: string, message: string): LedgerError {
+  return new LedgerError("VALIDATION_FAILED", `invalid query parameter ${parameter}: ${message}`, [{ parameter, in: "query", message }]);
+}
+
 /** "As of" an old checkpoint costs one read per entry since; past this, refused. */
 export const MAX_AS_OF_ENTRIES = 2_000_000;
 
@@ -62,11 +67,14 @@ export class StatsService {
    */
   async usage(q: UsageQuery, asOfSize?: number): Promise<UsageAnswer> {
     const size = this.#size();
-    const filters = Object.entries(q.filters).filter(([, v]) => v !== undefined) as Array<[FilterName, string]>;
-    if (filters.length > 2) throw new LedgerError("BAD_REQUEST", "at most two filters at once");
+    // Free text is matched by its NFC form, as the counters are keyed (see dimensionValue).
+    const filters = (Object.entries(q.filters).filter(([, v]) => v !== undefined) as Array<[FilterName, string]>).map(
+      ([name, v]): [FilterName, string] => [name, name === "purpose" ? groupText(v) : v],
+    );
+    if (filters.length > 2) throw queryError(filters[2]![0], "at most two filters at once");
     const groupBy = q.groupBy;
     const timeGroup = groupBy === undefined || groupBy === "day" || groupBy === "month";
-    if (filters.length === 2 && !timeGroup) throw new LedgerError("BAD_REQUEST", "with two filters, groupBy must be day or month");
+    if (filters.length === 2 && !timeGroup) throw queryError("groupBy", "with two filters, groupBy must be day or month");
     const [f, fval] = filters[0] ? [DIM_OF[filters[0][0]], filters[0][1]] : ["*", ""];
     let g: string = "_";
     let gmatch: string | undefined;
@@ -141,7 +149,7 @@ export class StatsService {
     groupBy: GroupBy | undefined,
   ): Promise<void> {
     if (to - from > MAX_AS_OF_ENTRIES) {
-      throw new LedgerError("BAD_REQUEST", `that checkpoint is ${to - from} entries old; "as of" reaches back at most ${MAX_AS_OF_ENTRIES}`);
+      throw queryError("asOf", `that checkpoint is ${to - from} entries old; "as of" reaches back at most ${MAX_AS_OF_ENTRIES}`);
     }
     for await (const [, text] of this.#store.entriesFrom(from)) {
       const e = JSON.parse(text) as LogEntry;
@@ -179,7 +187,7 @@ export class StatsService {
     }
     const size = this.#size();
     if (asOfSize !== undefined && asOfSize < size) {
-      if (size - asOfSize > MAX_AS_OF_ENTRIES) throw new LedgerError("BAD_REQUEST", `that checkpoint is ${size - asOfSize} entries old; "as of" reaches back at most ${MAX_AS_OF_ENTRIES}`);
+      if (size - asOfSize > MAX_AS_OF_ENTRIES) throw queryError("asOf", `that checkpoint is ${size - asOfSize} entries old; "as of" reaches back at most ${MAX_AS_OF_ENTRIES}`);
       for await (const [seq, text] of this.#store.entriesFrom(asOfSize)) {
         if (seq >= size) break;
         const e = JSON.parse(text) as LogEntry;

@@ -2,9 +2,18 @@
  * API tokens: `dxl_<tokenId>_<secret>`, one role each. Only SHA-256 of the
  * secret is stored; the secret is shown once. Revocation is immediate (the
  * in-memory map is the store's mirror).
+ *
+ * The bootstrap token (ADMIN_TOKEN) has the id `bootstrap`. Its revocation is
+ * stored under `t:bootstrap` and MUST survive restarts whatever ADMIN_TOKEN
+ * holds then. The last active admin token MUST NOT be revoked (the service
+ * would have no administrator left).
+ *
+ * Tokens may expire (`expiresAt`); an expired token authenticates no one.
+ * `lastUsedAt` is kept in memory and written at most once a minute per token.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { LedgerError } from "../core/errors.ts";
 import { DEPARTMENT_ID } from "../core/record.ts";
 import { K } from "../adapters/leveldb/keys.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
@@ -16,13 +25,35 @@ export const roleSchema = z.string().refine(
   "must be admin, auditor, regulator or department:<id>",
 );
 
+export const BOOTSTRAP_ID = "bootstrap";
+/** Longest lifetime a token may be given (ten years). */
+export const MAX_TTL_SECONDS = 10 * 366 * 24 * 3600;
+/** How often, at most, a token's `lastUsedAt` is written to the store. */
+export const LAST_USED_WRITE_MS = 60_000;
+
 export interface TokenRecord {
   readonly tokenId: string;
   readonly role: Role;
   readonly label: string;
-  readonly secretHash: string;
+  /** Hex SHA-256 of the secret; null for the bootstrap token (its secret is ADMIN_TOKEN). */
+  readonly secretHash: string | null;
   readonly createdAt: string;
   readonly revokedAt: string | null;
+  /** Absent on records written before expiry existed: never expires. */
+  readonly expiresAt?: string | null;
+  readonly lastUsedAt?: string | null;
+}
+
+/** What `GET /v1/tokens` shows: never the secret nor its hash. */
+export interface TokenView {
+  readonly tokenId: string;
+  readonly role: Role;
+  readonly label: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+  readonly status: "active" | "revoked" | "expired";
 }
 
 export interface Principal {
@@ -30,21 +61,36 @@ export interface Principal {
   readonly role: Role;
 }
 
+export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reason: "unknown" | "revoked" | "expired" };
+
+/** Department of a `department:<id>` role, else undefined. */
+export const departmentOf = (role: Role): string | undefined => (role.startsWith("department:") ? role.slice("department:".length) : undefined);
+
 const sha256 = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
 
 export class Tokens {
   readonly #store: Store;
   readonly #byId = new Map<string, TokenRecord>();
   readonly #bootstrapHash: Buffer;
+  readonly #now: () => number;
+  /** Token writes, one after another: each writes the record as it is then, so the last write wins with the latest state. */
+  #writes: Promise<void> = Promise.resolve();
+  readonly #lastUsedWritten = new Map<string, number>();
 
-  private constructor(store: Store, bootstrapToken: string) {
+  private constructor(store: Store, bootstrapToken: string, now: () => number) {
     this.#store = store;
     this.#bootstrapHash = sha256(bootstrapToken);
+    this.#now = now;
   }
 
-  static async open(store: Store, bootstrapToken: string): Promise<Tokens> {
-    const t = new Tokens(store, bootstrapToken);
+  static async open(store: Store, bootstrapToken: string, now: () => number = Date.now): Promise<Tokens> {
+    const t = new Tokens(store, bootstrapToken, now);
     for (const rec of await store.jsonRange<TokenRecord>(K.tokenPrefix)) t.#byId.set(rec.tokenId, rec);
+    if (!t.#byId.has(BOOTSTRAP_ID)) {
+      const rec: TokenRecord = { tokenId: BOOTSTRAP_ID, role: "admin", label: "bootstrap (ADMIN_TOKEN)", secretHash: null, createdAt: new Date(now()).toISOString(), revokedAt: null, expiresAt: null };
+      await store.putJson(K.token(BOOTSTRAP_ID), rec);
+      t.#byId.set(BOOTSTRAP_ID, rec);
+    }
     return t;
   }
 
@@ -53,7 +99,11 @@ export class Tokens {
     return `dxl_admin_${randomBytes(24).toString("base64url")}`;
   }
 
-  async create(role: Role, label: string): Promise<{ tokenId: string; token: string }> {
+  /** `expiresAt`: ISO time, MUST be in the future (the caller validates the form). */
+  async create(role: Role, label: string, expiresAt: string | null = null): Promise<{ tokenId: string; token: string; expiresAt: string | null }> {
+    if (expiresAt !== null && Date.parse(expiresAt) <= this.#now()) {
+      throw new LedgerError("VALIDATION_FAILED", "expiresAt must be in the future", [{ path: "expiresAt", message: "must be in the future" }]);
+    }
     const tokenId = randomBytes(8).toString("hex");
     const secret = randomBytes(24).toString("base64url");
     const rec: TokenRecord = {
@@ -61,32 +111,108 @@ export class Tokens {
       role,
       label,
       secretHash: sha256(secret).toString("hex"),
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.#now()).toISOString(),
       revokedAt: null,
+      expiresAt,
+      lastUsedAt: null,
     };
-    await this.#store.putJson(K.token(tokenId), rec);
     this.#byId.set(tokenId, rec);
-    return { tokenId, token: `dxl_${tokenId}_${secret}` };
+    await this.#write(tokenId).catch((e) => {
+      this.#byId.delete(tokenId);
+      throw e;
+    });
+    return { tokenId, token: `dxl_${tokenId}_${secret}`, expiresAt };
   }
 
-  /** Returns false when no such (unrevoked) token exists. */
+  /**
+   * Revokes at once. Returns false when no such unrevoked token exists; throws
+   * LAST_ADMIN_TOKEN (409) rather than leave no active admin token.
+   */
   async revoke(tokenId: string): Promise<boolean> {
     const rec = this.#byId.get(tokenId);
     if (!rec || rec.revokedAt) return false;
-    const next = { ...rec, revokedAt: new Date().toISOString() };
-    await this.#store.putJson(K.token(tokenId), next);
-    this.#byId.set(tokenId, next);
+    if (rec.role === "admin" && !this.#list().some((x) => x.tokenId !== tokenId && x.role === "admin" && this.#status(x) === "active")) {
+      throw new LedgerError("LAST_ADMIN_TOKEN", `token ${tokenId} is the last active admin token; create another admin token first (POST /v1/tokens {"role":"admin"})`, { tokenId });
+    }
+    this.#byId.set(tokenId, { ...rec, revokedAt: new Date(this.#now()).toISOString() });
+    await this.#write(tokenId);
     return true;
   }
 
-  /** The principal a bearer token stands for, or undefined. Constant-time on secrets. */
-  authenticate(token: string): Principal | undefined {
+  /** Every token, bootstrap included, oldest first: never the secret nor its hash. */
+  list(): TokenView[] {
+    return this.#list().map((r) => ({
+      tokenId: r.tokenId,
+      role: r.role,
+      label: r.label,
+      createdAt: r.createdAt,
+      lastUsedAt: r.lastUsedAt ?? null,
+      expiresAt: r.expiresAt ?? null,
+      revokedAt: r.revokedAt,
+      status: this.#status(r),
+    }));
+  }
+
+  /** The principal a bearer token stands for, or why not. Constant-time on secrets. */
+  check(token: string): TokenCheck {
     const h = sha256(token);
-    if (timingSafeEqual(h, this.#bootstrapHash)) return { tokenId: "bootstrap", role: "admin" };
-    const m = /^dxl_([0-9a-f]{16})_([A-Za-z0-9_-]{32})$/.exec(token);
-    if (!m) return undefined;
-    const rec = this.#byId.get(m[1]!);
-    if (!rec || rec.revokedAt) return undefined;
-    return timingSafeEqual(sha256(m[2]!), Buffer.from(rec.secretHash, "hex")) ? { tokenId: rec.tokenId, role: rec.role } : undefined;
+    let rec: TokenRecord | undefined;
+    if (timingSafeEqual(h, this.#bootstrapHash)) rec = this.#byId.get(BOOTSTRAP_ID);
+    else {
+      const m = /^dxl_([0-9a-f]{16})_([A-Za-z0-9_-]{32})$/.exec(token);
+      const cand = m ? this.#byId.get(m[1]!) : undefined;
+      if (cand?.secretHash && timingSafeEqual(sha256(m![2]!), Buffer.from(cand.secretHash, "hex"))) rec = cand;
+    }
+    if (!rec) return { ok: false, reason: "unknown" };
+    const status = this.#status(rec);
+    if (status !== "active") return { ok: false, reason: status };
+    this.#touch(rec.tokenId);
+    return { ok: true, principal: { tokenId: rec.tokenId, role: rec.role } };
+  }
+
+  /** The principal a bearer token stands for, or undefined. */
+  authenticate(token: string): Principal | undefined {
+    const c = this.check(token);
+    return c.ok ? c.principal : undefined;
+  }
+
+  /**
+   * The department as this service's registry mirror (`d:<id>`, written when
+   * it registers or revokes one) has it: undefined when never registered here.
+   */
+  async departmentState(id: string): Promise<"active" | "revoked" | undefined> {
+    const d = await this.#store.getJson<{ active: boolean }>(K.department(id));
+    return d === undefined ? undefined : d.active ? "active" : "revoked";
+  }
+
+  /** Waits for token writes under way (lastUsedAt); call before closing the store. */
+  async flush(): Promise<void> {
+    await this.#writes;
+  }
+
+  #list(): TokenRecord[] {
+    return [...this.#byId.values()].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+
+  #status(r: TokenRecord): TokenView["status"] {
+    if (r.revokedAt) return "revoked";
+    if (r.expiresAt && Date.parse(r.expiresAt) <= this.#now()) return "expired";
+    return "active";
+  }
+
+  #touch(tokenId: string): void {
+    const now = this.#now();
+    const rec = this.#byId.get(tokenId)!;
+    this.#byId.set(tokenId, { ...rec, lastUsedAt: new Date(now).toISOString() });
+    if (now - (this.#lastUsedWritten.get(tokenId) ?? 0) < LAST_USED_WRITE_MS) return;
+    this.#lastUsedWritten.set(tokenId, now);
+    // Best effort: a lost lastUsedAt (store closing) harms nothing.
+    this.#write(tokenId).catch(() => undefined);
+  }
+
+  #write(tokenId: string): Promise<void> {
+    const next = this.#writes.then(() => this.#store.putJson(K.token(tokenId), this.#byId.get(tokenId)));
+    this.#writes = next.catch(() => undefined);
+    return next;
   }
 }

@@ -48,7 +48,9 @@ describe("e2e: two-party exchanges (consumer acknowledgements)", () => {
   it("records the consumer's acknowledgement, idempotently, and shows it on the exchange", async () => {
     const x = await exchange();
     const a = await ack(health, {}, x);
-    const r = await api.post("/v1/acknowledgements", a, { token: null });
+    // The consumer's own token (an admin token may relay it too).
+    const htok = (await api.post("/v1/tokens", { role: "department:health", label: "h" })).body.token;
+    const r = await api.post("/v1/acknowledgements", a, { token: htok });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     expect(r.body).to.include({ provider: "tax", id: x.id, exchangeSeq: x.seq, status: "pending" });
     expect((await api.post("/v1/acknowledgements", a)).status).to.equal(200);

@@ -71,11 +71,12 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
 
   it("records a signed exchange, replays idempotently, refuses a changed replay", async () => {
     const rec = await sign(tax);
-    const r1 = await api.post("/v1/exchanges", rec, { token: null });
+    expectError(await api.post("/v1/exchanges", rec, { token: null }), 401, "UNAUTHENTICATED");
+    const r1 = await api.post("/v1/exchanges", rec);
     expect(r1.status, JSON.stringify(r1.body)).to.equal(201);
     expect(r1.body).to.include({ provider: "tax", id: rec.id, status: "pending" });
     expect(r1.body.leafHash).to.match(/^0x[0-9a-f]{64}$/);
-    const r2 = await api.post("/v1/exchanges", rec, { token: null });
+    const r2 = await api.post("/v1/exchanges", rec);
     expect(r2.status).to.equal(200);
     expect(r2.body).to.deep.equal(r1.body);
     const before = await size();
@@ -171,7 +172,10 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     for (const role of ["auditor", "department:tax", "department:health"]) {
       expect((await api.get(path, { token: await tok(role) })).status, role).to.equal(200);
     }
-    expectError(await api.get(path, { token: await tok("department:schools") }), 403, "FORBIDDEN");
+    // Not party: 404, exactly as a missing exchange (SPEC §8).
+    const hidden = await api.get(path, { token: await tok("department:schools") });
+    expectError(hidden, 404, "NOT_FOUND");
+    expect(hidden.body).to.deep.equal((await api.get(`/v1/exchanges/tax/no-such-id`, { token: await tok("department:schools") })).body);
     expectError(await api.get(path, { token: await tok("regulator") }), 403, "FORBIDDEN");
     expectError(await api.post("/v1/tokens", { role: "superuser" }), 400, "VALIDATION_FAILED");
     const t = await api.post("/v1/tokens", { role: "auditor", label: "short-lived" });

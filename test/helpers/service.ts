@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
+import type { Logger } from "../../src/adapters/http/errors.ts";
 import { startService, type RunningService } from "../../src/server.ts";
 import { signExchange, payloadDigest, type UnsignedExchange } from "../../src/client/sign.ts";
 
@@ -24,10 +25,11 @@ export function tempDir(prefix = "dxledger-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function start(dataDir: string, env: Record<string, string> = {}, chainPort?: number): Promise<RunningService & { chainPort: number }> {
+/** `log`: where the service logs (default: nowhere). */
+export async function start(dataDir: string, env: Record<string, string> = {}, chainPort?: number, log: Logger = createLogger({ silent: true })): Promise<RunningService & { chainPort: number }> {
   const cp = chainPort ?? (await freePort());
   const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", CHAIN_PORT: String(cp), ANCHOR_INTERVAL_MS: "600000", MAX_UNANCHORED_AGE_MS: "0", ...env });
-  const svc = await startService(config, createLogger({ silent: true }));
+  const svc = await startService(config, log);
   return Object.assign(svc, { chainPort: cp });
 }
 

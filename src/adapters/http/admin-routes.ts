@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { departmentId } from "../../core/record.ts";
 import { zodDetails } from "../../services/intake.ts";
-import { roleSchema, type Role } from "../../services/tokens.ts";
+import { MAX_TTL_SECONDS, departmentOf, roleSchema, type Role } from "../../services/tokens.ts";
 import { requireRole } from "./auth.ts";
 import { SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";
 import { checkpointView } from "./public-routes.ts";
@@ -17,7 +17,15 @@ const newDepartment = z.strictObject({
   signer: address,
 });
 const newSigner = z.strictObject({ signer: address });
-const newToken = z.strictObject({ role: roleSchema, label: z.string().max(256).default("") });
+/** `expiresAt` (ISO 8601 with zone) or `ttlSeconds`, not both; neither: the token does not expire. */
+const newToken = z
+  .strictObject({
+    role: roleSchema,
+    label: z.string().max(256).default(""),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    ttlSeconds: z.number().int().min(1).max(MAX_TTL_SECONDS).optional(),
+  })
+  .refine((b) => b.expiresAt === undefined || b.ttlSeconds === undefined, { message: "give expiresAt or ttlSeconds, not both", path: ["ttlSeconds"] });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? undefined);
@@ -63,7 +71,16 @@ export function adminRoutes(d: AppDeps): Router {
 
   r.post("/v1/tokens", admin, json, async (req, res) => {
     const b = parse(newToken, req.body);
-    res.status(201).json(await d.tokens.create(b.role as Role, b.label));
+    const role = b.role as Role;
+    const dep = departmentOf(role);
+    const state = dep === undefined ? "active" : await d.tokens.departmentState(dep);
+    if (state === undefined) throw new LedgerError("UNKNOWN_DEPARTMENT", `department ${dep} is not registered; register it first (POST /v1/departments)`, { department: dep });
+    if (state === "revoked") throw new LedgerError("DEPARTMENT_REVOKED", `department ${dep} is revoked`, { department: dep });
+    const expiresAt = b.ttlSeconds !== undefined ? new Date(Date.now() + b.ttlSeconds * 1000).toISOString() : b.expiresAt === undefined ? null : new Date(b.expiresAt).toISOString();
+    res.status(201).json(await d.tokens.create(role, b.label, expiresAt));
+  });
+  r.get("/v1/tokens", admin, (_req, res) => {
+    res.json({ tokens: d.tokens.list() });
   });
   r.delete("/v1/tokens/:tokenId", admin, async (req, res) => {
     const tokenId = String(req.params.tokenId);

@@ -1,8 +1,22 @@
-/** createApp(deps): the Express app without listen(). */
+/**
+ * createApp(deps): the Express app without listen().
+ *
+ * Middleware order (each MUST come before the next):
+ *   request id (every answer carries it) → helmet, CORS → 503 while closing
+ *   → identify the bearer token → rate limit (per token, else per address)
+ *   → 401 for any request that may carry a body without a valid token
+ *   → body budget (503 OVERLOADED) → routes, whose parsers are the first to
+ *   read body bytes → 404 → the error handler.
+ */
 import express from "express";
 import { LedgerError } from "../../core/errors.ts";
-import type { AppDeps } from "./deps.ts";
+import { DEFAULT_SECURITY, BATCH_BODY_LIMIT, type AppDeps } from "./deps.ts";
 import { errorHandler, sendError } from "./errors.ts";
+import { requestId } from "./request-id.ts";
+import { corsPolicy, securityHeaders } from "./security-headers.ts";
+import { identify, tokenBeforeBody } from "./authenticate-first.ts";
+import { rateLimitPerCaller } from "./rate-limit.ts";
+import { BodyBudget } from "./body-budget.ts";
 import { publicRoutes } from "./public-routes.ts";
 import { exchangeRoutes } from "./exchange-routes.ts";
 import { adminRoutes } from "./admin-routes.ts";
@@ -10,14 +24,22 @@ import { provenanceRoutes } from "./provenance-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
 
 export function createApp(d: AppDeps): express.Express {
+  const sec = { ...DEFAULT_SECURITY, ...d.security };
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("json spaces", 0);
+  app.use(requestId());
+  app.use(securityHeaders());
+  app.use(corsPolicy(sec.corsOrigins));
   app.use((_req, res, next) => {
     if (d.closing()) return sendError(res, new LedgerError("NOT_READY", "the service is shutting down"));
     next();
   });
+  app.use(identify(d.tokens));
+  app.use(rateLimitPerCaller(sec.rateLimitRps, d.log));
+  app.use(tokenBeforeBody());
+  app.use(new BodyBudget(sec.bodyBudgetBytes, BATCH_BODY_LIMIT).middleware());
   app.use(publicRoutes(d));
   app.use(exchangeRoutes(d));
   app.use(adminRoutes(d));

@@ -44,7 +44,24 @@ export interface AppDeps {
   readonly log: Logger;
   /** True once shutdown has begun: new requests get 503. */
   readonly closing: () => boolean;
+  /** Abuse limits and browser policy; each absent field takes its DEFAULT_SECURITY value. */
+  readonly security?: Partial<SecuritySettings>;
 }
+
+export interface SecuritySettings {
+  /** RATE_LIMIT_RPS: requests per second per token, or per address without one (0: no limit). */
+  readonly rateLimitRps: number;
+  /** CORS_ORIGINS: browser origins allowed (empty: none). */
+  readonly corsOrigins: readonly string[];
+  /** BODY_BUDGET_MB in bytes: request body bytes in flight across all requests. */
+  readonly bodyBudgetBytes: number;
+}
+
+export const DEFAULT_SECURITY: SecuritySettings = Object.freeze({
+  rateLimitRps: 1000,
+  corsOrigins: Object.freeze([]) as readonly string[],
+  bodyBudgetBytes: 256 * 1024 * 1024,
+});
 
 /** Largest single-record body, and largest batch body (10 000 records). */
 export const SINGLE_BODY_LIMIT = 64 * 1024;

@@ -1,18 +1,20 @@
 /**
  * GET /v1/datasets/{dataset}/provenance[?after=&limit=&format=prov]:
  * auditors and admins see every exchange of the dataset; a department only
- * those it is a party to. Dataset ids may hold "/": send them URL-encoded or
- * as path segments.
+ * those it is a party to, everywhere: the list, the origin, the lineage (only
+ * edges declared by records it may read), PROV-JSON and bundles. A dataset it
+ * had no part in answers as an unknown one does (200, nothing in it).
+ * Dataset ids may hold "/": send them URL-encoded or as path segments.
  */
 import { Router, type Response } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { DATASET_ID, type Entry } from "../../core/record.ts";
 import { toProvJson } from "../../core/prov.ts";
 import { DEFAULT_PAGE, MAX_PAGE, type ProvenanceService } from "../../services/provenance.ts";
-import type { Principal } from "../../services/tokens.ts";
+import { departmentOf, type Principal } from "../../services/tokens.ts";
 import { requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
-import { uintParam } from "./params.ts";
+import { oneOfParam, uintParam } from "./params.ts";
 
 export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceService }): Router {
   const r = Router();
@@ -25,12 +27,10 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceService })
     if (!DATASET_ID.test(dataset)) throw new LedgerError("BAD_REQUEST", "not a valid dataset id", { dataset });
     const after = req.query.after === undefined ? undefined : uintParam("after", req.query.after);
     const limit = uintParam("limit", req.query.limit, { def: DEFAULT_PAGE, max: MAX_PAGE });
-    if (limit === 0) throw new LedgerError("BAD_REQUEST", "limit must be at least 1");
-    const format = req.query.format ?? "json";
-    if (format !== "json" && format !== "prov" && format !== "bundle") throw new LedgerError("BAD_REQUEST", "format must be json, prov or bundle");
+    const format = oneOfParam("format", req.query.format, ["json", "prov", "bundle"], "json");
 
     const p: Principal = res.locals.principal;
-    const party = p.role.startsWith("department:") ? p.role.slice("department:".length) : undefined;
+    const party = departmentOf(p.role);
     const visible = party ? (e: Entry) => e.record.provider === party || e.record.consumer === party : undefined;
     if (format === "bundle") {
       await streamBundle(d, dataset, visible, res);
@@ -39,7 +39,7 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceService })
     const [page, firstAll, lineage] = await Promise.all([
       d.provenance.exchanges(dataset, after, limit, visible),
       d.provenance.exchanges(dataset, undefined, 1),
-      d.provenance.lineage(dataset),
+      d.provenance.lineage(dataset, party),
     ]);
     // The origin is the first exchange of the dataset; a department sees it only if it was a party.
     const first = firstAll.items[0];

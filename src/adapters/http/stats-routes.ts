@@ -5,45 +5,53 @@
  * the figures as of that anchored checkpoint, the same tomorrow as today.
  */
 import { Router, type Request, type Response } from "express";
+import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { toCsv } from "../../core/csv.ts";
+import { datasetId, departmentId, freeText } from "../../core/record.ts";
 import type { StatsService, FilterName, GroupBy, UsageAnswer } from "../../services/stats.ts";
 import { requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
-import { uintParam } from "./params.ts";
+import { dayParam, enumParam, paramError, parseQuery, single, uintParam } from "./params.ts";
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const FILTERS: FilterName[] = ["dataset", "provider", "consumer", "purpose"];
-const GROUPS: GroupBy[] = ["day", "month", ...FILTERS];
+const FILTERS = ["dataset", "provider", "consumer", "purpose"] as const satisfies readonly FilterName[];
+const GROUPS = ["day", "month", ...FILTERS] as const satisfies readonly GroupBy[];
 
-function day(name: string, raw: unknown): string {
-  if (typeof raw !== "string" || !DAY.test(raw) || new Date(`${raw}T00:00:00.000Z`).toISOString().slice(0, 10) !== raw) {
-    throw new LedgerError("BAD_REQUEST", `${name} must be a UTC day YYYY-MM-DD`, { [name]: raw ?? null });
-  }
-  return raw;
-}
+/** Parameters every statistics endpoint takes. */
+const COMMON = {
+  from: dayParam,
+  to: dayParam,
+  format: enumParam(["json", "csv"]).optional(),
+  /** Index of an anchored checkpoint (checked against the checkpoints in the handler). */
+  asOf: single.optional(),
+};
+/** Filter values have the shape of what they filter (a value no record can hold is a mistake, not an empty answer). */
+const FILTER_SHAPE = {
+  dataset: single.pipe(datasetId).optional(),
+  provider: single.pipe(departmentId).optional(),
+  consumer: single.pipe(departmentId).optional(),
+  purpose: single.pipe(freeText(1, 256)).optional(),
+};
+const USAGE = { ...COMMON, ...FILTER_SHAPE, groupBy: enumParam(GROUPS).optional() };
+const TOP = { ...COMMON, by: enumParam(FILTERS), limit: single.optional() };
+const FLOWS = COMMON;
 
 export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
   const r = Router();
   const who = requireRole(d.tokens, "admin", "auditor", "regulator");
 
-  const period = (req: Request) => {
-    const from = day("from", req.query.from);
-    const to = day("to", req.query.to);
-    if (from > to) throw new LedgerError("BAD_REQUEST", "from must not be after to", { from, to });
-    return { from, to };
-  };
-  const format = (req: Request): "json" | "csv" => {
-    const f = req.query.format ?? "json";
-    if (f !== "json" && f !== "csv") throw new LedgerError("BAD_REQUEST", "format must be json or csv");
-    return f;
+  /** Validates every parameter at once; then `from` ≤ `to`. */
+  const query = <S extends z.ZodRawShape>(shape: S, req: Request) => {
+    const q = parseQuery(shape, req.query as Record<string, unknown>) as z.output<z.ZodObject<S>> & { from: string; to: string; format?: "json" | "csv" };
+    if (q.from > q.to) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
+    return q;
   };
   /** The log size an answer covers: now, or an anchored checkpoint's. */
   const coverage = (req: Request) => {
     if (req.query.asOf === undefined) return { size: undefined as number | undefined, checkpoint: d.anchorer.latest?.treeSize === d.appender.size ? d.anchorer.latest!.index : null };
     const index = uintParam("asOf", req.query.asOf);
     const cp = d.anchorer.checkpoints[index];
-    if (!cp) throw new LedgerError("NOT_FOUND", `no anchored checkpoint ${index}`);
+    if (!cp) throw new LedgerError("NOT_FOUND", `no anchored checkpoint ${index}`, [{ parameter: "asOf", in: "query", message: `no anchored checkpoint ${index}`, value: index }]);
     return { size: cp.treeSize, checkpoint: cp.index };
   };
   const send = (res: Response, fmt: "json" | "csv", a: UsageAnswer, checkpoint: number | null) => {
@@ -57,33 +65,26 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
   };
 
   r.get("/v1/stats/usage", who, async (req, res) => {
-    const { from, to } = period(req);
+    const q = query(USAGE, req);
     const filters: Partial<Record<FilterName, string>> = {};
-    for (const f of FILTERS) if (typeof req.query[f] === "string") filters[f] = req.query[f] as string;
-    const groupBy = req.query.groupBy as GroupBy | undefined;
-    if (groupBy !== undefined && !GROUPS.includes(groupBy)) throw new LedgerError("BAD_REQUEST", `groupBy must be one of ${GROUPS.join(", ")}`);
-    const fmt = format(req);
+    for (const f of FILTERS) if (q[f] !== undefined) filters[f] = q[f];
     const cov = coverage(req);
-    send(res, fmt, await d.stats.usage({ from, to, filters, groupBy }, cov.size), cov.checkpoint);
+    send(res, q.format ?? "json", await d.stats.usage({ from: q.from, to: q.to, filters, groupBy: q.groupBy }, cov.size), cov.checkpoint);
   });
 
   r.get("/v1/stats/top", who, async (req, res) => {
-    const by = req.query.by as FilterName;
-    if (!FILTERS.includes(by)) throw new LedgerError("BAD_REQUEST", `by must be one of ${FILTERS.join(", ")}`);
-    const { from, to } = period(req);
-    const limit = uintParam("limit", req.query.limit, { def: 10, max: 1000 });
-    const fmt = format(req);
+    const q = query(TOP, req);
+    const limit = uintParam("limit", q.limit, { def: 10, max: 1000 });
     const cov = coverage(req);
-    const a = await d.stats.usage({ from, to, filters: {}, groupBy: by }, cov.size);
-    send(res, fmt, { ...a, groups: a.groups.slice(0, limit) }, cov.checkpoint);
+    const a = await d.stats.usage({ from: q.from, to: q.to, filters: {}, groupBy: q.by }, cov.size);
+    send(res, q.format ?? "json", { ...a, groups: a.groups.slice(0, limit) }, cov.checkpoint);
   });
 
   r.get("/v1/stats/flows", who, async (req, res) => {
-    const { from, to } = period(req);
-    const fmt = format(req);
+    const { from, to, format } = query(FLOWS, req);
     const cov = coverage(req);
     const flows = await d.stats.flows(from, to, cov.size);
-    if (fmt === "csv") {
+    if (format === "csv") {
       res.type("text/csv; charset=utf-8; header=present").send(toCsv(["provider", "consumer", "exchanges", "records"], flows.map((f) => [f.provider, f.consumer, f.exchanges, f.records])));
       return;
     }

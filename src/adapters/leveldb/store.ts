@@ -2,6 +2,7 @@
  * LevelDB adapter: the only module that talks to `level`. Every write that
  * acknowledges data uses `sync: true`, so a resolved write is on disk.
  */
+import { dirname, join } from "node:path";
 import { Level } from "level";
 import { K, prefixEnd } from "./keys.ts";
 import type { NodeId } from "../../core/merkle/range.ts";
@@ -46,6 +47,16 @@ export interface AppendWrite {
   readonly newSize: number;
 }
 
+/** LevelDB's LOCK is held: another dxledger process (serve, audit, reindex) has this data dir open. */
+export class DataDirInUseError extends Error {
+  readonly location: string;
+  constructor(location: string, cause: unknown) {
+    super(`the data dir ${dirname(location)} is in use by another dxledger process (${join(location, "LOCK")} is held); stop that process first, or use another DATA_DIR`, { cause });
+    this.name = "DataDirInUseError";
+    this.location = location;
+  }
+}
+
 export class Store {
   readonly db: Level<string, string>;
 
@@ -53,9 +64,15 @@ export class Store {
     this.db = db;
   }
 
+  /** Opens the store; a store another process (or this one) holds is a DataDirInUseError. */
   static async open(location: string): Promise<Store> {
     const db = new Level<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8" });
-    await db.open();
+    try {
+      await db.open();
+    } catch (e) {
+      if ((e as { cause?: { code?: string } }).cause?.code === "LEVEL_LOCKED") throw new DataDirInUseError(location, e);
+      throw e;
+    }
     return new Store(db);
   }
 

@@ -1,0 +1,316 @@
+/**
+ * Least privilege, endpoint by endpoint (issue 9 item 6): every endpoint with
+ * every kind of token against a real service, and docs/roles.md (the table
+ * README links) checked against the same matrix.
+ */
+import { expect } from "chai";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import { Api, dept, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
+import { signAcknowledgement } from "../../src/client/sign.ts";
+import type { RunningService } from "../../src/server.ts";
+
+const ROLES = ["none", "admin", "auditor", "regulator", "department:A (party)", "department:B (not party)"] as const;
+type RoleName = (typeof ROLES)[number];
+type Row = readonly [number, number, number, number, number, number];
+
+const ALL_200: Row = [200, 200, 200, 200, 200, 200];
+const EXCHANGE_READ: Row = [401, 200, 200, 403, 200, 404];
+const PROVENANCE: Row = [401, 200, 200, 403, 200, 200];
+const STATS: Row = [401, 200, 200, 200, 403, 403];
+const WRITE: Row = [401, 201, 403, 403, 201, 403];
+const ADMIN_200: Row = [401, 200, 403, 403, 403, 403];
+const ADMIN_201: Row = [401, 201, 403, 403, 403, 403];
+
+/** The matrix: endpoint → status for each of ROLES. docs/roles.md MUST say the same. */
+const MATRIX: Record<string, Row> = {
+  "GET /healthz": ALL_200,
+  "GET /readyz": ALL_200,
+  "GET /v1/info": ALL_200,
+  "GET /v1/checkpoints/latest": ALL_200,
+  "GET /v1/checkpoints": ALL_200,
+  "GET /v1/proofs/consistency": ALL_200,
+  "POST /v1/exchanges": WRITE,
+  "POST /v1/exchanges/batch": WRITE,
+  "POST /v1/acknowledgements": WRITE,
+  "GET /v1/exchanges/{provider}/{id}": EXCHANGE_READ,
+  "GET /v1/exchanges/{provider}/{id}/receipt": EXCHANGE_READ,
+  "GET /v1/entries/{seq}/receipt": EXCHANGE_READ,
+  "GET /v1/acknowledgements/missing": [401, 200, 200, 403, 403, 403],
+  "GET /v1/datasets/{dataset}/provenance": PROVENANCE,
+  "GET /v1/datasets/{dataset}/provenance?format=prov": PROVENANCE,
+  "GET /v1/datasets/{dataset}/provenance?format=bundle": PROVENANCE,
+  "GET /v1/stats/usage": STATS,
+  "GET /v1/stats/top": STATS,
+  "GET /v1/stats/flows": STATS,
+  "GET /v1/departments": [401, 200, 200, 200, 200, 200],
+  "POST /v1/departments": ADMIN_201,
+  "PUT /v1/departments/{id}/signer": ADMIN_200,
+  "DELETE /v1/departments/{id}": ADMIN_200,
+  "POST /v1/tokens": ADMIN_201,
+  "GET /v1/tokens": ADMIN_200,
+  "DELETE /v1/tokens/{tokenId}": ADMIN_200,
+  "POST /v1/anchor": ADMIN_200,
+};
+
+/** The first markdown table whose header row starts with `| endpoint |`, as endpoint → cells. */
+export function parseRoleTable(md: string): { header: string[]; rows: Map<string, string[]> } {
+  const lines = md.split("\n");
+  const at = lines.findIndex((l) => /^\|\s*endpoint\s*\|/.test(l));
+  if (at < 0) throw new Error("no role table (a markdown table whose header starts with '| endpoint |')");
+  const cells = (l: string) => l.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim().replace(/^`|`$/g, ""));
+  const rows = new Map<string, string[]>();
+  for (const l of lines.slice(at + 2)) {
+    if (!l.trim().startsWith("|")) break;
+    const [endpoint, ...rest] = cells(l);
+    rows.set(endpoint!, rest);
+  }
+  return { header: cells(lines[at]!).slice(1), rows };
+}
+
+describe("e2e: roles, endpoint by endpoint", function () {
+  let dir: string;
+  let svc: RunningService;
+  let admin: Api;
+  let domain: any;
+  const a = dept("a");
+  const b = dept("b");
+  const c = dept("c");
+  const token: Partial<Record<RoleName, string | null>> = { none: null };
+  /** The exchange the read rows ask for: a → c, anchored. */
+  let x: { seq: number; id: string; dataset: string };
+  let spareToken: string;
+  let deptCounter = 0;
+
+  const send = async (from: Dept, to: string, patch = {}) => {
+    const r = await admin.post("/v1/exchanges", await signExchange(from.wallet, domain, unsigned(from.id, to, patch)));
+    expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    return r.body as { seq: number; id: string; leafHash: string };
+  };
+  const freshDepartment = async () => {
+    const id = `r${++deptCounter}`;
+    const r = await admin.post("/v1/departments", { id, name: id, signer: Wallet.createRandom().address });
+    expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    return id;
+  };
+
+  before(async () => {
+    dir = tempDir();
+    svc = await start(dir);
+    admin = new Api(svc.url, svc.adminToken);
+    domain = (await admin.get("/v1/info")).body.eip712.domain;
+    for (const d of [a, b, c]) await admin.post("/v1/departments", { id: d.id, name: d.id, signer: d.wallet.address });
+    token.admin = svc.adminToken;
+    for (const [name, role] of [["auditor", "auditor"], ["regulator", "regulator"], ["department:A (party)", "department:a"], ["department:B (not party)", "department:b"]] as const) {
+      const r = await admin.post("/v1/tokens", { role, label: name });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      token[name] = r.body.token;
+    }
+    spareToken = (await admin.post("/v1/tokens", { role: "auditor", label: "spare" })).body.tokenId;
+    const dataset = "roles/derived";
+    const made = await send(a, "c", { dataset, derivedFrom: ["roles/secret-source"] });
+    x = { seq: made.seq, id: made.id, dataset };
+    await send(b, "c", { dataset: "roles/secret-source", derivedFrom: ["roles/b-only"] });
+    expect((await admin.post("/v1/anchor")).status).to.equal(200);
+  });
+  after(async () => {
+    await svc?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** One call per endpoint; `as` is the token (null: none) and `role` the column it stands for. */
+  const CALLS: Record<string, (as: string | null, role: RoleName) => Promise<number>> = {
+    "GET /healthz": (t) => get("/healthz", t),
+    "GET /readyz": (t) => get("/readyz", t),
+    "GET /v1/info": (t) => get("/v1/info", t),
+    "GET /v1/checkpoints/latest": (t) => get("/v1/checkpoints/latest", t),
+    "GET /v1/checkpoints": (t) => get("/v1/checkpoints", t),
+    "GET /v1/proofs/consistency": (t) => get("/v1/proofs/consistency?from=1&to=1", t),
+    "POST /v1/exchanges": async (t) => (await admin.post("/v1/exchanges", await signExchange(a.wallet, domain, unsigned("a", "c")), { token: t })).status,
+    "POST /v1/exchanges/batch": async (t) => (await admin.post("/v1/exchanges/batch", { records: [await signExchange(a.wallet, domain, unsigned("a", "c"))] }, { token: t })).status,
+    "POST /v1/acknowledgements": async (t) => {
+      // A's own acknowledgement: of an exchange c → a.
+      const made = await send(c, "a");
+      const ack = await signAcknowledgement(a.wallet, domain, { provider: "c", id: made.id, consumer: "a", exchangeLeafHash: made.leafHash, acknowledgedAt: "2026-11-23T12:00:00.000Z" });
+      return (await admin.post("/v1/acknowledgements", ack, { token: t })).status;
+    },
+    "GET /v1/exchanges/{provider}/{id}": (t) => get(`/v1/exchanges/a/${x.id}`, t),
+    "GET /v1/exchanges/{provider}/{id}/receipt": (t) => get(`/v1/exchanges/a/${x.id}/receipt`, t),
+    "GET /v1/entries/{seq}/receipt": (t) => get(`/v1/entries/${x.seq}/receipt`, t),
+    "GET /v1/acknowledgements/missing": (t) => get("/v1/acknowledgements/missing", t),
+    "GET /v1/datasets/{dataset}/provenance": (t) => get(`/v1/datasets/${encodeURIComponent(x.dataset)}/provenance`, t),
+    "GET /v1/datasets/{dataset}/provenance?format=prov": (t) => get(`/v1/datasets/${encodeURIComponent(x.dataset)}/provenance?format=prov`, t),
+    "GET /v1/datasets/{dataset}/provenance?format=bundle": (t) => get(`/v1/datasets/${encodeURIComponent(x.dataset)}/provenance?format=bundle`, t),
+    "GET /v1/stats/usage": (t) => get("/v1/stats/usage?from=2026-01-01&to=2026-12-31", t),
+    "GET /v1/stats/top": (t) => get("/v1/stats/top?by=dataset&from=2026-01-01&to=2026-12-31", t),
+    "GET /v1/stats/flows": (t) => get("/v1/stats/flows?from=2026-01-01&to=2026-12-31", t),
+    "GET /v1/departments": (t) => get("/v1/departments", t),
+    "POST /v1/departments": async (t, role) => {
+      const id = `n${++deptCounter}${role === "admin" ? "" : "x"}`;
+      return (await admin.post("/v1/departments", { id, name: id, signer: Wallet.createRandom().address }, { token: t })).status;
+    },
+    "PUT /v1/departments/{id}/signer": async (t, role) => {
+      const id = role === "admin" ? await freshDepartment() : "a";
+      return (await admin.req("PUT", `/v1/departments/${id}/signer`, { signer: Wallet.createRandom().address }, { token: t })).status;
+    },
+    "DELETE /v1/departments/{id}": async (t, role) => {
+      const id = role === "admin" ? await freshDepartment() : "a";
+      return (await admin.req("DELETE", `/v1/departments/${id}`, undefined, { token: t })).status;
+    },
+    "POST /v1/tokens": async (t) => (await admin.post("/v1/tokens", { role: "auditor", label: "made in a cell" }, { token: t })).status,
+    "GET /v1/tokens": (t) => get("/v1/tokens", t),
+    "DELETE /v1/tokens/{tokenId}": async (t, role) => {
+      const id = role === "admin" ? (await admin.post("/v1/tokens", { role: "auditor", label: "to revoke" })).body.tokenId : spareToken;
+      return (await admin.req("DELETE", `/v1/tokens/${id}`, undefined, { token: t })).status;
+    },
+    "POST /v1/anchor": async (t) => (await admin.post("/v1/anchor", undefined, { token: t })).status,
+  };
+  const get = async (path: string, t: string | null) => (await admin.get(path, { token: t })).status;
+
+  it("docs/roles.md holds exactly this matrix", () => {
+    const file = join(import.meta.dirname, "../../docs/roles.md");
+    const { header, rows } = parseRoleTable(readFileSync(file, "utf8"));
+    expect(header, "column headers of docs/roles.md").to.deep.equal([...ROLES]);
+    expect([...rows.keys()], "endpoints of docs/roles.md").to.have.members(Object.keys(MATRIX));
+    for (const [endpoint, want] of Object.entries(MATRIX)) expect(rows.get(endpoint), endpoint).to.deep.equal(want.map(String));
+    expect(Object.keys(CALLS)).to.have.members(Object.keys(MATRIX));
+  });
+
+  for (const [endpoint, row] of Object.entries(MATRIX)) {
+    ROLES.forEach((role, i) => {
+      const cell = `${endpoint} | ${role}`;
+      it(`${endpoint} as ${role} → ${row[i]}`, async () => {
+        expect(await CALLS[endpoint]!(token[role]!, role), cell).to.equal(row[i]);
+      });
+    });
+  }
+
+  describe("what a department sees", () => {
+    it("another department's exchange and receipts are 404 with exactly the body of a missing one", async () => {
+      const asB = token["department:B (not party)"]!;
+      const pairs: Array<[string, string]> = [
+        [`/v1/exchanges/a/${x.id}`, "/v1/exchanges/a/no-such-id"],
+        [`/v1/exchanges/a/${x.id}/receipt`, "/v1/exchanges/a/no-such-id/receipt"],
+        [`/v1/entries/${x.seq}/receipt`, "/v1/entries/999999/receipt"],
+      ];
+      for (const [hidden, missing] of pairs) {
+        const h = await admin.get(hidden, { token: asB });
+        const m = await admin.get(missing, { token: asB });
+        expect(h.status, hidden).to.equal(404);
+        expect(h.body, hidden).to.deep.equal(m.body);
+        expect(h.body.error.code).to.equal("NOT_FOUND");
+        expect((await admin.get(missing)).body, `${missing} as admin`).to.deep.equal(m.body);
+      }
+    });
+
+    it("lineage shows a department only edges declared in records it may read", async () => {
+      const path = `/v1/datasets/${encodeURIComponent(x.dataset)}/provenance`;
+      const all = (await admin.get(path)).body.lineage.upstream.map((e: any) => `${e.dataset}<-${e.source}`);
+      expect(all).to.have.members(["roles/derived<-roles/secret-source", "roles/secret-source<-roles/b-only"]);
+      const asA = (await admin.get(path, { token: token["department:A (party)"]! })).body;
+      expect(asA.lineage.upstream.map((e: any) => `${e.dataset}<-${e.source}`)).to.deep.equal(["roles/derived<-roles/secret-source"]);
+      const asB = (await admin.get(path, { token: token["department:B (not party)"]! })).body;
+      expect(asB).to.deep.include({ exchanges: [], origin: null });
+      expect(asB.lineage).to.deep.equal({ upstream: [], downstream: [], truncated: false });
+      // From the source's side, B sees its own edge but not a's derived dataset.
+      const src = (await admin.get(`/v1/datasets/roles%2Fsecret-source/provenance`, { token: token["department:B (not party)"]! })).body;
+      expect(src.lineage.downstream).to.deep.equal([]);
+      expect(src.lineage.upstream.map((e: any) => e.source)).to.deep.equal(["roles/b-only"]);
+      const prov = (await admin.get(`${path}?format=prov`, { token: token["department:B (not party)"]! })).body;
+      expect(Object.keys(prov.entity)).to.deep.equal([`dx:dataset/${encodeURIComponent(x.dataset)}`]);
+      const bundle = (await admin.get(`${path}?format=bundle`, { token: token["department:B (not party)"]! })).body;
+      expect(bundle).to.deep.include({ receipts: [], pending: [] });
+    });
+  });
+
+  describe("tokens", () => {
+    it("a token for an unregistered department is 422 UNKNOWN_DEPARTMENT; a revoked department's is refused", async () => {
+      const r = await admin.post("/v1/tokens", { role: "department:nobody", label: "x" });
+      expect(r.status).to.equal(422);
+      expect(r.body.error.code).to.equal("UNKNOWN_DEPARTMENT");
+      const id = await freshDepartment();
+      const t = (await admin.post("/v1/tokens", { role: `department:${id}`, label: id })).body.token;
+      expect((await admin.get("/v1/departments", { token: t })).status).to.equal(200);
+      expect((await admin.req("DELETE", `/v1/departments/${id}`)).status).to.equal(200);
+      const used = await admin.get("/v1/departments", { token: t });
+      expect(used.status).to.equal(403);
+      expect(used.body.error.code).to.equal("DEPARTMENT_REVOKED");
+      expect((await admin.post("/v1/tokens", { role: `department:${id}`, label: id })).body.error.code).to.equal("DEPARTMENT_REVOKED");
+    });
+
+    it("lists tokens with role, label, times and status, never the secret or its hash", async () => {
+      const made = await admin.post("/v1/tokens", { role: "auditor", label: "listed" });
+      await admin.get("/v1/departments", { token: made.body.token });
+      const r = await admin.get("/v1/tokens");
+      expect(r.status).to.equal(200);
+      const text = JSON.stringify(r.body);
+      expect(text).to.not.contain(made.body.token.split("_")[2]);
+      expect(text).to.not.contain("secretHash");
+      const mine = r.body.tokens.find((t: any) => t.tokenId === made.body.tokenId);
+      expect(mine).to.include({ role: "auditor", label: "listed", status: "active", revokedAt: null, expiresAt: null });
+      expect(mine.lastUsedAt).to.be.a("string");
+      expect(Object.keys(mine)).to.have.members(["tokenId", "role", "label", "createdAt", "lastUsedAt", "expiresAt", "revokedAt", "status"]);
+      expect(r.body.tokens.find((t: any) => t.tokenId === "bootstrap")).to.include({ role: "admin", status: "active" });
+    });
+
+    it("tokens may expire: ttlSeconds or expiresAt; an expired token is 401", async () => {
+      const soon = await admin.post("/v1/tokens", { role: "auditor", label: "1 s", ttlSeconds: 1 });
+      expect(soon.status, JSON.stringify(soon.body)).to.equal(201);
+      expect(Date.parse(soon.body.expiresAt)).to.be.greaterThan(Date.now());
+      expect((await admin.get("/v1/departments", { token: soon.body.token })).status).to.equal(200);
+      const at = new Date(Date.now() + 3600_000).toISOString().replace("Z", "+00:00");
+      const later = await admin.post("/v1/tokens", { role: "auditor", label: "1 h", expiresAt: at });
+      expect(later.body.expiresAt).to.equal(new Date(at).toISOString());
+      for (const bad of [{ expiresAt: "2020-01-01T00:00:00Z" }, { expiresAt: "tomorrow" }, { ttlSeconds: 0 }, { ttlSeconds: 5, expiresAt: at }]) {
+        const r = await admin.post("/v1/tokens", { role: "auditor", ...bad });
+        expect(r.status, JSON.stringify(bad)).to.equal(400);
+        expect(r.body.error.code).to.equal("VALIDATION_FAILED");
+      }
+      const until = Date.parse(soon.body.expiresAt);
+      await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now()) + 20));
+      const expired = await admin.get("/v1/departments", { token: soon.body.token });
+      expect(expired.status).to.equal(401);
+      expect(expired.body.error.message).to.contain("expired");
+      expect((await admin.get("/v1/tokens")).body.tokens.find((t: any) => t.tokenId === soon.body.tokenId).status).to.equal("expired");
+    });
+  });
+});
+
+describe("e2e: the bootstrap token", () => {
+  let dir: string;
+  let svc: RunningService & { chainPort: number };
+
+  before(async () => {
+    dir = tempDir();
+  });
+  after(async () => {
+    await svc?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("can be revoked once another admin token exists, and stays revoked after a restart with ADMIN_TOKEN still set", async () => {
+    const bootstrap = "dxl_admin_roles-test-bootstrap-token-0123456789";
+    svc = await start(dir, { ADMIN_TOKEN: bootstrap });
+    const boot = new Api(svc.url, bootstrap);
+    const refused = await boot.req("DELETE", "/v1/tokens/bootstrap");
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error.code).to.equal("LAST_ADMIN_TOKEN");
+    const next = await boot.post("/v1/tokens", { role: "admin", label: "successor" });
+    expect(next.status).to.equal(201);
+    const gone = await boot.req("DELETE", "/v1/tokens/bootstrap");
+    expect(gone.status, JSON.stringify(gone.body)).to.equal(200);
+    expect((await boot.get("/v1/departments")).status).to.equal(401);
+    const successor = new Api(svc.url, next.body.token);
+    // The successor is now the last admin token: it cannot revoke itself.
+    expect((await successor.req("DELETE", `/v1/tokens/${next.body.tokenId}`)).body.error.code).to.equal("LAST_ADMIN_TOKEN");
+
+    const port = svc.chainPort;
+    await svc.stop();
+    svc = await start(dir, { ADMIN_TOKEN: bootstrap }, port);
+    expect((await new Api(svc.url, bootstrap).get("/v1/departments")).status).to.equal(401);
+    const list = await new Api(svc.url, next.body.token).get("/v1/tokens");
+    expect(list.status).to.equal(200);
+    expect(list.body.tokens.find((t: any) => t.tokenId === "bootstrap")).to.include({ status: "revoked" });
+  });
+});
