@@ -168,14 +168,16 @@ describe("e2e: roles, endpoint by endpoint", function () {
   };
   const get = async (path: string, t: string | null) => (await admin.get(path, { token: t })).status;
 
-  it("docs/roles.md holds exactly this matrix", () => {
-    const file = join(import.meta.dirname, "../../docs/roles.md");
-    const { header, rows } = parseRoleTable(readFileSync(file, "utf8"));
-    expect(header, "column headers of docs/roles.md").to.deep.equal([...ROLES]);
-    expect([...rows.keys()], "endpoints of docs/roles.md").to.have.members(Object.keys(MATRIX));
-    for (const [endpoint, want] of Object.entries(MATRIX)) expect(rows.get(endpoint), endpoint).to.deep.equal(want.map(String));
-    expect(Object.keys(CALLS)).to.have.members(Object.keys(MATRIX));
-  });
+  for (const doc of ["docs/roles.md", "README.md"]) {
+    it(`${doc} holds exactly this matrix`, () => {
+      const file = join(import.meta.dirname, "../..", doc);
+      const { header, rows } = parseRoleTable(readFileSync(file, "utf8"));
+      expect(header, `column headers of ${doc}`).to.deep.equal([...ROLES]);
+      expect([...rows.keys()], `endpoints of ${doc}`).to.have.members(Object.keys(MATRIX));
+      for (const [endpoint, want] of Object.entries(MATRIX)) expect(rows.get(endpoint), endpoint).to.deep.equal(want.map(String));
+      expect(Object.keys(CALLS)).to.have.members(Object.keys(MATRIX));
+    });
+  }
 
   for (const [endpoint, row] of Object.entries(MATRIX)) {
     ROLES.forEach((role, i) => {
