@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # From registering two departments to verifying a receipt on the chain.
 # Needs a running service (npm start) and its admin token; the same text is in README.md.
+# It registers the departments "tax" and "health": run it once per data dir.
 set -euo pipefail
 BASE=${BASE:-http://127.0.0.1:8080}
 ADMIN_TOKEN=${ADMIN_TOKEN:-$(cat "${DATA_DIR:-./data}/admin-token")}
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(process.argv[1].split(".").reduce((o,k)=>o[k],v))})' "$1"; }
 WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT   # the departments' demo keys are written here; none outlives the run
 
 # 1. Each department has its own signing key (here: fresh ones).
 npm run -s demo:key > "$WORK/tax.json"
