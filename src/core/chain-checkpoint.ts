@@ -27,3 +27,19 @@ export interface AnchoredTx {
   readonly blockNumber: number;
   readonly anchoredAt: number;
 }
+
+/**
+ * Index of the first of `count` checkpoints whose tree covers leaf `seq`
+ * (treeSize > seq), or `count` when none does. Precondition: tree sizes grow
+ * with the index, as the contract enforces.
+ */
+export function firstCovering(count: number, treeSizeAt: (i: number) => number, seq: number): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (treeSizeAt(mid) > seq) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

@@ -5,6 +5,7 @@
  * walks of the registry history. The decision itself is judgeSigner's, the
  * same function `dxledger verify` uses.
  */
+import { firstCovering } from "./chain-checkpoint.ts";
 import { judgeSigner, signedPart, type SignatureFailureCode, type SignatureVerdict } from "./signer-check.ts";
 import { signersActiveIn, signingWindow, type BlockWindow, type RegistryEvent } from "./key-history.ts";
 import { Eip712Digester, type Eip712Domain } from "./eip712.ts";
@@ -47,14 +48,7 @@ export class SignatureAuditor {
 
   /** Index of the first checkpoint covering `seq`; the checkpoint count when none does yet. */
   firstCovering(seq: number): number {
-    let lo = 0;
-    let hi = this.#cps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#cps[mid]!.treeSize > seq) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    return firstCovering(this.#cps.length, (i) => this.#cps[i]!.treeSize, seq);
   }
 
   windowOf(seq: number): BlockWindow {

@@ -5,7 +5,7 @@
  *
  * Invariant: 0 ≤ onChain ≤ all.length; all[i].index === i.
  */
-import type { Checkpoint } from "../core/chain-checkpoint.ts";
+import { firstCovering, type Checkpoint } from "../core/chain-checkpoint.ts";
 
 export class CheckpointBook {
   /** Every checkpoint this log anchored, as stored. The anchorer alone changes it. */
@@ -34,13 +34,7 @@ export class CheckpointBook {
 
   /** The earliest served checkpoint covering `seq`, if any (stable: receipts don't change over time). */
   covering(seq: number): Checkpoint | undefined {
-    let lo = 0;
-    let hi = this.onChain;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.all[mid]!.treeSize > seq) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo < this.onChain ? this.all[lo] : undefined;
+    const i = firstCovering(this.onChain, (j) => this.all[j]!.treeSize, seq);
+    return i < this.onChain ? this.all[i] : undefined;
   }
 }

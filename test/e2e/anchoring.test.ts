@@ -3,22 +3,12 @@ import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { Api, dept, freePort, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
+import { Api, dept, freePort, signExchange, start, tempDir, unsigned, until } from "../helpers/service.ts";
 import { verifyReceipt } from "../../src/cli/verify.ts";
 
 const require = createRequire(import.meta.url);
 const ROOT = join(import.meta.dirname, "..", "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function setup(api: Api) {
   const a = dept("prov");

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { request, type IncomingMessage } from "node:http";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Api, dept, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
+import { Api, dept, signExchange, start, tempDir, unsigned, until, type Dept } from "../helpers/service.ts";
 import { signAcknowledgement } from "../../src/client/sign.ts";
 import { LedgerError } from "../../src/core/errors.ts";
 import { ConfigError, loadConfig, redactUrl } from "../../src/config.ts";
@@ -14,16 +14,6 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const ALLOWED_ORIGIN = "https://console.example.org";
 /** Requests per second per token in this suite: small enough to reach in a burst. */
 const RPS = 25;
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Sends the request line and headers at once, and then no body byte at all

@@ -64,13 +64,4 @@ export function serviceOn(dir: string, rpcUrl: string, ledger: string, env: Reco
   });
 }
 
-/** Polls `f` until it returns a value other than undefined (bounded). */
-export async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { until } from "./service.ts";

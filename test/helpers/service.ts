@@ -88,3 +88,14 @@ export function unsigned(provider: string, consumer: string, patch: Partial<Unsi
 }
 
 export { signExchange };
+
+/** Polls `f` until it returns a value other than undefined; fails after `ms` (tests wait for conditions, not times). */
+export async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
