@@ -35,7 +35,8 @@ const build = spawnSync(process.execPath, [join(root, "node_modules/hardhat/dist
   cwd: root,
   stdio: "inherit",
 });
-if (build.status !== 0) {
+const buildVerify = build.status === 0 ? spawnSync(process.execPath, [join(root, "scripts/build-verify.mjs")], { cwd: root, stdio: "inherit" }) : build;
+if (build.status !== 0 || buildVerify.status !== 0) {
   console.log("tests: 0 passed, 1 failed");
   process.exit(1);
 }

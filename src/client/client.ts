@@ -12,7 +12,7 @@ import type { Signer, TypedDataDomain } from "ethers";
 import type { ErrorCode } from "../core/errors.ts";
 import type { Entry, ExchangeRecord } from "../core/record.ts";
 import type { Receipt } from "../services/ledger.ts";
-import { verifyReceipt, type Pins, type VerifyOutcome } from "./verify-receipt.ts";
+import { verifyReceipt, type Pins, type Verdict } from "@dxledger/verify";
 import { signAcknowledgement, signExchange, type UnsignedExchange } from "./sign.ts";
 
 export interface RecordResult {
@@ -152,7 +152,7 @@ export class DxLedgerClient {
    * defaults to the one /v1/info names; pin chain id, contract and log id
    * from your own configuration.
    */
-  async verify(receipt: unknown, pins: Pins = {}, rpcUrl?: string): Promise<VerifyOutcome> {
-    return verifyReceipt(receipt, rpcUrl ?? (await this.info()).rpcUrl, pins);
+  async verify(receipt: unknown, pins: Pins = {}, rpcUrl?: string): Promise<Verdict> {
+    return verifyReceipt(receipt, { rpcUrl: rpcUrl ?? (await this.info()).rpcUrl, pins });
   }
 }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { departmentId, entryText, hexField, isoTimestamp, recordId, type Entry } from "./record.ts";
 import type { Eip712Digester } from "./eip712.ts";
+import { fromHex, utf8 } from "./hex.ts";
 
 export const ACK_TYPE = "Acknowledgement(string provider,string id,string consumer,bytes32 exchangeLeafHash,string acknowledgedAt)";
 
@@ -75,7 +76,7 @@ export function logEntryText(e: LogEntry): string {
   return isAckEntry(e) ? ackEntryText(e) : entryText(e);
 }
 
-const kString = (s: string): Uint8Array => keccak_256(Buffer.from(s, "utf8"));
+const kString = (s: string): Uint8Array => keccak_256(utf8(s));
 const ACK_TYPEHASH = kString(ACK_TYPE);
 
 /** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(ack)). */
@@ -85,7 +86,7 @@ export function ackDigest(d: Eip712Digester, a: Omit<Acknowledgement, "signature
   buf.set(kString(a.provider), 32);
   buf.set(kString(a.id), 64);
   buf.set(kString(a.consumer), 96);
-  buf.set(Buffer.from(a.exchangeLeafHash.slice(2), "hex"), 128);
+  buf.set(fromHex(a.exchangeLeafHash), 128);
   buf.set(kString(a.acknowledgedAt), 160);
   const out = new Uint8Array(66);
   out[0] = 0x19;

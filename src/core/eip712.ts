@@ -5,6 +5,7 @@
  */
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { ExchangeRecord } from "./record.ts";
+import { fromHex, utf8 } from "./hex.ts";
 
 export const EXCHANGE_TYPE =
   "Exchange(string id,string provider,string consumer,string dataset,string purpose,string legalBasis,uint64 recordCount,bytes32 payloadDigest,string[] derivedFrom,string occurredAt)";
@@ -35,7 +36,6 @@ export function eip712Domain(chainId: number, verifyingContract: string): Eip712
   return { name: "dxledger", version: "1", chainId, verifyingContract: verifyingContract.toLowerCase() };
 }
 
-const utf8 = (s: string): Uint8Array => Buffer.from(s, "utf8");
 const kString = (s: string): Uint8Array => keccak_256(utf8(s));
 
 /**
@@ -70,7 +70,7 @@ function word(n: bigint): Uint8Array {
 
 function hexWord(hex: string, bytes: number): Uint8Array {
   const out = new Uint8Array(32);
-  out.set(Buffer.from(hex.slice(2), "hex").subarray(0, bytes), 32 - bytes);
+  out.set(fromHex(hex).subarray(0, bytes), 32 - bytes);
   return out;
 }
 

@@ -1,16 +1,32 @@
-/** Hex helpers: every hash, digest, address and signature in JSON is `0x` + lowercase hex (SPEC §2). */
+/**
+ * Hex and UTF-8 helpers: every hash, digest, address and signature in JSON is
+ * `0x` + lowercase hex (SPEC §2). Portable (no Buffer): the standalone
+ * verifier runs this code in browsers too.
+ */
 
 export type Hex = `0x${string}`;
 
 const HEX32 = /^0x[0-9a-f]{64}$/;
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const encoder = new TextEncoder();
 
 export function toHex(bytes: Uint8Array): Hex {
-  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
+  let s = "0x";
+  for (let i = 0; i < bytes.length; i++) s += BYTE_HEX[bytes[i]!];
+  return s as Hex;
 }
 
 /** Decodes `0x`-prefixed hex (either case). MUST be called on validated input only. */
 export function fromHex(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex.startsWith("0x") ? hex.slice(2) : hex, "hex"));
+  const h = hex.startsWith("0x") ? hex.slice(2) : hex;
+  const out = new Uint8Array(h.length >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.substr(2 * i, 2), 16);
+  return out;
+}
+
+/** The UTF-8 bytes of `s`. */
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
 }
 
 export function isHash32(s: unknown): s is Hex {

@@ -5,6 +5,7 @@
 import canonicalizeImport from "canonicalize";
 import { z } from "zod";
 import { hashLeaf, type Hash } from "./merkle/hash.ts";
+import { utf8 } from "./hex.ts";
 
 // canonicalize ships CommonJS with `export default`; under ESM it arrives as the function itself.
 const canonicalize = canonicalizeImport as unknown as (v: unknown) => string;
@@ -155,7 +156,7 @@ export function entryText(e: Entry): string {
 
 /** Leaf data = UTF-8 bytes of the JCS form of the entry. */
 export function leafData(entry: Entry): Uint8Array {
-  return Buffer.from(entryText(entry), "utf8");
+  return utf8(entryText(entry));
 }
 
 export function entryLeafHash(entry: Entry): Hash {

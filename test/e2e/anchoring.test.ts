@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { Api, dept, freePort, signExchange, start, tempDir, unsigned, until } from "../helpers/service.ts";
-import { verifyReceipt } from "../../src/cli/verify.ts";
+import { verifyReceipt } from "../helpers/verify.ts";
 
 const require = createRequire(import.meta.url);
 const ROOT = join(import.meta.dirname, "..", "..");

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { Wallet, keccak256, toUtf8Bytes } from "ethers";
 import { Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
 import { anvilNode, evmNode, deployLedger, serviceOn, TEST_ADMIN_TOKEN, until, type Node } from "../helpers/external-chain.ts";
-import { verifyReceipt } from "../../src/cli/verify.ts";
+import { stepOf, verifyReceipt } from "../helpers/verify.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
 import { logIdOf } from "../../src/config.ts";
@@ -189,7 +189,7 @@ describe("e2e: chain faults on an external chain", function () {
       }, 60_000);
       for (let seq = 0; seq < 9; seq++) {
         const v = await verifyReceipt((await api.get(`/v1/entries/${seq}/receipt`)).body, node.rpcUrl);
-        expect(v.checks.find((c: { check: string }) => c.check === "checkpoint on chain")?.ok, `seq ${seq}: ${JSON.stringify(v.checks)}`).to.equal(true);
+        expect(stepOf(v, "checkpoint").ok, `seq ${seq}: ${JSON.stringify(v.checks)}`).to.equal(true);
       }
       await until("ready", async () => ((await api.get("/readyz")).status === 200 ? true : undefined));
     } finally {

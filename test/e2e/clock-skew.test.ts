@@ -17,7 +17,7 @@ import { ANVIL_DEV_KEY, runAnvil } from "../../src/adapters/chain/anvil.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { Store } from "../../src/adapters/leveldb/store.ts";
 import { Appender } from "../../src/services/appender.ts";
-import { ChainView, verifyWith, type VerifyOutcome } from "../../src/client/verify-receipt.ts";
+import { ChainView, verifyWith, type Verdict } from "@dxledger/verify";
 import { signAcknowledgement } from "../../src/client/sign.ts";
 import { logIdOf } from "../../src/config.ts";
 
@@ -80,11 +80,11 @@ for (const sc of scenarios) {
     const mallory = key(`${sc.name} mallory`);
 
     const receipts = async (api: Api, n: number) => Promise.all(Array.from({ length: n }, async (_, seq) => (await api.get(`/v1/entries/${seq}/receipt`)).body));
-    const verifyAll = async (rs: unknown[]): Promise<VerifyOutcome[]> => {
-      const view = new ChainView(anvil.rpcUrl);
+    const verifyAll = async (rs: unknown[]): Promise<Verdict[]> => {
+      const view = new ChainView({ rpcUrl: anvil.rpcUrl });
       try {
-        const out: VerifyOutcome[] = [];
-        for (const r of rs) out.push(await verifyWith(view, r, { chainId: 31337, contract }, false));
+        const out: Verdict[] = [];
+        for (const r of rs) out.push(await verifyWith(view, r, { pins: { chainId: 31337, contract }, askContract: false }));
         return out;
       } finally {
         view.close();
@@ -146,10 +146,10 @@ for (const sc of scenarios) {
       const all = await receipts(api, n);
       const outcomes = await verifyAll(all);
       outcomes.forEach((v, seq) => expect(v.valid, `seq ${seq}: ${JSON.stringify(v.checks)}`).to.equal(true));
-      const sig = (seq: number) => outcomes[seq]!.checks.find((c) => c.check.endsWith("signature (key history)"))!.detail!;
+      const sig = (seq: number) => outcomes[seq]!.checks.find((c) => c.step === "signature")!.message;
       expect(sig(before[1]!)).to.contain(oldKey.address.toLowerCase());
       expect(sig(after[0]!)).to.contain(newKey.address.toLowerCase());
-      expect(outcomes[after[0]! + 2]!.checks.map((c) => c.check)).to.include("consumer signature (key history)");
+      expect(outcomes[after[0]! + 2]!.checks.find((c) => c.step === "signature")!.message).to.match(/^consumer signature by /);
 
       // The CLI, as a separate process, on the receipts either side of the rotation.
       for (const seq of [before[1]!, after[0]!]) {
@@ -157,7 +157,7 @@ for (const sc of scenarios) {
         writeFileSync(file, JSON.stringify(all[seq]));
         const v = cli(["verify", file, "--rpc", anvil.rpcUrl, "--chain-id", "31337", "--contract", contract, "--log-id", logIdOf("default")], {});
         expect(v.status, v.stdout + v.stderr).to.equal(0);
-        expect(v.stdout).to.match(/key history\): signed by 0x[0-9a-f]{40}, tax's active signer in blocks \d+\.\.\d+/);
+        expect(v.stdout).to.match(/ok   signature: provider signature by 0x[0-9a-f]{40}, tax's active signer in blocks \d+\.\.\d+/);
       }
       await svc.stop();
       svc = undefined;
@@ -193,9 +193,9 @@ for (const sc of scenarios) {
       expect(invalid).to.deep.equal([forged.never, forged.oldKey]);
       for (const seq of invalid) {
         const failed = outcomes[seq]!.checks.filter((c) => !c.ok);
-        expect(failed.map((c) => [c.check, c.code])).to.deep.equal([["provider signature (key history)", "SIGNER_NOT_ACTIVE"]]);
+        expect(failed.map((c) => [c.step, c.code])).to.deep.equal([["signature", "SIGNER_NOT_ACTIVE"], ["consistency", "NOT_CHECKED"]]);
       }
-      expect(outcomes[forged.oldKey]!.checks.at(-1)!.detail).to.contain(oldKey.address.toLowerCase());
+      expect(outcomes[forged.oldKey]!.checks.find((c) => c.step === "signature")!.message).to.contain(oldKey.address.toLowerCase());
       const file = join(dataDir, "forged.json");
       writeFileSync(file, JSON.stringify(all[forged.oldKey]));
       const v = cli(["verify", file, "--rpc", anvil.rpcUrl], {});

@@ -1,0 +1,100 @@
+/**
+ * `dxledger-verify <receipt-or-bundle.json> --rpc URL [--json] [--chain-id N]
+ *   [--contract ADDR] [--log-id HEX]` (RPC_URL may stand for --rpc).
+ * Exit: 0 valid, 1 invalid (the reason is printed), 2 usage or I/O error, or
+ * an RPC that cannot check the receipt (another chain, no ledger at the
+ * address, unreachable) — never the code that means INVALID.
+ * `dxledger verify` runs this same command.
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { isBundle, verifyBundle, type BundleVerdict } from "./bundle.ts";
+import { verifyReceipt } from "./receipt.ts";
+import { CANNOT_CHECK, type Pins, type Verdict } from "./types.ts";
+
+export interface CliIo {
+  readonly env: Record<string, string | undefined>;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const USAGE = "usage: dxledger-verify <receipt.json | bundle.json> --rpc URL [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]";
+
+export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"): Promise<number> {
+  const usage = (msg: string) => {
+    io.err(`${name}: ${msg}\n${USAGE}\n`);
+    return 2;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        rpc: { type: "string" },
+        json: { type: "boolean", default: false },
+        "chain-id": { type: "string" },
+        contract: { type: "string" },
+        "log-id": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const o = parsed.values;
+  if (o.help) {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) return usage(parsed.positionals.length ? "one file at a time" : "missing <receipt.json>");
+  const rpcUrl = o.rpc ?? io.env.RPC_URL;
+  if (!rpcUrl) return usage("give the chain's RPC with --rpc URL (or RPC_URL)");
+  const chainId = o["chain-id"] === undefined ? undefined : Number(o["chain-id"]);
+  if (chainId !== undefined && !Number.isSafeInteger(chainId)) return usage("--chain-id must be an integer");
+  if (o.contract !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.contract)) return usage("--contract must be 0x + 40 hex");
+  if (o["log-id"] !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(o["log-id"])) return usage("--log-id must be 0x + 64 hex");
+  const pins: Pins = { chainId, contract: o.contract, logId: o["log-id"]?.toLowerCase() };
+  const file = parsed.positionals[0]!;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    io.err(`${name}: cannot read ${file}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const unpinned = [pins.chainId === undefined && "chain id", pins.contract === undefined && "contract", pins.logId === undefined && "log id"].filter(Boolean);
+  if (unpinned.length) io.err(`${name}: NOT PINNED — trusting the receipt's ${unpinned.join(", ")}; pin them with --chain-id, --contract, --log-id\n`);
+  if (isBundle(json)) return printBundle(await verifyBundle(json, { rpcUrl, pins }), o.json ?? false, io, name);
+  return printReceipt(await verifyReceipt(json, { rpcUrl, pins }), o.json ?? false, io, name);
+}
+
+function printReceipt(out: Verdict, json: boolean, io: CliIo, name: string): number {
+  const cannot = out.checks.find((c) => !c.ok && CANNOT_CHECK.has(c.code));
+  if (cannot) {
+    io.err(`${name}: cannot check this receipt here: ${cannot.code}: ${cannot.message}\n`);
+    return 2;
+  }
+  if (json) io.out(`${JSON.stringify(out, null, 2)}\n`);
+  else {
+    for (const c of out.checks) io.out(`${c.ok ? "ok  " : "FAIL"} ${c.step}${c.ok ? "" : ` [${c.code}]`}: ${c.message}\n`);
+    for (const f of out.flags) io.out(`FLAG ${f}\n`);
+    io.out(out.valid ? "receipt is VALID\n" : "receipt is INVALID\n");
+  }
+  return out.valid ? 0 : 1;
+}
+
+function printBundle(b: BundleVerdict, json: boolean, io: CliIo, name: string): number {
+  if (b.cannotCheck) {
+    io.err(`${name}: cannot check this bundle here: ${b.cannotCheck.code}: ${b.cannotCheck.message}\n`);
+    return 2;
+  }
+  if (json) io.out(`${JSON.stringify(b, null, 2)}\n`);
+  else {
+    for (const i of b.invalid) io.out(`FAIL seq ${String(i.seq)}: ${i.checks.map((c) => `${c.step} [${c.code}] ${c.message}`).join("; ")}\n`);
+    for (const f of b.flagged) io.out(`FLAG seq ${f.seq}: ${f.flags.join(", ")}\n`);
+    io.out(`bundle of ${b.dataset}: ${b.verified}/${b.receipts} receipts valid, ${b.pending.length} exchanges not yet anchored\n`);
+    io.out(b.valid ? "bundle is VALID\n" : "bundle is INVALID\n");
+  }
+  return b.valid ? 0 : 1;
+}
