@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IExchangeLedger} from "./IExchangeLedger.sol";
 import {MerkleProofs} from "./MerkleProofs.sol";
 
@@ -13,11 +15,30 @@ import {MerkleProofs} from "./MerkleProofs.sol";
  * and come with an RFC 9162 consistency proof from it, checked here. So not even
  * the log's operator can rewrite history that was anchored once.
  *
- * Roles: DEFAULT_ADMIN_ROLE binds logs to their anchoring account and manages
- * roles; REGISTRAR_ROLE registers, rotates and revokes departments.
+ * A department's signer changes only by the department's own EIP-712
+ * authorization, or by a public recovery the department can cancel during
+ * {recoveryDelay}: the registrar cannot swap a key at once (IExchangeLedger).
+ *
+ * Roles: DEFAULT_ADMIN_ROLE (one holder, handed over in two delayed steps by
+ * OpenZeppelin's AccessControlDefaultAdminRules) binds logs to their anchoring
+ * account and manages roles; REGISTRAR_ROLE registers and revokes departments
+ * and proposes recoveries.
+ *
+ * The contract has no immutables: its runtime code is the same for every
+ * deployment of a build, which is how dxledger recognises it
+ * (src/adapters/chain/contract-check.ts).
  */
-contract ExchangeLedger is IExchangeLedger, AccessControl {
+contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+
+    bytes32 private constant _DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant _NAME_HASH = keccak256("dxledger");
+    bytes32 private constant _VERSION_HASH = keccak256("1");
+    bytes32 private constant _SIGNER_ROTATION_TYPEHASH =
+        keccak256("SignerRotation(string id,address newSigner,uint256 nonce,uint256 deadline)");
+    bytes32 private constant _RECOVERY_CANCELLATION_TYPEHASH =
+        keccak256("RecoveryCancellation(string id,uint256 nonce,uint256 deadline)");
 
     struct Checkpoint {
         uint64 treeSize;
@@ -29,17 +50,52 @@ contract ExchangeLedger is IExchangeLedger, AccessControl {
     struct Department {
         address signer;
         bool active;
+        uint64 rotationNonce;
     }
 
-    mapping(bytes32 logId => address) private _anchorers;
-    mapping(bytes32 logId => Checkpoint[]) private _checkpoints;
-    mapping(bytes32 idHash => Department) private _departments;
+    struct Recovery {
+        address newSigner;
+        uint64 executableAt;
+    }
 
-    /// @param admin receives DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE.
-    constructor(address admin) {
-        if (admin == address(0)) revert ZeroAddress();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    /**
+     * All of the ledger's own state, at the ERC-7201 location of namespace
+     * "dxledger.ExchangeLedger". THIS LAYOUT IS PART OF THE CONTRACT'S EXTERNAL
+     * INTERFACE (docs/contract.md): offline verifiers read checkpoints from
+     * storage proofs at these slots. `anchorers` MUST stay at namespace slot + 0
+     * and `checkpoints` at slot + 1, with {Checkpoint} as it is (two slots per
+     * element); new members go at the end only.
+     * @custom:storage-location erc7201:dxledger.ExchangeLedger
+     */
+    struct LedgerStorage {
+        mapping(bytes32 logId => address) anchorers;
+        mapping(bytes32 logId => Checkpoint[]) checkpoints;
+        mapping(bytes32 idHash => Department) departments;
+        mapping(bytes32 idHash => Recovery) recoveries;
+        uint64 recoveryDelay;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("dxledger.ExchangeLedger")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _STORAGE_LOCATION = 0x7fd9bcba5ced9ccb710c3688e829c9f64a0983090356971f819e0b7092185300;
+
+    function _s() private pure returns (LedgerStorage storage $) {
+        assembly {
+            $.slot := _STORAGE_LOCATION
+        }
+    }
+
+    /**
+     * @param initialAdminDelay seconds a DEFAULT_ADMIN_ROLE handover waits between
+     *        `beginDefaultAdminTransfer` and `acceptDefaultAdminTransfer`.
+     * @param admin receives DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE.
+     * @param recoveryDelay_ seconds between {proposeRecovery} and the earliest {executeRecovery}; ≥ 1.
+     */
+    constructor(uint48 initialAdminDelay, address admin, uint64 recoveryDelay_)
+        AccessControlDefaultAdminRules(initialAdminDelay, admin)
+    {
+        if (recoveryDelay_ == 0) revert InvalidRecoveryDelay(recoveryDelay_);
         _grantRole(REGISTRAR_ROLE, admin);
+        _s().recoveryDelay = recoveryDelay_;
     }
 
     // ───────────────────────────── logs and checkpoints ─────────────────────────────
@@ -51,13 +107,13 @@ contract ExchangeLedger is IExchangeLedger, AccessControl {
      */
     function bindLog(bytes32 logId, address anchorer) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (anchorer == address(0)) revert ZeroAddress();
-        _anchorers[logId] = anchorer;
+        _s().anchorers[logId] = anchorer;
         emit LogBound(logId, anchorer);
     }
 
     /// @notice The account allowed to anchor `logId` (zero if none).
     function anchorerOf(bytes32 logId) external view returns (address) {
-        return _anchorers[logId];
+        return _s().anchorers[logId];
     }
 
     /**
@@ -71,8 +127,9 @@ contract ExchangeLedger is IExchangeLedger, AccessControl {
     function anchor(bytes32 logId, uint64 treeSize, bytes32 rootHash, bytes32[] calldata consistencyProof)
         external
     {
-        if (msg.sender != _anchorers[logId]) revert UnauthorizedAnchorer(logId, msg.sender);
-        Checkpoint[] storage cps = _checkpoints[logId];
+        LedgerStorage storage $ = _s();
+        if (msg.sender != $.anchorers[logId]) revert UnauthorizedAnchorer(logId, msg.sender);
+        Checkpoint[] storage cps = $.checkpoints[logId];
         uint256 n = cps.length;
         if (n == 0) {
             if (treeSize == 0) revert TreeSizeNotIncreasing(logId, 0, 0);
@@ -95,7 +152,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControl {
     }
 
     function checkpointCount(bytes32 logId) external view returns (uint64) {
-        return uint64(_checkpoints[logId].length);
+        return uint64(_s().checkpoints[logId].length);
     }
 
     /// @dev Reverts with {UnknownCheckpoint} if `index` does not exist.
@@ -114,9 +171,10 @@ contract ExchangeLedger is IExchangeLedger, AccessControl {
         view
         returns (uint64 index, uint64 treeSize, bytes32 rootHash, uint64 anchoredAt)
     {
-        uint256 n = _checkpoints[logId].length;
+        Checkpoint[] storage cps = _s().checkpoints[logId];
+        uint256 n = cps.length;
         if (n == 0) revert UnknownCheckpoint(logId, 0);
-        Checkpoint storage cp = _checkpoints[logId][n - 1];
+        Checkpoint storage cp = cps[n - 1];
         return (uint64(n - 1), cp.treeSize, cp.rootHash, cp.anchoredAt);
     }
 
@@ -154,61 +212,156 @@ contract ExchangeLedger is IExchangeLedger, AccessControl {
     }
 
     function _checkpoint(bytes32 logId, uint64 index) private view returns (Checkpoint storage) {
-        Checkpoint[] storage cps = _checkpoints[logId];
+        Checkpoint[] storage cps = _s().checkpoints[logId];
         if (index >= cps.length) revert UnknownCheckpoint(logId, index);
         return cps[index];
     }
 
     // ───────────────────────────── department registry ─────────────────────────────
 
-    /**
-     * @notice Registers department `id` with its first `signer`.
-     * Requirements: caller has REGISTRAR_ROLE; `id` is valid and unused; `signer` is not zero.
-     * May emit {DepartmentRegistered}.
-     */
     function registerDepartment(string calldata id, address signer) external onlyRole(REGISTRAR_ROLE) {
         _requireValidId(id);
         if (signer == address(0)) revert ZeroAddress();
         bytes32 idHash = keccak256(bytes(id));
-        if (_departments[idHash].signer != address(0)) revert DepartmentAlreadyRegistered(id);
-        _departments[idHash] = Department({signer: signer, active: true});
+        Department storage d = _s().departments[idHash];
+        if (d.signer != address(0)) revert DepartmentAlreadyRegistered(id);
+        d.signer = signer;
+        d.active = true;
         emit DepartmentRegistered(idHash, id, signer);
     }
 
-    /**
-     * @notice Replaces the signer of active department `id`. Records it signed before stay valid.
-     * Requirements: caller has REGISTRAR_ROLE; the department exists and is active; `newSigner` is not zero.
-     * May emit {SignerRotated}.
-     */
-    function rotateSigner(string calldata id, address newSigner) external onlyRole(REGISTRAR_ROLE) {
-        if (newSigner == address(0)) revert ZeroAddress();
-        bytes32 idHash = keccak256(bytes(id));
-        Department storage d = _activeDepartment(id, idHash);
-        address old = d.signer;
-        d.signer = newSigner;
-        emit SignerRotated(idHash, id, old, newSigner);
-    }
-
-    /**
-     * @notice Revokes department `id`: its signer is no longer accepted for new records.
-     * Requirements: caller has REGISTRAR_ROLE; the department exists and is active.
-     * May emit {DepartmentRevoked}.
-     */
     function revokeDepartment(string calldata id) external onlyRole(REGISTRAR_ROLE) {
         bytes32 idHash = keccak256(bytes(id));
         Department storage d = _activeDepartment(id, idHash);
+        _dropRecovery(id, idHash);
         d.active = false;
         emit DepartmentRevoked(idHash, id);
     }
 
-    /// @notice Current signer of `id` and whether it is active; (0, false) if unknown.
     function departmentSigner(string calldata id) external view returns (address signer, bool active) {
-        Department storage d = _departments[keccak256(bytes(id))];
+        Department storage d = _s().departments[keccak256(bytes(id))];
         return (d.signer, d.active);
     }
 
+    function rotationNonce(string calldata id) external view returns (uint256) {
+        return _s().departments[keccak256(bytes(id))].rotationNonce;
+    }
+
+    function rotateSignerWithAuthorization(string calldata id, address newSigner, uint256 deadline, bytes calldata signature)
+        external
+    {
+        bytes32 idHash = keccak256(bytes(id));
+        Department storage d = _activeDepartment(id, idHash);
+        _requireNewSigner(id, d, newSigner);
+        uint256 nonce = d.rotationNonce;
+        bytes32 structHash = keccak256(abi.encode(_SIGNER_ROTATION_TYPEHASH, idHash, newSigner, nonce, deadline));
+        _checkAuthorization(id, d.signer, nonce, deadline, structHash, signature);
+        d.rotationNonce = uint64(nonce + 1);
+        _dropRecovery(id, idHash);
+        _setSigner(id, idHash, d, newSigner);
+    }
+
+    function proposeRecovery(string calldata id, address newSigner) external onlyRole(REGISTRAR_ROLE) {
+        bytes32 idHash = keccak256(bytes(id));
+        Department storage d = _activeDepartment(id, idHash);
+        _requireNewSigner(id, d, newSigner);
+        LedgerStorage storage $ = _s();
+        Recovery storage r = $.recoveries[idHash];
+        if (r.newSigner != address(0)) revert RecoveryAlreadyPending(id, r.newSigner, r.executableAt);
+        uint64 executableAt = uint64(block.timestamp) + $.recoveryDelay;
+        r.newSigner = newSigner;
+        r.executableAt = executableAt;
+        emit RecoveryProposed(idHash, id, newSigner, executableAt, msg.sender);
+    }
+
+    function executeRecovery(string calldata id) external {
+        bytes32 idHash = keccak256(bytes(id));
+        Recovery memory r = _pending(id, idHash);
+        if (block.timestamp < r.executableAt) revert RecoveryNotYetExecutable(id, r.executableAt, uint64(block.timestamp));
+        Department storage d = _activeDepartment(id, idHash);
+        delete _s().recoveries[idHash];
+        address old = _setSigner(id, idHash, d, r.newSigner);
+        // MUST be the log right after SignerRotated: readers mark that rotation "by recovery" from it.
+        emit RecoveryExecuted(idHash, id, old, r.newSigner);
+    }
+
+    function cancelRecovery(string calldata id) external {
+        bytes32 idHash = keccak256(bytes(id));
+        _pending(id, idHash);
+        if (msg.sender != _s().departments[idHash].signer) revert NotDepartmentSigner(id, msg.sender);
+        _dropRecovery(id, idHash);
+    }
+
+    function cancelRecoveryWithAuthorization(string calldata id, uint256 deadline, bytes calldata signature) external {
+        bytes32 idHash = keccak256(bytes(id));
+        _pending(id, idHash);
+        Department storage d = _s().departments[idHash];
+        uint256 nonce = d.rotationNonce;
+        bytes32 structHash = keccak256(abi.encode(_RECOVERY_CANCELLATION_TYPEHASH, idHash, nonce, deadline));
+        _checkAuthorization(id, d.signer, nonce, deadline, structHash, signature);
+        d.rotationNonce = uint64(nonce + 1);
+        _dropRecovery(id, idHash);
+    }
+
+    function pendingRecovery(string calldata id) external view returns (address newSigner, uint64 executableAt) {
+        Recovery storage r = _s().recoveries[keccak256(bytes(id))];
+        return (r.newSigner, r.executableAt);
+    }
+
+    function recoveryDelay() external view returns (uint64) {
+        return _s().recoveryDelay;
+    }
+
+    /// @notice The EIP-712 domain separator of this ledger on this chain (computed per call: no immutables).
+    function domainSeparator() public view returns (bytes32) {
+        return keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
+    }
+
+    function _checkAuthorization(
+        string calldata id,
+        address signer,
+        uint256 nonce,
+        uint256 deadline,
+        bytes32 structHash,
+        bytes calldata signature
+    ) private view {
+        if (block.timestamp > deadline) revert AuthorizationExpired(id, deadline, block.timestamp);
+        // EIP-712 digest, inline: OpenZeppelin's MessageHashUtils pulls in code that needs MCOPY (cancun).
+        bytes32 digest = keccak256(abi.encodePacked(hex"1901", domainSeparator(), structHash));
+        (address recovered, ECDSA.RecoverError err, bytes32 detail) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err != ECDSA.RecoverError.NoError) revert InvalidAuthorizationSignature(id, uint8(err), detail);
+        if (recovered != signer) revert AuthorizationSignerMismatch(id, recovered, signer, nonce);
+    }
+
+    function _setSigner(string calldata id, bytes32 idHash, Department storage d, address newSigner)
+        private
+        returns (address old)
+    {
+        old = d.signer;
+        d.signer = newSigner;
+        emit SignerRotated(idHash, id, old, newSigner);
+    }
+
+    function _pending(string calldata id, bytes32 idHash) private view returns (Recovery memory r) {
+        r = _s().recoveries[idHash];
+        if (r.newSigner == address(0)) revert NoPendingRecovery(id);
+    }
+
+    function _dropRecovery(string calldata id, bytes32 idHash) private {
+        Recovery storage r = _s().recoveries[idHash];
+        address pending = r.newSigner;
+        if (pending == address(0)) return;
+        delete _s().recoveries[idHash];
+        emit RecoveryCancelled(idHash, id, pending);
+    }
+
+    function _requireNewSigner(string calldata id, Department storage d, address newSigner) private view {
+        if (newSigner == address(0)) revert ZeroAddress();
+        if (newSigner == d.signer) revert SignerUnchanged(id, newSigner);
+    }
+
     function _activeDepartment(string calldata id, bytes32 idHash) private view returns (Department storage d) {
-        d = _departments[idHash];
+        d = _s().departments[idHash];
         if (d.signer == address(0)) revert UnknownDepartment(id);
         if (!d.active) revert DepartmentIsRevoked(id);
     }

@@ -5,6 +5,19 @@ pragma solidity ^0.8.24;
  * @title IExchangeLedger
  * @notice Checkpoints of dxledger's append-only Merkle logs (RFC 9162, SHA-256)
  * and the registry of the departments that sign exchanges.
+ *
+ * Who changes a department's signer (docs/contract.md, README "Department keys"):
+ * - the department itself, by an EIP-712 authorization of its current signer
+ *   ({rotateSignerWithAuthorization}), which anyone may relay;
+ * - the registrar, only by a public, time-locked recovery
+ *   ({proposeRecovery} → {recoveryDelay} → {executeRecovery}) that the
+ *   department's current signer can cancel meanwhile.
+ * Every change of signer emits {SignerRotated}; a change by recovery emits
+ * {RecoveryExecuted} as the very next log of the same transaction.
+ *
+ * The EIP-712 domain is the one exchange records are signed in:
+ * `EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)`
+ * with name "dxledger", version "1", the chain's id and this contract.
  * @dev Errors and events are declared here, as in OpenZeppelin's interfaces.
  */
 interface IExchangeLedger {
@@ -26,6 +39,27 @@ interface IExchangeLedger {
     error UnknownDepartment(string id);
     /// @dev The department was revoked; it can no longer be changed.
     error DepartmentIsRevoked(string id);
+    /// @dev The authorization's `deadline` (seconds since the epoch) is before the block's `timestamp`.
+    error AuthorizationExpired(string id, uint256 deadline, uint256 timestamp);
+    /// @dev The signature is malformed: `reason` is OpenZeppelin's ECDSA.RecoverError
+    /// (1 no signer recovered, 2 not 65 bytes — `detail` is the length, 3 high s — `detail` is s).
+    error InvalidAuthorizationSignature(string id, uint8 reason, bytes32 detail);
+    /// @dev The authorization recovers to `recovered`, not to the department's current `signer`
+    /// for nonce `nonce`: signed by another key, for another department, contract or chain,
+    /// or for a nonce already used.
+    error AuthorizationSignerMismatch(string id, address recovered, address signer, uint256 nonce);
+    /// @dev `caller` is not the department's current signer.
+    error NotDepartmentSigner(string id, address caller);
+    /// @dev `signer` already is the department's signer.
+    error SignerUnchanged(string id, address signer);
+    /// @dev A recovery to `newSigner` is already pending; it must be executed or cancelled first.
+    error RecoveryAlreadyPending(string id, address newSigner, uint64 executableAt);
+    /// @dev No recovery is pending for the department.
+    error NoPendingRecovery(string id);
+    /// @dev The pending recovery may be executed from `executableAt` on; the block's time is `timestamp`.
+    error RecoveryNotYetExecutable(string id, uint64 executableAt, uint64 timestamp);
+    /// @dev The recovery delay must be at least one second.
+    error InvalidRecoveryDelay(uint64 delay);
 
     /// @notice `anchorer` may from now on anchor checkpoints of `logId`.
     event LogBound(bytes32 indexed logId, address indexed anchorer);
@@ -33,25 +67,59 @@ interface IExchangeLedger {
     event CheckpointAnchored(bytes32 indexed logId, uint64 indexed index, uint64 treeSize, bytes32 rootHash);
     /// @notice A department was registered with its first signer.
     event DepartmentRegistered(bytes32 indexed idHash, string id, address signer);
-    /// @notice A department's signer was replaced.
+    /// @notice A department's signer was replaced (by self-rotation or by recovery). Emitted on every change.
     event SignerRotated(bytes32 indexed idHash, string id, address oldSigner, address newSigner);
     /// @notice A department was revoked: its signatures are no longer accepted.
     event DepartmentRevoked(bytes32 indexed idHash, string id);
+    /// @notice `proposer` (a registrar) proposed to replace the department's signer by `newSigner`
+    /// from `executableAt` on, unless the department's current signer cancels it first.
+    event RecoveryProposed(bytes32 indexed idHash, string id, address newSigner, uint64 executableAt, address proposer);
+    /// @notice The pending recovery to `newSigner` was cancelled (by the department's signer, by a
+    /// self-rotation, or by the department's revocation).
+    event RecoveryCancelled(bytes32 indexed idHash, string id, address newSigner);
+    /// @notice The signer was replaced by a recovery. Always the log right after its {SignerRotated},
+    /// in the same transaction.
+    event RecoveryExecuted(bytes32 indexed idHash, string id, address oldSigner, address newSigner);
 
+    // ───────────────────────────── logs and checkpoints ─────────────────────────────
+
+    /**
+     * @notice Lets `anchorer` (alone) anchor checkpoints of `logId`; replaces any earlier binding.
+     * Requirements: caller has DEFAULT_ADMIN_ROLE; `anchorer` is not zero.
+     * May emit {LogBound}.
+     */
+    function bindLog(bytes32 logId, address anchorer) external;
+
+    /// @notice The account allowed to anchor `logId` (zero if none).
+    function anchorerOf(bytes32 logId) external view returns (address);
+
+    /**
+     * @notice Records checkpoint (`treeSize`, `rootHash`) of `logId`.
+     * Requirements:
+     * - caller is the account bound to `logId`;
+     * - `treeSize` exceeds the last checkpoint's tree size (the first must be > 0);
+     * - if a last checkpoint exists, `consistencyProof` proves it is a prefix of the new tree.
+     * May emit {CheckpointAnchored}.
+     */
     function anchor(bytes32 logId, uint64 treeSize, bytes32 rootHash, bytes32[] calldata consistencyProof) external;
 
+    /// @notice How many checkpoints `logId` has.
     function checkpointCount(bytes32 logId) external view returns (uint64);
 
+    /// @notice Checkpoint `index` of `logId`. Reverts with {UnknownCheckpoint} if it does not exist.
     function checkpointAt(bytes32 logId, uint64 index)
         external
         view
         returns (uint64 treeSize, bytes32 rootHash, uint64 anchoredAt, uint64 blockNumber);
 
+    /// @notice The last checkpoint of `logId`. Reverts with {UnknownCheckpoint}(logId, 0) if it has none.
     function latestCheckpoint(bytes32 logId)
         external
         view
         returns (uint64 index, uint64 treeSize, bytes32 rootHash, uint64 anchoredAt);
 
+    /// @notice True iff `proof` proves leaf `leafIndex` = `leafHash` under anchored checkpoint `checkpointIndex`.
+    /// @dev Reverts with {UnknownCheckpoint} if that checkpoint does not exist.
     function verifyInclusion(
         bytes32 logId,
         uint64 checkpointIndex,
@@ -60,6 +128,7 @@ interface IExchangeLedger {
         bytes32[] calldata proof
     ) external view returns (bool);
 
+    /// @notice RFC 9162 §2.1.3.2 inclusion verification; false (never a revert) on any malformed proof.
     function verifyInclusionProof(
         uint64 leafIndex,
         uint64 treeSize,
@@ -68,16 +137,90 @@ interface IExchangeLedger {
         bytes32[] calldata proof
     ) external pure returns (bool);
 
+    /// @notice RFC 9162 §2.1.4.2 consistency verification; false (never a revert) on any malformed proof.
     function verifyConsistency(uint64 size1, uint64 size2, bytes32 root1, bytes32 root2, bytes32[] calldata proof)
         external
         pure
         returns (bool);
 
+    // ───────────────────────────── department registry ─────────────────────────────
+
+    /**
+     * @notice Registers department `id` with its first `signer`.
+     * Requirements: caller has REGISTRAR_ROLE; `id` is valid and unused; `signer` is not zero.
+     * May emit {DepartmentRegistered}.
+     */
     function registerDepartment(string calldata id, address signer) external;
 
-    function rotateSigner(string calldata id, address newSigner) external;
-
+    /**
+     * @notice Revokes department `id`: its signer is no longer accepted for new records.
+     * A pending recovery is dropped.
+     * Requirements: caller has REGISTRAR_ROLE; the department exists and is active.
+     * May emit {RecoveryCancelled}, {DepartmentRevoked}.
+     */
     function revokeDepartment(string calldata id) external;
 
+    /// @notice Current signer of `id` and whether it is active; (0, false) if unknown.
     function departmentSigner(string calldata id) external view returns (address signer, bool active);
+
+    /**
+     * @notice Replaces the signer of `id` by `newSigner`, as authorized by the current signer's
+     * EIP-712 signature of `SignerRotation(string id,address newSigner,uint256 nonce,uint256 deadline)`
+     * with nonce = {rotationNonce}(id). Anyone may send it. Cancels a pending recovery.
+     * Records signed before stay valid.
+     * Requirements:
+     * - the department exists and is active; `newSigner` is neither zero nor the current signer;
+     * - `block.timestamp <= deadline`;
+     * - `signature` is 65 bytes, low s, and recovers to the current signer for this id, new signer,
+     *   nonce and deadline in this contract's domain on this chain.
+     * May emit {RecoveryCancelled}, {SignerRotated}.
+     */
+    function rotateSignerWithAuthorization(string calldata id, address newSigner, uint256 deadline, bytes calldata signature)
+        external;
+
+    /// @notice The nonce the department's next authorization (rotation or cancellation) must carry.
+    function rotationNonce(string calldata id) external view returns (uint256);
+
+    /**
+     * @notice Proposes to replace the signer of `id` by `newSigner` once {recoveryDelay} has passed
+     * (for a department that lost its key). Public: the department and monitors see it at once.
+     * Requirements: caller has REGISTRAR_ROLE; the department exists and is active; `newSigner` is
+     * neither zero nor the current signer; no recovery is pending for it.
+     * May emit {RecoveryProposed}.
+     */
+    function proposeRecovery(string calldata id, address newSigner) external;
+
+    /**
+     * @notice Executes the pending recovery of `id`. Anyone may send it.
+     * Requirements: a recovery is pending; `block.timestamp >= executableAt`; the department is active.
+     * May emit {SignerRotated} and right after it {RecoveryExecuted}.
+     */
+    function executeRecovery(string calldata id) external;
+
+    /**
+     * @notice Cancels the pending recovery of `id`.
+     * Requirements: the caller is the department's current signer; a recovery is pending.
+     * May emit {RecoveryCancelled}.
+     */
+    function cancelRecovery(string calldata id) external;
+
+    /**
+     * @notice Cancels the pending recovery of `id`, as authorized by the current signer's EIP-712
+     * signature of `RecoveryCancellation(string id,uint256 nonce,uint256 deadline)` with
+     * nonce = {rotationNonce}(id). Anyone may send it.
+     * Requirements: a recovery is pending; `block.timestamp <= deadline`; the signature is valid
+     * (as for {rotateSignerWithAuthorization}).
+     * May emit {RecoveryCancelled}.
+     */
+    function cancelRecoveryWithAuthorization(string calldata id, uint256 deadline, bytes calldata signature) external;
+
+    /// @notice The pending recovery of `id`: its new signer and the time it may be executed; zeros if none.
+    function pendingRecovery(string calldata id) external view returns (address newSigner, uint64 executableAt);
+
+    /// @notice The EIP-712 domain separator authorizations are signed in (the one of exchange records),
+    /// computed per call from `block.chainid` and `address(this)`.
+    function domainSeparator() external view returns (bytes32);
+
+    /// @notice Seconds between {proposeRecovery} and the earliest {executeRecovery}; fixed at deployment.
+    function recoveryDelay() external view returns (uint64);
 }

@@ -4,8 +4,12 @@
  *   chain status   [--rpc URL] [--contract ADDR] [--log-name NAME] [--anchorer ADDR] [--json]
  *   chain bind-log  --rpc URL --contract ADDR [--log-name NAME] --anchorer ADDR [--json]
  *   chain grant     --rpc URL --contract ADDR --role registrar|admin --account ADDR [--json]
- *   chain revoke    --rpc URL --contract ADDR --role registrar|admin --account ADDR [--json] [--force]
+ *   chain revoke    --rpc URL --contract ADDR --role registrar --account ADDR [--json]
+ *   chain transfer-admin --rpc URL --contract ADDR --account ADDR [--json]   (step 1, by the admin)
+ *   chain accept-admin   --rpc URL --contract ADDR [--json]                  (step 2, by the new admin, after the admin delay)
  *
+ * DEFAULT_ADMIN_ROLE cannot be granted or revoked (AccessControlDefaultAdminRules):
+ * `grant|revoke --role admin` say so and send nothing.
  * `--rpc`, `--contract` and `--log-name` default to RPC_URL, LEDGER_ADDRESS and
  * LOG_NAME. The changing commands sign with DEPLOYER_PRIVATE_KEY (the key that
  * holds DEFAULT_ADMIN_ROLE), are idempotent — when the state already holds they
@@ -18,7 +22,7 @@ import { isChainError, type ChainError } from "../core/chain-error.ts";
 import { logIdOf } from "../config.ts";
 import { inspectLedger } from "../adapters/chain/contract-check.ts";
 import { toChainError } from "../adapters/chain/to-chain-error.ts";
-import { bindLog, grantRole, hasRole, readLedger, revokeRole, waitConfirmations, type Change, type RoleName, type AdminSigner } from "../adapters/chain/deploy.ts";
+import { ledgerAt, acceptAdminTransfer, ADMIN_NOT_GRANTABLE, beginAdminTransfer, bindLog, grantRole, hasRole, readAdmin, readLedger, revokeRole, waitConfirmations, type Change, type RoleName, type AdminSigner } from "../adapters/chain/deploy.ts";
 import { ANCHOR_GAS, feeProblem, feesFor, pricePerGas } from "../adapters/chain/fees.ts";
 import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
 import { addressArg, chainSettings, CliError, deployerKey, logNameArg, openChain, parse, rpcArg, runCli, stepLine } from "./deploy.ts";
@@ -29,8 +33,10 @@ export const ANCHORS_AHEAD = 100n;
 const USAGE = `usage:
   dxledger chain status   [--rpc URL] [--contract ADDR] [--log-name NAME] [--anchorer ADDR] [--json]
   dxledger chain bind-log [--rpc URL] [--contract ADDR] [--log-name NAME] --anchorer ADDR [--json]
-  dxledger chain grant    [--rpc URL] [--contract ADDR] --role registrar|admin --account ADDR [--json]
-  dxledger chain revoke   [--rpc URL] [--contract ADDR] --role registrar|admin --account ADDR [--json] [--force]`;
+  dxledger chain grant    [--rpc URL] [--contract ADDR] --role registrar --account ADDR [--json]
+  dxledger chain revoke   [--rpc URL] [--contract ADDR] --role registrar --account ADDR [--json]
+  dxledger chain transfer-admin [--rpc URL] [--contract ADDR] --account ADDR [--json]
+  dxledger chain accept-admin   [--rpc URL] [--contract ADDR] [--json]`;
 
 export function chainCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [sub, ...rest] = args;
@@ -43,6 +49,10 @@ export function chainCommand(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       return runCli(() => admin("grant", rest, env));
     case "revoke":
       return runCli(() => admin("revoke", rest, env));
+    case "transfer-admin":
+      return runCli(() => admin("transfer-admin", rest, env));
+    case "accept-admin":
+      return runCli(() => admin("accept-admin", rest, env));
     default:
       process.stderr.write(`dxledger: ${sub ? `unknown chain command ${sub}` : "missing chain command"}\n${USAGE}\n`);
       return Promise.resolve(2);
@@ -65,12 +75,18 @@ async function requireLedger(provider: JsonRpcProvider, contract: string, chainI
   if (ins.kind === "no-code" || ins.kind === "not-ledger") throw new CliError(ins.message);
 }
 
-async function admin(cmd: "bind-log" | "grant" | "revoke", args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+type AdminCommand = "bind-log" | "grant" | "revoke" | "transfer-admin" | "accept-admin";
+
+async function admin(cmd: AdminCommand, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const opts = { rpc: { type: "string" }, contract: { type: "string" }, json: { type: "boolean" } } as const;
   const o =
     cmd === "bind-log"
       ? parse(args, { ...opts, "log-name": { type: "string" }, anchorer: { type: "string" } }, USAGE)
-      : parse(args, { ...opts, role: { type: "string" }, account: { type: "string" }, force: { type: "boolean" } }, USAGE);
+      : cmd === "accept-admin"
+        ? parse(args, opts, USAGE)
+        : cmd === "transfer-admin"
+          ? parse(args, { ...opts, account: { type: "string" } }, USAGE)
+          : parse(args, { ...opts, role: { type: "string" }, account: { type: "string" } }, USAGE);
   const rpcUrl = rpcArg(o.rpc as string | undefined, env);
   const contract = contractArg(o.contract as string | undefined, env);
   const settings = chainSettings(env);
@@ -82,7 +98,11 @@ async function admin(cmd: "bind-log" | "grant" | "revoke", args: string[], env: 
     logName = logNameArg(o["log-name"] as string | undefined, env);
     account = addressArg(o.anchorer as string | undefined, "--anchorer");
     if (!account) throw new CliError("bind-log needs --anchorer ADDR");
-  } else {
+  } else if (cmd === "transfer-admin") {
+    account = addressArg(o.account as string | undefined, "--account");
+    if (!account) throw new CliError("transfer-admin needs --account ADDR (the new admin)");
+  } else if (cmd === "grant" || cmd === "revoke") {
+    if (o.role === "admin") throw new CliError(`${ADMIN_NOT_GRANTABLE} (nothing was sent)`);
     if (o.role !== "registrar" && o.role !== "admin") throw new CliError(`--role must be registrar or admin, got ${o.role === undefined ? "nothing" : `"${String(o.role)}"`}`);
     role = o.role;
     account = addressArg(o.account as string | undefined, "--account");
@@ -92,22 +112,27 @@ async function admin(cmd: "bind-log" | "grant" | "revoke", args: string[], env: 
   try {
     const wallet = new Wallet(key, provider) as AdminSigner["wallet"];
     const me = wallet.address.toLowerCase();
-    if (cmd === "revoke" && role === "admin" && account === me && !o.force) {
-      throw new CliError(`refusing to revoke DEFAULT_ADMIN_ROLE from the signing account ${me} itself: if no other account holds it, nobody can bind logs or manage roles again (grant it to another account first; --force to do it anyway)`);
-    }
     await requireLedger(provider, contract, chainId);
     const s: AdminSigner = { wallet, fees: settings.fees };
     let c: Change;
     let what: string;
     try {
       if (cmd === "bind-log") {
-        c = await bindLog(s, contract, logIdOf(logName!), account);
+        c = await bindLog(s, contract, logIdOf(logName!), account!);
         what = `log "${logName}" (${logIdOf(logName!)}) bound to ${account}`;
       } else if (cmd === "grant") {
-        c = await grantRole(s, contract, role!, account);
+        c = await grantRole(s, contract, role!, account!);
         what = `${role} role held by ${account}`;
+      } else if (cmd === "transfer-admin") {
+        c = await beginAdminTransfer(s, contract, account!);
+        const p = (await readAdmin(ledgerAt(contract, provider))).pending;
+        what = `DEFAULT_ADMIN_ROLE handover to ${account} pending: ${account} runs \`dxledger chain accept-admin\` after ${p ? new Date(p.acceptableAt * 1000).toISOString() : "?"} (chain time)`;
+      } else if (cmd === "accept-admin") {
+        account = me;
+        c = await acceptAdminTransfer(s, contract);
+        what = `DEFAULT_ADMIN_ROLE held by ${me}`;
       } else {
-        c = await revokeRole(s, contract, role!, account);
+        c = await revokeRole(s, contract, role!, account!);
         what = `${role} role not held by ${account}`;
       }
     } catch (e) {
@@ -115,7 +140,7 @@ async function admin(cmd: "bind-log" | "grant" | "revoke", args: string[], env: 
     }
     if (c.changed) await waitConfirmations(provider, c.blockNumber, settings.confirmations);
     if (o.json) {
-      const out = { command: cmd, chainId, contract, changed: c.changed, txHash: c.changed ? c.txHash : null, blockNumber: c.changed ? c.blockNumber : null, account, ...(role ? { role } : { logName, logId: logIdOf(logName!) }) };
+      const out = { command: cmd, chainId, contract, changed: c.changed, txHash: c.changed ? c.txHash : null, blockNumber: c.changed ? c.blockNumber : null, account, ...(role ? { role } : {}), ...(logName ? { logName, logId: logIdOf(logName) } : {}) };
       process.stdout.write(`${JSON.stringify(out)}\n`);
     } else process.stdout.write(`${stepLine(what, c)}\n`);
     return 0;
@@ -125,9 +150,11 @@ async function admin(cmd: "bind-log" | "grant" | "revoke", args: string[], env: 
 }
 
 function unauthorized(e: unknown, me: string, contract: string): unknown {
-  if (isChainError(e) && (e as ChainError).revert?.name === "AccessControlUnauthorizedAccount") {
+  const name = isChainError(e) ? (e as ChainError).revert?.name : undefined;
+  if (name === "AccessControlUnauthorizedAccount") {
     return new CliError(`the account ${me} of DEPLOYER_PRIVATE_KEY lacks DEFAULT_ADMIN_ROLE on ${contract}: use the admin's key (nothing was sent)`);
   }
+  if (name === "AccessControlEnforcedDefaultAdminDelay") return new CliError(`the admin delay has not passed yet: accept later (nothing changed)`);
   return e;
 }
 
@@ -173,6 +200,15 @@ async function status(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       out.checkpoints = led.checkpoints;
       lines.push(["log", `"${logName}" (${logId}) ${bound ? `bound to ${bound}` : "NOT bound to any account"}`]);
       lines.push(["checkpoints", String(led.checkpoints)]);
+      if (ins.kind === "ledger") {
+        const a = await readAdmin(led.contract);
+        out.admin = a.admin;
+        out.pendingAdmin = a.pending;
+        out.adminDelaySeconds = a.adminDelay;
+        out.recoveryDelaySeconds = a.recoveryDelay;
+        lines.push(["admin", `${a.admin} (handover delay ${a.adminDelay} s)${a.pending ? `; handover to ${a.pending.account} pending, acceptable after ${new Date(a.pending.acceptableAt * 1000).toISOString()}` : ""}`]);
+        lines.push(["recovery", `a registrar's key recovery waits ${a.recoveryDelay} s (${(a.recoveryDelay / 86400).toFixed(2)} days) before it can be executed`]);
+      }
       if (!bound) problems.push({ what: `log "${logName}" is not bound to an anchoring account`, fix: `dxledger chain bind-log --contract ${contract} --log-name ${logName} --anchorer <address of ANCHOR_PRIVATE_KEY>` });
       else if (anchorer && bound !== anchorer) {
         problems.push({ what: `log "${logName}" is bound to ${bound}, not to the anchorer ${anchorer} (${anchorerSource}): every anchor would revert`, fix: `dxledger chain bind-log --contract ${contract} --log-name ${logName} --anchorer ${anchorer}, or use the key of ${bound}` });

@@ -1,19 +1,22 @@
 /**
- * `dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--json]`
+ * `dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME]
+ *   [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]`
  *
- * Deploys `ExchangeLedger`, binds the log to its anchoring account, grants
- * REGISTRAR_ROLE, optionally hands the admin role over, waits for
- * CONFIRMATIONS, and prints the service's environment.
+ * Deploys `ExchangeLedger(adminDelay, deployer, recoveryDelay)`, binds the log
+ * to its anchoring account, grants REGISTRAR_ROLE, optionally starts the admin
+ * handover, waits for CONFIRMATIONS, and prints the service's environment.
  *
  * Defaults (README "Running on a consortium chain"):
  * - the key is DEPLOYER_PRIVATE_KEY, from the environment only, never printed;
  *   there is no development-key fallback;
  * - anchorer = the deployer; registrar = the anchorer (the service registers
  *   departments with its anchoring key); admin = the deployer;
- * - `--admin X` (X ≠ deployer): X gets DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE
- *   (as the constructor would have given), then the deployer renounces
- *   DEFAULT_ADMIN_ROLE, and REGISTRAR_ROLE too unless it is the registrar.
- *   The deployer keeps nothing it was not named for.
+ * - recovery delay 7 days (DEFAULT_RECOVERY_DELAY_SECONDS), admin delay 1 day;
+ * - `--admin X` (X ≠ deployer): X gets REGISTRAR_ROLE, the deployer starts
+ *   the handover of DEFAULT_ADMIN_ROLE to X (two steps: X accepts with
+ *   `dxledger chain accept-admin` once the admin delay has passed; the
+ *   deployer holds the role until then and loses it when X accepts), and
+ *   renounces REGISTRAR_ROLE unless it is the registrar.
  * Exit: 0 deployed, 2 error (one line on stderr).
  */
 import { parseArgs } from "node:util";
@@ -21,7 +24,7 @@ import { isAddress, Wallet, type JsonRpcProvider } from "ethers";
 import { ConfigError, loadChainSettings, logIdOf, redactUrl, type ChainSettings } from "../config.ts";
 import { isChainError } from "../core/chain-error.ts";
 import { makeProvider } from "../adapters/chain/rpc.ts";
-import { bindLog, deployLedger, grantRole, renounceRole, waitConfirmations, type Change, type AdminSigner } from "../adapters/chain/deploy.ts";
+import { beginAdminTransfer, bindLog, DEFAULT_ADMIN_DELAY_SECONDS, DEFAULT_RECOVERY_DELAY_SECONDS, deployLedger, grantRole, ledgerAt, readAdmin, renounceRole, waitConfirmations, type Change, type AdminSigner } from "../adapters/chain/deploy.ts";
 import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
 
 /** An expected failure: printed as one line `dxledger: …`, exit `code`. */
@@ -124,11 +127,20 @@ export function stepLine(what: string, c: Change): string {
   return c.changed ? `${what} (tx ${c.txHash}, block ${c.blockNumber})` : `${what}: already so, no transaction sent`;
 }
 
-const USAGE = "usage: dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--json]";
+const USAGE = "usage: dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]";
+
+/** A delay in whole seconds from a flag; `min` is the least the contract accepts. */
+export function secondsArg(value: string | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,12}$/.test(value) || Number(value) < min) throw new CliError(`${name} must be a whole number of seconds ≥ ${min}, got "${value}"`);
+  return Number(value);
+}
 
 export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return runCli(async () => {
-    const o = parse(args, { rpc: { type: "string" }, anchorer: { type: "string" }, registrar: { type: "string" }, admin: { type: "string" }, "log-name": { type: "string" }, json: { type: "boolean" } }, USAGE);
+    const o = parse(args, { rpc: { type: "string" }, anchorer: { type: "string" }, registrar: { type: "string" }, admin: { type: "string" }, "log-name": { type: "string" }, "recovery-delay": { type: "string" }, "admin-delay": { type: "string" }, json: { type: "boolean" } }, USAGE);
+    const recoveryDelay = secondsArg(o["recovery-delay"] as string | undefined, "--recovery-delay", DEFAULT_RECOVERY_DELAY_SECONDS, 1);
+    const adminDelay = secondsArg(o["admin-delay"] as string | undefined, "--admin-delay", DEFAULT_ADMIN_DELAY_SECONDS, 0);
     const rpcUrl = rpcArg(o.rpc as string | undefined, env);
     const settings = chainSettings(env);
     const logName = logNameArg(o["log-name"] as string | undefined, env);
@@ -151,13 +163,13 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
       const logId = logIdOf(logName);
       const s: AdminSigner = { wallet, fees: settings.fees };
 
-      const d = await deployLedger(s, deployer);
+      const d = await deployLedger(s, deployer, { adminDelay, recoveryDelay });
       let lastBlock = d.blockNumber;
       const track = (c: Change): Change => {
         if (c.changed) lastBlock = Math.max(lastBlock, c.blockNumber);
         return c;
       };
-      say(`ExchangeLedger deployed at ${d.address} on chain ${chainId} (tx ${d.txHash}, block ${d.blockNumber})`);
+      say(`ExchangeLedger deployed at ${d.address} on chain ${chainId} (tx ${d.txHash}, block ${d.blockNumber}); recovery delay ${recoveryDelay} s, admin delay ${adminDelay} s`);
       const after = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
         try {
           const r = await f();
@@ -173,23 +185,20 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
       const reg = await after("granting REGISTRAR_ROLE", () => grantRole(s, d.address, "registrar", registrar));
       say(stepLine(`REGISTRAR_ROLE held by ${registrar}`, reg));
       const handover: Record<string, string> = {};
+      let adminAcceptableAt: number | null = null;
       if (admin !== deployer) {
-        for (const [role, step] of [
-          ["admin", () => grantRole(s, d.address, "admin", admin)],
-          ["registrar", () => grantRole(s, d.address, "registrar", admin)],
-        ] as const) {
-          const c = await after(`granting ${role} to ${admin}`, step);
-          say(stepLine(`${role === "admin" ? "DEFAULT_ADMIN_ROLE" : "REGISTRAR_ROLE"} granted to ${admin}`, c));
-          if (c.changed) handover[`grant_${role}`] = c.txHash;
-        }
+        const g = await after(`granting registrar to ${admin}`, () => grantRole(s, d.address, "registrar", admin));
+        say(stepLine(`REGISTRAR_ROLE granted to ${admin}`, g));
+        if (g.changed) handover.grant_registrar = g.txHash;
+        const t = await after(`starting the admin handover to ${admin}`, () => beginAdminTransfer(s, d.address, admin));
+        if (t.changed) handover.begin_admin_transfer = t.txHash;
+        adminAcceptableAt = (await after("reading the admin handover", () => readAdmin(ledgerAt(d.address, provider)))).pending?.acceptableAt ?? null;
+        say(stepLine(`DEFAULT_ADMIN_ROLE handover to ${admin} started: ${admin} accepts with \`dxledger chain accept-admin\` after ${adminAcceptableAt === null ? "?" : new Date(adminAcceptableAt * 1000).toISOString()} (chain time); the deployer holds it until then`, t));
         if (registrar !== deployer) {
           const c = await after("renouncing the deployer's REGISTRAR_ROLE", () => renounceRole(s, d.address, "registrar"));
           say(stepLine(`deployer ${deployer} renounced REGISTRAR_ROLE`, c));
           if (c.changed) handover.renounce_registrar = c.txHash;
         }
-        const c = await after("renouncing the deployer's DEFAULT_ADMIN_ROLE", () => renounceRole(s, d.address, "admin"));
-        say(stepLine(`deployer ${deployer} renounced DEFAULT_ADMIN_ROLE`, c));
-        if (c.changed) handover.renounce_admin = c.txHash;
       }
       const head = await after(`waiting for ${settings.confirmations} confirmation(s)`, () => waitConfirmations(provider, lastBlock, settings.confirmations));
       say(`confirmed: ${settings.confirmations} confirmation(s), head block ${head}`);
@@ -199,7 +208,7 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
       if (json) {
         const out = {
           address: d.address, chainId, logId, logName, txHash: d.txHash, blockNumber: d.blockNumber,
-          deployer, anchorer, registrar, admin,
+          deployer, anchorer, registrar, admin, recoveryDelay, adminDelay, adminAcceptableAt,
           bindTxHash: bind.changed ? bind.txHash : null,
           registrarTxHash: reg.changed ? reg.txHash : null,
           handover, confirmations: settings.confirmations, headBlock: head,

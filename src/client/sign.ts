@@ -44,3 +44,56 @@ export async function signAcknowledgement(signer: Signer, domain: TypedDataDomai
   const value = { provider: a.provider, id: a.id, consumer: a.consumer, exchangeLeafHash: a.exchangeLeafHash, acknowledgedAt: a.acknowledgedAt };
   return { ...value, signature: (await signer.signTypedData(domain, types, value)).toLowerCase() };
 }
+
+/** EIP-712 types of a department's self-rotation (contracts/IExchangeLedger.sol). */
+export const SIGNER_ROTATION_TYPES = {
+  SignerRotation: [
+    { name: "id", type: "string" },
+    { name: "newSigner", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** EIP-712 types of a department's cancellation of a pending recovery. */
+export const RECOVERY_CANCELLATION_TYPES = {
+  RecoveryCancellation: [
+    { name: "id", type: "string" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** What `PUT /v1/departments/{id}/signer` and `DELETE /v1/departments/{id}/recovery` take as `authorization`. */
+export interface KeyAuthorization {
+  readonly nonce: number;
+  /** Unix seconds; the ledger compares it with chain time. */
+  readonly deadline: number;
+  readonly signature: string;
+}
+
+/**
+ * The department's current key authorizes replacing itself by `newSigner`.
+ * `nonce` MUST be the department's `rotationNonce` (GET /v1/departments/{id});
+ * `domain` is the one of exchange records (`/v1/info` → eip712.domain).
+ */
+export async function signSignerRotation(
+  currentKey: Signer,
+  domain: TypedDataDomain,
+  r: { id: string; newSigner: string; nonce: number; deadline: number },
+): Promise<KeyAuthorization> {
+  const value = { id: r.id, newSigner: r.newSigner, nonce: r.nonce, deadline: r.deadline };
+  const signature = (await currentKey.signTypedData(domain, SIGNER_ROTATION_TYPES, value)).toLowerCase();
+  return { nonce: r.nonce, deadline: r.deadline, signature };
+}
+
+/** The department's current key cancels the pending recovery of its key (same nonce counter as rotations). */
+export async function signRecoveryCancellation(
+  currentKey: Signer,
+  domain: TypedDataDomain,
+  r: { id: string; nonce: number; deadline: number },
+): Promise<KeyAuthorization> {
+  const value = { id: r.id, nonce: r.nonce, deadline: r.deadline };
+  const signature = (await currentKey.signTypedData(domain, RECOVERY_CANCELLATION_TYPES, value)).toLowerCase();
+  return { nonce: r.nonce, deadline: r.deadline, signature };
+}

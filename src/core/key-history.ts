@@ -27,6 +27,12 @@ export interface RegistryEvent {
   readonly logIndex: number;
   /** The signer from this event on (registered, rotated); undefined for revoked. */
   readonly signer?: string;
+  /**
+   * True on a "rotated" event made by a registrar's time-locked recovery rather
+   * than by the department's own authorization (its next log in the same
+   * transaction is RecoveryExecuted). Informational: the key-window rule ignores it.
+   */
+  readonly recovery?: boolean;
 }
 
 /** An inclusive range of blocks. */

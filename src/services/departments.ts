@@ -7,6 +7,7 @@ import { K } from "../adapters/leveldb/keys.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
 import type { LedgerClient } from "../adapters/chain/ledger-client.ts";
 import type { Registry } from "./registry.ts";
+import { DepartmentKeys } from "./department-keys.ts";
 
 export interface DepartmentRecord {
   readonly id: string;
@@ -17,7 +18,15 @@ export interface DepartmentRecord {
   readonly txHash: string;
 }
 
+/** A department as GET /v1/departments shows it: the record plus its key state on chain. */
+export type DepartmentView = DepartmentRecord & {
+  readonly rotationNonce: number;
+  readonly pendingRecovery: { readonly signer: string; readonly executableAt: string } | null;
+};
+
 export class Departments {
+  /** Key changes: self-rotation, recovery, cancellation (services/department-keys.ts). */
+  readonly keys: DepartmentKeys;
   readonly #store: Store;
   readonly #chain: LedgerClient;
   readonly #registry: Registry;
@@ -29,6 +38,14 @@ export class Departments {
     this.#chain = chain;
     this.#registry = registry;
     this.#limits = limits;
+    this.keys = new DepartmentKeys(chain, {
+      active: (id) => this.#activeRecord(id),
+      applied: async (rec) => {
+        await this.#store.putJson(K.department(rec.id), rec);
+        this.#registry.set(rec.id, { signer: rec.signer, active: true });
+      },
+      limits: () => this.#limits(),
+    });
   }
 
   async register(id: string, name: string, signer: string): Promise<DepartmentRecord> {
@@ -44,16 +61,6 @@ export class Departments {
     return rec;
   }
 
-  async rotate(id: string, signer: string): Promise<DepartmentRecord & { rotationTxHash: string }> {
-    const rec = await this.#activeRecord(id);
-    const s = signer.toLowerCase();
-    const txHash = await this.#chain.rotateSigner(id, s, this.#limits());
-    const next = { ...rec, signer: s };
-    await this.#store.putJson(K.department(id), next);
-    this.#registry.set(id, { signer: s, active: true });
-    return { ...next, rotationTxHash: txHash };
-  }
-
   async revoke(id: string): Promise<DepartmentRecord & { revocationTxHash: string }> {
     const rec = await this.#activeRecord(id);
     const txHash = await this.#chain.revokeDepartment(id, this.#limits());
@@ -63,15 +70,21 @@ export class Departments {
     return { ...next, revocationTxHash: txHash };
   }
 
-  /** Every department this service registered, with signer and status as the chain has them now. */
-  async list(): Promise<DepartmentRecord[]> {
+  /** Every department this service registered, with signer, status and key state as the chain has them now. */
+  async list(): Promise<DepartmentView[]> {
     const recs = await this.#store.jsonRange<DepartmentRecord>(K.departmentPrefix);
-    return Promise.all(
-      recs.map(async (r) => {
-        const d = await this.#chain.departmentSigner(r.id);
-        return { ...r, signer: d.signer, active: d.active };
-      }),
-    );
+    return Promise.all(recs.map((r) => this.#view(r)));
+  }
+
+  /** One department this service registered, as `list` shows it; undefined if it has no record here. */
+  async get(id: string): Promise<DepartmentView | undefined> {
+    const r = await this.#store.getJson<DepartmentRecord>(K.department(id));
+    return r ? this.#view(r) : undefined;
+  }
+
+  async #view(r: DepartmentRecord): Promise<DepartmentView> {
+    const [d, keys] = await Promise.all([this.#chain.departmentSigner(r.id), this.keys.state(r.id)]);
+    return { ...r, signer: d.signer, active: d.active, ...keys };
   }
 
   async #activeRecord(id: string): Promise<DepartmentRecord> {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import { Api, dept, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
 import { stepOf, verifyReceipt } from "../helpers/verify.ts";
+import { selfRotate } from "../helpers/keys.ts";
 import { verifyConsistency } from "../../src/core/merkle/verify.ts";
 import { fromHex } from "../../src/core/hex.ts";
 import type { RunningService } from "../../src/server.ts";
@@ -161,6 +162,7 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
       expectError(await api.post("/v1/exchanges", await sign(gone)), 403, "DEPARTMENT_REVOKED");
       expect(await size()).to.equal(before);
       expectError(await api.req("PUT", "/v1/departments/gone/signer", { signer: Wallet.createRandom().address }), 403, "DEPARTMENT_REVOKED");
+      expectError(await selfRotate(api, svc.rpcUrl, "gone", gone.wallet, Wallet.createRandom().address), 403, "DEPARTMENT_REVOKED");
     });
   });
 
@@ -191,7 +193,7 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     expect(before.status).to.equal(201);
     await new Promise((r) => setTimeout(r, 1100)); // block times have whole seconds
     const next = Wallet.createRandom();
-    const r = await api.req("PUT", "/v1/departments/schools/signer", { signer: next.address });
+    const r = await selfRotate(api, svc.rpcUrl, "schools", schools.wallet, next.address);
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
     expectError(await api.post("/v1/exchanges", await sign(schools, {}, "tax")), 403, "SIGNER_MISMATCH");
     const ok = await api.post("/v1/exchanges", await signExchange(next, domain, unsigned("schools", "tax")));
@@ -274,7 +276,7 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     expect(cli("verify", good, "--rpc", svc.rpcUrl, "--chain-id", "5").status).to.equal(1);
     const no = cli("verify", bad, "--rpc", svc.rpcUrl);
     expect(no.status, no.stdout + no.stderr).to.equal(1);
-    expect(no.stdout).to.contain("leaf hash");
+    expect(no.stdout).to.contain("FAIL leaf-hash [LEAF_HASH_MISMATCH]");
     expect(cli("verify", join(dir, "missing.json"), "--rpc", svc.rpcUrl).status).to.equal(2);
     expect(cli("verify").status).to.equal(2);
   });

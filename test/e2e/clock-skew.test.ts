@@ -20,6 +20,7 @@ import { Appender } from "../../src/services/appender.ts";
 import { ChainView, verifyWith, type Verdict } from "@dxledger/verify";
 import { signAcknowledgement } from "../../src/client/sign.ts";
 import { logIdOf } from "../../src/config.ts";
+import { selfRotate } from "../helpers/keys.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const ADMIN_TOKEN = "clock-skew-admin-token-0123456789";
@@ -123,7 +124,7 @@ for (const sc of scenarios) {
       await api.post("/v1/anchor");
       const before = await record(oldKey, 2); // just before the rotation, not yet anchored
       await sc.skew(anvil.rpcUrl);
-      const rot = await api.req("PUT", "/v1/departments/tax/signer", { signer: newKey.address });
+      const rot = await selfRotate(api, anvil.rpcUrl, "tax", oldKey, newKey.address);
       expect(rot.status, JSON.stringify(rot.body)).to.equal(200);
       const after = await record(newKey, 2); // just after it
       await api.post("/v1/anchor");

@@ -46,7 +46,7 @@ for (const kind of ["anvil", "hardhat"] as const) {
       const out = JSON.parse(r.stdout);
       address = out.address;
       expect(out.address).to.match(/^0x[0-9a-f]{40}$/);
-      expect(out).to.include({ chainId: 31337, logId: logIdOf("tenant-a"), logName: "tenant-a", anchorer: DEPLOYER, registrar: DEPLOYER, admin: DEPLOYER });
+      expect(out).to.include({ chainId: 31337, logId: logIdOf("tenant-a"), logName: "tenant-a", anchorer: DEPLOYER, registrar: DEPLOYER, admin: DEPLOYER, recoveryDelay: 604_800, adminDelay: 86_400 });
       expect(out.txHash).to.match(/^0x[0-9a-f]{64}$/);
       expect(out.bindTxHash).to.match(/^0x[0-9a-f]{64}$/);
       const rc = await rpc<{ contractAddress: string; blockNumber: string }>(node.rpcUrl, "eth_getTransactionReceipt", [out.txHash]);
@@ -75,6 +75,7 @@ for (const kind of ["anvil", "hardhat"] as const) {
       expect(r.status, r.stdout + r.stderr).to.equal(0);
       expect(r.stdout).to.match(/^contract +ExchangeLedger \(this build\)/m);
       expect(r.stdout).to.match(/^registrar +0x[0-9a-f]{40} has REGISTRAR_ROLE$/m);
+      expect(r.stdout).to.match(/^recovery +a registrar's key recovery waits 604800 s \(7\.00 days\)/m);
       expect(r.stdout).to.match(/^status: OK/m);
       const j = JSON.parse((await runCli(["chain", "status", "--json"], { RPC_URL: node.rpcUrl, LEDGER_ADDRESS: address, LOG_NAME: "tenant-a", ANCHOR_PRIVATE_KEY: DEV_KEYS[0] })).stdout);
       expect(j).to.include({ ok: true, chainId: 31337, contractKind: "ledger", boundTo: DEPLOYER, anchorer: DEPLOYER, anchorerIsRegistrar: true, checkpoints: 0 });
@@ -118,27 +119,44 @@ for (const kind of ["anvil", "hardhat"] as const) {
       expect(await nonceOf(node.rpcUrl, DEPLOYER)).to.equal(nonce + 1);
     });
 
-    it("--admin hands the admin role over; the deployer keeps nothing it was not named for", async () => {
-      const r = await runCli(["deploy", "--rpc", node.rpcUrl, "--admin", B, "--anchorer", C, "--json"], deployEnv());
+    it("--admin starts a two-step handover; the new admin accepts after the admin delay; the deployer keeps nothing it was not named for", async () => {
+      const r = await runCli(["deploy", "--rpc", node.rpcUrl, "--admin", B, "--anchorer", C, "--admin-delay", "0", "--recovery-delay", "120", "--json"], deployEnv());
       expect(r.status, r.stderr).to.equal(0);
       const out = JSON.parse(r.stdout);
-      expect(out).to.include({ admin: B, anchorer: C, registrar: C });
+      expect(out).to.include({ admin: B, anchorer: C, registrar: C, recoveryDelay: 120, adminDelay: 0 });
+      expect(out.adminAcceptableAt).to.be.a("number");
       const ledger = ledgerAt(out.address, provider);
       const roles = async (a: string) => [await hasRole(ledger, "admin", a), await hasRole(ledger, "registrar", a)];
-      expect(await roles(B)).to.deep.equal([true, true]);
+      expect(await roles(B)).to.deep.equal([false, true]);
       expect(await roles(C)).to.deep.equal([false, true]);
-      expect(await roles(DEPLOYER)).to.deep.equal([false, false]);
+      expect(await roles(DEPLOYER)).to.deep.equal([true, false]);
+      expect(Number(await ledger.getFunction("recoveryDelay")())).to.equal(120);
       expect(String(await ledger.getFunction("anchorerOf")(logIdOf("default"))).toLowerCase()).to.equal(C);
 
+      // DEFAULT_ADMIN_ROLE cannot be granted directly: said clearly, nothing sent.
       const nonce = await nonceOf(node.rpcUrl, DEPLOYER);
+      const direct = await runCli(["chain", "grant", "--rpc", node.rpcUrl, "--contract", out.address, "--role", "admin", "--account", C], deployEnv());
+      expect(direct.status).to.equal(2);
+      expect(direct.stderr).to.match(ONE_LINE);
+      expect(direct.stderr).to.include("cannot be granted or revoked directly");
+      expect(await nonceOf(node.rpcUrl, DEPLOYER)).to.equal(nonce);
+
+      await rpc(node.rpcUrl, "evm_mine"); // the schedule must be strictly in the past
+      const accept = await runCli(["chain", "accept-admin", "--rpc", node.rpcUrl, "--contract", out.address, "--json"], { DEPLOYER_PRIVATE_KEY: DEV_KEYS[1] });
+      expect(accept.status, accept.stderr).to.equal(0);
+      expect(JSON.parse(accept.stdout)).to.include({ changed: true, account: B });
+      expect(await roles(B)).to.deep.equal([true, true]);
+      expect(await roles(DEPLOYER)).to.deep.equal([false, false]);
+
       const denied = await runCli(["chain", "grant", "--rpc", node.rpcUrl, "--contract", out.address, "--role", "registrar", "--account", DEPLOYER], deployEnv());
       expect(denied.status).to.equal(2);
       expect(denied.stderr).to.match(ONE_LINE);
       expect(denied.stderr).to.include("lacks DEFAULT_ADMIN_ROLE");
-      expect(await nonceOf(node.rpcUrl, DEPLOYER)).to.equal(nonce);
       const byB = await runCli(["chain", "grant", "--rpc", node.rpcUrl, "--contract", out.address, "--role", "registrar", "--account", DEPLOYER, "--json"], { DEPLOYER_PRIVATE_KEY: DEV_KEYS[1] });
       expect(byB.status, byB.stderr).to.equal(0);
       expect(JSON.parse(byB.stdout).changed).to.equal(true);
+      const st = JSON.parse((await runCli(["chain", "status", "--rpc", node.rpcUrl, "--contract", out.address, "--json"], {})).stdout);
+      expect(st).to.include({ admin: B, recoveryDelaySeconds: 120, adminDelaySeconds: 0, pendingAdmin: null });
     });
   });
 }

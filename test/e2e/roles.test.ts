@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import { Api, dept, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
 import { signAcknowledgement } from "../../src/client/sign.ts";
+import { cancellationAuthorization, selfRotate } from "../helpers/keys.ts";
 import type { RunningService } from "../../src/server.ts";
 
 const ROLES = ["none", "admin", "auditor", "regulator", "department:A (party)", "department:B (not party)"] as const;
@@ -46,7 +47,10 @@ const MATRIX: Record<string, Row> = {
   "GET /v1/stats/flows": STATS,
   "GET /v1/departments": [401, 200, 200, 200, 200, 200],
   "POST /v1/departments": ADMIN_201,
-  "PUT /v1/departments/{id}/signer": ADMIN_200,
+  "GET /v1/departments/{id}": [401, 200, 200, 200, 200, 200],
+  "PUT /v1/departments/{id}/signer (authorization)": [401, 200, 403, 403, 200, 403],
+  "PUT /v1/departments/{id}/signer (recovery)": [401, 202, 403, 403, 403, 403],
+  "DELETE /v1/departments/{id}/recovery": [401, 200, 403, 403, 200, 403],
   "DELETE /v1/departments/{id}": ADMIN_200,
   "POST /v1/tokens": ADMIN_201,
   "GET /v1/tokens": ADMIN_200,
@@ -88,11 +92,17 @@ describe("e2e: roles, endpoint by endpoint", function () {
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     return r.body as { seq: number; id: string; leafHash: string };
   };
-  const freshDepartment = async () => {
+  const freshDepartment = async (key: { address: string } = Wallet.createRandom()) => {
     const id = `r${++deptCounter}`;
-    const r = await admin.post("/v1/departments", { id, name: id, signer: Wallet.createRandom().address });
+    const r = await admin.post("/v1/departments", { id, name: id, signer: key.address });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     return id;
+  };
+  /** Department `id` (admin: a fresh one) whose current key is `key`, for the key-change cells. */
+  const keyCell = async (role: RoleName) => {
+    if (role !== "admin") return { id: "a", key: a.wallet };
+    const key = Wallet.createRandom() as unknown as Wallet;
+    return { id: await freshDepartment(key), key };
   };
 
   before(async () => {
@@ -150,9 +160,27 @@ describe("e2e: roles, endpoint by endpoint", function () {
       const id = `n${++deptCounter}${role === "admin" ? "" : "x"}`;
       return (await admin.post("/v1/departments", { id, name: id, signer: Wallet.createRandom().address }, { token: t })).status;
     },
-    "PUT /v1/departments/{id}/signer": async (t, role) => {
-      const id = role === "admin" ? await freshDepartment() : "a";
+    "GET /v1/departments/{id}": (t) => get("/v1/departments/a", t),
+    "PUT /v1/departments/{id}/signer (authorization)": async (t, role) => {
+      const { id, key } = await keyCell(role);
+      const next = Wallet.createRandom() as unknown as Wallet;
+      const status = (await selfRotate(admin, svc.rpcUrl, id, key, next.address, t)).status;
+      // Department a's key goes back, so that the other cells can sign with it.
+      if (status === 200 && id === "a") expect((await selfRotate(admin, svc.rpcUrl, "a", next, a.wallet.address)).status).to.equal(200);
+      return status;
+    },
+    "PUT /v1/departments/{id}/signer (recovery)": async (t, role) => {
+      const { id } = await keyCell(role);
       return (await admin.req("PUT", `/v1/departments/${id}/signer`, { signer: Wallet.createRandom().address }, { token: t })).status;
+    },
+    "DELETE /v1/departments/{id}/recovery": async (t, role) => {
+      const { id, key } = await keyCell(role);
+      const pending = await admin.req("PUT", `/v1/departments/${id}/signer`, { signer: Wallet.createRandom().address });
+      expect(pending.status, JSON.stringify(pending.body)).to.equal(202);
+      const authorization = await cancellationAuthorization(admin, svc.rpcUrl, id, key);
+      const status = (await admin.req("DELETE", `/v1/departments/${id}/recovery`, { authorization }, { token: t })).status;
+      if (status !== 200) expect((await admin.req("DELETE", `/v1/departments/${id}/recovery`, { authorization })).status).to.equal(200);
+      return status;
     },
     "DELETE /v1/departments/{id}": async (t, role) => {
       const id = role === "admin" ? await freshDepartment() : "a";

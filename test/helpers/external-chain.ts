@@ -7,7 +7,7 @@
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
 import { ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
 import { rpc, startAnvilNode, startNode, type EvmNode } from "./evm.ts";
-import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
+import { LedgerClient, type LedgerDelays } from "../../src/adapters/chain/ledger-client.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
 import { logIdOf } from "../../src/config.ts";
 import { start } from "./service.ts";
@@ -30,13 +30,16 @@ export async function evmNode(kind: "anvil" | "hardhat"): Promise<Node> {
   return withRpc(await startNode(kind));
 }
 
+/** Tests' delays: admin handover at once, recoveries after a minute (move the chain's clock with evm_increaseTime). */
+export const TEST_DELAYS: LedgerDelays = { adminDelay: 0, recoveryDelay: 60 };
+
 /**
  * Deploys a ledger with the dev account as admin, binds LOG_NAME's log to
  * `anchorer` (default: the dev account) and lets it register departments.
  */
-export async function deployLedger(rpcUrl: string, anchorer?: string, logName = "default"): Promise<string> {
+export async function deployLedger(rpcUrl: string, anchorer?: string, logName = "default", delays: LedgerDelays = TEST_DELAYS): Promise<string> {
   const logId = logIdOf(logName);
-  const { address } = await LedgerClient.deploy(rpcUrl, ANVIL_DEV_KEY, logId);
+  const { address } = await LedgerClient.deploy(rpcUrl, ANVIL_DEV_KEY, logId, delays);
   if (anchorer) {
     const p = new JsonRpcProvider(rpcUrl);
     try {

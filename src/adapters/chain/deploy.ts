@@ -45,11 +45,18 @@ export function ledgerAt(address: string, runner: ContractRunner): Contract {
   return new Contract(address, ledgerArtifact().abi as never[], runner);
 }
 
-/** Deploys `ExchangeLedger(admin)`; `admin` gets DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE. */
-export async function deployLedger(s: AdminSigner, admin: string): Promise<SentTx & { address: string }> {
+/** A production deployment's delays: a day for an admin handover, a week for a recovery (README "Department keys"). */
+export const DEFAULT_ADMIN_DELAY_SECONDS = 86_400;
+export const DEFAULT_RECOVERY_DELAY_SECONDS = 604_800;
+
+/**
+ * Deploys `ExchangeLedger(adminDelay, admin, recoveryDelay)`; `admin` gets
+ * DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE.
+ */
+export async function deployLedger(s: AdminSigner, admin: string, delays: { adminDelay: number; recoveryDelay: number }): Promise<SentTx & { address: string }> {
   const { abi, bytecode } = ledgerArtifact();
   const factory = new ContractFactory(abi as never[], bytecode, s.wallet);
-  const req = await factory.getDeployTransaction(admin);
+  const req = await factory.getDeployTransaction(delays.adminDelay, admin, delays.recoveryDelay);
   const { sent, contractAddress } = await send(s, "deploy ExchangeLedger", req);
   if (!contractAddress) throw new ChainError("OTHER", `deployment ${sent.txHash} has no contract address in its receipt`);
   return { ...sent, address: contractAddress.toLowerCase() };
@@ -62,15 +69,25 @@ export async function bindLog(s: AdminSigner, ledger: string, logId: string, anc
   return changed(await call(s, c, "bindLog", [logId, anchorer]));
 }
 
-/** Grants `role` to `account` unless it holds it. Needs DEFAULT_ADMIN_ROLE. */
+/**
+ * DEFAULT_ADMIN_ROLE has exactly one holder and changes hands only in two
+ * delayed steps (OpenZeppelin's AccessControlDefaultAdminRules): the contract
+ * refuses to grant or revoke it directly, so these MUST NOT be tried.
+ */
+export const ADMIN_NOT_GRANTABLE =
+  "DEFAULT_ADMIN_ROLE cannot be granted or revoked directly (the ledger uses OpenZeppelin's AccessControlDefaultAdminRules: one admin, handed over in two steps): the admin runs `dxledger chain transfer-admin --account NEW`, then NEW runs `dxledger chain accept-admin` once the admin delay has passed";
+
+/** Grants `role` to `account` unless it holds it. Needs DEFAULT_ADMIN_ROLE; never for `admin` (see ADMIN_NOT_GRANTABLE). */
 export async function grantRole(s: AdminSigner, ledger: string, role: RoleName, account: string): Promise<Change> {
+  if (role === "admin") throw new ChainError("OTHER", ADMIN_NOT_GRANTABLE);
   const c = ledgerAt(ledger, s.wallet);
   if (await hasRole(c, role, account)) return { changed: false };
   return changed(await call(s, c, "grantRole", [ROLES[role], account]));
 }
 
-/** Revokes `role` from `account` if it holds it. Needs DEFAULT_ADMIN_ROLE. */
+/** Revokes `role` from `account` if it holds it. Needs DEFAULT_ADMIN_ROLE; never for `admin` (see ADMIN_NOT_GRANTABLE). */
 export async function revokeRole(s: AdminSigner, ledger: string, role: RoleName, account: string): Promise<Change> {
+  if (role === "admin") throw new ChainError("OTHER", ADMIN_NOT_GRANTABLE);
   const c = ledgerAt(ledger, s.wallet);
   if (!(await hasRole(c, role, account))) return { changed: false };
   return changed(await call(s, c, "revokeRole", [ROLES[role], account]));
@@ -81,6 +98,34 @@ export async function renounceRole(s: AdminSigner, ledger: string, role: RoleNam
   const c = ledgerAt(ledger, s.wallet);
   if (!(await hasRole(c, role, s.wallet.address))) return { changed: false };
   return changed(await call(s, c, "renounceRole", [ROLES[role], s.wallet.address]));
+}
+
+/** The admin, the pending handover (if any) and its delays, as the chain has them. */
+export async function readAdmin(c: Contract): Promise<{ admin: string; pending: { account: string; acceptableAt: number } | null; adminDelay: number; recoveryDelay: number }> {
+  const admin = String(await read(() => c.getFunction("defaultAdmin")())).toLowerCase();
+  const [to, schedule] = await read(() => c.getFunction("pendingDefaultAdmin")());
+  const adminDelay = Number(await read(() => c.getFunction("defaultAdminDelay")()));
+  const recoveryDelay = Number(await read(() => c.getFunction("recoveryDelay")()));
+  const pending = String(to) === ZeroAddress || Number(schedule) === 0 ? null : { account: String(to).toLowerCase(), acceptableAt: Number(schedule) };
+  return { admin, pending, adminDelay, recoveryDelay };
+}
+
+/** Step 1 of an admin handover, by the admin: `account` may accept after the admin delay. Idempotent. */
+export async function beginAdminTransfer(s: AdminSigner, ledger: string, account: string): Promise<Change> {
+  const c = ledgerAt(ledger, s.wallet);
+  const a = await readAdmin(c);
+  if (a.admin === account.toLowerCase() || a.pending?.account === account.toLowerCase()) return { changed: false };
+  return changed(await call(s, c, "beginDefaultAdminTransfer", [account]));
+}
+
+/** Step 2, by the new admin, once the schedule has passed (strictly after `acceptableAt`). Idempotent. */
+export async function acceptAdminTransfer(s: AdminSigner, ledger: string): Promise<Change> {
+  const c = ledgerAt(ledger, s.wallet);
+  const me = s.wallet.address.toLowerCase();
+  const a = await readAdmin(c);
+  if (a.admin === me) return { changed: false };
+  if (a.pending?.account !== me) throw new ChainError("OTHER", `no admin handover to ${me} is pending on ${ledger} (the admin starts it with \`dxledger chain transfer-admin --account ${me}\`)`);
+  return changed(await call(s, c, "acceptDefaultAdminTransfer", []));
 }
 
 export async function hasRole(c: Contract, role: RoleName, account: string): Promise<boolean> {

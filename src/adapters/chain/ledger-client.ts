@@ -24,6 +24,17 @@ export interface DepartmentOnChain {
   readonly active: boolean;
 }
 
+/** The delays a new ledger is deployed with (constructor arguments). */
+export interface LedgerDelays {
+  /** Seconds a DEFAULT_ADMIN_ROLE handover waits between its two steps. */
+  readonly adminDelay: number;
+  /** Seconds between a recovery's proposal and its earliest execution. */
+  readonly recoveryDelay: number;
+}
+
+/** The embedded development chain: admin handover at once, recoveries after a minute (README "Department keys"). */
+export const DEV_DELAYS: LedgerDelays = Object.freeze({ adminDelay: 0, recoveryDelay: 60 });
+
 /** What the chain would make of the anchoring account's next transaction. */
 export interface FeeReport {
   readonly mode: "legacy" | "eip1559";
@@ -102,13 +113,13 @@ export class LedgerClient {
   }
 
   /** Deploys a new ledger whose admin and registrar is the wallet, and binds `logId` to it (the embedded chain). */
-  static async deploy(rpcUrl: string, privateKey: string, logId: string): Promise<{ address: string; blockNumber: number }> {
+  static async deploy(rpcUrl: string, privateKey: string, logId: string, delays: LedgerDelays = DEV_DELAYS): Promise<{ address: string; blockNumber: number }> {
     const { provider } = await connectRpc(rpcUrl);
     try {
       const wallet = new Wallet(privateKey, provider);
       const { abi, bytecode } = ledgerArtifact();
       const factory = new ContractFactory(abi as never[], bytecode, wallet);
-      const c = await factory.deploy(wallet.address);
+      const c = await factory.deploy(delays.adminDelay, wallet.address, delays.recoveryDelay);
       const rc = await c.deploymentTransaction()!.wait();
       const address = (await c.getAddress()).toLowerCase();
       const bound = await (c as unknown as Contract).getFunction("bindLog")(logId, wallet.address);
@@ -192,8 +203,23 @@ export class LedgerClient {
     return (await this.#send("registerDepartment", [id, signer], limits)).hash.toLowerCase();
   }
 
-  async rotateSigner(id: string, signer: string, limits: SendLimits = {}): Promise<string> {
-    return (await this.#send("rotateSigner", [id, signer], limits)).hash.toLowerCase();
+  /** Relays a department's own EIP-712 authorization to rotate its signer. */
+  async rotateSignerWithAuthorization(id: string, signer: string, deadline: number, signature: string, limits: SendLimits = {}): Promise<string> {
+    return (await this.#send("rotateSignerWithAuthorization", [id, signer, deadline, signature], limits)).hash.toLowerCase();
+  }
+
+  /** Proposes a time-locked recovery (REGISTRAR_ROLE). */
+  async proposeRecovery(id: string, signer: string, limits: SendLimits = {}): Promise<string> {
+    return (await this.#send("proposeRecovery", [id, signer], limits)).hash.toLowerCase();
+  }
+
+  async executeRecovery(id: string, limits: SendLimits = {}): Promise<string> {
+    return (await this.#send("executeRecovery", [id], limits)).hash.toLowerCase();
+  }
+
+  /** Relays a department's EIP-712 authorization to cancel the pending recovery. */
+  async cancelRecoveryWithAuthorization(id: string, deadline: number, signature: string, limits: SendLimits = {}): Promise<string> {
+    return (await this.#send("cancelRecoveryWithAuthorization", [id, deadline, signature], limits)).hash.toLowerCase();
   }
 
   async revokeDepartment(id: string, limits: SendLimits = {}): Promise<string> {

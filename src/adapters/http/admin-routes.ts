@@ -1,22 +1,20 @@
-/** Admin routes: departments (on chain), tokens, anchor-now; plus the department list for any token. */
+/** Admin routes: departments (on chain), tokens, anchor-now; department keys and lists in department-routes.ts. */
 import express, { Router } from "express";
 import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { departmentId } from "../../core/record.ts";
-import { zodDetails } from "../../services/intake.ts";
 import { MAX_TTL_SECONDS, departmentOf, roleSchema, type Role } from "../../services/tokens.ts";
 import { requireRole } from "./auth.ts";
 import { SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";
 import { checkpointView } from "./public-routes.ts";
+import { address, parseBody } from "./body.ts";
+import { departmentRoutes } from "./department-routes.ts";
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address: 0x + 40 hex digits")
-  .refine((a) => !/^0x0{40}$/.test(a), "must not be the zero address");
 const newDepartment = z.strictObject({
   id: departmentId,
   name: z.string().min(1).max(256),
   signer: address,
 });
-const newSigner = z.strictObject({ signer: address });
 /** `expiresAt` (ISO 8601 with zone) or `ttlSeconds`, not both; neither: the token does not expire. */
 const newToken = z
   .strictObject({
@@ -27,20 +25,12 @@ const newToken = z
   })
   .refine((b) => b.expiresAt === undefined || b.ttlSeconds === undefined, { message: "give expiresAt or ttlSeconds, not both", path: ["ttlSeconds"] });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? undefined);
-  if (!r.success) {
-    const details = zodDetails(r.error);
-    throw new LedgerError("VALIDATION_FAILED", `invalid body: ${details[0]!.path} ${details[0]!.message}`, details);
-  }
-  return r.data;
-}
+const parse = parseBody;
 
 export function adminRoutes(d: AppDeps): Router {
   const r = Router();
   const json = express.json({ limit: SINGLE_BODY_LIMIT, type: "application/json" });
   const admin = requireRole(d.tokens, "admin");
-  const anyToken = requireRole(d.tokens);
   const idParam = (raw: unknown): string => {
     const id = String(raw);
     if (!departmentId.safeParse(id).success) throw new LedgerError("BAD_REQUEST", "not a valid department id", { id });
@@ -52,22 +42,11 @@ export function adminRoutes(d: AppDeps): Router {
     const dep = await d.departments.register(b.id, b.name, b.signer);
     res.status(201).json({ id: dep.id, name: dep.name, signer: dep.signer, txHash: dep.txHash });
   });
-  r.put("/v1/departments/:id/signer", admin, json, async (req, res) => {
-    const id = idParam(req.params.id);
-    const b = parse(newSigner, req.body);
-    const dep = await d.departments.rotate(id, b.signer);
-    res.json({ id: dep.id, signer: dep.signer, active: dep.active, txHash: dep.rotationTxHash });
-  });
   r.delete("/v1/departments/:id", admin, async (req, res) => {
     const dep = await d.departments.revoke(idParam(req.params.id));
     res.json({ id: dep.id, signer: dep.signer, active: dep.active, txHash: dep.revocationTxHash });
   });
-  r.get("/v1/departments", anyToken, async (_req, res) => {
-    const list = await d.departments.list();
-    res.json({
-      departments: list.map((x) => ({ id: x.id, name: x.name, signer: x.signer, status: x.active ? "active" : "revoked", registeredAt: x.registeredAt, txHash: x.txHash })),
-    });
-  });
+  r.use(departmentRoutes(d));
 
   r.post("/v1/tokens", admin, json, async (req, res) => {
     const b = parse(newToken, req.body);

@@ -1,0 +1,53 @@
+/**
+ * Reads of a department's key state on the ledger (self-rotation nonce,
+ * pending recovery, recovery delay, the proposal's transaction) and the chain
+ * time they are compared with. Every failure leaves as a ChainError.
+ * Writes go through LedgerClient (one queue for the service's account).
+ */
+import { id as keccakId } from "ethers";
+import type { LedgerClient } from "./ledger-client.ts";
+import { toChainError } from "./to-chain-error.ts";
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+/** A recovery proposed on chain and not yet executed or cancelled. */
+export interface PendingRecovery {
+  readonly signer: string;
+  /** Unix seconds (chain time) from which anyone may execute it. */
+  readonly executableAt: number;
+}
+
+async function read<T>(c: LedgerClient, what: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw toChainError(e, what, c.contract.interface);
+  }
+}
+
+/** The nonce the department's next authorization (rotation or cancellation) must carry. */
+export function rotationNonce(c: LedgerClient, id: string): Promise<number> {
+  return read(c, "rotationNonce", async () => Number(await c.contract.getFunction("rotationNonce")(id)));
+}
+
+export async function pendingRecovery(c: LedgerClient, id: string): Promise<PendingRecovery | null> {
+  const r = await read(c, "pendingRecovery", () => c.contract.getFunction("pendingRecovery")(id));
+  const signer = String(r[0]).toLowerCase();
+  return signer === ZERO_ADDRESS ? null : { signer, executableAt: Number(r[1]) };
+}
+
+export function recoveryDelay(c: LedgerClient): Promise<number> {
+  return read(c, "recoveryDelay", async () => Number(await c.contract.getFunction("recoveryDelay")()));
+}
+
+/** The latest block's timestamp: chain time, which MAY differ from the wall clock (it decides expiry and recovery). */
+export function chainTime(c: LedgerClient): Promise<number> {
+  return read(c, "eth_getBlockByNumber", async () => (await c.provider.getBlock("latest"))?.timestamp ?? 0);
+}
+
+/** The transaction of the department's latest RecoveryProposed event, if any. */
+export async function recoveryProposalTx(c: LedgerClient, id: string): Promise<string | undefined> {
+  const topic = c.contract.interface.getEvent("RecoveryProposed")!.topicHash;
+  const logs = await read(c, "eth_getLogs", () => c.provider.getLogs({ address: c.address, topics: [topic, keccakId(id)], fromBlock: 0, toBlock: "latest" }));
+  return logs.at(-1)?.transactionHash.toLowerCase();
+}
