@@ -8,36 +8,13 @@
  */
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { outsideEnv, systemNode } from "../helpers/system-node.ts";
 import { tempDir } from "../helpers/service.ts";
 import { liveReceipts, tampered, v0Chain, type LiveChain, type V0Chain } from "../helpers/receipts.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-
-/** The machine's own Node: the first `node` on PATH outside any node_modules (the pinned Node 24 lives in node_modules). */
-function systemNode(): string {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const p = join(dir, "node");
-    if (dir.includes("node_modules") || !existsSync(p)) continue;
-    try {
-      accessSync(p, constants.X_OK);
-    } catch {
-      continue;
-    }
-    if (!realpathSync(p).includes("node_modules")) return p;
-  }
-  throw new Error("no system node on PATH");
-}
-
-/** The environment of a shell outside this repository: the system Node first on PATH, no npm_* variables of the test run. */
-function outsideEnv(nodeDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.toLowerCase().startsWith("npm_")) env[k] = v;
-  env.PATH = [nodeDir, ...(process.env.PATH ?? "").split(delimiter).filter((d) => !d.includes("node_modules"))].join(delimiter);
-  delete env.RPC_URL;
-  return env;
-}
 
 describe("@dxledger/verify installed from its tarball on the system Node", function () {
   this.timeout(240_000);
