@@ -1,13 +1,19 @@
 /**
  * `dxledger monitor --service URL [--rpc URL] [--contract ADDR] [--log-id HEX]
- *   [--interval MS] [--once] [--json]`: follows the log's checkpoints on chain
- * and alarms when the service does not know one or cannot prove it consistent.
- * With --once: exit 0 if all is well, 1 on any alarm, 2 on error. Followed, it
- * runs until interrupted and prints alarms as they happen.
+ *   [--interval MS] [--since-block N] [--once] [--json]`: follows the log's
+ * checkpoints on chain and alarms when the service does not know one or cannot
+ * prove it consistent; and follows department-key recoveries (services/
+ * key-monitor.ts): ALARM on every proposal and execution, a notice on a
+ * cancellation. With --once: exit 0 if all is well; 1 on any checkpoint alarm,
+ * a recovery pending now, or a recovery executed at or after --since-block
+ * (default 0: ever); 2 on error. Followed, it runs until interrupted and prints
+ * alarms as they happen.
  */
 import { parseArgs } from "node:util";
 import { LedgerClient } from "../adapters/chain/ledger-client.ts";
 import { Monitor, type MonitorEvent, type MonitorService } from "../services/monitor.ts";
+import { KeyMonitor, type KeyEvent } from "../services/key-monitor.ts";
+import { recoveryEvents } from "../adapters/chain/department-keys.ts";
 import { chainForCli } from "./chain-for-cli.ts";
 
 export function httpService(base: string): MonitorService {
@@ -41,6 +47,7 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
         contract: { type: "string" },
         "log-id": { type: "string" },
         interval: { type: "string", default: "5000" },
+        "since-block": { type: "string", default: "0" },
         once: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
       },
@@ -65,7 +72,17 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     chain = await chainForCli(o.rpc ?? info.rpcUrl, env);
     client = await LedgerClient.connect({ rpcUrl: chain.rpcUrl, address: contract });
     const monitor = new Monitor(client, service, logId);
+    const c = client;
+    const keys = new KeyMonitor({ blockNumber: () => c.blockNumber(), recoveryEvents: (from, to) => recoveryEvents(c, from, to) }, Number(o["since-block"]) || 0);
     let alarms = 0;
+    const reportKey = (e: KeyEvent) => {
+      if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);
+      else if (e.reason === "recovery proposed") {
+        process.stdout.write(`ALARM key recovery proposed: department ${e.department}, new signer ${e.newSigner}, executable at ${e.executableAt}, proposed by ${e.proposer} (block ${e.block}, tx ${e.txHash}) — if ${e.department} did not ask for it, cancel with \`dxledger department cancel-recovery\`\n`);
+      } else if (e.reason === "recovery executed") {
+        process.stdout.write(`ALARM key recovery executed: department ${e.department}, signer ${e.oldSigner} replaced by ${e.newSigner} (block ${e.block}, tx ${e.txHash})\n`);
+      } else process.stdout.write(`note  key recovery cancelled: department ${e.department}, proposed signer ${e.newSigner} (block ${e.block}, tx ${e.txHash})\n`);
+    };
     const report = (e: MonitorEvent) => {
       if (e.kind === "alarm") alarms++;
       if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);
@@ -74,7 +91,11 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     };
     for (;;) {
       (await monitor.poll()).forEach(report);
-      if (o.once) return alarms ? 1 : 0;
+      (await keys.poll()).forEach(reportKey);
+      if (o.once) {
+        for (const [dep, signer] of keys.pending) if (!o.json) process.stdout.write(`PENDING key recovery of ${dep} to ${signer}\n`);
+        return alarms || keys.attention ? 1 : 0;
+      }
       await new Promise((r) => setTimeout(r, Number(o.interval)));
     }
   } catch (e) {

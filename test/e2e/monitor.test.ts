@@ -6,6 +6,9 @@ import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/se
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { Monitor, type MonitorService } from "../../src/services/monitor.ts";
 import { httpService } from "../../src/cli/monitor.ts";
+import { Wallet } from "ethers";
+import { rpc } from "../helpers/evm.ts";
+import { cancellationAuthorization } from "../helpers/keys.ts";
 import type { RunningService } from "../../src/server.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -26,14 +29,16 @@ describe("dxledger monitor", () => {
   let svc: RunningService;
   let client: LedgerClient;
   let logId: string;
+  let api: Api;
+  const health = dept("health");
 
   before(async () => {
     dir = tempDir();
     svc = await start(dir);
-    const api = new Api(svc.url, svc.adminToken);
+    api = new Api(svc.url, svc.adminToken);
     const a = dept("tax");
     await api.post("/v1/departments", { id: "tax", name: "t", signer: a.wallet.address });
-    await api.post("/v1/departments", { id: "health", name: "h", signer: dept("health").wallet.address });
+    await api.post("/v1/departments", { id: "health", name: "h", signer: health.wallet.address });
     const domain = (await api.get("/v1/info")).body.eip712.domain;
     logId = (await api.get("/v1/info")).body.logId;
     for (const n of [3, 4, 9]) {
@@ -69,5 +74,36 @@ describe("dxledger monitor", () => {
     expect(events[2]).to.deep.include({ reason: "the service's consistency proof does not verify" });
     // A fresh monitor resumes from a given index and checks only what follows.
     expect((await new Monitor(client, honest, logId, 2).poll()).map((e) => [e.kind, e.index])).to.deep.equal([["ok", 2]]);
+  });
+
+  it("alarms on a key recovery proposed and executed, notes a cancellation; --once exits 1 while one is pending or was executed since --since-block", async () => {
+    const once = (extra: string[] = []) => run(["monitor", "--service", svc.url, "--rpc", svc.rpcUrl, "--once", "--contract", svc.contract, "--log-id", logId, ...extra]);
+    const chosen = Wallet.createRandom().address.toLowerCase();
+    const proposed = await api.req("PUT", "/v1/departments/health/signer", { signer: chosen });
+    expect(proposed.status, JSON.stringify(proposed.body)).to.equal(202);
+    let r = await once();
+    expect(r.status, r.stdout + r.stderr).to.equal(1);
+    expect(r.stdout).to.include(`ALARM key recovery proposed: department health, new signer ${chosen}, executable at ${proposed.body.executableAt}, proposed by `);
+    expect(r.stdout).to.include(`PENDING key recovery of health to ${chosen}`);
+
+    const authorization = await cancellationAuthorization(api, svc.rpcUrl, "health", health.wallet);
+    expect((await api.req("DELETE", "/v1/departments/health/recovery", { authorization })).status).to.equal(200);
+    r = await once(["--json"]);
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.department === "health");
+    expect(events.map((e) => [e.kind, e.reason])).to.deep.equal([["alarm", "recovery proposed"], ["notice", "recovery cancelled"]]);
+
+    expect((await api.req("PUT", "/v1/departments/health/signer", { signer: chosen })).status).to.equal(202);
+    await rpc(svc.rpcUrl, "evm_increaseTime", [60]);
+    await rpc(svc.rpcUrl, "evm_mine");
+    const executed = await api.req("PUT", "/v1/departments/health/signer", { signer: chosen });
+    expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
+    r = await once();
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.match(new RegExp(`^ALARM key recovery executed: department health, signer ${health.wallet.address.toLowerCase()} replaced by ${chosen}`, "m"));
+    const head = Number(await rpc<string>(svc.rpcUrl, "eth_blockNumber"));
+    r = await once(["--since-block", String(head + 1)]);
+    expect(r.status, r.stdout).to.equal(0);
+    expect(r.stdout).to.not.include("key recovery");
   });
 });
