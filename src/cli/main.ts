@@ -6,6 +6,7 @@ import { monitorCommand } from "./monitor.ts";
 import { reindexCommand } from "./reindex.ts";
 import { deployCommand } from "./deploy.ts";
 import { chainCommand } from "./chain.ts";
+import { departmentCommand } from "./department.ts";
 
 const USAGE = `usage:
   dxledger serve                                   run the service (configuration: environment, see README)
@@ -21,7 +22,10 @@ const USAGE = `usage:
                                                    deploy ExchangeLedger with DEPLOYER_PRIVATE_KEY and bind the log (0 done, 2 error)
   dxledger chain status [--rpc URL] [--contract ADDR] [--log-name NAME] [--anchorer ADDR] [--json]
                                                    what the service would find on the chain (0 ready, 1 problems, 2 error)
-  dxledger chain bind-log|grant|revoke …          idempotent changes to a deployment (see \`dxledger chain\`)`;
+  dxledger chain bind-log|grant|revoke|transfer-admin|accept-admin …
+                                                   idempotent changes to a deployment (see \`dxledger chain\`)
+  dxledger department rotate|cancel-recovery --service URL --id ID [--new-signer ADDR] [--rpc URL] [--json]
+                                                   a department changes its own key (DEPARTMENT_PRIVATE_KEY, DXLEDGER_TOKEN)`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -40,6 +44,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return deployCommand(rest, env);
     case "chain":
       return chainCommand(rest, env);
+    case "department":
+      return departmentCommand(rest, env);
     case "help":
     case "--help":
     case "-h":

@@ -10,7 +10,7 @@ import { rmSync } from "node:fs";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
 import { Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
 import { anvilNode, deployLedger, serviceOn, TEST_ADMIN_TOKEN, TEST_DELAYS, until, type Node } from "../helpers/external-chain.ts";
-import { DEV_KEYS } from "../helpers/evm.ts";
+import { DEV_KEYS, runCli } from "../helpers/evm.ts";
 import { cancellationAuthorization, chainNow, rotationAuthorization, selfRotate } from "../helpers/keys.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
 import { registryHistory } from "../../src/adapters/chain/registry-history.ts";
@@ -193,5 +193,25 @@ describe("e2e: department keys", function () {
     await passTime(TEST_DELAYS.recoveryDelay + 1);
     const after = await api.req("PUT", "/v1/departments/tax/signer", { signer: chosen.address });
     expect(after.status).to.equal(202); // a fresh proposal: the cancelled one cannot be executed
+  });
+
+  it("dxledger department rotate / cancel-recovery: the department's CLI, key from the environment and never printed", async () => {
+    const token = (await api.post("/v1/tokens", { role: "department:tax", label: "tax cli" })).body.token;
+    const next = newKey();
+    const env = { DEPARTMENT_PRIVATE_KEY: taxKey.privateKey, DXLEDGER_TOKEN: token };
+    const wrongKey = await runCli(["department", "rotate", "--service", svc.url, "--id", "tax", "--new-signer", next.address], { ...env, DEPARTMENT_PRIVATE_KEY: newKey().privateKey });
+    expect(wrongKey.status).to.equal(1);
+    expect(wrongKey.stderr).to.include("nothing was signed");
+    const r = await runCli(["department", "rotate", "--service", svc.url, "--id", "tax", "--new-signer", next.address, "--rpc", node.rpcUrl], env);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include(`department tax: signer ${taxKey.address.toLowerCase()} → ${next.address.toLowerCase()}`);
+    expect(r.stdout + r.stderr).to.not.include(taxKey.privateKey.slice(2));
+    const stale = await runCli(["department", "rotate", "--service", svc.url, "--id", "tax", "--new-signer", newKey().address], env);
+    expect(stale.status).to.equal(1); // the old key is no longer the signer
+    taxKey = next;
+    expect((await api.req("PUT", "/v1/departments/tax/signer", { signer: newKey().address })).status).to.equal(202);
+    const c = await runCli(["department", "cancel-recovery", "--service", svc.url, "--id", "tax", "--rpc", node.rpcUrl, "--json"], { ...env, DEPARTMENT_PRIVATE_KEY: taxKey.privateKey });
+    expect(c.status, c.stderr).to.equal(0);
+    expect(JSON.parse(c.stdout)).to.include({ httpStatus: 200, pendingRecovery: null });
   });
 });

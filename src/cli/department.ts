@@ -1,0 +1,110 @@
+/**
+ * `dxledger department …`: a department changes its own signing key through a
+ * dxledger service, which relays the authorization to the ledger.
+ *
+ *   department rotate          --service URL --id ID --new-signer ADDR [--valid-for SECONDS] [--rpc URL] [--json]
+ *   department cancel-recovery --service URL --id ID [--valid-for SECONDS] [--rpc URL] [--json]
+ *
+ * The department's CURRENT key is read from DEPARTMENT_PRIVATE_KEY only — never
+ * from a flag, never printed. The token (DXLEDGER_TOKEN) is the department's
+ * own `department:<id>` token, or an admin's. The nonce is the department's
+ * `rotationNonce` from the service; the deadline is now + --valid-for (default
+ * 3600 s), "now" being the chain's latest block time when --rpc is given (the
+ * ledger judges expiry by chain time), else this machine's clock.
+ * Exit: 0 done, 1 refused by the service or the ledger, 2 usage or I/O error.
+ */
+import { Wallet } from "ethers";
+import { signRecoveryCancellation, signSignerRotation, type KeyAuthorization } from "../client/sign.ts";
+import { addressArg, CliError, parse, runCli } from "./deploy.ts";
+
+const USAGE = `usage:
+  dxledger department rotate          --service URL --id ID --new-signer ADDR [--valid-for SECONDS] [--rpc URL] [--json]
+  dxledger department cancel-recovery --service URL --id ID [--valid-for SECONDS] [--rpc URL] [--json]
+  (the current key from DEPARTMENT_PRIVATE_KEY, the token from DXLEDGER_TOKEN)`;
+
+export function departmentCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "rotate" && sub !== "cancel-recovery") {
+    process.stderr.write(`dxledger: ${sub ? `unknown department command ${sub}` : "missing department command"}\n${USAGE}\n`);
+    return Promise.resolve(2);
+  }
+  return runCli(() => run(sub, rest, env));
+}
+
+async function run(cmd: "rotate" | "cancel-recovery", args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const opts = { service: { type: "string" }, id: { type: "string" }, "valid-for": { type: "string" }, rpc: { type: "string" }, json: { type: "boolean" } } as const;
+  const o = cmd === "rotate" ? parse(args, { ...opts, "new-signer": { type: "string" } }, USAGE) : parse(args, opts, USAGE);
+  const service = String(o.service ?? "").replace(/\/$/, "");
+  if (!/^https?:\/\/\S+$/.test(service)) throw new CliError(`--service must be the service's http(s):// URL (${USAGE.split("\n")[1]!.trim()})`);
+  const id = String(o.id ?? "");
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(id)) throw new CliError("--id must be a department id ([a-z0-9][a-z0-9._-]{0,63})");
+  const newSigner = cmd === "rotate" ? addressArg(o["new-signer"] as string | undefined, "--new-signer") : undefined;
+  if (cmd === "rotate" && !newSigner) throw new CliError("rotate needs --new-signer ADDR (the address of the department's new key)");
+  const validFor = o["valid-for"] === undefined ? 3600 : Number(o["valid-for"]);
+  if (!Number.isInteger(validFor) || validFor < 1) throw new CliError("--valid-for must be a whole number of seconds ≥ 1");
+  const key = env.DEPARTMENT_PRIVATE_KEY;
+  if (!key) throw new CliError("DEPARTMENT_PRIVATE_KEY is not set (the department's current key is read from the environment only)");
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new CliError("DEPARTMENT_PRIVATE_KEY must be 0x + 64 hex digits");
+  const token = env.DXLEDGER_TOKEN;
+  if (!token) throw new CliError("DXLEDGER_TOKEN is not set (the department's own token, or an admin's)");
+  const current = new Wallet(key);
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    let res: Response;
+    try {
+      res = await fetch(`${service}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(120_000),
+      });
+    } catch (e) {
+      throw new CliError(`cannot reach the service at ${service} (${(e as Error).message})`);
+    }
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
+  };
+  const dep = await call("GET", `/v1/departments/${id}`);
+  if (dep.status !== 200) throw new CliError(`GET /v1/departments/${id}: ${dep.status} ${dep.body?.error?.message ?? ""}`);
+  if (dep.body.signer !== current.address.toLowerCase()) {
+    throw new CliError(`DEPARTMENT_PRIVATE_KEY is the key of ${current.address.toLowerCase()}, but ${id}'s current signer is ${dep.body.signer}: nothing was signed`, 1);
+  }
+  const info = await call("GET", "/v1/info");
+  const domain = info.body?.eip712?.domain;
+  if (!domain) throw new CliError("the service's /v1/info has no eip712.domain");
+  const now = o.rpc ? await chainTime(String(o.rpc)) : Math.floor(Date.now() / 1000);
+  const base = { id, nonce: Number(dep.body.rotationNonce), deadline: now + validFor };
+  let authorization: KeyAuthorization;
+  let r;
+  if (cmd === "rotate") {
+    authorization = await signSignerRotation(current, domain, { ...base, newSigner: newSigner! });
+    r = await call("PUT", `/v1/departments/${id}/signer`, { signer: newSigner, authorization });
+  } else {
+    authorization = await signRecoveryCancellation(current, domain, base);
+    r = await call("DELETE", `/v1/departments/${id}/recovery`, { authorization });
+  }
+  if (o.json) process.stdout.write(`${JSON.stringify({ httpStatus: r.status, ...r.body })}\n`);
+  if (r.status !== 200) {
+    if (!o.json) process.stderr.write(`dxledger: refused (${r.status} ${r.body?.error?.code ?? ""}): ${r.body?.error?.message ?? JSON.stringify(r.body)}\n`);
+    return r.status >= 500 ? 2 : 1;
+  }
+  if (!o.json) {
+    process.stdout.write(cmd === "rotate"
+      ? `department ${id}: signer ${current.address.toLowerCase()} → ${r.body.signer} (tx ${r.body.rotationTxHash}); next nonce ${r.body.rotationNonce}\n`
+      : `department ${id}: recovery to ${r.body.cancelledSigner} cancelled (tx ${r.body.cancellationTxHash}); next nonce ${r.body.rotationNonce}\n`);
+  }
+  return 0;
+}
+
+async function chainTime(rpcUrl: string): Promise<number> {
+  try {
+    const res = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return Number(((await res.json()) as { result: { timestamp: string } }).result.timestamp);
+  } catch (e) {
+    throw new CliError(`cannot read the chain's time at --rpc (${(e as Error).message})`);
+  }
+}
