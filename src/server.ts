@@ -20,6 +20,7 @@ import { Store } from "./adapters/leveldb/store.ts";
 import { K } from "./adapters/leveldb/keys.ts";
 import { startAnvil, type EmbeddedChain } from "./adapters/chain/anvil.ts";
 import { LedgerClient } from "./adapters/chain/ledger-client.ts";
+import { ChainStateProofs } from "./adapters/chain/state-proof.ts";
 import { ChainError } from "./core/chain-error.ts";
 import { writeRefusal } from "./services/write-gate.ts";
 import { rememberLog, resolveContract, restoreDepartments } from "./deployment.ts";
@@ -158,11 +159,14 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const domain = eip712Domain(client.chainId, contract);
     const signers = new SignerPool(domain, config.signerThreads);
     cleanups.push(() => signers.close());
-    const reader = new LedgerReader(store, prover, anchorer, () => appender.size, {
-      logId: config.logId,
-      chainId: client.chainId,
-      contract,
-    });
+    const reader = new LedgerReader(
+      store,
+      prover,
+      anchorer,
+      () => appender.size,
+      { logId: config.logId, chainId: client.chainId, contract },
+      new ChainStateProofs(client.provider, contract, config.confirmations),
+    );
     let closing = false;
     const app = createApp({
       intake: new Intake(signers, registry),

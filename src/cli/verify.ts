@@ -3,7 +3,8 @@
  *   [--chain-id N] [--contract ADDR] [--log-id HEX]`: the standalone verifier
  * `@dxledger/verify` (its `dxledger-verify` command, same arguments and exit
  * codes), with one convenience: without --rpc or RPC_URL it uses the embedded
- * chain (running, or brought up read-only from DATA_DIR).
+ * chain (running, or brought up read-only from DATA_DIR) — except with
+ * --offline, which reads no chain at all.
  * Exit: 0 valid, 1 invalid, 2 usage or I/O error, or an RPC that cannot check
  * the receipt (another chain, no ExchangeLedger at the address) — one line.
  */
@@ -13,7 +14,7 @@ import { chainForCli } from "./chain-for-cli.ts";
 export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const io = { env, out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
   const given = args.some((a) => a === "--rpc" || a.startsWith("--rpc=")) || env.RPC_URL;
-  if (given || args.includes("--help") || args.includes("-h")) return runCli(args, io, "dxledger verify");
+  if (given || args.includes("--offline") || args.includes("--help") || args.includes("-h")) return runCli(args, io, "dxledger verify");
   let chain: Awaited<ReturnType<typeof chainForCli>>;
   try {
     chain = await chainForCli(undefined, env);

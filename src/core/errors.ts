@@ -49,6 +49,8 @@ export const ERROR_STATUS = {
   CHAIN_MISMATCH: 503,
   CHAIN_REVERTED: 502,
   INTERNAL: 500,
+  /** `?proof=state` cannot be answered on this chain (it lacks eth_getProof, or its block header format is not one the service can encode and check). */
+  STATE_PROOF_UNAVAILABLE: 501,
 } as const;
 
 /** Codes that tell the client to come back later (`Retry-After`). */

@@ -7,6 +7,7 @@ import type { LogEntry } from "../core/ack.ts";
 import { K } from "../adapters/leveldb/keys.ts";
 import type { Hex } from "../core/hex.ts";
 import type { Checkpoint, Store } from "../adapters/leveldb/store.ts";
+import type { StateProof } from "@dxledger/verify";
 import type { Prover } from "./prover.ts";
 import type { Anchorer } from "./anchorer.ts";
 
@@ -35,6 +36,34 @@ export interface Receipt {
     readonly blockNumber: number;
   };
   readonly inclusionProof: Hex[];
+  /** With `?proof=state`: the checkpoint's storage slots under a confirmed block's state root (docs/evidence.md). */
+  readonly stateProof?: StateProof;
+}
+
+/** The checkpoint a state proof is asked for. */
+export interface ProvenCheckpoint {
+  readonly logId: string;
+  readonly index: number;
+  readonly treeSize: number;
+  readonly rootHash: string;
+  readonly blockNumber: number;
+}
+
+/**
+ * Port: offline evidence of a checkpoint (adapters/chain/state-proof.ts).
+ * `prove` MUST return a proof at a block the service considers confirmed, at
+ * or after the checkpoint's block, that it has checked itself (header hash,
+ * Merkle-Patricia proofs, slot values); when it cannot, it MUST throw a
+ * LedgerError or ChainError naming why — never return a wrong proof.
+ */
+export interface StateProofs {
+  prove(cp: ProvenCheckpoint): Promise<StateProof>;
+}
+
+/** What a receipt carries beyond SPEC §5's fields. */
+export interface ReceiptOptions {
+  /** "state": add `stateProof`. */
+  readonly proof?: "state";
 }
 
 export interface ChainIdentity {
@@ -49,13 +78,15 @@ export class LedgerReader {
   readonly #anchorer: Anchorer;
   readonly #size: () => number;
   readonly #id: ChainIdentity;
+  readonly #stateProofs: StateProofs | undefined;
 
-  constructor(store: Store, prover: Prover, anchorer: Anchorer, size: () => number, id: ChainIdentity) {
+  constructor(store: Store, prover: Prover, anchorer: Anchorer, size: () => number, id: ChainIdentity, stateProofs?: StateProofs) {
     this.#store = store;
     this.#prover = prover;
     this.#anchorer = anchorer;
     this.#size = size;
     this.#id = id;
+    this.#stateProofs = stateProofs;
   }
 
   status(seq: number): "pending" | "anchored" {
@@ -116,9 +147,10 @@ export class LedgerReader {
 
   /**
    * The receipt of entry `seq`. `maySee`, when given, is asked with the entry
-   * before anything else is revealed (it throws to refuse).
+   * before anything else is revealed (it throws to refuse). `opts.proof`
+   * "state" adds the checkpoint's state proof (StateProofs).
    */
-  async receipt(seq: number, maySee?: (e: LogEntry) => void): Promise<Receipt> {
+  async receipt(seq: number, maySee?: (e: LogEntry) => void, opts: ReceiptOptions = {}): Promise<Receipt> {
     const entry = await this.entry(seq);
     maySee?.(entry);
     const cp: Checkpoint | undefined = this.#anchorer.covering(seq);
@@ -129,6 +161,11 @@ export class LedgerReader {
       });
     }
     const { leafHash, proof: inclusionProof } = await this.#prover.leafAndPath(seq, cp.treeSize);
+    let stateProof: StateProof | undefined;
+    if (opts.proof === "state") {
+      if (!this.#stateProofs) throw new LedgerError("STATE_PROOF_UNAVAILABLE", "this service gives no state proofs (no chain adapter for them is configured)");
+      stateProof = await this.#stateProofs.prove({ logId: this.#id.logId, index: cp.index, treeSize: cp.treeSize, rootHash: cp.rootHash, blockNumber: cp.blockNumber });
+    }
     return {
       v: RECEIPT_VERSION,
       entry,
@@ -145,6 +182,7 @@ export class LedgerReader {
         blockNumber: cp.blockNumber,
       },
       inclusionProof,
+      ...(stateProof ? { stateProof } : {}),
     };
   }
 

@@ -1,6 +1,8 @@
 /**
  * `dxledger-verify <receipt-or-bundle.json> --rpc URL [--json] [--chain-id N]
- *   [--contract ADDR] [--log-id HEX]` (RPC_URL may stand for --rpc).
+ *   [--contract ADDR] [--log-id HEX] [--block-hash HEX]` (RPC_URL may stand
+ * for --rpc), or `--offline --block-hash HEX` for a receipt with a stateProof:
+ * no RPC is read at all (verdict scope "offline", see types.ts).
  * Exit: 0 valid, 1 invalid (the reason is printed), 2 usage or I/O error, or
  * an RPC that cannot check the receipt (another chain, no ledger at the
  * address, unreachable) — never the code that means INVALID.
@@ -18,7 +20,9 @@ export interface CliIo {
   err(text: string): void;
 }
 
-const USAGE = "usage: dxledger-verify <receipt.json | bundle.json> --rpc URL [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]";
+const USAGE =
+  "usage: dxledger-verify <receipt.json | bundle.json> --rpc URL [--json] [--chain-id N] [--contract ADDR] [--log-id HEX] [--block-hash HEX]\n" +
+  "       dxledger-verify <receipt.json> --offline --block-hash HEX [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]";
 
 export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"): Promise<number> {
   const usage = (msg: string) => {
@@ -36,6 +40,8 @@ export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"
         "chain-id": { type: "string" },
         contract: { type: "string" },
         "log-id": { type: "string" },
+        "block-hash": { type: "string" },
+        offline: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -48,8 +54,13 @@ export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"
     return 0;
   }
   if (parsed.positionals.length !== 1) return usage(parsed.positionals.length ? "one file at a time" : "missing <receipt.json>");
-  const rpcUrl = o.rpc ?? io.env.RPC_URL;
-  if (!rpcUrl) return usage("give the chain's RPC with --rpc URL (or RPC_URL)");
+  if (o.offline && o.rpc !== undefined) return usage("--offline reads no RPC: drop --rpc");
+  // Offline, RPC_URL is ignored: nothing may touch a chain.
+  const rpcUrl = o.offline ? undefined : (o.rpc ?? io.env.RPC_URL);
+  if (!rpcUrl && !o.offline) return usage("give the chain's RPC with --rpc URL (or RPC_URL), or --offline --block-hash HEX");
+  const blockHash = o["block-hash"];
+  if (blockHash !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(blockHash)) return usage("--block-hash must be 0x + 64 hex");
+  if (o.offline && blockHash === undefined) return usage("--offline needs --block-hash HEX: the hash of a block you trust");
   const chainId = o["chain-id"] === undefined ? undefined : Number(o["chain-id"]);
   if (chainId !== undefined && !Number.isSafeInteger(chainId)) return usage("--chain-id must be an integer");
   if (o.contract !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.contract)) return usage("--contract must be 0x + 40 hex");
@@ -65,8 +76,12 @@ export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"
   }
   const unpinned = [pins.chainId === undefined && "chain id", pins.contract === undefined && "contract", pins.logId === undefined && "log id"].filter(Boolean);
   if (unpinned.length) io.err(`${name}: NOT PINNED — trusting the receipt's ${unpinned.join(", ")}; pin them with --chain-id, --contract, --log-id\n`);
-  if (isBundle(json)) return printBundle(await verifyBundle(json, { rpcUrl, pins }), o.json ?? false, io, name);
-  return printReceipt(await verifyReceipt(json, { rpcUrl, pins }), o.json ?? false, io, name);
+  if (isBundle(json)) {
+    if (!rpcUrl) return usage("a bundle is verified against the chain: give --rpc URL, not --offline");
+    return printBundle(await verifyBundle(json, { rpcUrl, pins }), o.json ?? false, io, name);
+  }
+  const trustedBlockHash = blockHash?.toLowerCase();
+  return printReceipt(await verifyReceipt(json, { ...(rpcUrl ? { rpcUrl } : {}), pins, trustedBlockHash }), o.json ?? false, io, name);
 }
 
 function printReceipt(out: Verdict, json: boolean, io: CliIo, name: string): number {
@@ -77,9 +92,14 @@ function printReceipt(out: Verdict, json: boolean, io: CliIo, name: string): num
   }
   if (json) io.out(`${JSON.stringify(out, null, 2)}\n`);
   else {
-    for (const c of out.checks) io.out(`${c.ok ? "ok  " : "FAIL"} ${c.step}${c.ok ? "" : ` [${c.code}]`}: ${c.message}\n`);
+    const offline = out.scope === "offline";
+    for (const c of out.checks) {
+      const mark = c.ok ? "ok  " : offline && c.code === "NOT_CHECKED" && c.message.startsWith("offline:") ? "skip" : "FAIL";
+      io.out(`${mark} ${c.step}${c.ok ? "" : ` [${c.code}]`}: ${c.message}\n`);
+    }
     for (const f of out.flags) io.out(`FLAG ${f}\n`);
-    io.out(out.valid ? "receipt is VALID\n" : "receipt is INVALID\n");
+    if (offline) io.out(out.valid ? "receipt is VALID offline (signer key history and consistency need the chain: not checked)\n" : "receipt is INVALID\n");
+    else io.out(out.valid ? "receipt is VALID\n" : "receipt is INVALID\n");
   }
   return out.valid ? 0 : 1;
 }

@@ -7,6 +7,11 @@
  * proof the chain accepted with the next checkpoint. Pins (chain id, contract,
  * log id) come from the auditor, never from the receipt. Never throws: a
  * tampered receipt, or an RPC that fails, is a verdict.
+ *
+ * A receipt with a `stateProof` (`?proof=state`) gets a sixth step,
+ * "state-proof"; with no RPC at all (offline scope) that proof, under a block
+ * hash the auditor trusts, stands for the "checkpoint" step, and the steps
+ * that need the chain are NOT_CHECKED (see Verdict.scope).
  */
 import { receiptSchema, type ParsedReceipt } from "../../../src/core/receipt.ts";
 import { logEntryText, type LogEntry } from "../../../src/core/ack.ts";
@@ -18,42 +23,63 @@ import { rootFromInclusionProof, verifyConsistency } from "../../../src/core/mer
 import { fromHex, toHex, utf8 } from "../../../src/core/hex.ts";
 import { ChainView } from "./chain-view.ts";
 import { recoverSigner } from "./recover.ts";
-import { STEPS, type Check, type Flag, type Pins, type Step, type Verdict, type VerifyCode } from "./types.ts";
+import { checkStateProof } from "./state-proof.ts";
+import { STEPS, type Check, type Flag, type Pins, type Scope, type Step, type Verdict, type VerifyCode } from "./types.ts";
 
 export interface VerifyOptions {
   readonly pins?: Pins;
   /** Also ask the contract's own verifyInclusion (one more call per receipt; default true). */
   readonly askContract?: boolean;
+  /**
+   * A block hash you trust (0x + 64 hex), from any source: a receipt's
+   * `stateProof` must be of exactly this block. Without it, the RPC's
+   * canonical hash at the proof's block number is used; offline, the
+   * state proof then cannot be trusted (BLOCK_NOT_TRUSTED).
+   */
+  readonly trustedBlockHash?: string;
 }
 
 class Verdicts {
   readonly checks: Check[] = [];
   readonly flags: Flag[] = [];
+  constructor(
+    readonly scope: Scope,
+    /** The receipt carries a stateProof: the "state-proof" step is reported. */
+    public stateProof = false,
+  ) {}
   ok(step: Step, message: string): void {
     this.checks.push({ step, ok: true, code: "OK", message });
+  }
+  skip(step: Step, message: string): void {
+    this.checks.push({ step, ok: false, code: "NOT_CHECKED", message });
   }
   fail(step: Step, code: VerifyCode, message: string): Verdict {
     this.checks.push({ step, ok: false, code, message });
     return this.done();
   }
   done(): Verdict {
-    const failed = this.checks.some((c) => !c.ok);
-    for (const step of STEPS) {
+    const failed = this.checks.some((c) => !c.ok && c.code !== "NOT_CHECKED");
+    for (const step of this.stateProof ? [...STEPS, "state-proof" as const] : STEPS) {
       if (!this.checks.some((c) => c.step === step)) this.checks.push({ step, ok: false, code: "NOT_CHECKED", message: "not checked: an earlier step failed" });
     }
-    return { valid: !failed, checks: this.checks, flags: this.flags };
+    return { valid: !failed, scope: this.scope, checks: this.checks, flags: this.flags };
   }
 }
 
-/** Verifies one receipt through `view` (which may serve many receipts). */
-export async function verifyWith(view: ChainView, json: unknown, opts: VerifyOptions = {}): Promise<Verdict> {
-  const v = new Verdicts();
+/**
+ * Verifies one receipt through `view` (which may serve many receipts); with no
+ * view, offline: by the receipt's stateProof under `opts.trustedBlockHash`.
+ */
+export async function verifyWith(view: ChainView | undefined, json: unknown, opts: VerifyOptions = {}): Promise<Verdict> {
+  const v = new Verdicts(view ? "chain" : "offline");
   const p = receiptSchema.safeParse(json);
   if (!p.success) {
     const i = p.error.issues[0]!;
     return v.fail("leaf-hash", "RECEIPT_MALFORMED", `receipt is malformed: ${i.path.join(".") || "(root)"} ${i.message}`);
   }
   const r = p.data;
+  const stateProof = (json as { stateProof?: unknown }).stateProof;
+  v.stateProof = stateProof !== undefined;
   if (r.entry.seq !== r.leafIndex) return v.fail("leaf-hash", "RECEIPT_MALFORMED", `entry.seq ${r.entry.seq} differs from leafIndex ${r.leafIndex}`);
   const leaf = toHex(hashLeaf(utf8(logEntryText(r.entry as LogEntry))));
   if (leaf !== r.leafHash) return v.fail("leaf-hash", "LEAF_HASH_MISMATCH", `the entry hashes to ${leaf}; the receipt says ${r.leafHash}`);
@@ -64,27 +90,100 @@ export async function verifyWith(view: ChainView, json: unknown, opts: VerifyOpt
     return v.fail("inclusion", "INCLUSION_PROOF_INVALID", `the inclusion proof leads to root ${toHex(root.root)}; the checkpoint's root is ${r.checkpoint.rootHash}`);
   }
   v.ok("inclusion", `leaf ${r.leafIndex} is in the tree of size ${r.checkpoint.treeSize} with root ${r.checkpoint.rootHash}`);
+  if (!view) return offline(r, stateProof, opts, v);
   try {
-    return await onChain(view, r, opts, v);
+    const failed = await onChain(view, r, opts, v);
+    if (failed || !v.stateProof) return failed ?? v.done();
+    const trusted = opts.trustedBlockHash ? given(opts.trustedBlockHash) : await canonical(view, stateProof);
+    v.checks.push(stateProofCheck(r, stateProof, opts.pins ?? {}, trusted));
+    return v.done();
   } catch (e) {
-    const step: Step = (["checkpoint", "signature", "consistency"] as const).find((s) => !v.checks.some((c) => c.step === s)) ?? "consistency";
+    const step: Step = ([...STEPS, "state-proof"] as const).find((s) => !v.checks.some((c) => c.step === s)) ?? "consistency";
     return v.fail(step, "RPC_ERROR", `the chain could not be read: ${(e as Error).message}`);
   }
 }
 
-async function onChain(view: ChainView, r: ParsedReceipt, opts: VerifyOptions, v: Verdicts): Promise<Verdict> {
+/** How the state proof's block hash came to be trusted, and what it is. */
+interface TrustedBlock {
+  readonly hash: string | undefined;
+  /** For the message: "given by you", "the RPC's canonical block N". */
+  readonly how: string;
+}
+
+const given = (hash: string): TrustedBlock => ({ hash: hash.toLowerCase(), how: "the block hash you gave" });
+
+async function canonical(view: ChainView, sp: unknown): Promise<TrustedBlock> {
+  const n = (sp as { block?: { number?: unknown } })?.block?.number;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return { hash: undefined, how: "the RPC (the proof names no block number)" };
+  const b = await view.provider.getBlock(n);
+  return { hash: b?.hash?.toLowerCase() ?? undefined, how: `the RPC's canonical block ${n}${b ? "" : " (the RPC has no such block)"}` };
+}
+
+/** The receipt against the auditor's pins; the names of what is not pinned. */
+function checkPins(r: ParsedReceipt, pins: Pins): { mismatch?: string; unpinned: string[] } {
   const cp = r.checkpoint;
-  const contract = cp.contract.toLowerCase();
-  const pins = opts.pins ?? {};
   const pinned: Array<[string, unknown, unknown]> = [
     ["chain id", pins.chainId, cp.chainId],
-    ["contract", pins.contract?.toLowerCase(), contract],
+    ["contract", pins.contract?.toLowerCase(), cp.contract.toLowerCase()],
     ["log id", pins.logId?.toLowerCase(), cp.logId],
   ];
   for (const [what, pin, named] of pinned) {
-    if (pin !== undefined && pin !== named) return v.fail("checkpoint", "PIN_MISMATCH", `the receipt names ${what} ${named}; you pinned ${pin}`);
+    if (pin !== undefined && pin !== named) return { mismatch: `the receipt names ${what} ${named}; you pinned ${pin}`, unpinned: [] };
   }
-  const trusted = pinned.filter(([, pin]) => pin === undefined).map(([what]) => what);
+  return { unpinned: pinned.filter(([, pin]) => pin === undefined).map(([what]) => what) };
+}
+
+/** The "state-proof" check of `sp` against the receipt's checkpoint in the pinned ledger, at a trusted block. */
+function stateProofCheck(r: ParsedReceipt, sp: unknown, pins: Pins, trusted: TrustedBlock): Check {
+  const cp = r.checkpoint;
+  const contract = (pins.contract ?? cp.contract).toLowerCase();
+  const fail = (code: VerifyCode, message: string): Check => ({ step: "state-proof", ok: false, code, message });
+  const res = checkStateProof(sp, { contract, logId: cp.logId, index: cp.index, treeSize: cp.treeSize, rootHash: cp.rootHash, blockNumber: cp.blockNumber });
+  if (!res.ok) return fail(res.code, res.message);
+  if (trusted.hash === undefined) {
+    return fail("BLOCK_NOT_TRUSTED", `block ${res.block.number} (hash ${res.block.hash}): no trusted block hash to compare with (give one: trustedBlockHash, --block-hash), and no RPC`);
+  }
+  if (trusted.hash !== res.block.hash) return fail("BLOCK_NOT_TRUSTED", `the proof is of block ${res.block.number} with hash ${res.block.hash}; ${trusted.how} is ${trusted.hash}`);
+  return {
+    step: "state-proof",
+    ok: true,
+    code: "OK",
+    message:
+      `checkpoint ${cp.index} (size ${cp.treeSize}, root ${cp.rootHash}, block ${cp.blockNumber}) is in the storage of ${contract} at block ${res.block.number}, ` +
+      `hash ${res.block.hash} (trusted: ${trusted.how}), state root ${res.block.stateRoot}`,
+  };
+}
+
+/** Offline scope: the state proof stands for the checkpoint; what needs the chain is NOT_CHECKED. */
+function offline(r: ParsedReceipt, sp: unknown, opts: VerifyOptions, v: Verdicts): Verdict {
+  const cp = r.checkpoint;
+  const pins = checkPins(r, opts.pins ?? {});
+  if (pins.mismatch) return v.fail("checkpoint", "PIN_MISMATCH", pins.mismatch);
+  if (sp === undefined) {
+    return v.fail("checkpoint", "NO_STATE_PROOF", "offline: this receipt carries no stateProof, the only offline evidence of its checkpoint (fetch the receipt with ?proof=state, or verify it with an RPC)");
+  }
+  const trusted: TrustedBlock = opts.trustedBlockHash ? given(opts.trustedBlockHash) : { hash: undefined, how: "none" };
+  const proof = stateProofCheck(r, sp, opts.pins ?? {}, trusted);
+  if (!proof.ok) v.checks.push({ step: "checkpoint", ok: false, code: proof.code, message: `offline: the state proof does not establish the checkpoint (state-proof below)` });
+  else {
+    const chain = pins.unpinned.includes("chain id") ? `; chain ${cp.chainId} is the receipt's word (the block hash you trust stands for the chain)` : "";
+    const unpinned = pins.unpinned.filter((w) => w !== "chain id");
+    const trust = unpinned.length ? `; NOT PINNED, taken from the receipt: ${unpinned.join(", ")}` : "";
+    v.ok("checkpoint", `offline: checkpoint ${cp.index} (size ${cp.treeSize}, block ${cp.blockNumber}) is in the ledger's storage at the block whose hash you trust (state-proof below)${trust}${chain}`);
+  }
+  v.skip("signature", "offline: not checked (the signer's key history is the registry's events on chain)");
+  v.skip("consistency", "offline: not checked (whether later checkpoints extend this one is on chain)");
+  v.checks.push(proof);
+  return v.done();
+}
+
+/** The on-chain steps; a verdict when one fails, undefined when all passed. */
+async function onChain(view: ChainView, r: ParsedReceipt, opts: VerifyOptions, v: Verdicts): Promise<Verdict | undefined> {
+  const cp = r.checkpoint;
+  const contract = cp.contract.toLowerCase();
+  const pins = checkPins(r, opts.pins ?? {});
+  if (pins.mismatch) return v.fail("checkpoint", "PIN_MISMATCH", pins.mismatch);
+  const trusted = pins.unpinned;
   const chainId = await view.chainId();
   if (chainId !== cp.chainId) return v.fail("checkpoint", "WRONG_CHAIN", `the RPC serves chain ${chainId}; the receipt names chain ${cp.chainId}`);
   const ledger = await view.inspect(contract);
@@ -120,18 +219,18 @@ async function onChain(view: ChainView, r: ParsedReceipt, opts: VerifyOptions, v
   const count = await view.count(contract, cp.logId);
   if (cp.index + 1 >= count) {
     v.ok("consistency", `checkpoint ${cp.index} is the latest on chain; every later one must prove it extends it (the contract checks)`);
-    return v.done();
+    return undefined;
   }
   const next = (await view.checkpoint(contract, cp.logId, cp.index + 1))!;
   const proof = await view.anchorProof(contract, cp.logId, cp.index + 1, next.block);
   if (!proof) {
     v.ok("consistency", `checkpoint ${cp.index + 1} was anchored through another contract; its consistency proof was checked by the ledger, not re-checked here`);
-    return v.done();
+    return undefined;
   }
   const c = verifyConsistency(at.size, next.size, proof.map(fromHex), fromHex(at.root), fromHex(next.root));
   if (!c.ok) return v.fail("consistency", "INCONSISTENT_CHECKPOINT", `checkpoint ${cp.index + 1} (size ${next.size}) does not extend checkpoint ${cp.index}: ${c.reason}`);
   v.ok("consistency", `checkpoint ${cp.index + 1} (size ${next.size}) extends this one: its anchoring transaction's consistency proof checks out`);
-  return v.done();
+  return undefined;
 }
 
 /** The event that installed `signer` as the department's key, if it was a recovery (the latest one at or before block `to`). */
@@ -140,13 +239,18 @@ function installedByRecovery(events: readonly RegistryEvent[], signer: string, t
   return installing && (installing as { recovery?: boolean }).recovery ? installing : undefined;
 }
 
-/** Verifies one receipt against the chain at `rpcUrl` (or through `provider`). */
+/**
+ * Verifies one receipt against the chain at `rpcUrl` (or through `provider`);
+ * with neither, offline (scope "offline"): no chain access at all, the
+ * receipt's stateProof under `trustedBlockHash` stands for the checkpoint.
+ */
 export async function verifyReceipt(receipt: unknown, opts: VerifyOptions & ConstructorParameters<typeof ChainView>[0]): Promise<Verdict> {
+  if (!opts.rpcUrl && !opts.provider) return verifyWith(undefined, receipt, opts);
   let view: ChainView;
   try {
     view = new ChainView(opts);
   } catch (e) {
-    return new Verdicts().fail("checkpoint", "RPC_ERROR", (e as Error).message);
+    return new Verdicts("chain").fail("checkpoint", "RPC_ERROR", (e as Error).message);
   }
   try {
     return await verifyWith(view, receipt, opts);

@@ -15,6 +15,7 @@ export type Step =
   /** Offline evidence: the checkpoint's storage slots under a block's state root (`?proof=state`). */
   | "state-proof";
 
+/** The five steps every verdict reports, in this order; "state-proof" follows them when the receipt carries a stateProof. */
 export const STEPS: readonly Step[] = ["leaf-hash", "inclusion", "checkpoint", "signature", "consistency"];
 
 export type VerifyCode =
@@ -34,11 +35,13 @@ export type VerifyCode =
   | "INCONSISTENT_CHECKPOINT"
   | "STATE_PROOF_INVALID"
   | "BLOCK_NOT_TRUSTED"
+  /** Offline, the receipt carries no stateProof: nothing offline can establish its checkpoint (CLI: exit 2). */
+  | "NO_STATE_PROOF"
   | "RPC_ERROR"
   | "NOT_CHECKED";
 
 /** Codes that mean "this RPC cannot check this receipt" rather than "the receipt is false" (CLI: exit 2). */
-export const CANNOT_CHECK: ReadonlySet<VerifyCode> = new Set<VerifyCode>(["WRONG_CHAIN", "WRONG_CONTRACT", "RPC_ERROR"]);
+export const CANNOT_CHECK: ReadonlySet<VerifyCode> = new Set<VerifyCode>(["WRONG_CHAIN", "WRONG_CONTRACT", "RPC_ERROR", "NO_STATE_PROOF"]);
 
 export interface Check {
   readonly step: Step;
@@ -53,8 +56,24 @@ export type Flag =
   /** The signing key was installed by the registry's time-locked recovery, not by the department itself. */
   | "SIGNED_WITH_RECOVERED_KEY";
 
+/**
+ * What a verdict covers.
+ * - "chain": checked against a chain RPC; `valid` means every step passed.
+ * - "offline": no chain was read. The receipt's stateProof, under a block
+ *   hash the caller trusts, stands for the "checkpoint" step; "signature"
+ *   (the registry's key history) and "consistency" (later checkpoints) need
+ *   the chain and are NOT_CHECKED, with a message starting "offline:".
+ *   `valid` then means every check offline evidence CAN make passed: the
+ *   entry is in the checkpoint's tree, and that checkpoint was in the pinned
+ *   ledger's storage at the trusted block — not that its signer was the
+ *   department's key then.
+ */
+export type Scope = "chain" | "offline";
+
 export interface Verdict {
+  /** Every step passed; in scope "offline", every step but the NOT_CHECKED ones (see Scope). */
   readonly valid: boolean;
+  readonly scope: Scope;
   readonly checks: Check[];
   readonly flags: Flag[];
 }

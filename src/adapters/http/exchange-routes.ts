@@ -15,7 +15,7 @@ import type { AppendResult } from "../../services/appender.ts";
 import type { Principal } from "../../services/tokens.ts";
 import { assertMaySeeExchange, requireRole } from "./auth.ts";
 import { BATCH_BODY_LIMIT, MAX_BATCH_RECORDS, SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";
-import { isoTimestampParam, providerIdParams, uintParam } from "./params.ts";
+import { isoTimestampParam, providerIdParams, receiptQuery, uintParam } from "./params.ts";
 
 function jsonBody(req: Request): unknown {
   if (!req.is("application/json")) {
@@ -111,13 +111,15 @@ export function exchangeRoutes(d: AppDeps): Router {
 
   r.get("/v1/exchanges/:provider/:id/receipt", readers, async (req, res) => {
     const { provider, id } = providerIdParams(String(req.params.provider), String(req.params.id));
+    const opts = receiptQuery(req.query);
     const seq = await d.reader.seqOf(provider, id);
-    res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal)));
+    res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal), opts));
   });
 
   r.get("/v1/entries/:seq/receipt", readers, async (req, res) => {
     const seq = uintParam("seq", req.params.seq, { in: "path" });
-    res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal)));
+    const opts = receiptQuery(req.query);
+    res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal), opts));
   });
 
   r.post("/v1/acknowledgements", writer, writable, single, async (req, res) => {

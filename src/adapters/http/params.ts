@@ -127,3 +127,8 @@ export function providerIdParams(provider: string, id: string): { provider: stri
   if (!RECORD_ID.test(id)) throw new LedgerError("BAD_REQUEST", "id is not a valid record id", { id });
   return { provider, id };
 }
+
+/** `?proof=` of the receipt endpoints: absent, or "state" (SPEC-shaped 400 for anything else, or any other parameter). */
+export function receiptQuery(query: Record<string, unknown>): { proof?: "state" } {
+  return parseQuery({ proof: enumParam(["state"] as const).optional() }, query);
+}
