@@ -12,6 +12,8 @@ import { keccak256, toQuantity } from "ethers";
 import { checkpointSlots, verifyReceipt, type Verdict } from "@dxledger/verify";
 import { Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
 import { runCli } from "../helpers/evm.ts";
+import { encodeHeader } from "../../src/adapters/chain/state-proof.ts";
+import { isLedgerError, type LedgerError } from "../../src/core/errors.ts";
 import { TEST_ADMIN_TOKEN, deployLedger, evmNode, serviceOn, type Node } from "../helpers/external-chain.ts";
 
 type Json = any; // receipts are JSON, tampered field by field below
@@ -115,6 +117,26 @@ for (const kind of ["anvil", "hardhat"] as const) {
       expect(given.checks.at(-1)!.message).to.match(/trusted: the block hash you gave/);
       const wrong = await verifyReceipt(receipts[0], { rpcUrl: node!.rpcUrl, pins: pins(), trustedBlockHash: `0x${"ab".repeat(32)}` });
       expect(failed(wrong)).to.deep.equal([["state-proof", "BLOCK_NOT_TRUSTED"]]);
+    });
+
+    it("the service answers no proof it cannot check: a header it cannot encode is 501 STATE_PROOF_UNAVAILABLE", async () => {
+      const block = await node!.rpc<Record<string, unknown>>("eth_getBlockByNumber", ["latest", false]);
+      expect(keccak256(encodeHeader(block))).to.equal(block.hash);
+      const refusals: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["a field the service does not know (a future fork)", { ...block, requestsHash: undefined, parentBeaconBlockRoot: undefined, hash: block.hash }, /hashes to 0x[0-9a-f]{64}, not to the block's hash .*header format is not one the service knows/],
+        ["a later fork's field without an earlier one's", { ...block, withdrawalsRoot: undefined }, /has requestsHash but not withdrawalsRoot: an unknown header layout/],
+        ["no state root", { ...block, stateRoot: undefined }, /has no stateRoot/],
+      ];
+      for (const [what, b, message] of refusals) {
+        try {
+          encodeHeader(b);
+          expect.fail(`encoded ${what}`);
+        } catch (e) {
+          expect(isLedgerError(e, "STATE_PROOF_UNAVAILABLE"), what).to.equal(true);
+          expect((e as Error).message, what).to.match(message);
+          expect((e as LedgerError).status).to.equal(501);
+        }
+      }
     });
 
     it("with the node stopped: valid offline under the trusted block hash, NOT_CHECKED what needs the chain", async () => {
