@@ -167,6 +167,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       { logId: config.logId, chainId: client.chainId, contract },
       new ChainStateProofs(client.provider, contract, config.confirmations),
     );
+    const departments = new Departments(store, client, registry, () => ({ deadline: Date.now() + txWaitMs }));
+    registry.onChange = (id, state) => departments.follow(id, state);
     let closing = false;
     const app = createApp({
       intake: new Intake(signers, registry),
@@ -175,7 +177,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       reader,
       anchorer,
       tokens,
-      departments: new Departments(store, client, registry, () => ({ deadline: Date.now() + txWaitMs })),
+      departments,
       provenance: new ProvenanceService(store, anchorer, () => appender.size),
       stats: new StatsService(store, () => appender.size),
       info: { chainId: client.chainId, contract, logId: config.logId, logName: config.logName, rpcUrl: redactUrl(rpcUrl!), domain },

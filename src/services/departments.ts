@@ -71,6 +71,18 @@ export class Departments {
   }
 
   /** Every department this service registered, with signer, status and key state as the chain has them now. */
+  /**
+   * Keeps the stored record in step with the chain when the signer or status
+   * changed by someone else's transaction (a relayed rotation, a recovery), so
+   * what this service remembers — and re-registers on an embedded chain that
+   * lost its state — is the chain's latest, not its own last write.
+   */
+  async follow(id: string, state: { signer: string; active: boolean }): Promise<void> {
+    const rec = await this.#store.getJson<DepartmentRecord>(K.department(id));
+    if (!rec || (rec.signer === state.signer.toLowerCase() && rec.active === state.active)) return;
+    await this.#store.putJson(K.department(id), { ...rec, signer: state.signer.toLowerCase(), active: state.active });
+  }
+
   async list(): Promise<DepartmentView[]> {
     const recs = await this.#store.jsonRange<DepartmentRecord>(K.departmentPrefix);
     return Promise.all(recs.map((r) => this.#view(r)));

@@ -35,6 +35,8 @@ export class Registry {
   #timer: NodeJS.Timeout | undefined;
   readonly #minBlock: () => number;
   #refreshing: Promise<void> | undefined;
+  /** Told of every change the poller applies (a rotation relayed by anyone, a recovery, a revocation). */
+  onChange: ((id: string, state: DepartmentState) => Promise<void>) | undefined;
 
   constructor(chain: RegistryChain, minBlock: () => number = () => 0) {
     this.#chain = chain;
@@ -86,8 +88,9 @@ export class Registry {
     for (const ev of events) {
       if (!this.#cache.has(ev.id)) continue; // loaded from the chain on first use
       const cur = this.#cache.get(ev.id)!;
-      if (ev.name === "DepartmentRevoked") this.#cache.set(ev.id, { signer: cur.signer, active: false });
-      else this.#cache.set(ev.id, { signer: ev.signer!, active: true });
+      const next = ev.name === "DepartmentRevoked" ? { signer: cur.signer, active: false } : { signer: ev.signer!, active: true };
+      this.#cache.set(ev.id, next);
+      await this.onChange?.(ev.id, next);
     }
     this.#lastBlock = head;
   }
