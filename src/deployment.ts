@@ -54,7 +54,7 @@ export async function resolveContract(config: Config, rpcUrl: string, store: Sto
       }
       const found = await inspectLedger(provider, config.ledgerAddress, chainId);
       if (found.kind === "no-code" || found.kind === "not-ledger") throw new ChainError("WRONG_CONTRACT", `LEDGER_ADDRESS: ${found.message}`);
-      if (found.kind === "ledger-other-build") log.warn(found.message);
+      if (found.kind === "ledger-other-build" || found.kind === "ledger-earlier-build") log.warn(found.message);
       const d = known ?? { address: config.ledgerAddress, chainId, deployedAtBlock: 0 };
       if (!known) await store.putJson(K.deployment, d);
       return d;

@@ -8,6 +8,7 @@ export { verifyReceipt, verifyWith, type VerifyOptions } from "./receipt.ts";
 export { verifyBundle, verifyBundleWith, isBundle, BUNDLE_KIND, type BundleVerdict } from "./bundle.ts";
 export { ChainView, type ChainOptions, type OnChainCheckpoint } from "./chain-view.ts";
 export { inspectLedger, type LedgerInspection, type LedgerKind } from "./inspect.ts";
+export { decodeRegistryLogs, departmentHistory, registryHistories } from "./history.ts";
 export { CANNOT_CHECK, STEPS, type Check, type Flag, type Pins, type Scope, type Step, type Verdict, type VerifyCode } from "./types.ts";
 export { checkStateProof, stateProofSchema, type StateProof, type StateProofResult, type ExpectedCheckpoint } from "./state-proof.ts";
 export { verifyMptProof, type MptResult } from "./mpt.ts";
