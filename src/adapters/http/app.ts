@@ -22,6 +22,8 @@ import { exchangeRoutes } from "./exchange-routes.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { provenanceRoutes } from "./provenance-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
+import { whoamiRoutes } from "./whoami-routes.ts";
+import { consoleRoutes } from "./console.ts";
 
 export function createApp(d: AppDeps): express.Express {
   const sec = { ...DEFAULT_SECURITY, ...d.security };
@@ -45,6 +47,8 @@ export function createApp(d: AppDeps): express.Express {
   app.use(adminRoutes(d));
   app.use(provenanceRoutes(d));
   app.use(statsRoutes(d));
+  app.use(whoamiRoutes(d));
+  app.use(consoleRoutes(d));
   app.use((req, res) => sendError(res, new LedgerError("NOT_FOUND", `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(d.log, d.retryAfterS));
   return app;

@@ -1,0 +1,2 @@
+/** The console's entry: defines <dx-app> (index.html holds one). */
+import "./app.ts";
