@@ -166,7 +166,7 @@ for (const kind of ["anvil", "hardhat"] as const) {
       expect(json.status, json.stderr).to.equal(0);
       expect(JSON.parse(json.stdout)).to.include({ valid: true, scope: "offline" });
       const wrong = await runCli(["verify", file, "--offline", "--block-hash", `0x${"00".repeat(32)}`], {});
-      expect(wrong.status, wrong.stdout).to.equal(1);
+      expect(wrong.status, wrong.stdout + wrong.stderr).to.equal(1);
       expect(wrong.stdout).to.match(/BLOCK_NOT_TRUSTED/);
       // Usage: --offline needs --block-hash; no RPC and no --offline is the usage error of today.
       expect((await runCli(["verify", file, "--offline"], {})).status).to.equal(2);

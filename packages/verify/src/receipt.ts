@@ -114,9 +114,9 @@ const given = (hash: string): TrustedBlock => ({ hash: hash.toLowerCase(), how: 
 
 async function canonical(view: ChainView, sp: unknown): Promise<TrustedBlock> {
   const n = (sp as { block?: { number?: unknown } })?.block?.number;
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return { hash: undefined, how: "the RPC (the proof names no block number)" };
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return { hash: undefined, how: "the proof names no block number to ask the RPC about" };
   const b = await view.provider.getBlock(n);
-  return { hash: b?.hash?.toLowerCase() ?? undefined, how: `the RPC's canonical block ${n}${b ? "" : " (the RPC has no such block)"}` };
+  return b?.hash ? { hash: b.hash.toLowerCase(), how: `the RPC's canonical block ${n}` } : { hash: undefined, how: `the RPC has no block ${n}` };
 }
 
 /** The receipt against the auditor's pins; the names of what is not pinned. */
@@ -141,7 +141,7 @@ function stateProofCheck(r: ParsedReceipt, sp: unknown, pins: Pins, trusted: Tru
   const res = checkStateProof(sp, { contract, logId: cp.logId, index: cp.index, treeSize: cp.treeSize, rootHash: cp.rootHash, blockNumber: cp.blockNumber });
   if (!res.ok) return fail(res.code, res.message);
   if (trusted.hash === undefined) {
-    return fail("BLOCK_NOT_TRUSTED", `block ${res.block.number} (hash ${res.block.hash}): no trusted block hash to compare with (give one: trustedBlockHash, --block-hash), and no RPC`);
+    return fail("BLOCK_NOT_TRUSTED", `block ${res.block.number} (hash ${res.block.hash}) cannot be trusted: ${trusted.how}`);
   }
   if (trusted.hash !== res.block.hash) return fail("BLOCK_NOT_TRUSTED", `the proof is of block ${res.block.number} with hash ${res.block.hash}; ${trusted.how} is ${trusted.hash}`);
   return {
@@ -162,7 +162,9 @@ function offline(r: ParsedReceipt, sp: unknown, opts: VerifyOptions, v: Verdicts
   if (sp === undefined) {
     return v.fail("checkpoint", "NO_STATE_PROOF", "offline: this receipt carries no stateProof, the only offline evidence of its checkpoint (fetch the receipt with ?proof=state, or verify it with an RPC)");
   }
-  const trusted: TrustedBlock = opts.trustedBlockHash ? given(opts.trustedBlockHash) : { hash: undefined, how: "none" };
+  const trusted: TrustedBlock = opts.trustedBlockHash
+    ? given(opts.trustedBlockHash)
+    : { hash: undefined, how: "offline, and no block hash was given to trust (trustedBlockHash, --block-hash)" };
   const proof = stateProofCheck(r, sp, opts.pins ?? {}, trusted);
   if (!proof.ok) v.checks.push({ step: "checkpoint", ok: false, code: proof.code, message: `offline: the state proof does not establish the checkpoint (state-proof below)` });
   else {
@@ -242,10 +244,11 @@ function installedByRecovery(events: readonly RegistryEvent[], signer: string, t
 /**
  * Verifies one receipt against the chain at `rpcUrl` (or through `provider`);
  * with neither, offline (scope "offline"): no chain access at all, the
- * receipt's stateProof under `trustedBlockHash` stands for the checkpoint.
+ * receipt's stateProof under `trustedBlockHash` stands for the checkpoint
+ * (an empty `rpcUrl` is not offline: it is an RPC_ERROR, as before).
  */
 export async function verifyReceipt(receipt: unknown, opts: VerifyOptions & ConstructorParameters<typeof ChainView>[0]): Promise<Verdict> {
-  if (!opts.rpcUrl && !opts.provider) return verifyWith(undefined, receipt, opts);
+  if (opts.rpcUrl === undefined && opts.provider === undefined) return verifyWith(undefined, receipt, opts);
   let view: ChainView;
   try {
     view = new ChainView(opts);
