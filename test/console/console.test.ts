@@ -84,6 +84,11 @@ describe("web console in Chromium", function () {
     const ctx = await browser.newContext({ viewport, acceptDownloads: true });
     const page = await ctx.newPage();
     const mine = watchErrors(page);
+    // Nothing leaves the machine: every request goes to the service or to the chain's RPC.
+    const allowed = [new URL(svc.url).origin, new URL(svc.rpcUrl).origin];
+    page.on("request", (r) => {
+      if (!r.url().startsWith("blob:") && !r.url().startsWith("data:") && !allowed.includes(new URL(r.url()).origin)) mine.push(`request to ${r.url()}`);
+    });
     page.on("close", () => errors.push(...mine));
     return { ctx, page };
   };

@@ -8,10 +8,20 @@ import type { LineageEdge } from "../types.ts";
 
 type Option = Record<string, unknown>;
 
+/** Width over height the drawing aims at. */
+const ASPECT = 1.6;
+
 export function lineageOption(dataset: string, upstream: readonly LineageEdge[], downstream: readonly LineageEdge[]): Option {
   const depth = new Map<string, number>([[dataset, 0]]);
   for (const e of upstream) if (!depth.has(e.source)) depth.set(e.source, -e.depth);
   for (const e of downstream) if (!depth.has(e.dataset)) depth.set(e.dataset, e.depth);
+  const perColumn = new Map<number, number>();
+  for (const d of depth.values()) perColumn.set(d, (perColumn.get(d) ?? 0) + 1);
+  // Columns one unit apart; rows spaced so the drawing's aspect is near a wide box's (ECharts then
+  // keeps one scale for both axes: circles stay circles).
+  const columns = Math.max(...perColumn.keys()) - Math.min(...perColumn.keys());
+  const tallest = Math.max(...perColumn.values());
+  const rowStep = tallest > 1 ? Math.min(1, Math.max(0.3, columns / ASPECT / (tallest - 1))) : 1;
   const rows = new Map<number, number>();
   const nodes = [...depth].map(([name, d]) => {
     const row = rows.get(d) ?? 0;
@@ -19,15 +29,13 @@ export function lineageOption(dataset: string, upstream: readonly LineageEdge[],
     const centre = d === 0;
     return {
       name,
-      x: d * 260,
-      y: row * 70,
+      x: d,
+      y: (row - ((perColumn.get(d) ?? 1) - 1) / 2) * rowStep,
       symbolSize: centre ? 22 : 14,
       itemStyle: { color: centre ? "#c8553d" : d < 0 ? "#0b4f6c" : "#3a7d44" },
       label: { show: true, position: "bottom", fontWeight: centre ? "bold" : "normal" },
     };
   });
-  // Centre every column vertically on the dataset.
-  for (const n of nodes) n.y -= ((rows.get(depth.get(n.name)!) ?? 1) - 1) * 35;
   const seen = new Set<string>();
   const links = [...upstream, ...downstream]
     .filter((e) => !seen.has(`${e.source}\u0000${e.dataset}`) && seen.add(`${e.source}\u0000${e.dataset}`))
@@ -39,7 +47,6 @@ export function lineageOption(dataset: string, upstream: readonly LineageEdge[],
         type: "graph",
         layout: "none",
         roam: true,
-        // One scale for both axes (else the view stretches to its box and circles become ellipses).
         preserveAspect: true,
         nodeScaleRatio: 0,
         data: nodes,

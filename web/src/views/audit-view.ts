@@ -23,13 +23,14 @@ const keyOf = (r: Ref) => `${r.provider}/${r.id}`;
 export class DxAuditView extends LitElement {
   static properties = {
     kind: { attribute: false }, asked: {},
-    prov: { state: true }, missing: { state: true }, datasets: { state: true }, error: { state: true }, verdicts: { state: true }, busy: { state: true },
+    prov: { state: true }, missing: { state: true }, missingNext: { state: true }, datasets: { state: true }, error: { state: true }, verdicts: { state: true }, busy: { state: true },
   };
   declare kind: Kind | undefined;
   /** The dataset the URL asks for (`#/audit?dataset=…`). */
   declare asked: string;
   declare prov: Provenance | undefined;
   declare missing: MissingAck[] | undefined;
+  declare missingNext: string | null;
   declare datasets: string[];
   declare error: string | undefined;
   declare verdicts: ReadonlyMap<string, Outcome>;
@@ -50,6 +51,7 @@ export class DxAuditView extends LitElement {
     new LangController(this);
     this.asked = "";
     this.datasets = [];
+    this.missingNext = null;
     this.verdicts = new Map();
     this.busy = new Set();
   }
@@ -67,9 +69,12 @@ export class DxAuditView extends LitElement {
     if (changed.has("asked") && this.asked && this.asked !== this.prov?.dataset) void this.#open(this.asked);
   }
 
-  async #loadMissing() {
+  /** The next page of missing acknowledgements (the API's own `next` link), or the first. */
+  async #loadMissing(next?: string) {
     try {
-      this.missing = (await getJson<{ exchanges: MissingAck[] }>(withQuery("/v1/acknowledgements/missing", { limit: 200 }))).exchanges;
+      const page = await getJson<{ exchanges: MissingAck[]; next: string | null }>(next ?? withQuery("/v1/acknowledgements/missing", { limit: 25 }));
+      this.missing = next ? [...(this.missing ?? []), ...page.exchanges] : page.exchanges;
+      this.missingNext = page.next;
     } catch (e) {
       this.error = String(e);
     }
@@ -78,7 +83,7 @@ export class DxAuditView extends LitElement {
   async #open(dataset: string, after?: number) {
     this.error = undefined;
     try {
-      const page = await getJson<Provenance>(withQuery(`/v1/datasets/${encodeURIComponent(dataset)}/provenance`, { after, limit: 100 }));
+      const page = await getJson<Provenance>(withQuery(`/v1/datasets/${encodeURIComponent(dataset)}/provenance`, { after, limit: 20 }));
       this.prov = after !== undefined && this.prov ? { ...page, exchanges: [...this.prov.exchanges, ...page.exchanges] } : page;
       if (after === undefined) location.hash = `#/audit?dataset=${encodeURIComponent(dataset)}`;
     } catch (e) {
@@ -178,6 +183,7 @@ export class DxAuditView extends LitElement {
           <td>${instant(x.occurredAt)}</td>
           <td>${this.#verifyButton(x, `${x.provider} → ${x.consumer}, ${x.id}`)}</td>
         </tr>`)}</tbody></table></div>`}
+      ${this.missingNext ? html`<p><button class="secondary" @click=${() => this.#loadMissing(this.missingNext!)}>${t("audit.more")}</button></p>` : nothing}
     </section>`;
   }
 }
