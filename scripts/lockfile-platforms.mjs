@@ -20,7 +20,11 @@ const PLATFORM = {
   "win32-amd64": { os: ["win32"], cpu: ["x64"] },
   "win32-x64-msvc": { os: ["win32"], cpu: ["x64"] },
 };
-const PARENTS = ["node_modules/@foundry-rs/anvil", "node_modules/@nomicfoundation/edr"];
+const PARENTS = ["node_modules/@foundry-rs/anvil", "node_modules/@nomicfoundation/edr", "node_modules/vite"];
+/** Single-platform optional packages whose names carry no platform suffix (their os/cpu, from their own package.json). */
+const BY_NAME = {
+  "napi-windows-process-start-time": { os: ["win32"] },
+};
 
 const lock = JSON.parse(readFileSync("package-lock.json", "utf8"));
 let added = 0;
@@ -31,8 +35,10 @@ for (const parent of PARENTS) {
     const key = `node_modules/${name}`;
     if (lock.packages[key]) continue;
     const suffix = Object.keys(PLATFORM).find((s) => name.endsWith(`-${s}`));
-    if (!suffix) throw new Error(`unknown platform in ${name}`);
-    lock.packages[key] = { version, ...(p.dev ? { dev: true } : {}), optional: true, ...PLATFORM[suffix] };
+    const platform = suffix ? PLATFORM[suffix] : BY_NAME[name];
+    if (!platform) continue; // served by the registry: npm wrote its entry (fsevents, …)
+    // A range (vite's "^0.1.0") is pinned to its lowest version, which satisfies it.
+    lock.packages[key] = { version: version.replace(/^[\^~]/, ""), ...(p.dev ? { dev: true } : {}), optional: true, ...platform };
     added++;
   }
 }
