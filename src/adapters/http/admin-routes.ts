@@ -10,13 +10,14 @@ import { checkpointView } from "./public-routes.ts";
 import { address, parseBody } from "./body.ts";
 import { departmentRoutes } from "./department-routes.ts";
 
-const newDepartment = z.strictObject({
+/** Body of POST /v1/departments (also in the OpenAPI document). */
+export const newDepartment = z.strictObject({
   id: departmentId,
   name: z.string().min(1).max(256),
   signer: address,
 });
-/** `expiresAt` (ISO 8601 with zone) or `ttlSeconds`, not both; neither: the token does not expire. */
-const newToken = z
+/** Body of POST /v1/tokens: `expiresAt` (ISO 8601 with zone) or `ttlSeconds`, not both; neither: the token does not expire. */
+export const newToken = z
   .strictObject({
     role: roleSchema,
     label: z.string().max(256).default(""),

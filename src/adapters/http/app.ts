@@ -23,6 +23,7 @@ import { adminRoutes } from "./admin-routes.ts";
 import { provenanceRoutes } from "./provenance-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
 import { whoamiRoutes } from "./whoami-routes.ts";
+import { docsRoutes } from "./docs-routes.ts";
 import { consoleRoutes } from "./console.ts";
 
 export function createApp(d: AppDeps): express.Express {
@@ -48,6 +49,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(provenanceRoutes(d));
   app.use(statsRoutes(d));
   app.use(whoamiRoutes(d));
+  app.use(docsRoutes());
   app.use(consoleRoutes(d));
   app.use((req, res) => sendError(res, new LedgerError("NOT_FOUND", `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(d.log, d.retryAfterS));

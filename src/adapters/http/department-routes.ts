@@ -26,8 +26,9 @@ const authorization = z.strictObject({
   deadline: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   signature: z.string().regex(/^0x([0-9a-fA-F]{2}){1,128}$/, "must be 0x + the signature's hex bytes"),
 });
-const putSigner = z.strictObject({ signer: address, authorization: authorization.optional() });
-const cancelRecovery = z.strictObject({ authorization });
+/** Bodies of PUT …/signer and DELETE …/recovery (also in the OpenAPI document). */
+export const putSigner = z.strictObject({ signer: address, authorization: authorization.optional() });
+export const cancelRecovery = z.strictObject({ authorization });
 
 export function departmentView(x: DepartmentView) {
   return {

@@ -129,6 +129,7 @@ export function providerIdParams(provider: string, id: string): { provider: stri
 }
 
 /** `?proof=` of the receipt endpoints: absent, or "state" (SPEC-shaped 400 for anything else, or any other parameter). */
+export const RECEIPT_QUERY = { proof: enumParam(["state"] as const).optional() };
 export function receiptQuery(query: Record<string, unknown>): { proof?: "state" } {
-  return parseQuery({ proof: enumParam(["state"] as const).optional() }, query);
+  return parseQuery(RECEIPT_QUERY, query);
 }

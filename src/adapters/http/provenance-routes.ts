@@ -16,6 +16,9 @@ import { requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 import { oneOfParam, uintParam } from "./params.ts";
 
+/** Values of `?format=` (the first is the default). */
+export const PROVENANCE_FORMATS = ["json", "prov", "bundle"] as const;
+
 export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceService }): Router {
   const r = Router();
   r.get("/v1/datasets/*path", requireRole(d.tokens, "admin", "auditor", "department"), async (req, res) => {
@@ -27,7 +30,7 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceService })
     if (!DATASET_ID.test(dataset)) throw new LedgerError("BAD_REQUEST", "not a valid dataset id", { dataset });
     const after = req.query.after === undefined ? undefined : uintParam("after", req.query.after);
     const limit = uintParam("limit", req.query.limit, { def: DEFAULT_PAGE, max: MAX_PAGE });
-    const format = oneOfParam("format", req.query.format, ["json", "prov", "bundle"], "json");
+    const format = oneOfParam("format", req.query.format, PROVENANCE_FORMATS, "json");
 
     const p: Principal = res.locals.principal;
     const party = departmentOf(p.role);

@@ -32,9 +32,10 @@ const FILTER_SHAPE = {
   consumer: single.pipe(departmentId).optional(),
   purpose: single.pipe(freeText(1, 256)).optional(),
 };
-const USAGE = { ...COMMON, ...FILTER_SHAPE, groupBy: enumParam(GROUPS).optional() };
-const TOP = { ...COMMON, by: enumParam(FILTERS), limit: single.optional() };
-const FLOWS = COMMON;
+/** Query parameters of each endpoint (also in the OpenAPI document). */
+export const USAGE = { ...COMMON, ...FILTER_SHAPE, groupBy: enumParam(GROUPS).optional() };
+export const TOP = { ...COMMON, by: enumParam(FILTERS), limit: single.optional() };
+export const FLOWS = COMMON;
 
 export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
   const r = Router();

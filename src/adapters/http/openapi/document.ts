@@ -1,0 +1,117 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas
+ * the routes validate with (json-schema.ts) and the operations listed in
+ * operations-*.ts. Built once per process; the same object every time.
+ *
+ * Contract: every route the Express app has MUST be an operation here, and
+ * every operation here a route (test/e2e/openapi.test.ts walks the router).
+ */
+import type { z } from "zod";
+import { acknowledgementInput } from "../../../core/ack.ts";
+import { exchangeRecordInput } from "../../../core/record.ts";
+import { ERROR_STATUS } from "../../../core/errors.ts";
+import { RATE_LIMITED } from "../errors.ts";
+import { newDepartment, newToken } from "../admin-routes.ts";
+import { cancelRecovery, putSigner } from "../department-routes.ts";
+import { toComponents, toJsonSchema, type Io, type JsonSchema } from "./json-schema.ts";
+import type { Operation } from "./operation.ts";
+import { LEDGER_OPERATIONS, batchBody } from "./operations-ledger.ts";
+import { ADMIN_OPERATIONS } from "./operations-admin.ts";
+import { META_OPERATIONS } from "./operations-meta.ts";
+import * as R from "./responses.ts";
+
+export const OPERATIONS: readonly Operation[] = [...LEDGER_OPERATIONS, ...ADMIN_OPERATIONS, ...META_OPERATIONS];
+
+/** Request-side components (what a client may send). */
+const INPUTS = { ExchangeRecordInput: exchangeRecordInput, AcknowledgementInput: acknowledgementInput, BatchInput: batchBody, NewDepartment: newDepartment, NewToken: newToken, PutSigner: putSigner, CancelRecovery: cancelRecovery };
+/** Response-side components (what the service answers). */
+const OUTPUTS: Record<string, z.ZodType> = { ...(R as Record<string, z.ZodType>), ExchangeRecord: exchangeRecordInput, Acknowledgement: acknowledgementInput };
+
+const ERROR_CODES: Record<string, number> = { ...ERROR_STATUS, [RATE_LIMITED.code]: RATE_LIMITED.status };
+const codesAt = (status: number) => Object.entries(ERROR_CODES).filter(([, s]) => s === status).map(([c]) => c);
+
+/** Error statuses an operation can answer, from its shape and its own list. */
+function errorStatuses(op: Operation): number[] {
+  const s = new Set<number>([429, 500, 503, ...(op.errors ?? [])]);
+  if (op.who !== "anyone") [401, 403, 422].forEach((x) => s.add(x));
+  if (op.query || op.pathParams || op.body) s.add(400);
+  if (op.body) [413, 415].forEach((x) => s.add(x));
+  return [...s].sort((a, b) => a - b);
+}
+
+const whoText = (op: Operation) => (typeof op.who === "string" ? op.who : op.who.join(", "));
+
+function build(): Record<string, unknown> {
+  const components = { input: toComponents(INPUTS, "input"), output: toComponents(OUTPUTS, "output") };
+  const names = new Map<z.ZodType, Record<Io, string | undefined>>();
+  for (const [io, table] of [["input", INPUTS], ["output", OUTPUTS]] as const) {
+    for (const [name, s] of Object.entries(table)) names.set(s, { ...(names.get(s) ?? { input: undefined, output: undefined }), [io]: name });
+  }
+  const ref = (s: z.ZodType, io: Io): JsonSchema => {
+    const name = names.get(s)?.[io];
+    return name ? { $ref: `#/components/schemas/${name}` } : toJsonSchema(s, io);
+  };
+  const required = (s: z.ZodType) => !s.safeParse(undefined).success;
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const parameters = [
+      ...Object.entries(op.pathParams ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: toJsonSchema(p.schema, "input") })),
+      ...Object.entries(op.query ?? {}).map(([name, s]) => ({
+        name, in: "query", required: required(s), schema: toJsonSchema(s, "input"), ...(op.queryDocs?.[name] ? { description: op.queryDocs[name] } : {}),
+      })),
+    ];
+    const responses: Record<string, unknown> = {};
+    for (const ok of op.ok) {
+      const content: Record<string, unknown> = {};
+      if (ok.schema) content["application/json"] = { schema: ref(ok.schema, "output") };
+      for (const [type, m] of Object.entries(ok.media ?? {})) content[type] = { schema: { type: "string", ...(m.description ? { description: m.description } : {}) } };
+      responses[String(ok.status)] = { description: ok.description, content };
+    }
+    for (const st of errorStatuses(op)) responses[String(st)] = { $ref: `#/components/responses/Error${st}` };
+    const roles = typeof op.who === "string" ? [op.who] : [...op.who];
+    (paths[op.path] ??= {})[op.method] = {
+      operationId: op.id,
+      tags: [op.tag],
+      summary: op.summary,
+      description: [`**Who:** ${whoText(op)}.`, op.description].filter(Boolean).join("\n\n"),
+      "x-roles": roles,
+      ...(op.expressRoute ? { "x-express-route": op.expressRoute } : {}),
+      security: op.who === "anyone" ? [] : [{ bearer: [] }],
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body ? { requestBody: { required: true, description: op.body.description, content: { "application/json": { schema: ref(op.body.schema, "input") } } } } : {}),
+      responses,
+    };
+  }
+
+  const statuses = [...new Set(OPERATIONS.flatMap(errorStatuses))].sort((a, b) => a - b);
+  const retry = { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "integer" } } };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "dxledger HTTP API",
+      version: "1",
+      description: "An audit ledger for data exchanged between departments (../shared/SPEC.md §5, §8). Generated from the zod schemas the routes validate with. Roles: docs/roles.md; each operation's `x-roles` names who may call it.",
+    },
+    servers: [{ url: "/" }],
+    tags: ["health", "log", "exchanges", "provenance", "statistics", "departments", "tokens", "meta"].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: { ...components.output, ...components.input },
+      responses: Object.fromEntries(statuses.map((st) => [`Error${st}`, {
+        description: `Error; code ${codesAt(st).join(" | ")}`,
+        ...(st === 429 || st === 503 ? { headers: retry } : {}),
+        content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } },
+      }])),
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a token with one role: admin, auditor, regulator or department:<id> (POST /v1/tokens)" } },
+    },
+    "x-error-codes": ERROR_CODES,
+  };
+}
+
+let built: Record<string, unknown> | undefined;
+
+/** The document (built on first use; callers MUST NOT change it). */
+export function openApiDocument(): Record<string, unknown> {
+  return (built ??= build());
+}

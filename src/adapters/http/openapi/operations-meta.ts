@@ -1,0 +1,17 @@
+/** The document itself and its interactive reference (docs-routes.ts). */
+import { z } from "zod";
+import type { Operation } from "./operation.ts";
+import { DOCS_ASSETS } from "./docs-page.ts";
+
+export const META_OPERATIONS: readonly Operation[] = [
+  {
+    method: "get", path: "/openapi.json", id: "openapi", tag: "meta", summary: "This document (OpenAPI 3.1)", who: "anyone",
+    ok: [{ status: 200, description: "the OpenAPI document", schema: z.record(z.string(), z.unknown()) }],
+  },
+  { method: "get", path: "/docs", id: "docs", tag: "meta", summary: "Interactive API reference (Swagger UI, served from npm assets)", who: "anyone", ok: [{ status: 200, description: "HTML page", media: { "text/html": {} } }] },
+  {
+    method: "get", path: "/docs/{asset}", id: "docsAsset", tag: "meta", summary: "A script, stylesheet or icon of the reference page", who: "anyone",
+    pathParams: { asset: { schema: z.enum(Object.keys(DOCS_ASSETS) as [string, ...string[]]), description: "file name" } },
+    ok: [{ status: 200, description: "the file", media: { "text/javascript": {}, "text/css": {}, "image/png": {} } }], errors: [404],
+  },
+];
