@@ -21,6 +21,7 @@ import { K } from "./adapters/leveldb/keys.ts";
 import { startAnvil, type EmbeddedChain } from "./adapters/chain/anvil.ts";
 import { LedgerClient } from "./adapters/chain/ledger-client.ts";
 import { ChainStateProofs } from "./adapters/chain/state-proof.ts";
+import { keyLedger } from "./adapters/chain/department-keys.ts";
 import { ChainError } from "./core/chain-error.ts";
 import { writeRefusal } from "./services/write-gate.ts";
 import { rememberLog, resolveContract, restoreDepartments } from "./deployment.ts";
@@ -167,7 +168,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       { logId: config.logId, chainId: client.chainId, contract },
       new ChainStateProofs(client.provider, contract, config.confirmations),
     );
-    const departments = new Departments(store, client, registry, () => ({ deadline: Date.now() + txWaitMs }));
+    const departments = new Departments(store, client, registry, keyLedger(client), () => ({ deadline: Date.now() + txWaitMs }));
     registry.onChange = (id, state) => departments.follow(id, state);
     let closing = false;
     const app = createApp({

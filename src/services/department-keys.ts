@@ -10,16 +10,39 @@
  * Contracts:
  * - The service MUST NOT change a key without the department's authorization
  *   other than through a public, delayed recovery; the ledger enforces it.
- * - Expiry and executability are judged by chain time (the latest block's
- *   timestamp), never by this machine's clock.
+ * - Expiry is judged by chain time (the latest block's timestamp), and a
+ *   recovery's executability by the chain itself (the next block's time: an
+ *   idle dev chain that mines no blocks does not hold it back), never by this
+ *   machine's clock.
  * - A refused change changes nothing: checks that can be made before sending
  *   are made first (nonce, expiry, pending recovery); the rest are the
  *   contract's custom errors, decoded into API errors (core/errors.ts).
  */
 import { LedgerError } from "../core/errors.ts";
-import type { LedgerClient } from "../adapters/chain/ledger-client.ts";
-import { chainTime, pendingRecovery, recoveryProposalTx, rotationNonce, type PendingRecovery } from "../adapters/chain/department-keys.ts";
 import type { DepartmentRecord } from "./departments.ts";
+
+/** A recovery proposed on chain and not yet executed or cancelled. */
+export interface PendingRecovery {
+  readonly signer: string;
+  /** Unix seconds (chain time) from which anyone may execute it. */
+  readonly executableAt: number;
+}
+
+/** What key changes need of the ledger (implemented by the chain adapter, adapters/chain/department-keys.ts). Failures are ChainErrors. */
+export interface KeyLedger {
+  rotationNonce(id: string): Promise<number>;
+  pendingRecovery(id: string): Promise<PendingRecovery | null>;
+  /** The transaction of the department's latest RecoveryProposed event, if any. */
+  recoveryProposalTx(id: string): Promise<string | undefined>;
+  /** The latest block's timestamp. */
+  chainTime(): Promise<number>;
+  /** Whether executeRecovery(id) would succeed in the next block (the chain's own judgement, no transaction sent). */
+  recoveryExecutableNow(id: string): Promise<boolean>;
+  rotateSignerWithAuthorization(id: string, signer: string, deadline: number, signature: string, limits: { deadline?: number }): Promise<string>;
+  proposeRecovery(id: string, signer: string, limits: { deadline?: number }): Promise<string>;
+  executeRecovery(id: string, limits: { deadline?: number }): Promise<string>;
+  cancelRecoveryWithAuthorization(id: string, deadline: number, signature: string, limits: { deadline?: number }): Promise<string>;
+}
 
 /** A department's EIP-712 authorization (SignerRotation or RecoveryCancellation). */
 export interface Authorization {
@@ -43,10 +66,10 @@ export interface DepartmentKeysPorts {
 }
 
 export class DepartmentKeys {
-  readonly #chain: LedgerClient;
+  readonly #chain: KeyLedger;
   readonly #ports: DepartmentKeysPorts;
 
-  constructor(chain: LedgerClient, ports: DepartmentKeysPorts) {
+  constructor(chain: KeyLedger, ports: DepartmentKeysPorts) {
     this.#chain = chain;
     this.#ports = ports;
   }
@@ -71,11 +94,11 @@ export class DepartmentKeys {
   async recover(id: string, signer: string): Promise<SignerChange> {
     const rec = await this.#ports.active(id);
     const s = signer.toLowerCase();
-    const pending = await pendingRecovery(this.#chain, id);
+    const pending = await this.#chain.pendingRecovery(id);
     if (!pending) {
       if (s === rec.signer) return { status: "rotated", department: rec, txHash: null, by: "recovery" };
       const proposalTxHash = await this.#chain.proposeRecovery(id, s, this.#ports.limits());
-      const now = await pendingRecovery(this.#chain, id);
+      const now = await this.#chain.pendingRecovery(id);
       return this.#pendingView(id, now ?? { signer: s, executableAt: 0 }, proposalTxHash);
     }
     if (pending.signer !== s) {
@@ -83,7 +106,7 @@ export class DepartmentKeys {
         id, pendingSigner: pending.signer, executableAt: iso(pending.executableAt),
       });
     }
-    if ((await chainTime(this.#chain)) < pending.executableAt) return this.#pendingView(id, pending, await recoveryProposalTx(this.#chain, id) ?? null);
+    if (!(await this.#chain.recoveryExecutableNow(id))) return this.#pendingView(id, pending, (await this.#chain.recoveryProposalTx(id)) ?? null);
     const txHash = await this.#chain.executeRecovery(id, this.#ports.limits());
     const next = { ...rec, signer: s };
     await this.#ports.applied(next);
@@ -93,7 +116,7 @@ export class DepartmentKeys {
   /** Relays the department's authorization to cancel its pending recovery. */
   async cancelRecovery(id: string, auth: Authorization): Promise<{ id: string; cancelledSigner: string; txHash: string }> {
     await this.#ports.active(id);
-    const pending = await pendingRecovery(this.#chain, id);
+    const pending = await this.#chain.pendingRecovery(id);
     if (!pending) throw new LedgerError("NO_PENDING_RECOVERY", `department ${id} has no pending recovery`, { id });
     await this.#checkAuthorization(id, auth);
     const txHash = await this.#chain.cancelRecoveryWithAuthorization(id, auth.deadline, auth.signature, this.#ports.limits());
@@ -102,12 +125,12 @@ export class DepartmentKeys {
 
   /** What GET /v1/departments shows of a department's key state. */
   async state(id: string): Promise<{ rotationNonce: number; pendingRecovery: { signer: string; executableAt: string } | null }> {
-    const [nonce, pending] = await Promise.all([rotationNonce(this.#chain, id), pendingRecovery(this.#chain, id)]);
+    const [nonce, pending] = await Promise.all([this.#chain.rotationNonce(id), this.#chain.pendingRecovery(id)]);
     return { rotationNonce: nonce, pendingRecovery: pending ? { signer: pending.signer, executableAt: iso(pending.executableAt) } : null };
   }
 
   async #checkAuthorization(id: string, auth: Authorization): Promise<void> {
-    const [expected, now] = await Promise.all([rotationNonce(this.#chain, id), chainTime(this.#chain)]);
+    const [expected, now] = await Promise.all([this.#chain.rotationNonce(id), this.#chain.chainTime()]);
     if (auth.nonce < expected) {
       throw new LedgerError("AUTHORIZATION_NONCE_USED", `nonce ${auth.nonce} of department ${id} was already used; the next is ${expected}`, { id, nonce: auth.nonce, rotationNonce: expected });
     }

@@ -7,7 +7,7 @@ import { K } from "../adapters/leveldb/keys.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
 import type { LedgerClient } from "../adapters/chain/ledger-client.ts";
 import type { Registry } from "./registry.ts";
-import { DepartmentKeys } from "./department-keys.ts";
+import { DepartmentKeys, type KeyLedger } from "./department-keys.ts";
 
 export interface DepartmentRecord {
   readonly id: string;
@@ -33,12 +33,12 @@ export class Departments {
   readonly #limits: () => { deadline?: number };
 
   /** `limits`: how long a request may wait for its transaction (a fresh deadline per call). */
-  constructor(store: Store, chain: LedgerClient, registry: Registry, limits: () => { deadline?: number } = () => ({})) {
+  constructor(store: Store, chain: LedgerClient, registry: Registry, keyLedger: KeyLedger, limits: () => { deadline?: number } = () => ({})) {
     this.#store = store;
     this.#chain = chain;
     this.#registry = registry;
     this.#limits = limits;
-    this.keys = new DepartmentKeys(chain, {
+    this.keys = new DepartmentKeys(keyLedger, {
       active: (id) => this.#activeRecord(id),
       applied: async (rec) => {
         await this.#store.putJson(K.department(rec.id), rec);

@@ -86,3 +86,37 @@ export async function recoveryEvents(c: LedgerClient, fromBlock: number, toBlock
   }
   return out;
 }
+
+/**
+ * Whether executeRecovery(id) would succeed in the next block, as the chain
+ * judges it: an estimate against the pending block, whose time is the node's
+ * now even when no block was mined for a while (the latest block's timestamp
+ * would hold an idle dev chain's recovery back). No transaction is sent.
+ */
+export async function recoveryExecutableNow(c: LedgerClient, id: string): Promise<boolean> {
+  try {
+    await c.contract.getFunction("executeRecovery").estimateGas(id);
+    return true;
+  } catch (e) {
+    const err = toChainError(e, "executeRecovery (estimate)", c.contract.interface);
+    if (err.revert?.name === "RecoveryNotYetExecutable") return false;
+    throw err;
+  }
+}
+
+/** The ledger as key changes need it (services/department-keys.ts `KeyLedger`), on `c`. */
+export function keyLedger(c: LedgerClient) {
+  return {
+    rotationNonce: (id: string) => rotationNonce(c, id),
+    pendingRecovery: (id: string) => pendingRecovery(c, id),
+    recoveryProposalTx: (id: string) => recoveryProposalTx(c, id),
+    chainTime: () => chainTime(c),
+    recoveryExecutableNow: (id: string) => recoveryExecutableNow(c, id),
+    rotateSignerWithAuthorization: (id: string, signer: string, deadline: number, signature: string, limits: { deadline?: number }) =>
+      c.rotateSignerWithAuthorization(id, signer, deadline, signature, limits),
+    proposeRecovery: (id: string, signer: string, limits: { deadline?: number }) => c.proposeRecovery(id, signer, limits),
+    executeRecovery: (id: string, limits: { deadline?: number }) => c.executeRecovery(id, limits),
+    cancelRecoveryWithAuthorization: (id: string, deadline: number, signature: string, limits: { deadline?: number }) =>
+      c.cancelRecoveryWithAuthorization(id, deadline, signature, limits),
+  };
+}
