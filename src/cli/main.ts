@@ -10,22 +10,26 @@ import { departmentCommand } from "./department.ts";
 
 const USAGE = `usage:
   dxledger serve                                   run the service (configuration: environment, see README)
-  dxledger verify <receipt.json> [--rpc URL] [--json]
-                                                   verify a receipt against the chain (0 valid, 1 invalid, 2 error)
+  dxledger verify <receipt.json | bundle.json> [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]
+                 [--block-hash HEX] [--offline]    verify a receipt or bundle against the chain, or offline (0 valid, 1 invalid, 2 error);
+                                                   the same command as @dxledger/verify's dxledger-verify
   dxledger audit [--data-dir DIR] [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]
                                                    recompute and check everything in a stopped installation (0 clean, 1 discrepancies, 2 error)
-  dxledger monitor --service URL [--rpc URL] [--contract ADDR] [--log-id HEX] [--interval MS] [--once] [--json]
-                                                   follow the chain's checkpoints and alarm when the service cannot back them
+  dxledger monitor --service URL [--rpc URL] [--contract ADDR] [--log-id HEX] [--interval MS] [--since-block N] [--once] [--json]
+                                                   follow the chain's checkpoints and key recoveries; alarm when the service
+                                                   cannot back a checkpoint, and on every recovery
   dxledger reindex [--data-dir DIR] [--write] [--json]
                                                    rebuild every derived index from the entries and prove it equal to the live one
-  dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--json]
+  dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME]
+                  [--recovery-delay S] [--admin-delay S] [--json]
                                                    deploy ExchangeLedger with DEPLOYER_PRIVATE_KEY and bind the log (0 done, 2 error)
   dxledger chain status [--rpc URL] [--contract ADDR] [--log-name NAME] [--anchorer ADDR] [--json]
                                                    what the service would find on the chain (0 ready, 1 problems, 2 error)
   dxledger chain bind-log|grant|revoke|transfer-admin|accept-admin …
                                                    idempotent changes to a deployment (see \`dxledger chain\`)
   dxledger department rotate|cancel-recovery --service URL --id ID [--new-signer ADDR] [--rpc URL] [--json]
-                                                   a department changes its own key (DEPARTMENT_PRIVATE_KEY, DXLEDGER_TOKEN)`;
+                                                   a department rotates its own key, or cancels a recovery of it
+                                                   (DEPARTMENT_PRIVATE_KEY, DXLEDGER_TOKEN)`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...rest] = argv;

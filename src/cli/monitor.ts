@@ -69,7 +69,8 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     const contract = o.contract ?? info.contract;
     const logId = o["log-id"] ?? info.logId;
     if (!o.contract || !o["log-id"]) say(`NOT PINNED — trusting the service's ${[!o.contract && "contract", !o["log-id"] && "log id"].filter(Boolean).join(" and ")}; pin with --contract and --log-id`);
-    chain = await chainForCli(o.rpc ?? info.rpcUrl, env);
+    if (!o.rpc && !env.RPC_URL) say(`NOT PINNED — reading the chain through the service's own RPC (${info.rpcUrl}); give --rpc with your own node`);
+    chain = await chainForCli(o.rpc ?? env.RPC_URL ?? info.rpcUrl, env);
     client = await LedgerClient.connect({ rpcUrl: chain.rpcUrl, address: contract });
     const monitor = new Monitor(client, service, logId);
     const c = client;
@@ -77,7 +78,9 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     let alarms = 0;
     const reportKey = (e: KeyEvent) => {
       if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);
-      else if (e.reason === "recovery proposed") {
+      else if (e.reason === "recovery proposed" && e.resolved) {
+        process.stdout.write(`note  key recovery proposed (since ${e.resolved}): department ${e.department}, new signer ${e.newSigner}, proposed by ${e.proposer} (block ${e.block}, tx ${e.txHash})\n`);
+      } else if (e.reason === "recovery proposed") {
         process.stdout.write(`ALARM key recovery proposed: department ${e.department}, new signer ${e.newSigner}, executable at ${e.executableAt}, proposed by ${e.proposer} (block ${e.block}, tx ${e.txHash}) — if ${e.department} did not ask for it, cancel with \`dxledger department cancel-recovery\`\n`);
       } else if (e.reason === "recovery executed") {
         process.stdout.write(`ALARM key recovery executed: department ${e.department}, signer ${e.oldSigner} replaced by ${e.newSigner} (block ${e.block}, tx ${e.txHash})\n`);

@@ -9,9 +9,26 @@
  * recovery is pending now, or one was executed at or after `reportFrom` (the
  * CLI's `--since-block`, default 0: ever); a proposal cancelled since is
  * printed but does not count. The whole history is always read, so a
- * recovery proposed before `reportFrom` and still pending is seen.
+ * recovery proposed before `reportFrom` and still pending is seen. A proposal
+ * already cancelled or executed by the end of the same poll is history, not an
+ * alarm: it is reported as a notice naming how it ended (an execution is its
+ * own alarm).
  */
-import type { RecoveryEvent } from "../adapters/chain/department-keys.ts";
+
+/** One of the ledger's recovery events, decoded (the chain adapter reads them: adapters/chain/department-keys.ts). */
+export interface RecoveryEvent {
+  readonly name: "RecoveryProposed" | "RecoveryCancelled" | "RecoveryExecuted";
+  readonly id: string;
+  readonly newSigner: string;
+  /** RecoveryProposed: when it may be executed (unix seconds, chain time). */
+  readonly executableAt?: number;
+  /** RecoveryProposed: the registrar that proposed it. */
+  readonly proposer?: string;
+  /** RecoveryExecuted: the signer it replaced. */
+  readonly oldSigner?: string;
+  readonly block: number;
+  readonly txHash: string;
+}
 
 export interface KeyMonitorChain {
   blockNumber(): Promise<number>;
@@ -19,7 +36,7 @@ export interface KeyMonitorChain {
 }
 
 export type KeyEvent =
-  | { readonly kind: "alarm"; readonly reason: "recovery proposed"; readonly department: string; readonly newSigner: string; readonly executableAt: string; readonly proposer: string; readonly block: number; readonly txHash: string }
+  | { readonly kind: "alarm" | "notice"; readonly reason: "recovery proposed"; readonly department: string; readonly newSigner: string; readonly executableAt: string; readonly proposer: string; readonly block: number; readonly txHash: string; readonly resolved?: "cancelled" | "executed" }
   | { readonly kind: "alarm"; readonly reason: "recovery executed"; readonly department: string; readonly oldSigner: string; readonly newSigner: string; readonly block: number; readonly txHash: string }
   | { readonly kind: "notice"; readonly reason: "recovery cancelled"; readonly department: string; readonly newSigner: string; readonly block: number; readonly txHash: string };
 
@@ -44,7 +61,15 @@ export class KeyMonitor {
     if (head < this.#next) return [];
     const events = await this.#chain.recoveryEvents(this.#next, head);
     this.#next = head + 1;
-    return events.map((e) => this.#apply(e)).filter((e) => e.block >= this.#reportFrom);
+    const out = events.map((e) => this.#apply(e));
+    // A proposal that a later event of this poll ended is history: a notice saying how it ended.
+    const resolved = out.map((e, i): KeyEvent => {
+      if (e.reason !== "recovery proposed") return e;
+      const end = out.slice(i + 1).find((x) => x.department === e.department && x.reason !== "recovery proposed");
+      if (!end) return e;
+      return { ...e, kind: "notice", resolved: end.reason === "recovery cancelled" ? "cancelled" : "executed" };
+    });
+    return resolved.filter((e) => e.block >= this.#reportFrom);
   }
 
   /** Departments with a recovery pending (proposed in the blocks watched, not since cancelled or executed). */

@@ -91,7 +91,12 @@ describe("dxledger monitor", () => {
     r = await once(["--json"]);
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.department === "health");
-    expect(events.map((e) => [e.kind, e.reason])).to.deep.equal([["alarm", "recovery proposed"], ["notice", "recovery cancelled"]]);
+    // Cancelled already: the proposal is history, not an alarm.
+    expect(events.map((e) => [e.kind, e.reason, e.resolved])).to.deep.equal([["notice", "recovery proposed", "cancelled"], ["notice", "recovery cancelled", undefined]]);
+    r = await once();
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.not.include("ALARM");
+    expect(r.stdout).to.include("note  key recovery proposed (since cancelled): department health");
 
     expect((await api.req("PUT", "/v1/departments/health/signer", { signer: chosen })).status).to.equal(202);
     await rpc(svc.rpcUrl, "evm_increaseTime", [60]);
@@ -101,6 +106,9 @@ describe("dxledger monitor", () => {
     r = await once();
     expect(r.status).to.equal(1);
     expect(r.stdout).to.match(new RegExp(`^ALARM key recovery executed: department health, signer ${health.wallet.address.toLowerCase()} replaced by ${chosen}`, "m"));
+    // Without --rpc the monitor would read the chain through the watched service's own RPC: it says so.
+    const unpinned = await run(["monitor", "--service", svc.url, "--once", "--contract", svc.contract, "--log-id", logId]);
+    expect(unpinned.stderr).to.include("NOT PINNED — reading the chain through the service's own RPC");
     const head = Number(await rpc<string>(svc.rpcUrl, "eth_blockNumber"));
     r = await once(["--since-block", String(head + 1)]);
     expect(r.status, r.stdout).to.equal(0);

@@ -20,13 +20,13 @@ export interface CliIo {
   err(text: string): void;
 }
 
-const USAGE =
-  "usage: dxledger-verify <receipt.json | bundle.json> --rpc URL [--json] [--chain-id N] [--contract ADDR] [--log-id HEX] [--block-hash HEX]\n" +
-  "       dxledger-verify <receipt.json> --offline --block-hash HEX [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]";
+const usageOf = (name: string) =>
+  `usage: ${name} <receipt.json | bundle.json> --rpc URL [--json] [--chain-id N] [--contract ADDR] [--log-id HEX] [--block-hash HEX]\n` +
+  `       ${name} <receipt.json> --offline --block-hash HEX [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]`;
 
 export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"): Promise<number> {
   const usage = (msg: string) => {
-    io.err(`${name}: ${msg}\n${USAGE}\n`);
+    io.err(`${name}: ${msg}\n${usageOf(name)}\n`);
     return 2;
   };
   let parsed;
@@ -50,7 +50,7 @@ export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"
   }
   const o = parsed.values;
   if (o.help) {
-    io.out(`${USAGE}\n`);
+    io.out(`${usageOf(name)}\n`);
     return 0;
   }
   if (parsed.positionals.length !== 1) return usage(parsed.positionals.length ? "one file at a time" : "missing <receipt.json>");
@@ -94,7 +94,7 @@ function printReceipt(out: Verdict, json: boolean, io: CliIo, name: string): num
   else {
     const offline = out.scope === "offline";
     for (const c of out.checks) {
-      const mark = c.ok ? "ok  " : offline && c.code === "NOT_CHECKED" && c.message.startsWith("offline:") ? "skip" : "FAIL";
+      const mark = c.ok ? "ok  " : c.code === "NOT_CHECKED" ? "skip" : "FAIL";
       io.out(`${mark} ${c.step}${c.ok ? "" : ` [${c.code}]`}: ${c.message}\n`);
     }
     for (const f of out.flags) io.out(`FLAG ${f}\n`);
