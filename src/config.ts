@@ -123,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** The secrets of `config` (keys, tokens, the RPC URL's credentials): the log adapter blanks them out of every line. */
 export function secretsOf(config: Config): string[] {
-  const out = [config.anchorPrivateKey, config.adminToken, config.metricsToken];
+  const out = [config.anchorPrivateKey, config.anchorPrivateKey.replace(/^0x/i, ""), config.adminToken, config.metricsToken];
   if (config.rpcUrl) {
     try {
       const u = new URL(config.rpcUrl);

@@ -40,6 +40,8 @@ import { Departments, type DepartmentRecord } from "./services/departments.ts";
 import { LedgerReader } from "./services/ledger.ts";
 import { ProvenanceService } from "./services/provenance.ts";
 import { StatsService } from "./services/stats.ts";
+import { PrometheusMetrics } from "./adapters/metrics/prometheus.ts";
+import { outsideRequest } from "./adapters/log/context.ts";
 
 /** Longest /readyz waits for the chain (or RPC_TIMEOUT_MS, if shorter). */
 const READY_PROBE_MS = 2000;
@@ -72,6 +74,7 @@ function adminTokenFor(config: Config): { token: string; generated: boolean; fil
 
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
   mkdirSync(config.dataDir, { recursive: true });
+  const metrics = new PrometheusMetrics();
   const cleanups: Array<() => Promise<void>> = [];
   const unwind = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -100,6 +103,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       rpcTimeoutMs: config.chain.rpcTimeoutMs,
       replaceAfterMs: config.chain.replaceAfterMs,
       expectChainId: deployment.chainId,
+      metrics,
     });
     cleanups.push(() => client.close());
     const anchorer0 = await client.anchorerOf(config.logId);
@@ -120,7 +124,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
     let anchorer: Anchorer | undefined;
     let registry: Registry | undefined;
-    const appender = await Appender.open(store, { onCommit: (size) => anchorer?.notify(size) });
+    // A commit may set off anchoring, which serves no one request: it runs outside the committing request's context.
+    const appender = await Appender.open(store, { metrics, onCommit: (size) => outsideRequest(() => anchorer?.notify(size)) });
     const prover = new Prover(store);
     anchorer = new Anchorer(store, prover, client, {
       logId: config.logId,
@@ -139,7 +144,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
         registry?.refresh().catch(() => undefined);
       },
       onEvent: (msg, details) => log.warn(msg, details),
+      metrics,
     });
+    metrics.watch({ anchoring: () => anchorer!.health(), treeSize: () => appender.size });
     const rec = await anchorer.reconcile();
     if (rec.reanchored || rec.adopted) log.warn("checkpoints reconciled with the chain", rec);
     anchorer.start();
@@ -172,8 +179,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     registry.onChange = (id, state) => departments.follow(id, state);
     let closing = false;
     const app = createApp({
-      intake: new Intake(signers, registry),
-      ackIntake: new AckIntake(store, registry, new Eip712Digester(domain)),
+      intake: new Intake(signers, registry, metrics),
+      ackIntake: new AckIntake(store, registry, new Eip712Digester(domain), metrics),
       appender,
       reader,
       anchorer,
@@ -212,6 +219,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       log,
       closing: () => closing,
       security: { rateLimitRps: config.rateLimitRps, corsOrigins: config.corsOrigins, bodyBudgetBytes: config.bodyBudgetBytes },
+      metrics: { http: metrics, token: config.metricsToken },
     });
 
     const server: Server = createServer(app);
@@ -222,6 +230,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     });
     const addr = server.address() as AddressInfo;
     const url = `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    log.info("dxledger is listening", { url, rpcUrl: redactUrl(rpcUrl!), chainId: client.chainId, contract, logName: config.logName, dataDir: config.dataDir });
 
     // Shutdown of the listener comes first, then the stack unwinds.
     const stopListener = async () => {

@@ -1,5 +1,5 @@
 /** `dxledger serve`: runs the service until SIGINT/SIGTERM, then shuts down in order. */
-import { ConfigError, loadConfig, redactUrl } from "../config.ts";
+import { ConfigError, loadConfig, redactUrl, secretsOf } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { startService } from "../server.ts";
 import { redactText } from "../adapters/http/redact.ts";
@@ -15,7 +15,8 @@ export async function serveCommand(env: NodeJS.ProcessEnv): Promise<number> {
     }
     throw e;
   }
-  const log = createLogger({ minLevel: config.logLevel });
+  // Logs: JSON on stderr (pretty on a terminal, or LOG_FORMAT), never a configured secret.
+  const log = createLogger({ minLevel: config.logLevel, format: config.logFormat, secrets: secretsOf(config) });
   let svc;
   try {
     svc = await startService(config, log);

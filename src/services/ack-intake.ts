@@ -12,16 +12,19 @@ import { recoverSigner } from "../core/signature.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
 import type { Registry } from "./registry.ts";
 import { zodDetails } from "./intake.ts";
+import { NO_METRICS, signatureReason, type SignatureMetrics } from "./metrics.ts";
 
 export class AckIntake {
   readonly #store: Store;
   readonly #registry: Registry;
   readonly #digester: Eip712Digester;
+  readonly #metrics: SignatureMetrics;
 
-  constructor(store: Store, registry: Registry, digester: Eip712Digester) {
+  constructor(store: Store, registry: Registry, digester: Eip712Digester, metrics: SignatureMetrics = NO_METRICS) {
     this.#store = store;
     this.#registry = registry;
     this.#digester = digester;
+    this.#metrics = metrics;
   }
 
   /** The validated acknowledgement and the seq of the exchange it acknowledges. */
@@ -37,8 +40,12 @@ export class AckIntake {
     if (!consumer) throw new LedgerError("UNKNOWN_DEPARTMENT", `consumer ${ack.consumer} is not registered`, detail);
     if (!consumer.active) throw new LedgerError("DEPARTMENT_REVOKED", `consumer ${ack.consumer} is revoked`, detail);
     const rec = recoverSigner(ackDigest(this.#digester, ack), ack.signature);
-    if (!rec.ok) throw new LedgerError("INVALID_SIGNATURE", `signature is invalid: ${rec.reason}`, detail);
+    if (!rec.ok) {
+      this.#metrics.signatureRejected("ack", "INVALID_SIGNATURE", signatureReason(rec));
+      throw new LedgerError("INVALID_SIGNATURE", `signature is invalid: ${rec.reason}`, detail);
+    }
     if (rec.address !== consumer.signer) {
+      this.#metrics.signatureRejected("ack", "SIGNER_MISMATCH", signatureReason({ recovered: rec.address }));
       throw new LedgerError("SIGNER_MISMATCH", `acknowledgement is not signed by consumer ${ack.consumer}'s active signer`, { ...detail, recovered: rec.address, expected: consumer.signer });
     }
     const [seq] = await this.#store.seqsByProviderId([{ provider: ack.provider, id: ack.id }]);

@@ -2,6 +2,7 @@
 import type { AnchoredTx, ChainCheckpoint } from "../core/chain-checkpoint.ts";
 import type { ChainErrorKind } from "../core/chain-error.ts";
 import type { Checkpoint } from "../core/chain-checkpoint.ts";
+import type { AnchorMetrics } from "./metrics.ts";
 
 export interface AnchorChain {
   blockNumber(): Promise<number>;
@@ -42,6 +43,8 @@ export interface AnchorerOptions {
   readonly onAnchored?: (cp: Checkpoint) => void;
   /** Something changed in what the chain holds (lost, re-anchored, adopted, halted): for the log. */
   readonly onEvent?: (msg: string, details: unknown) => void;
+  /** Told of each anchoring confirmed or failed (default: none). */
+  readonly metrics?: AnchorMetrics;
 }
 
 export interface AnchoringHealth {

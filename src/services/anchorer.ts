@@ -206,6 +206,7 @@ export class Anchorer {
       const cp = await this.#inFlight;
       return cp;
     } catch (e) {
+      this.#opts.metrics?.anchorFailed(e instanceof CheckpointMismatchError ? "HALTED" : isChainError(e) ? e.kind : "INTERNAL");
       this.#failed(e);
       throw e;
     } finally {
@@ -226,7 +227,9 @@ export class Anchorer {
     }
     const rootHash = await this.#prover.root(size);
     const proof = last ? await this.#prover.consistencyProof(last.treeSize, size) : [];
+    const sentAt = performance.now();
     const tx = await this.#chain.anchor(logId, size, rootHash, proof, { signal: this.#abort.signal, ...limits });
+    this.#opts.metrics?.anchored((performance.now() - sentAt) / 1000, size - (last?.treeSize ?? 0));
     if (tx.index !== this.#book.all.length) this.#halt(new CheckpointMismatchError(tx.index, { expectedIndex: this.#book.all.length }, { index: tx.index }));
     const cp: Checkpoint = { index: tx.index, treeSize: size, rootHash, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt, sizeTakenAt };
     await this.#store.putCheckpoint(cp);

@@ -64,3 +64,9 @@ export interface Prepared {
   readonly before: Frontier;
   readonly keys: readonly string[];
 }
+
+/** How many of a group's new entries are exchanges and how many acknowledgements. */
+export function entryKinds(entries: Prepared["entries"]): { exchanges: number; acks: number } {
+  const acks = entries.filter((e) => e.kind === "ack").length;
+  return { exchanges: entries.length - acks, acks };
+}

@@ -22,8 +22,8 @@ import { KnownKeys } from "./known-keys.ts";
 import { addExchange, counterKeys, StatsCounters } from "./stats-counters.ts";
 import { lookupGroup } from "./append-lookup.ts";
 import { prepareSubmission } from "./append-prepare.ts";
-import { itemKey, itemParty, sameContent, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
-
+import { entryKinds, itemKey, itemParty, sameContent, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
+import { NO_METRICS, type AppendMetrics } from "./metrics.ts";
 export type { AppendResult } from "./append-types.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
 import { decompose } from "../core/merkle/range.ts";
@@ -47,7 +47,7 @@ export class Appender {
   readonly #maxGroup: number;
   readonly #maxQueued: number;
   readonly #onCommit: (size: number) => void;
-
+  readonly #metrics: AppendMetrics;
   readonly #seen: KnownKeys;
   readonly #counters: StatsCounters;
 
@@ -60,6 +60,7 @@ export class Appender {
     this.#maxGroup = opts.maxGroup ?? DEFAULT_MAX_GROUP;
     this.#maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
     this.#onCommit = opts.onCommit ?? (() => {});
+    this.#metrics = opts.metrics ?? NO_METRICS;
   }
 
   /** Loads the tree's right edge from the stored nodes (O(log n) reads). */
@@ -205,6 +206,7 @@ export class Appender {
       // The rescan that grows the filter failed; the keys are in the old filter
       // already (it only answers "maybe" more often), and the next commit retries.
     }
+    this.#metrics.groupCommitted(entryKinds(w.prep.entries));
     this.#onCommit(w.prep.newSize);
     this.#settle(w.prep);
     return true;
@@ -291,5 +293,7 @@ export interface AppenderOptions {
   readonly maxQueued?: number;
   /** Called after each commit with the new size. */
   readonly onCommit?: (size: number) => void;
+  /** Told of every committed group (default: no metrics). */
+  readonly metrics?: AppendMetrics;
 }
 

@@ -7,6 +7,7 @@ import { exchangeRecordInput, type ExchangeRecord } from "../core/record.ts";
 import { LedgerError } from "../core/errors.ts";
 import type { Registry, DepartmentState } from "./registry.ts";
 import type { SignerPool } from "./signer-pool.ts";
+import { NO_METRICS, signatureReason, type SignatureMetrics } from "./metrics.ts";
 import type { ZodError } from "zod";
 
 export function zodDetails(err: ZodError, prefix: Array<string | number> = []): Array<{ path: string; message: string }> {
@@ -19,10 +20,12 @@ export function zodDetails(err: ZodError, prefix: Array<string | number> = []): 
 export class Intake {
   readonly #signers: SignerPool;
   readonly #registry: Registry;
+  readonly #metrics: SignatureMetrics;
 
-  constructor(signers: SignerPool, registry: Registry) {
+  constructor(signers: SignerPool, registry: Registry, metrics: SignatureMetrics = NO_METRICS) {
     this.#signers = signers;
     this.#registry = registry;
+    this.#metrics = metrics;
   }
 
   /** Validates the shape of one record; `at` names its place in a batch. */
@@ -50,8 +53,12 @@ export class Intake {
       const rec = signers[i]!;
       const where = batch ? ` (records.${i})` : "";
       const detail = batch ? { index: i, provider: r.provider, id: r.id } : { provider: r.provider, id: r.id };
-      if (!rec.ok) throw new LedgerError("INVALID_SIGNATURE", `signature is invalid${where}: ${rec.reason}`, detail);
+      if (!rec.ok) {
+        this.#metrics.signatureRejected("exchange", "INVALID_SIGNATURE", signatureReason(rec));
+        throw new LedgerError("INVALID_SIGNATURE", `signature is invalid${where}: ${rec.reason}`, detail);
+      }
       if (rec.address !== providers[i]!.signer) {
+        this.#metrics.signatureRejected("exchange", "SIGNER_MISMATCH", signatureReason({ recovered: rec.address }));
         throw new LedgerError(
           "SIGNER_MISMATCH",
           `record is not signed by provider ${r.provider}'s active signer${where}`,

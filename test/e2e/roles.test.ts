@@ -59,6 +59,7 @@ const MATRIX: Record<string, Row> = {
   "GET /v1/tokens": ADMIN_200,
   "DELETE /v1/tokens/{tokenId}": ADMIN_200,
   "POST /v1/anchor": ADMIN_200,
+  "GET /metrics": ADMIN_200,
 };
 
 /** The first markdown table whose header row starts with `| endpoint |`, as endpoint → cells. */
@@ -199,6 +200,7 @@ describe("e2e: roles, endpoint by endpoint", function () {
       return (await admin.req("DELETE", `/v1/tokens/${id}`, undefined, { token: t })).status;
     },
     "POST /v1/anchor": async (t) => (await admin.post("/v1/anchor", undefined, { token: t })).status,
+    "GET /metrics": (t) => get("/metrics", t),
   };
   const get = async (path: string, t: string | null) => (await admin.get(path, { token: t })).status;
 

@@ -50,7 +50,7 @@ describe("e2e: hostile callers (tokens before bodies, limits, headers, errors th
   const tokens: Record<string, string> = {};
   const sign = (d: Dept, consumer: string, patch = {}) => signExchange(d.wallet, domain, unsigned(d.id, consumer, patch));
   const size = async () => (await api.get("/v1/info")).body.treeSize as number;
-  const logged = () => lines.map((l) => JSON.parse(l) as { level: string; msg: string; extra?: any });
+  const logged = () => lines.map((l) => JSON.parse(l) as { level: string; msg: string; requestId?: string; error?: string });
 
   before(async () => {
     dir = tempDir();
@@ -215,10 +215,10 @@ describe("e2e: hostile callers (tokens before bodies, limits, headers, errors th
         expect(r.body.error.details).to.deep.equal({ requestId: id });
         expect(r.body.error.message).to.contain(id);
         expect(JSON.stringify(r.body)).to.not.contain("secret-exception-text");
-        const line = logged().find((l) => l.level === "error" && l.extra?.requestId === id);
+        const line = logged().find((l) => l.level === "error" && l.requestId === id);
         expect(line, "logged with its request id").to.not.equal(undefined);
         expect(JSON.stringify(line)).to.contain("secret-exception-text");
-        expect(line!.extra.error).to.match(/\n\s+at /); // the stack
+        expect(line!.error).to.match(/\n\s+at /); // the stack
       }
       expect((await api.post("/v1/exchanges", await sign(tax, "health"))).status).to.equal(201);
     });

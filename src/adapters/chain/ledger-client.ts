@@ -6,7 +6,8 @@
  * duplicated.
  */
 import { Contract, ContractFactory, Wallet, type JsonRpcProvider, type Log, type TransactionReceipt } from "ethers";
-import { ChainError } from "../../core/chain-error.ts";
+import { ChainError, isChainError } from "../../core/chain-error.ts";
+import { NO_METRICS, type ChainMetrics } from "../../services/metrics.ts";
 import { ledgerArtifact } from "./artifact.ts";
 import { inspectLedger } from "./contract-check.ts";
 import { ANCHOR_GAS, DEFAULT_FEES, feeProblem, feesFor, pricePerGas, type FeeSettings } from "./fees.ts";
@@ -55,6 +56,8 @@ export interface ConnectOptions {
   readonly replaceAfterMs?: number;
   /** Refuse unless the RPC serves this chain id. */
   readonly expectChainId?: number;
+  /** Told of every failed call (by ChainError kind) and every confirmed transaction (default: none). */
+  readonly metrics?: ChainMetrics;
 }
 
 
@@ -68,6 +71,7 @@ export class LedgerClient {
   readonly rpcTimeoutMs: number;
   readonly #fees: FeeSettings;
   readonly #sender: TxSender | undefined;
+  readonly #metrics: ChainMetrics;
   #txQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(provider: JsonRpcProvider, wallet: Wallet | undefined, address: string, chainId: number, opts: ConnectOptions) {
@@ -78,6 +82,7 @@ export class LedgerClient {
     this.confirmations = opts.confirmations ?? 1;
     this.rpcTimeoutMs = opts.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
     this.#fees = opts.fees ?? DEFAULT_FEES;
+    this.#metrics = opts.metrics ?? NO_METRICS;
     this.contract = new Contract(address, ledgerArtifact().abi as never[], wallet ?? provider);
     this.#sender = wallet
       ? new TxSender(wallet, provider, chainId, {
@@ -143,7 +148,9 @@ export class LedgerClient {
     try {
       return await f();
     } catch (e) {
-      throw toChainError(e, what, this.contract.interface);
+      const err = toChainError(e, what, this.contract.interface);
+      this.#metrics.chainError(err.kind, what);
+      throw err;
     }
   }
 
@@ -241,6 +248,19 @@ export class LedgerClient {
   }
 
   #send(method: string, args: unknown[], limits: SendLimits): Promise<TransactionReceipt> {
+    return this.#queue(method, args, limits).then(
+      (rc) => {
+        this.#metrics.transactionConfirmed(method, rc.gasUsed);
+        return rc;
+      },
+      (e: unknown) => {
+        if (isChainError(e)) this.#metrics.chainError(e.kind, method);
+        throw e;
+      },
+    );
+  }
+
+  #queue(method: string, args: unknown[], limits: SendLimits): Promise<TransactionReceipt> {
     const sender = this.#sender;
     if (!sender) return Promise.reject(new Error("this chain client has no signing key"));
     const data = this.contract.interface.encodeFunctionData(method, args);

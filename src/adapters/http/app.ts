@@ -13,6 +13,7 @@ import { LedgerError } from "../../core/errors.ts";
 import { DEFAULT_SECURITY, BATCH_BODY_LIMIT, type AppDeps } from "./deps.ts";
 import { errorHandler, sendError } from "./errors.ts";
 import { requestId } from "./request-id.ts";
+import { metricsRoutes, requestMetrics } from "./metrics-routes.ts";
 import { corsPolicy, securityHeaders } from "./security-headers.ts";
 import { identify, tokenBeforeBody } from "./authenticate-first.ts";
 import { rateLimitPerCaller } from "./rate-limit.ts";
@@ -32,7 +33,8 @@ export function createApp(d: AppDeps): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("json spaces", 0);
-  app.use(requestId());
+  app.use(requestId(d.log));
+  app.use(requestMetrics(d));
   app.use(securityHeaders());
   app.use(corsPolicy(sec.corsOrigins));
   app.use((_req, res, next) => {
@@ -50,6 +52,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(statsRoutes(d));
   app.use(whoamiRoutes(d));
   app.use(docsRoutes());
+  app.use(metricsRoutes(d));
   app.use(consoleRoutes(d));
   app.use((req, res) => sendError(res, new LedgerError("NOT_FOUND", `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(d.log, d.retryAfterS));

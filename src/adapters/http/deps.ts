@@ -12,6 +12,7 @@ import type { Eip712Domain } from "../../core/eip712.ts";
 import type { Logger } from "./errors.ts";
 import type { LedgerError } from "../../core/errors.ts";
 import type { AnchoringHealth } from "../../services/anchorer.ts";
+import type { MetricsDeps } from "./metrics-routes.ts";
 
 export interface AppDeps {
   readonly intake: Intake;
@@ -46,6 +47,8 @@ export interface AppDeps {
   readonly closing: () => boolean;
   /** Abuse limits and browser policy; each absent field takes its DEFAULT_SECURITY value. */
   readonly security?: Partial<SecuritySettings>;
+  /** Request metrics and GET /metrics (absent: neither). */
+  readonly metrics?: MetricsDeps;
 }
 
 export interface SecuritySettings {
