@@ -58,6 +58,17 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         uint64 executableAt;
     }
 
+    /// A log's entry in the federation directory: its name (logId = keccak256("dxledger:" + name)),
+    /// the public URL of the gateway that keeps it, and the operating department's id.
+    struct LogInfo {
+        string name;
+        string url;
+        string operator;
+    }
+
+    /// Longest gateway URL {setLogInfo} accepts, in bytes.
+    uint256 private constant _MAX_URL_BYTES = 512;
+
     /**
      * All of the ledger's own state, at the ERC-7201 location of namespace
      * "dxledger.ExchangeLedger". THIS LAYOUT IS PART OF THE CONTRACT'S EXTERNAL
@@ -73,6 +84,9 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         mapping(bytes32 idHash => Department) departments;
         mapping(bytes32 idHash => Recovery) recoveries;
         uint64 recoveryDelay;
+        // ─── the federation directory (issue 12); appended, so offsets +0…+4 stay ───
+        bytes32[] logIds;
+        mapping(bytes32 logId => LogInfo) logInfos;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dxledger.ExchangeLedger")) - 1)) & ~bytes32(uint256(0xff))
@@ -107,8 +121,56 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
      */
     function bindLog(bytes32 logId, address anchorer) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (anchorer == address(0)) revert ZeroAddress();
-        _s().anchorers[logId] = anchorer;
+        LedgerStorage storage $ = _s();
+        // No binding is ever removed (zero is refused), so a zero anchorer means "first bound now".
+        if ($.anchorers[logId] == address(0)) $.logIds.push(logId);
+        $.anchorers[logId] = anchorer;
         emit LogBound(logId, anchorer);
+    }
+
+    /**
+     * @notice Sets the directory entry of `logId`: its `name`, its gateway's public `url` and its
+     * `operator` department (empty for none).
+     * Requirements:
+     * - `logId` is bound ({bindLog});
+     * - caller has DEFAULT_ADMIN_ROLE or is the account bound to `logId`;
+     * - `logId == keccak256(bytes(string.concat("dxledger:", name)))`;
+     * - `url` is at most 512 bytes; `operator` is empty or a valid department id.
+     * May emit {LogInfoSet}.
+     */
+    function setLogInfo(bytes32 logId, string calldata name, string calldata url, string calldata operator) external {
+        LedgerStorage storage $ = _s();
+        address bound = $.anchorers[logId];
+        if (bound == address(0)) revert LogNotBound(logId);
+        if (msg.sender != bound && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) revert UnauthorizedLogEditor(logId, msg.sender);
+        if (keccak256(bytes(string.concat("dxledger:", name))) != logId) revert LogNameMismatch(logId, name);
+        if (bytes(url).length > _MAX_URL_BYTES) revert LogUrlTooLong(bytes(url).length, _MAX_URL_BYTES);
+        if (bytes(operator).length != 0) _requireValidId(operator);
+        $.logInfos[logId] = LogInfo({name: name, url: url, operator: operator});
+        emit LogInfoSet(logId, name, url, operator);
+    }
+
+    /// @notice How many logs were ever bound on this ledger.
+    function logCount() external view returns (uint256) {
+        return _s().logIds.length;
+    }
+
+    /// @notice The id of the `i`-th log bound (in the order first bound). Reverts with {LogIndexOutOfRange}.
+    function logAt(uint256 i) external view returns (bytes32) {
+        bytes32[] storage ids = _s().logIds;
+        if (i >= ids.length) revert LogIndexOutOfRange(i, ids.length);
+        return ids[i];
+    }
+
+    /// @notice The directory entry of `logId` and its anchoring account; empty strings where none was set.
+    function logInfo(bytes32 logId)
+        external
+        view
+        returns (string memory name, string memory url, string memory operator, address anchorer)
+    {
+        LedgerStorage storage $ = _s();
+        LogInfo storage info = $.logInfos[logId];
+        return (info.name, info.url, info.operator, $.anchorers[logId]);
     }
 
     /// @notice The account allowed to anchor `logId` (zero if none).

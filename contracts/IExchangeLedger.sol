@@ -60,9 +60,22 @@ interface IExchangeLedger {
     error RecoveryNotYetExecutable(string id, uint64 executableAt, uint64 timestamp);
     /// @dev The recovery delay must be at least one second.
     error InvalidRecoveryDelay(uint64 delay);
+    /// @dev `logId` has never been bound to an anchoring account ({bindLog}).
+    error LogNotBound(bytes32 logId);
+    /// @dev `caller` neither has DEFAULT_ADMIN_ROLE nor is the account bound to `logId`.
+    error UnauthorizedLogEditor(bytes32 logId, address caller);
+    /// @dev `logId` is not keccak256("dxledger:" + `name`): the name is not this log's.
+    error LogNameMismatch(bytes32 logId, string name);
+    /// @dev The gateway URL is `length` bytes long; at most `max` are accepted.
+    error LogUrlTooLong(uint256 length, uint256 max);
+    /// @dev There are only `count` logs; index `index` does not exist.
+    error LogIndexOutOfRange(uint256 index, uint256 count);
 
     /// @notice `anchorer` may from now on anchor checkpoints of `logId`.
     event LogBound(bytes32 indexed logId, address indexed anchorer);
+    /// @notice The directory entry of `logId` was set: its name, its gateway's public URL and
+    /// its operating department (empty for none).
+    event LogInfoSet(bytes32 indexed logId, string name, string url, string operator);
     /// @notice The log `logId` has a new checkpoint number `index`.
     event CheckpointAnchored(bytes32 indexed logId, uint64 indexed index, uint64 treeSize, bytes32 rootHash);
     /// @notice A department was registered with its first signer.
@@ -85,10 +98,41 @@ interface IExchangeLedger {
 
     /**
      * @notice Lets `anchorer` (alone) anchor checkpoints of `logId`; replaces any earlier binding.
+     * The first binding of a log appends it to the directory ({logCount}, {logAt}).
      * Requirements: caller has DEFAULT_ADMIN_ROLE; `anchorer` is not zero.
      * May emit {LogBound}.
      */
     function bindLog(bytes32 logId, address anchorer) external;
+
+    // ───────────────────────────── the federation directory ─────────────────────────────
+    // Every log ever bound, with the gateway that keeps it: how gateways, hubs and monitors
+    // find one another with nothing but the chain (README "Adding a gateway").
+
+    /**
+     * @notice Sets the directory entry of `logId`: its `name`, its gateway's public `url` and its
+     * `operator` department (empty for none). The log's own anchoring account may update it (a
+     * gateway keeps its own URL current), as may the admin.
+     * Requirements:
+     * - `logId` is bound ({LogNotBound});
+     * - caller has DEFAULT_ADMIN_ROLE or is the account bound to `logId` ({UnauthorizedLogEditor});
+     * - `logId == keccak256(bytes(string.concat("dxledger:", name)))` ({LogNameMismatch});
+     * - `url` is at most 512 bytes ({LogUrlTooLong});
+     * - `operator` is empty or a valid department id ({InvalidDepartmentId}); it need not be registered.
+     * May emit {LogInfoSet}.
+     */
+    function setLogInfo(bytes32 logId, string calldata name, string calldata url, string calldata operator) external;
+
+    /// @notice How many logs were ever bound on this ledger (each counted once).
+    function logCount() external view returns (uint256);
+
+    /// @notice The id of the `i`-th log, in the order first bound. Reverts with {LogIndexOutOfRange} past the end.
+    function logAt(uint256 i) external view returns (bytes32);
+
+    /// @notice The directory entry of `logId` (empty strings where never set) and its anchoring account (zero if unbound).
+    function logInfo(bytes32 logId)
+        external
+        view
+        returns (string memory name, string memory url, string memory operator, address anchorer);
 
     /// @notice The account allowed to anchor `logId` (zero if none).
     function anchorerOf(bytes32 logId) external view returns (address);

@@ -17,6 +17,8 @@ const OUT = join(root, "packages/verify/src/ledger-abi.ts");
 const EARLIER_BUILDS: Record<string, string> = {
   // ExchangeLedger of commit a211e68 (registrar rotated signers at once): test/fixtures/receipts-v0.
   a211e68: "0xfd45460d579241a8b23bca2d3684e29ae2c1e2b608c58dde4faa03f61c969c87",
+  // ExchangeLedger of commit 874772e (department-held keys; before the log directory of issue 12).
+  "874772e": "0xdd7f88b7f3aa9da4e5880f2ff617237619aa3c80b6b469749068494a5767ba25",
 };
 
 export function render(): string {

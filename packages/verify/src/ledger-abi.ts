@@ -213,6 +213,65 @@ export const LEDGER_ABI = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      }
+    ],
+    "name": "LogIndexOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "logId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      }
+    ],
+    "name": "LogNameMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "logId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "LogNotBound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "length",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "LogUrlTooLong",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "string",
         "name": "id",
         "type": "string"
@@ -346,6 +405,22 @@ export const LEDGER_ABI = [
       }
     ],
     "name": "UnauthorizedAnchorer",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "logId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "UnauthorizedLogEditor",
     "type": "error"
   },
   {
@@ -522,6 +597,37 @@ export const LEDGER_ABI = [
       }
     ],
     "name": "LogBound",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "logId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "url",
+        "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "operator",
+        "type": "string"
+      }
+    ],
+    "name": "LogInfoSet",
     "type": "event"
   },
   {
@@ -1133,6 +1239,72 @@ export const LEDGER_ABI = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "i",
+        "type": "uint256"
+      }
+    ],
+    "name": "logAt",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "logCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "logId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "logInfo",
+    "outputs": [
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "url",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "operator",
+        "type": "string"
+      },
+      {
+        "internalType": "address",
+        "name": "anchorer",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "owner",
     "outputs": [
@@ -1360,6 +1532,34 @@ export const LEDGER_ABI = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "logId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "url",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "operator",
+        "type": "string"
+      }
+    ],
+    "name": "setLogInfo",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes4",
         "name": "interfaceId",
         "type": "bytes4"
@@ -1496,9 +1696,10 @@ export const LEDGER_ABI = [
 ] as const;
 
 /** keccak256 of this build's runtime code (what `eth_getCode` returns at any deployment of it). */
-export const LEDGER_CODE_HASH = "0xdd7f88b7f3aa9da4e5880f2ff617237619aa3c80b6b469749068494a5767ba25";
+export const LEDGER_CODE_HASH = "0x0946d33640a346454a608fcea31b6b9fb8680f31afb4663a6fd8ee941d7356ac";
 
 /** keccak256 of the runtime code of earlier builds, by the commit that made them. */
 export const EARLIER_CODE_HASHES: Readonly<Record<string, string>> = {
-  "a211e68": "0xfd45460d579241a8b23bca2d3684e29ae2c1e2b608c58dde4faa03f61c969c87"
+  "a211e68": "0xfd45460d579241a8b23bca2d3684e29ae2c1e2b608c58dde4faa03f61c969c87",
+  "874772e": "0xdd7f88b7f3aa9da4e5880f2ff617237619aa3c80b6b469749068494a5767ba25"
 };
