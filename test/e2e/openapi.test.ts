@@ -47,7 +47,9 @@ function operationsOf(d: any): string[] {
 
 /** An app built as the server builds it; no handler runs, so the deps are stand-ins. */
 function appForRouting() {
-  const deps = { info: { rpcUrl: "http://127.0.0.1:8545" }, tokens: {}, log: { info() {}, warn() {}, error() {} }, closing: () => false, security: {} } as unknown as AppDeps;
+  // Stand-ins: routes only. `metrics` is there as in the running service (its route exists only when metrics are wired).
+  const metrics = { http: { observeRequest() {}, async scrape() { return { contentType: "text/plain", body: "" }; } } };
+  const deps = { info: { rpcUrl: "http://127.0.0.1:8545" }, tokens: {}, log: { info() {}, warn() {}, error() {} }, closing: () => false, security: {}, metrics } as unknown as AppDeps;
   return createApp(deps) as any;
 }
 

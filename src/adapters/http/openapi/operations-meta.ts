@@ -14,4 +14,9 @@ export const META_OPERATIONS: readonly Operation[] = [
     pathParams: { asset: { schema: z.enum(Object.keys(DOCS_ASSETS) as [string, ...string[]]), description: "file name" } },
     ok: [{ status: 200, description: "the file", media: { "text/javascript": {}, "text/css": {}, "image/png": {} } }], errors: [404],
   },
+  {
+    method: "get", path: "/metrics", id: "metrics", tag: "meta", summary: "Prometheus metrics (text exposition format)", who: ["admin"],
+    description: "Also readable with the scrape-only token METRICS_TOKEN, which opens /metrics and nothing else (README \"Metrics and logs\").",
+    ok: [{ status: 200, description: "every metric, as Prometheus scrapes it", media: { "text/plain": {} } }],
+  },
 ];
