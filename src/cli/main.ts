@@ -7,6 +7,7 @@ import { reindexCommand } from "./reindex.ts";
 import { deployCommand } from "./deploy.ts";
 import { chainCommand } from "./chain.ts";
 import { departmentCommand } from "./department.ts";
+import { hubCommand } from "./hub.ts";
 
 const USAGE = `usage:
   dxledger serve                                   run the service (configuration: environment, see README)
@@ -29,7 +30,9 @@ const USAGE = `usage:
                                                    idempotent changes to a deployment (see \`dxledger chain\`)
   dxledger department rotate|cancel-recovery --service URL --id ID [--new-signer ADDR] [--rpc URL] [--json]
                                                    a department rotates its own key, or cancels a recovery of it
-                                                   (DEPARTMENT_PRIVATE_KEY, DXLEDGER_TOKEN)`;
+                                                   (DEPARTMENT_PRIVATE_KEY, DXLEDGER_TOKEN)
+  dxledger hub                                     federated statistics and provenance across every gateway of one ledger
+                                                   (HUB_RPC_URL, LEDGER_ADDRESS, HUB_TOKENS, HUB_GATEWAY_TOKENS[, HUB_GATEWAYS]; see README)`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -50,6 +53,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return chainCommand(rest, env);
     case "department":
       return departmentCommand(rest, env);
+    case "hub":
+      return hubCommand(env);
     case "help":
     case "--help":
     case "-h":

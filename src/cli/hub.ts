@@ -1,0 +1,47 @@
+/** `dxledger hub`: federated statistics and provenance across every gateway of one ledger, until SIGINT/SIGTERM. */
+import { createLogger } from "../logger.ts";
+import { redactUrl } from "../config.ts";
+import { redactText } from "../adapters/http/redact.ts";
+import { HubConfigError, hubSecrets, loadHubConfig } from "../hub/config.ts";
+import { startHub } from "../hub/server.ts";
+
+export async function hubCommand(env: NodeJS.ProcessEnv): Promise<number> {
+  let config;
+  try {
+    config = loadHubConfig(env);
+  } catch (e) {
+    if (e instanceof HubConfigError) {
+      process.stderr.write(`dxledger hub: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const log = createLogger({ minLevel: env.LOG_LEVEL === "debug" ? "debug" : "info", secrets: hubSecrets(config) });
+  let hub;
+  try {
+    hub = await startHub(config, log);
+  } catch (e) {
+    process.stderr.write(`dxledger hub: could not start: ${redactText((e as Error).message.split("\n")[0] ?? "")}\n`);
+    return 1;
+  }
+  const lines = [
+    "dxledger hub is running",
+    `  API          ${hub.url}/v1/federation`,
+    `  chain        ${redactUrl(config.rpcUrl)} (chain id ${hub.chainId})`,
+    `  contract     ${hub.contract}`,
+    `  gateways     ${hub.logs.length} from the ${hub.directory}: ${hub.logs.map((l) => `${l.name ?? "?"} ${l.url}`).join(", ")}`,
+    `  hub tokens   ${config.tokens.map((t) => t.role).join(", ")} (from HUB_TOKENS)`,
+    `  timeout      ${config.timeoutMs} ms per gateway`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: string) => {
+      process.stdout.write(`received ${sig}, shutting down\n`);
+      resolve();
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
+  await hub.stop();
+  return 0;
+}

@@ -1,0 +1,47 @@
+/**
+ * createHubApp(deps): the hub's Express app without listen().
+ * Order: request id → security headers → routes → 404 → the one error
+ * handler (SPEC §5 error body, shared with the gateways).
+ */
+import express from "express";
+import { LedgerError } from "../../core/errors.ts";
+import { errorHandler, sendError, type Logger } from "../../adapters/http/errors.ts";
+import { requestId } from "../../adapters/http/request-id.ts";
+import { securityHeaders } from "../../adapters/http/security-headers.ts";
+import type { HubTokens } from "../ports.ts";
+import type { FederatedStats } from "../services/stats.ts";
+import type { FederatedRecords } from "../services/records.ts";
+import type { FederationView } from "../services/view.ts";
+import { hubRoleOf } from "./auth.ts";
+import { hubStatsRoutes } from "./stats.ts";
+import { hubRecordRoutes } from "./records.ts";
+
+export interface HubDeps {
+  readonly tokens: HubTokens;
+  readonly stats: FederatedStats;
+  readonly records: FederatedRecords;
+  readonly view: FederationView;
+  readonly log: Logger;
+}
+
+export function createHubApp(d: HubDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use(requestId(d.log));
+  app.use(securityHeaders());
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok", kind: "dxledger hub" });
+  });
+  app.get("/v1/federation", async (_req, res) => {
+    res.json(await d.view.view());
+  });
+  app.get("/v1/whoami", (req, res) => {
+    res.json({ role: hubRoleOf(req, d.tokens), kind: "hub" });
+  });
+  app.use(hubStatsRoutes(d.tokens, d.stats));
+  app.use(hubRecordRoutes(d.tokens, d.records));
+  app.use((req, res) => sendError(res, new LedgerError("NOT_FOUND", `no route ${req.method} ${req.path} on the hub`)));
+  app.use(errorHandler(d.log));
+  return app;
+}

@@ -1,0 +1,70 @@
+/**
+ * The gateways' statistics endpoints, federated: the same paths, parameters
+ * and CSV columns as a gateway's (src/adapters/http/stats-routes.ts), except
+ * `asOf`: the hub pins each gateway to its own latest anchored checkpoint and
+ * names it in the part; ask a gateway directly with a part's `request` for
+ * the same figures. The JSON adds complete, parts, missing, unverifiable and
+ * the rule the totals follow; the CSV says completeness in headers
+ * (Federation-Complete, Federation-Missing).
+ */
+import { Router, type Request, type Response } from "express";
+import { toCsv } from "../../core/csv.ts";
+import { paramError, parseQuery, uintParam } from "../../adapters/http/params.ts";
+import { FLOWS, TOP, USAGE } from "../../adapters/http/stats-routes.ts";
+import type { HubTokens } from "../ports.ts";
+import type { FederatedStats } from "../services/stats.ts";
+import { requireHubRole } from "./auth.ts";
+
+const { asOf: _u, ...HUB_USAGE } = USAGE;
+const { asOf: _t, ...HUB_TOP } = TOP;
+const { asOf: _f, ...HUB_FLOWS } = FLOWS;
+export { HUB_USAGE, HUB_TOP, HUB_FLOWS };
+
+type Completeness = { complete: boolean; missing: Array<{ log: { name: string | null; url: string } }>; unverifiable: Array<{ log: { name: string | null; url: string } }> };
+
+function completeness(res: Response, f: Completeness): void {
+  res.set("Federation-Complete", String(f.complete));
+  const left = [...f.missing, ...f.unverifiable].map((m) => m.log.name ?? m.log.url);
+  if (left.length) res.set("Federation-Missing", left.join(", "));
+}
+
+function csv(res: Response, header: string[], rows: Array<Array<string | number>>): void {
+  res.type("text/csv; charset=utf-8; header=present").send(toCsv(header, rows));
+}
+
+export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router {
+  const r = Router();
+  const who = requireHubRole(tokens, "regulator", "auditor");
+  const query = <S extends Record<string, unknown>>(shape: S, req: Request) => {
+    const q = parseQuery(shape as never, req.query as Record<string, unknown>) as Record<string, string | undefined>;
+    if (q.from! > q.to!) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
+    return q;
+  };
+
+  r.get("/v1/stats/usage", who, async (req, res) => {
+    const { format, ...q } = query(HUB_USAGE, req);
+    const params = Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
+    const a = await stats.usage(params);
+    completeness(res, a);
+    if (format === "csv") return csv(res, [a.groupBy ?? "key", "exchanges", "records"], a.groupBy ? a.groups.map((g) => [g.key, g.exchanges, g.records]) : [["total", a.total.exchanges, a.total.records]]);
+    res.json(a);
+  });
+
+  r.get("/v1/stats/top", who, async (req, res) => {
+    const q = query(HUB_TOP, req);
+    const limit = uintParam("limit", q.limit, { def: 10, max: 1000 });
+    const a = await stats.top(q.from!, q.to!, q.by!, limit);
+    completeness(res, a);
+    if (q.format === "csv") return csv(res, [q.by!, "exchanges", "records"], a.groups.map((g) => [g.key, g.exchanges, g.records]));
+    res.json(a);
+  });
+
+  r.get("/v1/stats/flows", who, async (req, res) => {
+    const q = query(HUB_FLOWS, req);
+    const a = await stats.flows(q.from!, q.to!);
+    completeness(res, a);
+    if (q.format === "csv") return csv(res, ["provider", "consumer", "exchanges", "records"], a.flows.map((f) => [f.provider, f.consumer, f.exchanges, f.records]));
+    res.json(a);
+  });
+  return r;
+}

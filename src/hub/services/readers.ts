@@ -1,0 +1,62 @@
+/**
+ * Whose token the hub shows a gateway for record-level reads (provenance,
+ * a department's exchanges).
+ *
+ * Rule: the hub MUST NOT lend its own gateway tokens' reach to a department.
+ * An auditor of the hub reads with the hub's gateway token (an auditor token
+ * each gateway's admin issued to the hub). A department reads with its OWN
+ * token for each gateway (header X-Gateway-Tokens), so the gateway itself
+ * decides what it sees, exactly as if asked directly; the hub first asks the
+ * gateway's /v1/whoami that the token is that department's. A gateway for
+ * which the department brought no token is `missing` (NO_TOKEN), not empty.
+ */
+import { GatewayFailure, okBody, type AskContext } from "./gather.ts";
+import type { TokenFor } from "./stats.ts";
+
+/**
+ * `hub`: an auditor of the hub, read with the hub's gateway tokens.
+ * `caller`: the caller's own gateway tokens, forwarded as they are; with
+ * `department`, each MUST be that department's (checked with /v1/whoami) —
+ * required wherever the hub adds anything of its own to the answer.
+ */
+export type Reader =
+  | { readonly kind: "hub" }
+  | { readonly kind: "caller"; readonly department?: string; readonly tokens: ReadonlyMap<string, string> };
+
+/** The token to read record-level data of `c.log` with, for `reader`. */
+export async function readToken(c: AskContext, reader: Reader, hubToken: TokenFor): Promise<string> {
+  if (reader.kind === "hub") {
+    const t = hubToken(c.log);
+    if (!t) throw new GatewayFailure("missing", "NO_TOKEN", "the hub holds no token for this gateway (HUB_GATEWAY_TOKENS)");
+    return t;
+  }
+  const t = reader.tokens.get(c.log.name) ?? reader.tokens.get(c.log.url);
+  if (!t) throw new GatewayFailure("missing", "NO_TOKEN", "X-Gateway-Tokens holds no token for this gateway (by log name or URL)");
+  if (reader.department === undefined) return t;
+  const who = await c.get("/v1/whoami", t);
+  if (who.status === 401 || who.status === 403 || who.status === 422) {
+    const code = (who.body as { error?: { code?: string } })?.error?.code ?? String(who.status);
+    throw new GatewayFailure("missing", "TOKEN_REFUSED", `the gateway refused the department's token (${who.status} ${code})`);
+  }
+  const me = okBody<{ role?: string; department?: string }>(who, "GET /v1/whoami");
+  if (me.role !== "department" || me.department !== reader.department) {
+    throw new GatewayFailure("missing", "TOKEN_REFUSED", `the token given for this gateway is not department ${reader.department}'s`);
+  }
+  return t;
+}
+
+/**
+ * Parses X-Gateway-Tokens: `<log name or gateway URL>=<token>` pairs, comma
+ * separated. Undefined when the header is absent; throws on a malformed pair.
+ */
+export function parseGatewayTokens(header: string | undefined): Map<string, string> | undefined {
+  if (header === undefined) return undefined;
+  const m = new Map<string, string>();
+  for (const pair of header.split(",").map((s) => s.trim()).filter(Boolean)) {
+    // Log names, gateway URLs and dxledger tokens hold no "=": split at the first.
+    const eq = pair.indexOf("=");
+    if (eq <= 0 || eq === pair.length - 1) throw new Error(`X-Gateway-Tokens: "${pair.slice(0, 40)}" is not <log name or URL>=<token>`);
+    m.set(pair.slice(0, eq).replace(/\/+$/, ""), pair.slice(eq + 1));
+  }
+  return m;
+}
