@@ -15,6 +15,10 @@ import { DxLedgerClient } from "../../src/client/client.ts";
 import { Api, dept, unsigned, until, type Dept } from "../helpers/service.ts";
 import { anvilNode, TEST_ADMIN_TOKEN, type Node } from "../helpers/external-chain.ts";
 import { deployCity, spawnGateway, spawnHub, type CityLog, type Proc } from "../helpers/gateways.ts";
+import { createServer } from "node:http";
+import { createLogger } from "../../src/logger.ts";
+import { loadHubConfig } from "../../src/hub/config.ts";
+import { startHub } from "../../src/hub/server.ts";
 
 const REGULATOR = "hub-regulator-token-0123456789";
 const AUDITOR = "hub-auditor-token-0123456789ab";
@@ -197,6 +201,40 @@ describe("e2e: a city of three gateway processes and a hub on one chain", functi
       expect(receipt.status, JSON.stringify(receipt.body)).to.equal(200);
       const v = await verifyReceipt(receipt.body, { rpcUrl: node.rpcUrl, pins: { chainId, contract: ledger, logId: g.log.logId } });
       expect(v.valid, JSON.stringify(v.checks)).to.equal(true);
+    }
+  });
+
+  it("a gateway claiming checkpoints the chain does not hold is unverifiable and not summed (HUB_GATEWAYS)", async () => {
+    // A false city-b: its own /v1/info is right, its checkpoints are not the chain's.
+    const real = (await gw.b.admin.get("/v1/checkpoints/latest")).body;
+    let claim = { ...real, rootHash: `0x${"ab".repeat(32)}` };
+    const info = (await gw.b.admin.get("/v1/info")).body;
+    const liar = createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(req.url === "/v1/info" ? info : req.url === "/v1/checkpoints/latest" ? claim : { total: { exchanges: 1000, records: 1000 } }));
+    });
+    await new Promise<void>((r) => liar.listen(0, "127.0.0.1", () => r()));
+    const liarUrl = `http://127.0.0.1:${(liar.address() as { port: number }).port}`;
+    const aToken = (await gw.a.admin.post("/v1/tokens", { role: "regulator", label: "second hub" })).body.token;
+    const second = await startHub(
+      loadHubConfig({ PORT: "0", HUB_RPC_URL: node.rpcUrl, LEDGER_ADDRESS: ledger, HUB_GATEWAYS: `${gw.a.log.url},${liarUrl}`, HUB_GATEWAY_TOKENS: `${gw.a.log.url}=${aToken},${liarUrl}=whatever`, HUB_TOKENS: `regulator=${REGULATOR}` }),
+      createLogger({ silent: true }),
+    );
+    try {
+      const ask = () => new Api(second.url, REGULATOR).get(`/v1/stats/usage?from=${NOV.from}&to=${NOV.to}`);
+      let u = await ask();
+      expect(u.body.directory).to.equal("HUB_GATEWAYS");
+      expect(u.body.complete).to.equal(false);
+      expect(u.body.parts.map((p: any) => p.log.name)).to.deep.equal(["city-a"]);
+      expect(u.body.unverifiable).to.have.length(1);
+      expect(u.body.unverifiable[0]).to.deep.include({ code: "CHECKPOINT_MISMATCH", claimed: { index: real.index, treeSize: real.treeSize, rootHash: claim.rootHash }, onChain: { index: real.index, treeSize: real.treeSize, rootHash: real.rootHash } });
+      expect(u.body.total).to.deep.equal(u.body.parts[0].answer.total);
+      claim = { ...real, index: real.index + 5 };
+      u = await ask();
+      expect(u.body.unverifiable[0]).to.deep.include({ code: "CHECKPOINT_NOT_ON_CHAIN", onChain: null });
+    } finally {
+      await second.stop();
+      liar.close();
     }
   });
 
