@@ -130,6 +130,11 @@ export const envShape = z.object({
   CHAIN_PORT: int(8545, 1, 65535, { description: "loopback port of the embedded local chain" }),
   LEDGER_ADDRESS: text(/^0x[0-9a-fA-F]{40}$/, "0x + 40 hex digits", { default: "unset", description: "deployed `ExchangeLedger`; unset on the embedded chain → deploy (and remember it in the data dir); required with `RPC_URL`" }),
   LOG_NAME: textOr("default", /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "1–64 of [A-Za-z0-9._-], starting with a letter or digit", { description: 'this instance\'s log name; `logId = keccak256("dxledger:" + LOG_NAME)`' }),
+  PUBLIC_URL: text(/^https?:\/\/[^\s?#]+$/, "an http:// or https:// URL without query or fragment", {
+    default: "unset",
+    description:
+      "the URL other gateways, hubs and monitors reach this gateway at (the federation directory on chain, `GET /v1/federation`). At start, when the log's on-chain URL differs and this gateway's anchoring account is the log's anchorer, it is updated there (one transaction, logged); otherwise a warning",
+  }),
   ANCHOR_INTERVAL_MS: int(5000, 50, 86_400_000, { description: "longest time an entry waits to be anchored" }),
   ANCHOR_MAX_LEAVES: int(10_000, 1, 10_000_000, { description: "anchor early when this many entries are pending" }),
   CONFIRMATIONS: int(1, 1, 1000, { description: "blocks before a checkpoint counts as anchored" }),

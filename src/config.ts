@@ -33,6 +33,8 @@ export interface Config {
   readonly ledgerAddress: string | undefined;
   readonly logName: string;
   readonly logId: string;
+  /** PUBLIC_URL without a trailing slash: where other gateways reach this one (undefined: not published). */
+  readonly publicUrl: string | undefined;
   readonly anchorIntervalMs: number;
   readonly anchorMaxLeaves: number;
   readonly confirmations: number;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledgerAddress: v.LEDGER_ADDRESS?.toLowerCase(),
     logName,
     logId: logIdOf(logName),
+    publicUrl: v.PUBLIC_URL?.replace(/\/+$/, ""),
     anchorIntervalMs: v.ANCHOR_INTERVAL_MS,
     anchorMaxLeaves: v.ANCHOR_MAX_LEAVES,
     confirmations: chain.confirmations,

@@ -22,6 +22,10 @@ import { startAnvil, type EmbeddedChain } from "./adapters/chain/anvil.ts";
 import { LedgerClient } from "./adapters/chain/ledger-client.ts";
 import { ChainStateProofs } from "./adapters/chain/state-proof.ts";
 import { keyLedger } from "./adapters/chain/department-keys.ts";
+import { ChainLogDirectory } from "./adapters/chain/log-directory.ts";
+import { publishPublicUrl } from "./adapters/chain/publish-url.ts";
+import { HttpGatewayProbe } from "./adapters/http/gateway-probe.ts";
+import { FederationDirectory } from "./services/federation.ts";
 import { ChainError } from "./core/chain-error.ts";
 import { writeRefusal } from "./services/write-gate.ts";
 import { rememberLog, resolveContract, restoreDepartments } from "./deployment.ts";
@@ -164,6 +168,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const txWaitMs = 2 * config.chain.rpcTimeoutMs;
     const admin = adminTokenFor(config);
     const tokens = await Tokens.open(store, admin.token);
+    tokens.registry = registry;
     const domain = eip712Domain(client.chainId, contract);
     const signers = new SignerPool(domain, config.signerThreads);
     cleanups.push(() => signers.close());
@@ -188,6 +193,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       departments,
       provenance: new ProvenanceService(store, anchorer, () => appender.size),
       stats: new StatsService(store, () => appender.size),
+      federation: new FederationDirectory(new ChainLogDirectory(client.contract), new HttpGatewayProbe(), config.logId),
       info: { chainId: client.chainId, contract, logId: config.logId, logName: config.logName, rpcUrl: redactUrl(rpcUrl!), domain },
       ready: async () => {
         let chainOk: boolean | string = false;
@@ -231,6 +237,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const addr = server.address() as AddressInfo;
     const url = `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}`;
     log.info("dxledger is listening", { url, rpcUrl: redactUrl(rpcUrl!), chainId: client.chainId, contract, logName: config.logName, dataDir: config.dataDir });
+    // In the background, through the anchoring account's queue: the directory entry is not needed to serve.
+    if (config.publicUrl) void outsideRequest(() => publishPublicUrl(client, config.logId, config.logName, config.publicUrl!, log));
 
     // Shutdown of the listener comes first, then the stack unwinds.
     const stopListener = async () => {

@@ -1,9 +1,10 @@
 /**
  * `dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME]
- *   [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]`
+ *   [--url URL] [--operator DEPT] [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]`
  *
  * Deploys `ExchangeLedger(adminDelay, deployer, recoveryDelay)`, binds the log
- * to its anchoring account, grants REGISTRAR_ROLE, optionally starts the admin
+ * to its anchoring account, sets its entry in the federation directory (name,
+ * gateway URL, operator department) when --url or --operator is given, grants REGISTRAR_ROLE, optionally starts the admin
  * handover, waits for CONFIRMATIONS, and prints the service's environment.
  *
  * Defaults (README "Running on a consortium chain"):
@@ -26,6 +27,8 @@ import { isChainError } from "../core/chain-error.ts";
 import { makeProvider } from "../adapters/chain/rpc.ts";
 import { beginAdminTransfer, bindLog, DEFAULT_ADMIN_DELAY_SECONDS, DEFAULT_RECOVERY_DELAY_SECONDS, deployLedger, grantRole, ledgerAt, readAdmin, renounceRole, waitConfirmations, type Change, type AdminSigner } from "../adapters/chain/deploy.ts";
 import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
+import { setLogInfo } from "../adapters/chain/log-directory.ts";
+import { DEPARTMENT_ID } from "../core/record.ts";
 
 /** An expected failure: printed as one line `dxledger: …`, exit `code`. */
 export class CliError extends Error {
@@ -122,12 +125,27 @@ export function chainSettings(env: NodeJS.ProcessEnv): ChainSettings {
   return loadChainSettings(env);
 }
 
+/**
+ * `--url URL` and `--operator DEPT` of deploy, bind-log and set-log-info (the
+ * log's entry in the federation directory); undefined when neither is given.
+ * An empty `--operator ""` clears the operator.
+ */
+export function logInfoArgs(o: Record<string, string | boolean | undefined>): { url?: string; operator?: string } | undefined {
+  const url = o.url as string | undefined;
+  const operator = o.operator as string | undefined;
+  if (url === undefined && operator === undefined) return undefined;
+  if (url !== undefined && !/^https?:\/\/[^\s?#]+$/.test(url)) throw new CliError(`--url must be an http(s):// URL without query or fragment (the gateway's PUBLIC_URL), got "${url}"`);
+  if (url !== undefined && Buffer.byteLength(url) > 512) throw new CliError("--url must be at most 512 bytes");
+  if (operator !== undefined && operator !== "" && !DEPARTMENT_ID.test(operator)) throw new CliError(`--operator must be a department id (1–64 of [a-z0-9._-], starting with a letter or digit), got "${operator}"`);
+  return { ...(url !== undefined ? { url: url.replace(/\/+$/, "") } : {}), ...(operator !== undefined ? { operator } : {}) };
+}
+
 /** Prints one administrative step: what changed, or that it already held. */
 export function stepLine(what: string, c: Change): string {
   return c.changed ? `${what} (tx ${c.txHash}, block ${c.blockNumber})` : `${what}: already so, no transaction sent`;
 }
 
-const USAGE = "usage: dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]";
+const USAGE = "usage: dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--url URL] [--operator DEPT] [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]";
 
 /** A delay in whole seconds from a flag; `min` is the least the contract accepts. */
 export function secondsArg(value: string | undefined, name: string, fallback: number, min: number): number {
@@ -138,7 +156,8 @@ export function secondsArg(value: string | undefined, name: string, fallback: nu
 
 export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return runCli(async () => {
-    const o = parse(args, { rpc: { type: "string" }, anchorer: { type: "string" }, registrar: { type: "string" }, admin: { type: "string" }, "log-name": { type: "string" }, "recovery-delay": { type: "string" }, "admin-delay": { type: "string" }, json: { type: "boolean" } }, USAGE);
+    const o = parse(args, { rpc: { type: "string" }, anchorer: { type: "string" }, registrar: { type: "string" }, admin: { type: "string" }, "log-name": { type: "string" }, url: { type: "string" }, operator: { type: "string" }, "recovery-delay": { type: "string" }, "admin-delay": { type: "string" }, json: { type: "boolean" } }, USAGE);
+    const info = logInfoArgs(o);
     const recoveryDelay = secondsArg(o["recovery-delay"] as string | undefined, "--recovery-delay", DEFAULT_RECOVERY_DELAY_SECONDS, 1);
     const adminDelay = secondsArg(o["admin-delay"] as string | undefined, "--admin-delay", DEFAULT_ADMIN_DELAY_SECONDS, 0);
     const rpcUrl = rpcArg(o.rpc as string | undefined, env);
@@ -182,6 +201,8 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
       };
       const bind = await after("bindLog", () => bindLog(s, d.address, logId, anchorer));
       say(stepLine(`log "${logName}" (${logId}) bound to anchorer ${anchorer}`, bind));
+      const entry = info ? await after("setLogInfo", () => setLogInfo(s, ledgerAt(d.address, wallet), logId, logName, info.url ?? "", info.operator ?? "")) : undefined;
+      if (entry) say(stepLine(`log "${logName}" in the directory: URL ${info!.url || "(none)"}, operator ${info!.operator || "(none)"}`, entry));
       const reg = await after("granting REGISTRAR_ROLE", () => grantRole(s, d.address, "registrar", registrar));
       say(stepLine(`REGISTRAR_ROLE held by ${registrar}`, reg));
       const handover: Record<string, string> = {};
@@ -203,13 +224,14 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
       const head = await after(`waiting for ${settings.confirmations} confirmation(s)`, () => waitConfirmations(provider, lastBlock, settings.confirmations));
       say(`confirmed: ${settings.confirmations} confirmation(s), head block ${head}`);
       const evm = await probeEvmFeatures(provider).catch(() => undefined);
-      const env2: Record<string, string> = { RPC_URL: redactUrl(rpcUrl), LEDGER_ADDRESS: d.address, LOG_NAME: logName };
+      const env2: Record<string, string> = { RPC_URL: redactUrl(rpcUrl), LEDGER_ADDRESS: d.address, LOG_NAME: logName, ...(info?.url ? { PUBLIC_URL: info.url } : {}) };
 
       if (json) {
         const out = {
           address: d.address, chainId, logId, logName, txHash: d.txHash, blockNumber: d.blockNumber,
           deployer, anchorer, registrar, admin, recoveryDelay, adminDelay, adminAcceptableAt,
           bindTxHash: bind.changed ? bind.txHash : null,
+          logInfo: info ? { url: info.url ?? "", operator: info.operator ?? "", txHash: entry?.changed ? entry.txHash : null } : null,
           registrarTxHash: reg.changed ? reg.txHash : null,
           handover, confirmations: settings.confirmations, headBlock: head,
           evm: evm ? { missingForks: evm.missingForks } : null,

@@ -1,4 +1,8 @@
 /**
+ * `dxledger monitor --all-logs --rpc URL --contract ADDR [--stale-after S] …`:
+ * every log of the ledger's directory, each against its own gateway
+ * (cli/monitor-all.ts).
+ *
  * `dxledger monitor --service URL [--rpc URL] [--contract ADDR] [--log-id HEX]
  *   [--interval MS] [--since-block N] [--once] [--json]`: follows the log's
  * checkpoints on chain and alarms when the service does not know one or cannot
@@ -12,13 +16,15 @@
 import { parseArgs } from "node:util";
 import { LedgerClient } from "../adapters/chain/ledger-client.ts";
 import { Monitor, type MonitorEvent, type MonitorService } from "../services/monitor.ts";
-import { KeyMonitor, type KeyEvent } from "../services/key-monitor.ts";
+import { KeyMonitor } from "../services/key-monitor.ts";
 import { recoveryEvents } from "../adapters/chain/department-keys.ts";
 import { chainForCli } from "./chain-for-cli.ts";
+import { keyReporter } from "./monitor-report.ts";
+import { monitorAllLogs } from "./monitor-all.ts";
 
 export function httpService(base: string): MonitorService {
   const get = async (path: string) => {
-    const res = await fetch(`${base.replace(/\/$/, "")}${path}`);
+    const res = await fetch(`${base.replace(/\/$/, "")}${path}`, { signal: AbortSignal.timeout(10_000) });
     return { status: res.status, body: (await res.json()) as any };
   };
   return {
@@ -50,6 +56,8 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
         "since-block": { type: "string", default: "0" },
         once: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
+        "all-logs": { type: "boolean", default: false },
+        "stale-after": { type: "string", default: "3600" },
       },
     }).values;
   } catch (e) {
@@ -57,6 +65,7 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     return 2;
   }
   const say = (s: string) => process.stderr.write(`dxledger monitor: ${s}\n`);
+  if (o["all-logs"]) return monitorAllLogs(o, env, say);
   if (!o.service) {
     say("--service URL is required (the dxledger service to hold to the chain)");
     return 2;
@@ -76,16 +85,7 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     const c = client;
     const keys = new KeyMonitor({ blockNumber: () => c.blockNumber(), recoveryEvents: (from, to) => recoveryEvents(c, from, to) }, Number(o["since-block"]) || 0);
     let alarms = 0;
-    const reportKey = (e: KeyEvent) => {
-      if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);
-      else if (e.reason === "recovery proposed" && e.resolved) {
-        process.stdout.write(`note  key recovery proposed (since ${e.resolved}): department ${e.department}, new signer ${e.newSigner}, proposed by ${e.proposer} (block ${e.block}, tx ${e.txHash})\n`);
-      } else if (e.reason === "recovery proposed") {
-        process.stdout.write(`ALARM key recovery proposed: department ${e.department}, new signer ${e.newSigner}, executable at ${e.executableAt}, proposed by ${e.proposer} (block ${e.block}, tx ${e.txHash}) — if ${e.department} did not ask for it, cancel with \`dxledger department cancel-recovery\`\n`);
-      } else if (e.reason === "recovery executed") {
-        process.stdout.write(`ALARM key recovery executed: department ${e.department}, signer ${e.oldSigner} replaced by ${e.newSigner} (block ${e.block}, tx ${e.txHash})\n`);
-      } else process.stdout.write(`note  key recovery cancelled: department ${e.department}, proposed signer ${e.newSigner} (block ${e.block}, tx ${e.txHash})\n`);
-    };
+    const reportKey = keyReporter(Boolean(o.json));
     const report = (e: MonitorEvent) => {
       if (e.kind === "alarm") alarms++;
       if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);

@@ -6,7 +6,7 @@
  */
 import { verifyConsistency } from "../core/merkle/verify.ts";
 import { fromHex } from "../core/hex.ts";
-import type { ChainCheckpoint } from "../adapters/chain/ledger-client.ts";
+import type { ChainCheckpoint } from "../core/chain-checkpoint.ts";
 
 export interface MonitorChain {
   checkpointCount(logId: string): Promise<number>;

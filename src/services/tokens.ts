@@ -68,8 +68,19 @@ export const departmentOf = (role: Role): string | undefined => (role.startsWith
 
 const sha256 = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
 
+/**
+ * The department registry on chain, as the service caches it (services/registry.ts):
+ * undefined when the chain does not know the id. MAY fail with a ChainError.
+ */
+export interface DepartmentLookup {
+  peek(id: string): { readonly active: boolean } | undefined;
+  get(id: string): Promise<{ readonly active: boolean } | undefined>;
+}
+
 export class Tokens {
   readonly #store: Store;
+  /** The chain's registry (issue 12: a department registered by any gateway is known at every one). */
+  registry: DepartmentLookup | undefined;
   readonly #byId = new Map<string, TokenRecord>();
   readonly #bootstrapHash: Buffer;
   readonly #now: () => number;
@@ -177,12 +188,21 @@ export class Tokens {
   }
 
   /**
-   * The department as this service's registry mirror (`d:<id>`, written when
-   * it registers or revokes one) has it: undefined when never registered here.
+   * The department as the chain's registry has it — registered by this
+   * gateway, another one, or directly — undefined when the chain does not
+   * know it. Asked in this order, so a department registered here keeps
+   * working while the chain is away: the registry's fresh cache, this
+   * service's mirror (`d:<id>`, written when it registers or revokes one and
+   * kept in step with the chain), then the chain (which may fail with a
+   * ChainError: 503 CHAIN_UNAVAILABLE).
    */
   async departmentState(id: string): Promise<"active" | "revoked" | undefined> {
-    const d = await this.#store.getJson<{ active: boolean }>(K.department(id));
-    return d === undefined ? undefined : d.active ? "active" : "revoked";
+    const state = (d: { active: boolean } | undefined) => (d === undefined ? undefined : d.active ? "active" : "revoked");
+    const cached = this.registry?.peek(id);
+    if (cached) return state(cached);
+    const mine = await this.#store.getJson<{ active: boolean }>(K.department(id));
+    if (mine !== undefined || !this.registry) return state(mine);
+    return state(await this.registry.get(id));
   }
 
   /** Waits for token writes under way (lastUsedAt); call before closing the store. */

@@ -229,6 +229,11 @@ export class LedgerClient {
     return (await this.#send("cancelRecoveryWithAuthorization", [id, deadline, signature], limits)).hash.toLowerCase();
   }
 
+  /** Sets the log's directory entry (the anchorer may, for its own log): README "Adding a gateway". */
+  async setLogInfo(logId: string, name: string, url: string, operator: string, limits: SendLimits = {}): Promise<string> {
+    return (await this.#send("setLogInfo", [logId, name, url, operator], limits)).hash.toLowerCase();
+  }
+
   async revokeDepartment(id: string, limits: SendLimits = {}): Promise<string> {
     return (await this.#send("revokeDepartment", [id], limits)).hash.toLowerCase();
   }

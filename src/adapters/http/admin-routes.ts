@@ -54,7 +54,7 @@ export function adminRoutes(d: AppDeps): Router {
     const role = b.role as Role;
     const dep = departmentOf(role);
     const state = dep === undefined ? "active" : await d.tokens.departmentState(dep);
-    if (state === undefined) throw new LedgerError("UNKNOWN_DEPARTMENT", `department ${dep} is not registered; register it first (POST /v1/departments)`, { department: dep });
+    if (state === undefined) throw new LedgerError("UNKNOWN_DEPARTMENT", `department ${dep} is not registered on chain; register it first (POST /v1/departments here or at any gateway of this ledger)`, { department: dep });
     if (state === "revoked") throw new LedgerError("DEPARTMENT_REVOKED", `department ${dep} is revoked`, { department: dep });
     const expiresAt = b.ttlSeconds !== undefined ? new Date(Date.now() + b.ttlSeconds * 1000).toISOString() : b.expiresAt === undefined ? null : new Date(b.expiresAt).toISOString();
     res.status(201).json(await d.tokens.create(role, b.label, expiresAt));

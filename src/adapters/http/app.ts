@@ -26,6 +26,7 @@ import { statsRoutes } from "./stats-routes.ts";
 import { whoamiRoutes } from "./whoami-routes.ts";
 import { docsRoutes } from "./docs-routes.ts";
 import { consoleRoutes } from "./console.ts";
+import { federationRoutes } from "./federation-routes.ts";
 
 export function createApp(d: AppDeps): express.Express {
   const sec = { ...DEFAULT_SECURITY, ...d.security };
@@ -51,6 +52,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(provenanceRoutes(d));
   app.use(statsRoutes(d));
   app.use(whoamiRoutes(d));
+  app.use(federationRoutes(d));
   app.use(docsRoutes());
   app.use(metricsRoutes(d));
   app.use(consoleRoutes(d));

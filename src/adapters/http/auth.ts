@@ -3,8 +3,8 @@
  *
  * - No, unknown, revoked or expired token → 401 UNAUTHENTICATED.
  * - A role not allowed on the route → 403 FORBIDDEN (roles are public knowledge).
- * - A `department:<id>` token whose department this service does not know →
- *   422 UNKNOWN_DEPARTMENT; whose department is revoked → 403 DEPARTMENT_REVOKED.
+ * - A `department:<id>` token whose department the chain's registry does not
+ *   know → 422 UNKNOWN_DEPARTMENT; whose department is revoked → 403 DEPARTMENT_REVOKED.
  * - A department MUST NOT learn that an exchange it is not party to exists:
  *   such an exchange answers 404 NOT_FOUND with exactly the body of a missing
  *   one (`notFound()` of services/ledger.ts, what the reader throws for a miss).
@@ -30,12 +30,12 @@ export function principalOf(req: Request, tokens: Tokens): Principal {
   return c.principal;
 }
 
-/** Refuses a department token whose department is unknown here (422) or revoked (403). */
+/** Refuses a department token whose department is unknown on chain (422) or revoked (403). */
 export async function assertDepartmentActive(p: Principal, tokens: Tokens): Promise<void> {
   const dep = departmentOf(p.role);
   if (dep === undefined) return;
   const state = await tokens.departmentState(dep);
-  if (state === undefined) throw new LedgerError("UNKNOWN_DEPARTMENT", `the token's department ${dep} is not registered`, { department: dep });
+  if (state === undefined) throw new LedgerError("UNKNOWN_DEPARTMENT", `the token's department ${dep} is not registered on chain`, { department: dep });
   if (state === "revoked") throw new LedgerError("DEPARTMENT_REVOKED", `the token's department ${dep} is revoked`, { department: dep });
 }
 

@@ -13,6 +13,7 @@ import type { Logger } from "./errors.ts";
 import type { LedgerError } from "../../core/errors.ts";
 import type { AnchoringHealth } from "../../services/anchorer.ts";
 import type { MetricsDeps } from "./metrics-routes.ts";
+import type { FederationView } from "../../services/federation.ts";
 
 export interface AppDeps {
   readonly intake: Intake;
@@ -24,6 +25,8 @@ export interface AppDeps {
   readonly departments: Departments;
   readonly provenance: ProvenanceService;
   readonly stats: StatsService;
+  /** The federation directory of GET /v1/federation (services/federation.ts). */
+  readonly federation: { list(staleAfterS: number): Promise<FederationView> };
   readonly info: {
     readonly chainId: number;
     readonly contract: string;

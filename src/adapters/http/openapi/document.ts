@@ -18,9 +18,10 @@ import type { Operation } from "./operation.ts";
 import { LEDGER_OPERATIONS, batchBody } from "./operations-ledger.ts";
 import { ADMIN_OPERATIONS } from "./operations-admin.ts";
 import { META_OPERATIONS } from "./operations-meta.ts";
+import { FEDERATION_OPERATIONS } from "./operations-federation.ts";
 import * as R from "./responses.ts";
 
-export const OPERATIONS: readonly Operation[] = [...LEDGER_OPERATIONS, ...ADMIN_OPERATIONS, ...META_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [...LEDGER_OPERATIONS, ...ADMIN_OPERATIONS, ...FEDERATION_OPERATIONS, ...META_OPERATIONS];
 
 /** Request-side components (what a client may send). */
 const INPUTS = { ExchangeRecordInput: exchangeRecordInput, AcknowledgementInput: acknowledgementInput, BatchInput: batchBody, NewDepartment: newDepartment, NewToken: newToken, PutSigner: putSigner, CancelRecovery: cancelRecovery };
@@ -94,7 +95,7 @@ function build(): Record<string, unknown> {
       description: "An audit ledger for data exchanged between departments (../shared/SPEC.md §5, §8). Generated from the zod schemas the routes validate with. Roles: docs/roles.md; each operation's `x-roles` names who may call it.",
     },
     servers: [{ url: "/" }],
-    tags: ["health", "log", "exchanges", "provenance", "statistics", "departments", "tokens", "meta"].map((name) => ({ name })),
+    tags: ["health", "log", "exchanges", "provenance", "statistics", "departments", "tokens", "federation", "meta"].map((name) => ({ name })),
     paths,
     components: {
       schemas: { ...components.output, ...components.input },

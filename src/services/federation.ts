@@ -1,0 +1,112 @@
+/**
+ * The federation directory (GET /v1/federation): every log on the ledger,
+ * from the chain alone, with its latest checkpoint on chain and its gateway's
+ * health as the gateway itself reports it.
+ *
+ * Contracts:
+ * - The list of logs, names, URLs, operators, anchorers and checkpoints come
+ *   from the chain (DirectoryChain); only `health` comes from the gateways,
+ *   and it is marked as their word.
+ * - Gateways are probed in parallel, each bounded by `probeTimeoutMs` (≤ 2 s):
+ *   one slow or dead gateway MUST NOT stall the answer beyond that.
+ * - One snapshot (chain reads and probes) is reused for `cacheMs`, so a public
+ *   endpoint cannot be used to make this gateway flood the others; staleness
+ *   is computed per request from it (its threshold is the caller's).
+ */
+import type { DirectoryChain, DirectoryEntry, GatewayHealth, GatewayProbe, LatestOnChain } from "./federation-ports.ts";
+import { staleness } from "./federation-health.ts";
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 2000;
+export const DEFAULT_STALE_AFTER_S = 3600;
+export const DEFAULT_FEDERATION_CACHE_MS = 2000;
+
+export interface FederationLog {
+  readonly logId: string;
+  readonly name: string;
+  readonly url: string;
+  readonly operator: string;
+  readonly anchorer: string;
+  /** True for the log this gateway keeps. */
+  readonly self: boolean;
+  readonly latestCheckpoint: { readonly index: number; readonly treeSize: number; readonly rootHash: string; readonly blockNumber: number; readonly anchoredAt: string } | null;
+  readonly health: GatewayHealth;
+  readonly stale: boolean;
+  readonly staleReason: string | null;
+}
+
+export interface FederationView {
+  readonly logCount: number;
+  readonly staleAfterS: number;
+  readonly checkedAt: string;
+  readonly logs: readonly FederationLog[];
+}
+
+interface Snapshot {
+  readonly at: number;
+  readonly rows: ReadonlyArray<{ entry: DirectoryEntry; latest: LatestOnChain | null; health: GatewayHealth }>;
+}
+
+export class FederationDirectory {
+  readonly #chain: DirectoryChain;
+  readonly #probe: GatewayProbe;
+  readonly #selfLogId: string;
+  readonly #probeTimeoutMs: number;
+  readonly #cacheMs: number;
+  readonly #now: () => number;
+  #snapshot: Promise<Snapshot> | undefined;
+
+  constructor(chain: DirectoryChain, probe: GatewayProbe, selfLogId: string, opts: { probeTimeoutMs?: number; cacheMs?: number; now?: () => number } = {}) {
+    this.#chain = chain;
+    this.#probe = probe;
+    this.#selfLogId = selfLogId;
+    this.#probeTimeoutMs = Math.min(opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_PROBE_TIMEOUT_MS);
+    this.#cacheMs = opts.cacheMs ?? DEFAULT_FEDERATION_CACHE_MS;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  async list(staleAfterS = DEFAULT_STALE_AFTER_S): Promise<FederationView> {
+    const snap = await this.#fresh();
+    const now = this.#now();
+    const logs = snap.rows.map(({ entry, latest, health }): FederationLog => {
+      const s = staleness({ url: entry.url, logId: entry.logId, health, latest, staleAfterMs: staleAfterS * 1000, now });
+      return {
+        ...entry,
+        self: entry.logId === this.#selfLogId,
+        latestCheckpoint: latest && { index: latest.index, treeSize: latest.treeSize, rootHash: latest.rootHash, blockNumber: latest.blockNumber, anchoredAt: new Date(latest.anchoredAt * 1000).toISOString() },
+        health,
+        stale: s.stale,
+        staleReason: s.reason,
+      };
+    });
+    return { logCount: logs.length, staleAfterS, checkedAt: new Date(snap.at).toISOString(), logs };
+  }
+
+  #fresh(): Promise<Snapshot> {
+    const cur = this.#snapshot;
+    if (cur) return cur.then((s) => (this.#now() - s.at <= this.#cacheMs ? s : this.#take()), () => this.#take());
+    return this.#take();
+  }
+
+  #take(): Promise<Snapshot> {
+    const p = (async (): Promise<Snapshot> => {
+      const entries = await this.#chain.logs();
+      const rows = await Promise.all(
+        entries.map(async (entry) => {
+          const [latest, health] = await Promise.all([this.#chain.latestCheckpoint(entry.logId), this.#health(entry.url)]);
+          return { entry, latest, health };
+        }),
+      );
+      return { at: this.#now(), rows };
+    })();
+    this.#snapshot = p;
+    p.catch(() => {
+      if (this.#snapshot === p) this.#snapshot = undefined;
+    });
+    return p;
+  }
+
+  #health(url: string): Promise<GatewayHealth> {
+    if (!url) return Promise.resolve({ reachable: false, ready: false, anchoring: null, logId: null, error: "no URL in the directory" });
+    return this.#probe.probe(url, this.#probeTimeoutMs);
+  }
+}
