@@ -177,6 +177,18 @@ describe("e2e: a city of three gateway processes and a hub on one chain", functi
     expect(r.body.exchanges, JSON.stringify(r.body)).to.have.length(2);
     expect(r.body.complete).to.equal(false);
     expect(r.body.missing.map((m: any) => [m.log.name, m.code])).to.deep.equal([["city-a", "NO_TOKEN"], ["city-c", "NO_TOKEN"]]);
+    // With a token of its own at every gateway (any gateway's admin may issue one: the department is on chain),
+    // health sees every exchange naming it, each part read with its own token.
+    const own: string[] = [];
+    for (const k of KEYS) {
+      const t = k === "b" ? { body: { token: deps.health!.token } } : await gw[k].admin.post("/v1/tokens", { role: "department:health", label: "health, away from home" });
+      own.push(`${gw[k].log.name}=${t.body.token}`);
+    }
+    const all = await get(`/v1/departments/health/exchanges?role=consumer&from=${NOV.from}&to=${NOV.to}`, own.join(","));
+    expect(all.body.complete, JSON.stringify(all.body.missing)).to.equal(true);
+    expect(all.body.exchanges.map((e: any) => `${e.log}:${e.provider}`).sort()).to.deep.equal(["city-a:tax", "city-a:tax", "city-a:tax", "city-c:police"]);
+    const prov = await get("/v1/datasets/health%2Fclaims/provenance", own.join(","));
+    expect(prov.body.exchanges.map((e: any) => e.consumer)).to.deep.equal(["police", "police"]);
     // Another department's token is not health's: refused, not widened.
     const other = await get(`/v1/departments/health/exchanges?from=${NOV.from}&to=${NOV.to}`, `city-a=${deps.tax!.token}`);
     expect(other.body.parts).to.deep.equal([]);
