@@ -10,7 +10,6 @@ import { Contract, JsonRpcProvider, Wallet } from "ethers";
 import { Api, dept, freePort, signExchange, tempDir, unsigned, until } from "../helpers/service.ts";
 import { anvilNode, serviceOn, TEST_ADMIN_TOKEN, type Node } from "../helpers/external-chain.ts";
 import { DEV_KEYS, runCli } from "../helpers/evm.ts";
-import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
 import { logIdOf } from "../../src/config.ts";
 import type { RunningService } from "../../src/server.ts";
@@ -32,9 +31,14 @@ describe("e2e: a federation of gateways on one ledger", function () {
 
   before(async () => {
     node = await anvilNode();
-    // gw-a's log is bound at deployment to dev account 0 (the admin); gw-b and gw-c get their own anchoring accounts.
-    ({ address: ledger } = await LedgerClient.deploy(node.rpcUrl, DEV_KEYS[0], logIdOf("gw-a"), { adminDelay: 0, recoveryDelay: 60 }));
     for (let i = 0; i < 3; i++) urls.push(`http://127.0.0.1:${await freePort()}`);
+    // gw-a's log is bound at deployment to dev account 0 (the admin), with its URL and operator; gw-b and gw-c get their own anchoring accounts.
+    const dep = await runCli(["deploy", "--rpc", node.rpcUrl, "--log-name", "gw-a", "--url", urls[0]!, "--operator", "city-it", "--json"], { DEPLOYER_PRIVATE_KEY: DEV_KEYS[0] });
+    expect(dep.status, dep.stderr).to.equal(0);
+    const deployed = JSON.parse(dep.stdout);
+    ledger = deployed.address;
+    expect(deployed.logInfo).to.include({ url: urls[0], operator: "city-it" });
+    expect(deployed.env.PUBLIC_URL).to.equal(urls[0]);
     // gw-b through the deployment command, with its URL and operator in the same run.
     const bind = await runCli(["chain", "bind-log", "--log-name", "gw-b", "--anchorer", addressOf(DEV_KEYS[1]), "--url", urls[1]!, "--operator", "county-b", "--json"], cliEnv());
     expect(bind.status, bind.stderr).to.equal(0);
@@ -50,7 +54,7 @@ describe("e2e: a federation of gateways on one ledger", function () {
     } finally {
       p.destroy();
     }
-    // gw-a and gw-c have no URL on chain yet: each publishes its PUBLIC_URL at start with its own anchoring key.
+    // gw-c has no URL on chain yet: it publishes its PUBLIC_URL at start with its own anchoring key.
     for (let i = 0; i < 3; i++) {
       dirs.push(tempDir());
       const port = new URL(urls[i]!).port;
@@ -73,7 +77,7 @@ describe("e2e: a federation of gateways on one ledger", function () {
     expect(fed.logCount).to.equal(3);
     expect(fed.contract).to.equal(ledger);
     expect(fed.logs.map((l: any) => [l.name, l.url, l.operator, l.anchorer, l.self])).to.deep.equal([
-      ["gw-a", urls[0], "", addressOf(DEV_KEYS[0]), false],
+      ["gw-a", urls[0], "city-it", addressOf(DEV_KEYS[0]), false],
       ["gw-b", urls[1], "county-b", addressOf(DEV_KEYS[1]), true],
       ["gw-c", urls[2], "", addressOf(DEV_KEYS[2]), false],
     ]);
