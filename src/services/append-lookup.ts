@@ -26,3 +26,8 @@ export async function lookupGroup(store: Store, seen: KnownKeys, counters: Stats
   await counterLoad;
   return { seqs, entries: new Map(hitSeqs.map((s, i) => [s, JSON.parse(raw[i]!) as LogEntry])) };
 }
+
+/** Every counter key of a group, from its keys per counter tuple (repeats included: `load` skips them). */
+export function* allKeys(tupleKeys: ReadonlyMap<string, readonly string[]>): Generator<string> {
+  for (const keys of tupleKeys.values()) yield* keys;
+}

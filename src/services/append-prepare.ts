@@ -13,6 +13,7 @@ import type { Frontier } from "../core/merkle/frontier.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
 import { toHex } from "../core/hex.ts";
 import { itemKey, itemParty, sameContent, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
+import { counterTuple, type CounterKeyMemo } from "./stats-counters.ts";
 
 export interface PrepareContext {
   /** The tree, appended to in place. */
@@ -93,4 +94,30 @@ export function prepareSubmission(p: Pick<Pending, "items">, ctx: PrepareContext
     results.push(result);
   }
   return conflict ? { results, fresh, conflict } : { results, fresh };
+}
+
+/**
+ * Before a group is looked up: builds each submission's counter keys (per
+ * counter tuple) inside its own try. A submission whose keys cannot be built
+ * is refused alone (with its own error, logged by the HTTP layer) and the
+ * rest of the group goes on.
+ */
+export function vetGroup(taken: readonly Pending[], memo: CounterKeyMemo): { group: Pending[]; tupleKeys: Map<string, readonly string[]> } {
+  const group: Pending[] = [];
+  const tupleKeys = new Map<string, readonly string[]>();
+  for (const p of taken) {
+    try {
+      const mine: Array<[string, readonly string[]]> = [];
+      for (const it of p.items) {
+        if (it.kind !== "exchange") continue;
+        const t = counterTuple(it.record);
+        mine.push([t, memo.keys(t, it.record)]);
+      }
+      group.push(p);
+      for (const [t, k] of mine) tupleKeys.set(t, k);
+    } catch (e) {
+      p.reject(e);
+    }
+  }
+  return { group, tupleKeys };
 }

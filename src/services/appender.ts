@@ -14,20 +14,19 @@
  * - Past `maxQueued` waiting records, `submit` throws OVERLOADED: answer 503
  *   with Retry-After.
  */
-import { entryText, normalizeRecord, type Entry, type ExchangeRecord } from "../core/record.ts";
-import { ackEntryText, logEntryText, type AckEntry, type Acknowledgement, type LogEntry } from "../core/ack.ts";
+import { normalizeRecord, type ExchangeRecord } from "../core/record.ts";
+import type { Acknowledgement, LogEntry } from "../core/ack.ts";
 import { LedgerError } from "../core/errors.ts";
 import { Frontier } from "../core/merkle/frontier.ts";
 import { KnownKeys } from "./known-keys.ts";
-import { addExchange, counterKeys, StatsCounters } from "./stats-counters.ts";
-import { lookupGroup } from "./append-lookup.ts";
-import { prepareSubmission } from "./append-prepare.ts";
-import { entryKinds, itemKey, itemParty, sameContent, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
+import { addToTuple, CounterKeyMemo, counterTuple, spreadTuples, StatsCounters } from "./stats-counters.ts";
+import { allKeys, lookupGroup } from "./append-lookup.ts";
+import { prepareSubmission, vetGroup } from "./append-prepare.ts";
+import { entryKinds, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
 import { NO_METRICS, type AppendMetrics } from "./metrics.ts";
 export type { AppendResult } from "./append-types.ts";
-import { hashLeaf } from "../core/merkle/hash.ts";
 import { decompose } from "../core/merkle/range.ts";
-import { fromHex, toHex } from "../core/hex.ts";
+import { fromHex } from "../core/hex.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
 
 export const DEFAULT_MAX_GROUP = 2000;
@@ -50,6 +49,7 @@ export class Appender {
   readonly #metrics: AppendMetrics;
   readonly #seen: KnownKeys;
   readonly #counters: StatsCounters;
+  readonly #keyMemo = new CounterKeyMemo();
 
   private constructor(store: Store, frontier: Frontier, seen: KnownKeys, opts: AppenderOptions) {
     this.#store = store;
@@ -127,11 +127,11 @@ export class Appender {
           writing = undefined;
           continue;
         }
-        const { group, counterKeys: toLoad } = this.#vet(this.#take());
+        const { group, tupleKeys } = vetGroup(this.#take(), this.#keyMemo);
         let prep: Prepared | undefined;
         try {
           // A throw here is the store's (a read failed): it belongs to the whole group.
-          if (group.length > 0) prep = this.#prepare(group, await lookupGroup(this.#store, this.#seen, this.#counters, group.flatMap((p) => p.items), toLoad));
+          if (group.length > 0) prep = this.#prepare(group, await lookupGroup(this.#store, this.#seen, this.#counters, group.flatMap((p) => p.items), allKeys(tupleKeys)), tupleKeys);
         } catch (e) {
           for (const p of group) p.reject(e);
         }
@@ -152,26 +152,6 @@ export class Appender {
     } finally {
       this.#running = false;
     }
-  }
-
-  /**
-   * Builds each submission's counter keys inside its own try: a submission
-   * whose keys cannot be built is refused alone (with its own error, logged by
-   * the HTTP layer) and the rest of the group goes on.
-   */
-  #vet(taken: Pending[]): { group: Pending[]; counterKeys: string[] } {
-    const group: Pending[] = [];
-    const keys: string[] = [];
-    for (const p of taken) {
-      try {
-        const mine = p.items.flatMap((it) => (it.kind === "exchange" ? counterKeys(it.record) : []));
-        group.push(p);
-        for (const k of mine) keys.push(k);
-      } catch (e) {
-        p.reject(e);
-      }
-    }
-    return { group, counterKeys: keys };
   }
 
   #take(): Pending[] {
@@ -217,7 +197,7 @@ export class Appender {
   }
 
   /** Assigns seqs and tree nodes to the group's new records (synchronous: no other group interleaves). */
-  #prepare(group: Pending[], found: Lookup): Prepared {
+  #prepare(group: Pending[], found: Lookup, tupleKeys: ReadonlyMap<string, readonly string[]>): Prepared {
     const before = this.#snapshot();
     // receivedAt never goes back, even if the clock does: entries are in time order.
     const now = new Date().toISOString();
@@ -228,7 +208,8 @@ export class Appender {
     const nodes: Prepared["nodes"] = [];
     const accepted: Prepared["accepted"] = [];
     const keys: string[] = [];
-    const groupDelta = new Map<string, [number, number]>();
+    /** Counter tuple → [exchanges, records] of the group's accepted new exchanges. */
+    const groupTuples = new Map<string, [number, number]>();
     let k = 0;
 
     for (const p of group) {
@@ -249,15 +230,15 @@ export class Appender {
           refuse(outcome.conflict);
           continue;
         }
-        // Its counter deltas are built before any is merged, so a throw leaves groupDelta as it was.
+        // Its sums are built before any is merged, so a throw leaves groupTuples as it was.
         const mine = new Map<string, [number, number]>();
-        for (const it of outcome.fresh) if (it.kind === "exchange") addExchange(mine, it.record);
-        for (const [key, [e, r]] of mine) {
-          const d = groupDelta.get(key);
+        for (const it of outcome.fresh) if (it.kind === "exchange") addToTuple(mine, counterTuple(it.record), it.record.recordCount);
+        for (const [t, [e, r]] of mine) {
+          const d = groupTuples.get(t);
           if (d) {
             d[0] += e;
             d[1] += r;
-          } else groupDelta.set(key, [e, r]);
+          } else groupTuples.set(t, [e, r]);
         }
         keys.push(...mark.keys);
         accepted.push({ p, results: outcome.results });
@@ -266,6 +247,7 @@ export class Appender {
       }
     }
     let counters: Prepared["counters"];
+    const groupDelta = spreadTuples(groupTuples, tupleKeys);
     try {
       counters = this.#counters.apply(groupDelta);
     } catch (e) {

@@ -4,6 +4,11 @@
  * batch as the entries (no second pass that could drift). Current values live
  * in a write-through cache (the appender is the only writer); a miss is read
  * from the store before the group is prepared.
+ *
+ * Cost: a record's 34 keys depend only on its counter tuple (day, provider,
+ * consumer, dataset, purpose). A group sums its records per tuple (one map
+ * update per record), then adds each distinct tuple's sums to its keys, which
+ * are built once per tuple and remembered (CounterKeyMemo).
  */
 import { K } from "../adapters/leveldb/keys.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
@@ -55,7 +60,7 @@ export const parseCounter = (v: string | undefined): [number, number] => {
   return [Number(v.slice(0, i)), Number(v.slice(i + 1))];
 };
 
-/** Most counter values kept in memory; past it, the cache is emptied between groups. */
+/** Most counter values kept in memory; past it, the least recently written are forgotten between groups. */
 export const DEFAULT_CACHE_MAX = 500_000;
 
 export class StatsCounters {
@@ -70,8 +75,10 @@ export class StatsCounters {
 
   /** Reads the keys the cache does not hold. */
   async load(keys: Iterable<string>): Promise<void> {
-    const missing = [...new Set([...keys].filter((k) => !this.#cache.has(k)))];
-    if (missing.length === 0) return;
+    const want = new Set<string>();
+    for (const k of keys) if (!this.#cache.has(k)) want.add(k);
+    if (want.size === 0) return;
+    const missing = [...want];
     const vals = await this.#store.db.getMany(missing);
     missing.forEach((k, i) => {
       if (!this.#cache.has(k)) this.#cache.set(k, parseCounter(vals[i]));
@@ -85,6 +92,8 @@ export class StatsCounters {
       const cur = this.#cache.get(k);
       if (!cur) throw new Error(`stats: counter ${k} was not loaded`);
       const next: [number, number] = [cur[0] + e, cur[1] + r];
+      // Re-inserted: the Map's order is least recently written first (what trim forgets).
+      this.#cache.delete(k);
       this.#cache.set(k, next);
       out.push({ key: k, value: `${next[0]},${next[1]}` });
     }
@@ -96,20 +105,74 @@ export class StatsCounters {
     this.#cache.clear();
   }
 
-  /** Between groups: past the limit, keeps only `protect` (keys of a group not yet written). */
+  /**
+   * Between groups: past the limit, forgets the least recently written values
+   * down to 3/4 of it, never one of `protect` (keys of a group not yet written).
+   * Counters are keyed by day, month and year: the cold ones are old periods.
+   */
   trim(protect: ReadonlySet<string>): void {
     if (this.#cache.size <= this.#max) return;
-    for (const k of this.#cache.keys()) if (!protect.has(k)) this.#cache.delete(k);
+    const target = Math.floor((this.#max * 3) / 4);
+    for (const k of this.#cache.keys()) {
+      if (this.#cache.size <= target) break;
+      if (!protect.has(k)) this.#cache.delete(k);
+    }
   }
 }
 
-/** Adds one exchange to a delta map. */
-export function addExchange(deltas: Map<string, [number, number]>, r: ExchangeRecord): void {
-  for (const k of counterKeys(r)) {
-    const d = deltas.get(k);
-    if (d) {
-      d[0] += 1;
-      d[1] += r.recordCount;
-    } else deltas.set(k, [1, r.recordCount]);
+/**
+ * The coordinates a record's counter keys depend on, as one string: two
+ * records with the same tuple add to exactly the same keys. "\n" cannot occur
+ * in an id or a date, and the purpose (which refuses control characters) is last.
+ */
+export function counterTuple(r: Pick<ExchangeRecord, "dataset" | "provider" | "consumer" | "purpose" | "occurredAt">): string {
+  return `${r.occurredAt.slice(0, 10)}\n${r.provider}\n${r.consumer}\n${r.dataset}\n${r.purpose}`;
+}
+
+/** Most tuples whose keys are remembered; past it, the memo is emptied. */
+export const DEFAULT_KEY_MEMO_MAX = 20_000;
+
+/** counterKeys per counter tuple, remembered (tuples repeat: the same flows and datasets, day after day). */
+export class CounterKeyMemo {
+  readonly #memo = new Map<string, readonly string[]>();
+  readonly #max: number;
+
+  constructor(max = DEFAULT_KEY_MEMO_MAX) {
+    this.#max = max;
   }
+
+  /** `tuple` MUST be `counterTuple(r)`. Throws what counterKeys throws. */
+  keys(tuple: string, r: ExchangeRecord): readonly string[] {
+    let k = this.#memo.get(tuple);
+    if (k === undefined) {
+      k = counterKeys(r);
+      if (this.#memo.size >= this.#max) this.#memo.clear();
+      this.#memo.set(tuple, k);
+    }
+    return k;
+  }
+}
+
+/** Adds one exchange to a per-tuple sum (exchanges, records). */
+export function addToTuple(sums: Map<string, [number, number]>, tuple: string, recordCount: number): void {
+  const d = sums.get(tuple);
+  if (d) {
+    d[0] += 1;
+    d[1] += recordCount;
+  } else sums.set(tuple, [1, recordCount]);
+}
+
+/** Spreads per-tuple sums over their counter keys; `keysOf` MUST know every tuple of `sums`. */
+export function spreadTuples(sums: ReadonlyMap<string, readonly [number, number]>, keysOf: ReadonlyMap<string, readonly string[]>): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
+  for (const [tuple, [e, n]] of sums) {
+    for (const k of keysOf.get(tuple)!) {
+      const d = out.get(k);
+      if (d) {
+        d[0] += e;
+        d[1] += n;
+      } else out.set(k, [e, n]);
+    }
+  }
+  return out;
 }
