@@ -18,6 +18,7 @@ import { loadCity } from "./city/load.ts";
 import { parseOptions, USAGE, UsageError, type DemoOptions } from "./city/options.ts";
 import { rng } from "./city/random.ts";
 import { demoDataDir, startDemoService } from "./city/service.ts";
+import { startDemoFederation, startDemoHub, type DemoFederation } from "./city/federation.ts";
 import { planTraffic } from "./city/traffic.ts";
 
 /** The department whose token is printed (the README's walk-through starts with it too). */
@@ -45,6 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // Ctrl-C while the city is built stops it after the day under way; once serving, it stops the service.
   let stopRequested = false;
+  /** Stopped before the service(s): the hub. */
+  const wakeHooks: Array<() => Promise<void>> = [];
   let wake: () => void = () => undefined;
   const onSignal = (sig: string) => {
     // Never exit on a second signal: the embedded chain runs in its own process group and stops last (bounded).
@@ -67,11 +70,20 @@ async function main(argv: readonly string[]): Promise<number> {
   const first = new Date(o.endDayMs - (o.days - 1) * 86_400_000).toISOString().slice(0, 10);
   const last = new Date(o.endDayMs).toISOString().slice(0, 10);
   say(`dxledger demo: a city of ${DEPARTMENTS.length} departments and ${DISTRICTS.length} districts, ${catalog.byRank.length} datasets, ${fmt(o.exchanges)} exchanges from ${first} to ${last} (seed ${o.seed})`);
-  say(`starting the embedded service (data dir ${dataDir})`);
+  say(o.gateways > 1 ? `starting one chain and ${o.gateways} gateways (data dirs under ${dataDir})` : `starting the embedded service (data dir ${dataDir})`);
 
-  let svc;
+  // Departments spread over the gateways in catalog order (round robin): every gateway is home to some.
+  const homeIndex = new Map(catalog.departments.map((d, i) => [d.id, i % o.gateways] as const));
+  let svc: { url: string; adminToken: string; rpcUrl: string; chainPort: number; stop(): Promise<void> };
+  let fed: DemoFederation | undefined;
   try {
-    svc = await startDemoService(o, dataDir);
+    if (o.gateways > 1) {
+      fed = await startDemoFederation(o, dataDir, o.gateways);
+      const g0 = fed.gateways[0]!;
+      svc = { url: g0.url, adminToken: g0.adminToken, rpcUrl: fed.rpcUrl, chainPort: fed.chainPort, stop: fed.stop };
+    } else {
+      svc = await startDemoService(o, dataDir);
+    }
   } catch (e) {
     process.stderr.write(`demo: could not start the service: ${(e as Error).message.split("\n")[0]}\n`);
     return 1;
@@ -80,7 +92,14 @@ async function main(argv: readonly string[]): Promise<number> {
 
   try {
     const loaded = await loadCity(
-      { base: svc.url, adminToken: svc.adminToken, days: o.days, anchorEvery: Math.max(1, Math.ceil(o.days / 60)), stopped: () => stopRequested },
+      {
+        base: svc.url,
+        adminToken: svc.adminToken,
+        days: o.days,
+        anchorEvery: Math.max(1, Math.ceil(o.days / 60)),
+        stopped: () => stopRequested,
+        ...(fed ? { gateways: fed.gateways.map((g) => ({ base: g.url, adminToken: g.adminToken })), homeOf: (id: string) => homeIndex.get(id) ?? 0 } : {}),
+      },
       catalog,
       keys,
       plan,
@@ -93,6 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
         ["regulator", await token("regulator", "demo city: regulator")],
         [`department:${SHOWN_DEPARTMENT}`, loaded.departmentTokens.get(SHOWN_DEPARTMENT)!],
       ];
+      const hub = fed ? await startDemoHub(fed) : undefined;
       const top = (await call<{ total: { exchanges: number }; groups: Array<{ key: string; exchanges: number }> }>(svc.url, svc.adminToken, "GET", `/v1/stats/top?by=dataset&from=${first}&to=${last}&limit=1`));
       const missing = plan.filter((p) => p.acknowledgedAt === null).length;
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
@@ -104,9 +124,20 @@ async function main(argv: readonly string[]): Promise<number> {
       say(`  console      ${svc.url}/`);
       say(`  API docs     ${svc.url}/docs`);
       say(`  chain RPC    ${svc.rpcUrl}`);
-      say(`  data dir     ${dataDir}   (kept after exit; look again: DATA_DIR=${dataDir} npm start)`);
+      say(fed ? `  data dirs    ${dataDir}/<gateway>   (kept after exit; the chain is in memory and goes with the demo)` : `  data dir     ${dataDir}   (kept after exit; look again: DATA_DIR=${dataDir} npm start)`);
       say("  tokens       (Authorization: Bearer <token>)");
       for (const [role, t] of roles) say(`    ${role.padEnd(16)} ${t}`);
+      if (fed && hub) {
+        say("");
+        say(`  gateways     ${fed.gateways.length} on one ledger ${fed.ledger} (departments spread over them; each serves its own console)`);
+        for (const [i, g] of fed.gateways.entries()) say(`    ${g.name.padEnd(14)} ${g.url}/   admin token ${g.adminToken}   (${catalog.departments.filter((d) => homeIndex.get(d.id) === i).length} departments at home)`);
+        say(`  hub          ${hub.hub.url}/v1/federation   (statistics across every gateway: /v1/stats/usage|top|flows)`);
+        say(`    regulator        ${hub.regulator}`);
+        say(`    auditor          ${hub.auditor}`);
+        const own = loaded.tokensAt.map((m, i) => `${fed!.gateways[i]!.name}=${m.get(SHOWN_DEPARTMENT)}`).join(",");
+        say(`    department:${SHOWN_DEPARTMENT} sends its own gateway tokens: X-Gateway-Tokens: ${own}`);
+        wakeHooks.push(() => hub.hub.stop());
+      }
       say("");
       say("serving until Ctrl-C");
       await new Promise<void>((resolve) => {
@@ -116,10 +147,12 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (e) {
     process.stderr.write(`demo: ${(e as Error).message}\n`);
+    for (const h of wakeHooks) await h();
     await svc.stop();
     closeConnections();
     return 1;
   }
+  for (const h of wakeHooks) await h();
   await svc.stop();
   closeConnections();
   say("stopped");

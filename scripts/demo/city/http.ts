@@ -46,7 +46,17 @@ export async function call<T>(base: string, token: string | undefined, method: s
   const url = new URL(path, base);
   const end = Date.now() + MAX_RETRY_MS;
   for (;;) {
-    const res = await send(url, method, headers, payload);
+    let res;
+    try {
+      res = await send(url, method, headers, payload);
+    } catch (e) {
+      // A kept-alive socket the server closed as idle just as it was reused (more likely with several gateways,
+      // whose sockets wait while others are busy): sent again on a fresh one. Every write the demo makes is
+      // idempotent (replays answer with the original), so a request that did arrive is not doubled.
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === "ECONNRESET" || code === "EPIPE") && Date.now() < end) continue;
+      throw e;
+    }
     let json: { error?: { code: string; message: string } } | undefined;
     try {
       json = JSON.parse(res.text);

@@ -19,10 +19,12 @@ export interface DemoOptions {
   readonly dataDir: string | undefined;
   /** 00:00 UTC of the last simulated day, in ms. */
   readonly endDayMs: number;
+  /** Gateways on one chain (1: the embedded default); with more, a hub too. */
+  readonly gateways: number;
 }
 
 export const USAGE = `usage: npm run demo -- [--exchanges N] [--days N] [--seed N] [--end YYYY-MM-DD]
-                       [--port N] [--chain-port N] [--data-dir DIR]
+                       [--port N] [--chain-port N] [--data-dir DIR] [--gateways N]
 
 Starts the embedded default service and fills it with a simulated city
 (80 departments, 10 districts, a few hundred datasets, skewed traffic,
@@ -36,7 +38,11 @@ URL and a token per role, and serves until Ctrl-C.
   --port N        HTTP port (default ${DEFAULT_PORT}; 0: any free port)
   --chain-port N  the embedded chain's port (default: any free port)
   --data-dir DIR  where the service keeps its data; must be new or empty
-                  (default: a new temp dir, kept after exit)`;
+                  (default: a new temp dir, kept after exit)
+  --gateways N    N gateways on one chain (default 1: the embedded default);
+                  with 2 to 8, each has its own log, data dir, port and anchoring
+                  account, the departments are spread over them, and a hub
+                  answers across all (its URL and tokens are printed)`;
 
 export class UsageError extends Error {}
 
@@ -53,6 +59,7 @@ export function parseOptions(argv: readonly string[], now = Date.now()): DemoOpt
         port: { type: "string" },
         "chain-port": { type: "string" },
         "data-dir": { type: "string" },
+        gateways: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -77,6 +84,7 @@ export function parseOptions(argv: readonly string[], now = Date.now()): DemoOpt
   const seed = int("seed", v.seed, DEFAULT_SEED, 0, 2 ** 32 - 1);
   const port = int("port", v.port, DEFAULT_PORT, 0, 65535);
   const chainPort = v["chain-port"] === undefined ? undefined : int("chain-port", v["chain-port"], 0, 1, 65535);
+  const gateways = int("gateways", v.gateways, 1, 1, 8);
   const yesterday = Math.floor(now / 86_400_000) * 86_400_000 - 86_400_000;
   let endDayMs = yesterday;
   if (v.end !== undefined) {
@@ -84,5 +92,5 @@ export function parseOptions(argv: readonly string[], now = Date.now()): DemoOpt
     if (Number.isNaN(endDayMs) || new Date(endDayMs).toISOString().slice(0, 10) !== v.end) problems.push(`--end must be a day YYYY-MM-DD, got "${v.end}"`);
   }
   if (problems.length) throw new UsageError(problems.join("\n"));
-  return { exchanges, days, seed, port, chainPort, dataDir: v["data-dir"], endDayMs };
+  return { exchanges, days, seed, port, chainPort, dataDir: v["data-dir"], endDayMs, gateways };
 }
