@@ -1,6 +1,10 @@
 /**
  * Proofs from stored tree nodes: roots, inclusion and consistency proofs for
  * any committed size, each with O(log n) node reads (one `getMany`).
+ *
+ * Stored nodes never change once written, so the upper ones (level ≥
+ * CACHED_LEVEL, shared by every proof through their subtree) are kept in
+ * memory once read: a receipt at 1 M entries reads ~4 nodes, not ~20.
  */
 import { foldRange, decompose, type NodeId } from "../core/merkle/range.ts";
 import { consistencyRanges, inclusionRanges, type Range } from "../core/merkle/proofs.ts";
@@ -8,18 +12,46 @@ import { EMPTY_ROOT } from "../core/merkle/hash.ts";
 import { fromHex, toHex, type Hex } from "../core/hex.ts";
 import type { Store } from "../adapters/leveldb/store.ts";
 
+/** Lowest level of the nodes kept in memory (one in 2^CACHED_LEVEL of the leaves has one per level). */
+export const CACHED_LEVEL = 4;
+/** Most nodes kept in memory (≈ 160 B each); past it, the cache is emptied. */
+export const DEFAULT_NODE_CACHE_MAX = 200_000;
+
 export class Prover {
   readonly #store: Store;
+  readonly #cache = new Map<string, string>();
+  readonly #max: number;
 
-  constructor(store: Store) {
+  constructor(store: Store, cacheMax = DEFAULT_NODE_CACHE_MAX) {
     this.#store = store;
+    this.#max = cacheMax;
+  }
+
+  /** Hashes (hex) of stored nodes, upper ones from memory when already read. */
+  async #nodes(ids: readonly NodeId[]): Promise<string[]> {
+    const out: string[] = new Array(ids.length);
+    const miss: number[] = [];
+    ids.forEach((n, i) => {
+      const h = n.level >= CACHED_LEVEL ? this.#cache.get(`${n.level}:${n.index}`) : undefined;
+      if (h === undefined) miss.push(i);
+      else out[i] = h;
+    });
+    if (miss.length === 0) return out;
+    const got = await this.#store.nodes(miss.map((i) => ids[i]!));
+    if (this.#cache.size + miss.length > this.#max) this.#cache.clear();
+    miss.forEach((i, j) => {
+      out[i] = got[j]!;
+      const n = ids[i]!;
+      if (n.level >= CACHED_LEVEL) this.#cache.set(`${n.level}:${n.index}`, got[j]!);
+    });
+    return out;
   }
 
   /** Hashes of the given ranges, fetched with one read of all their nodes. */
   async #rangeHashes(ranges: readonly Range[]): Promise<Hex[]> {
     const parts = ranges.map((r) => decompose(r.begin, r.end));
     const ids: NodeId[] = parts.flat();
-    const hashes = (await this.#store.nodes(ids)).map(fromHex);
+    const hashes = (await this.#nodes(ids)).map(fromHex);
     const out: Hex[] = [];
     let i = 0;
     for (const p of parts) {
