@@ -1,5 +1,6 @@
 /** Runs `dxledger serve` as a child process on a fresh data dir and reads where it listens. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface ServiceProcess {
@@ -9,15 +10,16 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-export async function spawnService(root: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [join(root, "src/cli/main.ts"), "serve"], {
+/** `execArgv`: node options for the service (e.g. `--cpu-prof`). */
+export async function spawnService(root: string, env: Record<string, string>, execArgv: string[] = []): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [...execArgv, join(root, "src/cli/main.ts"), "serve"], {
     cwd: root,
     env: { ...process.env, PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   let err = "";
-  child.stderr!.on("data", (d) => {
+  child.stderr?.on("data", (d) => {
     err = (err + d).slice(-4000);
   });
   const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
@@ -25,7 +27,9 @@ export async function spawnService(root: string, env: Record<string, string>): P
     child.stdout!.on("data", (d) => {
       out += d;
       const u = /API\s+(http:\/\/\S+)\/v1\/info/.exec(out);
-      const t = /admin token\s+(\S+)/.exec(out);
+      // First start: the token itself; a restart on the same data dir: the file that holds it.
+      const f = /admin token\s+in (\S+)/.exec(out);
+      const t = f ? [f[0], readFileSync(f[1]!, "utf8").trim()] : /admin token\s+(\S+)/.exec(out);
       if (u && t) {
         clearTimeout(timer);
         resolve({ url: u[1]!, token: t[1]! });

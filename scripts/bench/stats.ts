@@ -18,6 +18,8 @@ import { StatsService } from "../../src/services/stats.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 
 const sizes = (process.env.BENCH_SIZES ?? (process.argv.includes("--100m") ? "1000000,10000000,100000000" : "1000000,10000000")).split(",").map(Number);
+/** BENCH_LOAD_ONLY=1: only the load (for `npm run profile`). */
+const LOAD_ONLY = process.env.BENCH_LOAD_ONLY === "1";
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 const DEPTS = Array.from({ length: 80 }, (_, i) => `dept-${i}`);
 const DATASETS = Array.from({ length: 2000 }, (_, i) => `city/ds-${i}`);
@@ -71,6 +73,7 @@ try {
   const rows: string[] = [];
   for (const target of sizes) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const start = n;
     const inflight: Promise<unknown>[] = [];
     while (n < target) {
@@ -93,6 +96,13 @@ try {
     await Promise.all(inflight);
     if (process.stdout.isTTY) process.stdout.write("\n");
     const loadRate = (n - start) / ((performance.now() - t0) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuPerEntry = (cpu.user + cpu.system) / (n - start);
+    if (LOAD_ONLY) {
+      console.log(`  ${fmt(n)} entries loaded at ${fmt(loadRate)}/s, ${fmt(cpuPerEntry)} µs CPU per entry`);
+      console.log(`STATS_JSON ${JSON.stringify({ entries: n, loadRate, cpuPerEntry })}`);
+      continue;
+    }
     // classic-level (under `level` in Node) has these; its types are not re-exported by `level`.
     const db = store.db as unknown as { compactRange(a: string, b: string): Promise<void>; approximateSize(a: string, b: string): Promise<number> };
     await db.compactRange("", "\xff");
@@ -106,16 +116,20 @@ try {
     const top = await time(100, () => stats.usage({ from: year[0], to: year[1], filters: {}, groupBy: "dataset" }).then((a) => a.groups.slice(0, 10)));
     const flows = await time(50, () => stats.flows(year[0], year[1]));
     const r = (a: number[]) => `${fmt(pct(a, 50), 2)} / ${fmt(pct(a, 99), 2)} ms (${fmt(pct(a, 50) / pct(point, 50), 0)}× / ${fmt(pct(a, 99) / pct(point, 99), 0)}×)`;
+    // One machine-readable line per size, for `npm run bench` (ingest.ts).
+    console.log(`STATS_JSON ${JSON.stringify({ entries: n, loadRate, cpuPerEntry, pointP99: pct(point, 99), usageP99: pct(usage, 99), usagePP99: pct(usageP, 99), topP99: pct(top, 99), flowsP99: pct(flows, 99) })}`);
     rows.push(
       `| ${fmt(n)} | ${fmt(loadRate)}/s | ${fmt(all / n, 0)} B (${fmt(counters / n, 0)} B) | ${fmt(pct(point, 50), 3)} / ${fmt(pct(point, 99), 3)} ms | ${r(usage)} | ${r(usageP)} | ${r(top)} | ${r(flows)} |`,
     );
-    console.log(`  ${fmt(n)} entries loaded at ${fmt(loadRate)}/s`);
+    console.log(`  ${fmt(n)} entries loaded at ${fmt(loadRate)}/s, ${fmt(cpuPerEntry)} µs CPU per entry`);
   }
-  console.log("");
-  console.log("| entries | load rate | disk per entry (counters) | baseline: LevelDB point read p50 / p99 | usage, dataset filter, 1 year by day p50 / p99 (× baseline) | usage, provider filter | top-10 datasets, 1 year | flow matrix, 1 year |");
-  console.log("|---|---|---|---|---|---|---|---|");
-  for (const row of rows) console.log(row);
-  console.log("\ntargets at 10 M: usage (one filter, one year) p99 < 10 ms; top-10 over a year p99 < 50 ms");
+  if (!LOAD_ONLY) {
+    console.log("");
+    console.log("| entries | load rate | disk per entry (counters) | baseline: LevelDB point read p50 / p99 | usage, dataset filter, 1 year by day p50 / p99 (× baseline) | usage, provider filter | top-10 datasets, 1 year | flow matrix, 1 year |");
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const row of rows) console.log(row);
+    console.log("\ntargets at 10 M: usage (one filter, one year) p99 < 10 ms; top-10 over a year p99 < 50 ms");
+  }
   await appender.close();
   await store.close();
 } finally {
