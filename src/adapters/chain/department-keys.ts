@@ -52,34 +52,24 @@ export async function recoveryProposalTx(c: LedgerClient, id: string): Promise<s
   return logs.at(-1)?.transactionHash.toLowerCase();
 }
 
-/** One of the ledger's recovery events, decoded. */
-export interface RecoveryEvent {
-  readonly name: "RecoveryProposed" | "RecoveryCancelled" | "RecoveryExecuted";
-  readonly id: string;
-  readonly newSigner: string;
-  /** RecoveryProposed: when it may be executed (unix seconds, chain time). */
-  readonly executableAt?: number;
-  /** RecoveryProposed: the registrar that proposed it. */
-  readonly proposer?: string;
-  /** RecoveryExecuted: the signer it replaced. */
-  readonly oldSigner?: string;
-  readonly block: number;
-  readonly txHash: string;
-}
-
 const RECOVERY_EVENTS = ["RecoveryProposed", "RecoveryCancelled", "RecoveryExecuted"] as const;
 
-/** Recovery events in blocks [fromBlock, toBlock], in chain order (one getLogs). */
-export async function recoveryEvents(c: LedgerClient, fromBlock: number, toBlock: number): Promise<RecoveryEvent[]> {
+const lower = (x: unknown) => String(x).toLowerCase();
+
+/**
+ * Recovery events in blocks [fromBlock, toBlock], in chain order (one getLogs),
+ * shaped as services/key-monitor.ts's `RecoveryEvent` (the port's type, which
+ * this adapter matches without importing it).
+ */
+export async function recoveryEvents(c: LedgerClient, fromBlock: number, toBlock: number) {
   const iface = c.contract.interface;
   const topics = RECOVERY_EVENTS.map((n) => iface.getEvent(n)!.topicHash);
   const logs = await read(c, "eth_getLogs", () => c.provider.getLogs({ address: c.address, topics: [topics], fromBlock, toBlock }));
-  const out: RecoveryEvent[] = [];
+  const out: Array<{ name: "RecoveryProposed" | "RecoveryCancelled" | "RecoveryExecuted"; id: string; newSigner: string; executableAt?: number; proposer?: string; oldSigner?: string; block: number; txHash: string }> = [];
   for (const log of [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index)) {
     const p = iface.parseLog(log);
     if (!p) continue;
     const at = { id: String(p.args[1]), block: log.blockNumber, txHash: log.transactionHash.toLowerCase() };
-    const lower = (x: unknown) => String(x).toLowerCase();
     if (p.name === "RecoveryProposed") out.push({ name: p.name, ...at, newSigner: lower(p.args[2]), executableAt: Number(p.args[3]), proposer: lower(p.args[4]) });
     else if (p.name === "RecoveryCancelled") out.push({ name: p.name, ...at, newSigner: lower(p.args[2]) });
     else if (p.name === "RecoveryExecuted") out.push({ name: p.name, ...at, oldSigner: lower(p.args[2]), newSigner: lower(p.args[3]) });
