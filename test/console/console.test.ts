@@ -134,7 +134,7 @@ describe("web console in Chromium", function () {
     await signIn(page, data.tokens.regulator);
     await until("the statistics page", async () => (page.url().endsWith("#/stats") ? true : undefined));
     // What a regulator may not open is not offered.
-    expect(await page.locator("dx-app nav a").allTextContents()).to.deep.equal(["Statistics", "Verify", "Checkpoints"]);
+    expect(await page.locator("dx-app nav a").allTextContents()).to.deep.equal(["Statistics", "Verify", "Checkpoints", "Federation"]);
     const from = await page.locator('dx-stats-view input[name="from"]').inputValue();
     const to = await page.locator('dx-stats-view input[name="to"]').inputValue();
     const R = as(data.tokens.regulator);
@@ -223,7 +223,7 @@ describe("web console in Chromium", function () {
   it("a department sees the provenance of its own exchanges, not the statistics", async () => {
     const { ctx, page } = await newPage();
     await signIn(page, data.tokens.department);
-    expect(await page.locator("dx-app nav a").allTextContents()).to.deep.equal(["Audit", "Verify", "Checkpoints"]);
+    expect(await page.locator("dx-app nav a").allTextContents()).to.deep.equal(["Audit", "Verify", "Checkpoints", "Federation"]);
     await page.goto(`${svc.url}/#/stats`);
     await page.locator("dx-audit-view").waitFor();
     await page.goto(`${svc.url}/#/audit?dataset=${encodeURIComponent("health/visits-2025")}`);

@@ -1,6 +1,6 @@
 /**
  * <dx-app>: the console's shell — header, navigation by URL fragment
- * (`#/stats`, `#/audit?dataset=…`, `#/verify`, `#/checkpoints`, `#/sign-in`),
+ * (`#/stats`, `#/audit?dataset=…`, `#/verify`, `#/checkpoints`, `#/federation`, `#/sign-in`),
  * the language switch, sign-in state. A page the token's role may not open is
  * not offered; asked for anyway, it shows the sign-in page or the role's own.
  */
@@ -15,13 +15,15 @@ import "./views/stats-view.ts";
 import "./views/audit-view.ts";
 import "./views/verify-view.ts";
 import "./views/checkpoints-view.ts";
+import "./views/federation-view.ts";
 
-type Page = "stats" | "audit" | "verify" | "checkpoints" | "sign-in";
+type Page = "stats" | "audit" | "verify" | "checkpoints" | "federation" | "sign-in";
 const PAGES: ReadonlyArray<{ page: Page; key: Key; open: (k: Kind | undefined) => boolean }> = [
   { page: "stats", key: "nav.stats", open: may.stats },
   { page: "audit", key: "nav.audit", open: may.provenance },
   { page: "verify", key: "nav.verify", open: () => true },
   { page: "checkpoints", key: "nav.checkpoints", open: () => true },
+  { page: "federation", key: "nav.federation", open: () => true },
 ];
 const LANG_NAMES: Record<Lang, string> = { en: "English", zh: "中文" };
 
@@ -127,6 +129,8 @@ export class DxApp extends LitElement {
         return html`<dx-verify-view></dx-verify-view>`;
       case "checkpoints":
         return html`<dx-checkpoints-view></dx-checkpoints-view>`;
+      case "federation":
+        return html`<dx-federation-view></dx-federation-view>`;
       default:
         return html`<dx-sign-in @dx-signed-in=${this.#signedIn}></dx-sign-in>`;
     }

@@ -38,6 +38,36 @@ export interface Checkpoint {
   readonly anchoredAt: string;
 }
 
+/** One log of GET /v1/federation: the chain's directory entry, its latest checkpoint on chain, its gateway's own word. */
+export interface FederationLog {
+  readonly logId: string;
+  readonly name: string;
+  readonly url: string;
+  readonly operator: string;
+  readonly anchorer: string;
+  readonly self: boolean;
+  readonly latestCheckpoint: { index: number; treeSize: number; rootHash: string; blockNumber: number; anchoredAt: string } | null;
+  readonly health: {
+    readonly reachable: boolean;
+    readonly ready: boolean;
+    readonly anchoring: { pending: number; oldestPendingAgeMs: number } | null;
+    readonly logId: string | null;
+    readonly error: string | null;
+  };
+  readonly stale: boolean;
+  readonly staleReason: string | null;
+}
+
+export interface Federation {
+  readonly chainId: number;
+  readonly contract: string;
+  readonly selfLogId: string;
+  readonly logCount: number;
+  readonly staleAfterS: number;
+  readonly checkedAt: string;
+  readonly logs: FederationLog[];
+}
+
 export interface Group {
   readonly key: string;
   readonly exchanges: number;
