@@ -12,6 +12,7 @@
  *   HUB_GATEWAY_TOKENS_FILE the same, one pair a line (# comments), for secrets kept out of the environment
  *   HUB_TOKENS              `<auditor|regulator>=<token>`, comma-separated: the hub's own tokens (≥ 16 characters)
  *   HUB_TIMEOUT_MS          how long the hub waits for one gateway (3000; 100–60000)
+ *   HUB_RATE_LIMIT_RPS      requests per second per caller (20; 0 = no limit): each one fans out to every gateway
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
@@ -26,6 +27,7 @@ export interface HubConfig {
   readonly gatewayTokens: ReadonlyMap<string, string>;
   readonly tokens: ReadonlyArray<{ role: HubRole; token: string }>;
   readonly timeoutMs: number;
+  readonly rateLimitRps: number;
 }
 
 export class HubConfigError extends Error {}
@@ -52,6 +54,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv): HubConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: must be an integer from 0 to 65535`);
   const timeoutMs = Number(unset(env.HUB_TIMEOUT_MS) ?? 3000);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) problems.push(`HUB_TIMEOUT_MS: must be an integer from 100 to 60000`);
+  const rateLimitRps = Number(unset(env.HUB_RATE_LIMIT_RPS) ?? 20);
+  if (!Number.isInteger(rateLimitRps) || rateLimitRps < 0 || rateLimitRps > 100_000) problems.push("HUB_RATE_LIMIT_RPS: must be an integer from 0 to 100000");
   const rpcUrl = unset(env.HUB_RPC_URL) ?? unset(env.RPC_URL);
   if (!rpcUrl) problems.push("HUB_RPC_URL: required (the chain the gateways anchor to; RPC_URL is used when it is unset)");
   else if (!url.safeParse(rpcUrl).success) problems.push("HUB_RPC_URL: must be an http(s) URL");
@@ -81,7 +85,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv): HubConfig {
   if (tokens.length === 0 && !problems.some((p) => p.startsWith("HUB_TOKENS"))) problems.push("HUB_TOKENS: required, at least one <auditor|regulator>=<token>");
 
   if (problems.length) throw new HubConfigError(`invalid hub configuration:\n  ${problems.join("\n  ")}`);
-  return Object.freeze({ port, host: unset(env.HOST) ?? "127.0.0.1", rpcUrl: rpcUrl!, ledgerAddress: ledgerAddress!, gateways, gatewayTokens, tokens, timeoutMs });
+  return Object.freeze({ port, host: unset(env.HOST) ?? "127.0.0.1", rpcUrl: rpcUrl!, ledgerAddress: ledgerAddress!, gateways, gatewayTokens, tokens, timeoutMs, rateLimitRps });
 }
 
 /** Every secret of the configuration (for log redaction). */

@@ -40,6 +40,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       records: new FederatedRecords(gatherer, tokenFor),
       view: new FederationView(logs, ledger, fetchGateways, config.timeoutMs, tokenFor),
       log,
+      rateLimitRps: config.rateLimitRps,
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));

@@ -1,6 +1,6 @@
 /**
  * createHubApp(deps): the hub's Express app without listen().
- * Order: request id → security headers → routes → 404 → the one error
+ * Order: request id → security headers → per-caller rate limit → routes → 404 → the one error
  * handler (SPEC §5 error body, shared with the gateways).
  */
 import express from "express";
@@ -15,6 +15,7 @@ import type { FederationView } from "../services/view.ts";
 import { hubRoleOf } from "./auth.ts";
 import { hubStatsRoutes } from "./stats.ts";
 import { hubRecordRoutes } from "./records.ts";
+import { hubRateLimit } from "./rate-limit.ts";
 
 export interface HubDeps {
   readonly tokens: HubTokens;
@@ -22,6 +23,8 @@ export interface HubDeps {
   readonly records: FederatedRecords;
   readonly view: FederationView;
   readonly log: Logger;
+  /** Requests per second per caller (0: no limit). */
+  readonly rateLimitRps: number;
 }
 
 export function createHubApp(d: HubDeps): express.Express {
@@ -30,6 +33,7 @@ export function createHubApp(d: HubDeps): express.Express {
   app.set("etag", false);
   app.use(requestId(d.log));
   app.use(securityHeaders());
+  app.use(hubRateLimit(d.rateLimitRps));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", kind: "dxledger hub" });
   });
