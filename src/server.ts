@@ -1,14 +1,11 @@
 /**
  * Composition root: config → store → chain → services → app → listen.
- * Shutdown order (the returned `stop`), each step bounded:
- *   refuse new requests (503) → close the listener, wait for requests in
- *   flight (5 s, then connections are cut) → drain the appender → stop the
- *   anchorer (any wait for the chain is abandoned) → the final anchor, within
- *   RPC_TIMEOUT_MS, skipped when the chain was just found unavailable →
- *   stop signer workers and registry → close the chain client → stop the
- *   embedded chain (it then writes its state) → close the store. Nothing
- *   talks to the chain once the anchorer has stopped, so the chain stopping
- *   before the store closes costs nothing.
+ * Shutdown (the returned `stop`, and a start that fails half-way) follows the
+ * one order in src/shutdown.ts; each step registered here says what it does:
+ * refusing new requests answers 503; closing the listener waits for requests
+ * in flight (5 s, then connections are cut); stopping the anchorer abandons
+ * any wait for the chain; the final anchor is bounded by RPC_TIMEOUT_MS and
+ * skipped when the chain was just found unavailable.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -27,6 +24,7 @@ import { publishPublicUrl } from "./adapters/chain/publish-url.ts";
 import { HttpGatewayProbe } from "./adapters/http/gateway-probe.ts";
 import { FederationDirectory } from "./services/federation.ts";
 import { ChainError } from "./core/chain-error.ts";
+import { Shutdown, type ShutdownStep } from "./shutdown.ts";
 import { writeRefusal } from "./services/write-gate.ts";
 import { rememberLog, resolveContract, restoreDepartments } from "./deployment.ts";
 import { createApp } from "./adapters/http/app.ts";
@@ -76,24 +74,22 @@ function adminTokenFor(config: Config): { token: string; generated: boolean; fil
   return { token, generated: true, file };
 }
 
-export async function startService(config: Config, log: Logger): Promise<RunningService> {
+export async function startService(config: Config, log: Logger, hooks: { onShutdownStep?: (step: ShutdownStep) => void } = {}): Promise<RunningService> {
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = new PrometheusMetrics();
-  const cleanups: Array<() => Promise<void>> = [];
-  const unwind = async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  };
+  const shutdown = new Shutdown(hooks.onShutdownStep);
+  const unwind = () => shutdown.run((step, e) => log.warn(`shutdown: ${step} failed`, { error: String((e as Error)?.message ?? e) }));
   try {
     // The store opens first: a data dir in use by another process is refused (DataDirInUseError)
     // before anything touches its embedded chain, whose pid file names the other process's Anvil.
     const store = await Store.open(join(config.dataDir, "ledger"));
-    cleanups.push(() => store.close());
+    shutdown.add("close the store", () => store.close());
 
     let chain: EmbeddedChain | undefined;
     let rpcUrl = config.rpcUrl;
     if (config.embedded) {
       chain = await startAnvil(join(config.dataDir, "chain"), config.chainPort);
-      cleanups.push(() => chain!.stop());
+      shutdown.add("stop the embedded chain", () => chain!.stop());
       rpcUrl = chain.rpcUrl;
     }
     const deployment = await rememberLog(store, config, await resolveContract(config, rpcUrl!, store, log));
@@ -109,7 +105,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       expectChainId: deployment.chainId,
       metrics,
     });
-    cleanups.push(() => client.close());
+    shutdown.add("close the chain client", () => client.close());
     const anchorer0 = await client.anchorerOf(config.logId);
     if (anchorer0 !== client.wallet!.address.toLowerCase()) {
       throw new ChainError(
@@ -130,6 +126,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     let registry: Registry | undefined;
     // A commit may set off anchoring, which serves no one request: it runs outside the committing request's context.
     const appender = await Appender.open(store, { metrics, onCommit: (size) => outsideRequest(() => anchorer?.notify(size)) });
+    shutdown.add("drain the appender", () => appender.close());
     const prover = new Prover(store);
     anchorer = new Anchorer(store, prover, client, {
       logId: config.logId,
@@ -154,13 +151,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const rec = await anchorer.reconcile();
     if (rec.reanchored || rec.adopted) log.warn("checkpoints reconciled with the chain", rec);
     anchorer.start();
-    cleanups.push(async () => {
-      await anchorer!.stop();
-    });
+    shutdown.add("stop the anchorer", () => anchorer!.stop());
 
     registry = new Registry(client, () => anchorer!.latest?.blockNumber ?? 0);
     await registry.start();
-    cleanups.push(async () => registry!.stop());
+    shutdown.add("stop the registry", () => registry!.stop());
     // Known departments are read now, while the chain answers: recording then needs no chain call.
     for (const d of await store.jsonRange<DepartmentRecord>(K.departmentPrefix)) await registry.get(d.id);
 
@@ -171,7 +166,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     tokens.registry = registry;
     const domain = eip712Domain(client.chainId, contract);
     const signers = new SignerPool(domain, config.signerThreads);
-    cleanups.push(() => signers.close());
+    shutdown.add("stop signer workers", () => signers.close());
     const reader = new LedgerReader(
       store,
       prover,
@@ -240,21 +235,20 @@ export async function startService(config: Config, log: Logger): Promise<Running
     // In the background, through the anchoring account's queue: the directory entry is not needed to serve.
     if (config.publicUrl) void outsideRequest(() => publishPublicUrl(client, config.logId, config.logName, config.publicUrl!, log));
 
-    // Shutdown of the listener comes first, then the stack unwinds.
-    const stopListener = async () => {
+    shutdown.add("refuse new requests", () => {
       closing = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 5000).unref();
-      });
-      await appender.close();
-      await anchorer!.stop();
+    });
+    shutdown.add("close the listener", () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 5000).unref();
+    }));
+    shutdown.add("final anchor", async () => {
       const last = await anchorer!.finalAnchor(config.chain.rpcTimeoutMs).catch((e: Error) => e);
       if (last === "skipped" || last instanceof Error) {
         log.warn("final anchoring not done; pending entries are anchored at the next start", { error: last === "skipped" ? "the chain is unavailable" : last.message });
       }
-    };
+    });
 
     return {
       url,
@@ -268,10 +262,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       dataDir: config.dataDir,
       appender,
       anchorer,
-      async stop() {
-        await stopListener();
-        await unwind();
-      },
+      stop: unwind,
     };
   } catch (e) {
     await unwind();
