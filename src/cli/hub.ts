@@ -4,6 +4,7 @@ import { redactUrl } from "../config.ts";
 import { redactText } from "../adapters/http/redact.ts";
 import { HubConfigError, hubSecrets, loadHubConfig } from "../hub/config.ts";
 import { startHub } from "../hub/server.ts";
+import { untilSignal } from "./until-signal.ts";
 
 export async function hubCommand(env: NodeJS.ProcessEnv): Promise<number> {
   let config;
@@ -34,14 +35,7 @@ export async function hubCommand(env: NodeJS.ProcessEnv): Promise<number> {
     `  timeout      ${config.timeoutMs} ms per gateway`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
-  await new Promise<void>((resolve) => {
-    const onSignal = (sig: string) => {
-      process.stdout.write(`received ${sig}, shutting down\n`);
-      resolve();
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-  });
+  await untilSignal();
   await hub.stop();
   return 0;
 }

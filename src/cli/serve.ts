@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, redactUrl, secretsOf } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { startService } from "../server.ts";
 import { redactText } from "../adapters/http/redact.ts";
+import { untilSignal } from "./until-signal.ts";
 
 export async function serveCommand(env: NodeJS.ProcessEnv): Promise<number> {
   let config;
@@ -41,14 +42,7 @@ export async function serveCommand(env: NodeJS.ProcessEnv): Promise<number> {
   else lines.push("  admin token  from ADMIN_TOKEN");
   process.stdout.write(`${lines.join("\n")}\n`);
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (sig: string) => {
-      process.stdout.write(`received ${sig}, shutting down\n`);
-      resolve();
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-  });
+  await untilSignal();
   await svc.stop();
   return 0;
 }
