@@ -162,7 +162,7 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
     /** Longest a department write waits for its transaction before 503 CHAIN_UNAVAILABLE (it may still land). */
     const txWaitMs = 2 * config.chain.rpcTimeoutMs;
     const admin = adminTokenFor(config);
-    const tokens = await Tokens.open(store, admin.token);
+    const tokens = await Tokens.open({ tokens: store.records("token"), departments: store.records("department") }, admin.token);
     tokens.registry = registry;
     const domain = eip712Domain(client.chainId, contract);
     const signers = new SignerPool(domain, config.signerThreads);
@@ -175,7 +175,7 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
       { logId: config.logId, chainId: client.chainId, contract },
       new ChainStateProofs(client.provider, contract, config.confirmations),
     );
-    const departments = new Departments(store, client, registry, keyLedger(client), () => ({ deadline: Date.now() + txWaitMs }));
+    const departments = new Departments(store.records("department"), client, registry, keyLedger(client), () => ({ deadline: Date.now() + txWaitMs }));
     registry.onChange = (id, state) => departments.follow(id, state);
     let closing = false;
     const app = createApp({

@@ -37,7 +37,7 @@ const RULES: Array<[string, (f: string, u: string) => boolean]> = [
   ["mw: helmet", (f, u) => u.includes("/helmet/")],
   ["mw: cors", (f, u) => u.includes("/cors/") || u.includes("/vary/")],
   ["mw: rate limit", (f, u) => u.includes("/express-rate-limit/") || u.endsWith("/http/rate-limit.ts")],
-  ["mw: metrics", (f, u) => u.includes("/prom-client/") || u.endsWith("/http/metrics-routes.ts") || u.endsWith("/services/metrics.ts")],
+  ["mw: metrics", (f, u) => u.includes("/prom-client/") || u.endsWith("/http/metrics-routes.ts") || u.endsWith("/ports/metrics.ts")],
   ["mw: token check", (f, u) => /\/http\/(authenticate-first|auth)\.ts$/.test(u) || u.endsWith("/services/tokens.ts")],
   ["mw: body budget", (f, u) => u.endsWith("/http/body-budget.ts")],
   ["route handler + error mapping", (f, u) => /\/http\/[a-z-]+-routes\.ts$/.test(u) || u.endsWith("/http/errors.ts") || u.endsWith("/http/params.ts")],

@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Store } from "../adapters/leveldb/store.ts";
-import { compareDerived, deriveFromStore, DERIVED_PREFIXES, writeDerived } from "../services/derive.ts";
+import { compareDerived, deriveFromStore, DERIVED_PREFIXES, writeDerived } from "../adapters/leveldb/derived-indexes.ts";
 
 export async function reindexCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let o;

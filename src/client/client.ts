@@ -11,7 +11,7 @@
 import type { Signer, TypedDataDomain } from "ethers";
 import type { ErrorCode } from "../core/errors.ts";
 import type { Entry, ExchangeRecord } from "../core/record.ts";
-import type { Receipt } from "../services/ledger.ts";
+import type { Receipt } from "../ports/receipts.ts";
 import { verifyReceipt, type Pins, type Verdict } from "@dxledger/verify";
 import { signAcknowledgement, signExchange, type UnsignedExchange } from "./sign.ts";
 

@@ -9,18 +9,18 @@ import type { Eip712Digester } from "../core/eip712.ts";
 import type { Entry } from "../core/record.ts";
 import { LedgerError } from "../core/errors.ts";
 import { recoverSigner } from "../core/signature.ts";
-import type { Store } from "../adapters/leveldb/store.ts";
+import type { LogStore } from "../ports/store.ts";
 import type { Registry } from "./registry.ts";
 import { zodDetails } from "./intake.ts";
-import { NO_METRICS, signatureReason, type SignatureMetrics } from "./metrics.ts";
+import { NO_METRICS, signatureReason, type SignatureMetrics } from "../ports/metrics.ts";
 
 export class AckIntake {
-  readonly #store: Store;
+  readonly #store: Pick<LogStore, "seqsByProviderId" | "entry" | "nodes">;
   readonly #registry: Registry;
   readonly #digester: Eip712Digester;
   readonly #metrics: SignatureMetrics;
 
-  constructor(store: Store, registry: Registry, digester: Eip712Digester, metrics: SignatureMetrics = NO_METRICS) {
+  constructor(store: Pick<LogStore, "seqsByProviderId" | "entry" | "nodes">, registry: Registry, digester: Eip712Digester, metrics: SignatureMetrics = NO_METRICS) {
     this.#store = store;
     this.#registry = registry;
     this.#digester = digester;

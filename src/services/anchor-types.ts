@@ -2,7 +2,7 @@
 import type { AnchoredTx, ChainCheckpoint } from "../core/chain-checkpoint.ts";
 import type { ChainErrorKind } from "../core/chain-error.ts";
 import type { Checkpoint } from "../core/chain-checkpoint.ts";
-import type { AnchorMetrics } from "./metrics.ts";
+import type { AnchorMetrics } from "../ports/metrics.ts";
 
 export interface AnchorChain {
   blockNumber(): Promise<number>;

@@ -17,7 +17,7 @@
  * - any disagreement on a size or root → the anchorer halts with both sides as
  *   evidence; the service stops appending (CHAIN_MISMATCH) and says why.
  */
-import type { Checkpoint, Store } from "../adapters/leveldb/store.ts";
+import type { Checkpoint, CheckpointStore } from "../ports/store.ts";
 import type { Prover } from "./prover.ts";
 import { isChainError } from "../core/chain-error.ts";
 import { CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
@@ -28,7 +28,7 @@ import { reconcileWithChain } from "./reconcile.ts";
 export { CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
 
 export class Anchorer {
-  readonly #store: Store;
+  readonly #store: CheckpointStore;
   readonly #prover: Prover;
   readonly #chain: AnchorChain;
   readonly #opts: AnchorerOptions;
@@ -46,7 +46,7 @@ export class Anchorer {
   #checkedAt: number | null = null;
   readonly backlog = new Backlog();
 
-  constructor(store: Store, prover: Prover, chain: AnchorChain, opts: AnchorerOptions) {
+  constructor(store: CheckpointStore, prover: Prover, chain: AnchorChain, opts: AnchorerOptions) {
     this.#store = store;
     this.#prover = prover;
     this.#chain = chain;

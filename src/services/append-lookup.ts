@@ -3,14 +3,14 @@
  * provider+id keys (read only for keys the filter may have seen), and the
  * current values of every usage counter it may change.
  */
-import type { Store } from "../adapters/leveldb/store.ts";
+import type { LogStore } from "../ports/store.ts";
 import type { LogEntry } from "../core/ack.ts";
 import { itemKey, itemParty, type Item, type Lookup } from "./append-types.ts";
 import type { KnownKeys } from "./known-keys.ts";
 import type { StatsCounters } from "./stats-counters.ts";
 
 /** `counterKeys`: every counter key the items may change, built beforehand per submission (see Appender#vet). */
-export async function lookupGroup(store: Store, seen: KnownKeys, counters: StatsCounters, items: readonly Item[], counterKeys: Iterable<string>): Promise<Lookup> {
+export async function lookupGroup(store: Pick<LogStore, "seqsByProviderId" | "entries">, seen: KnownKeys, counters: StatsCounters, items: readonly Item[], counterKeys: Iterable<string>): Promise<Lookup> {
   const counterLoad = counters.load(counterKeys);
   const maybe: number[] = [];
   for (let i = 0; i < items.length; i++) if (seen.mightContain(itemKey(items[i]!))) maybe.push(i);

@@ -13,7 +13,8 @@ import type { Frontier } from "../core/merkle/frontier.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
 import { toHex } from "../core/hex.ts";
 import { itemKey, itemParty, sameContent, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
-import { counterTuple, type CounterKeyMemo } from "./stats-counters.ts";
+import type { CounterKeyMemo } from "./stats-counters.ts";
+import { counterTuple } from "../core/counter-coords.ts";
 
 export interface PrepareContext {
   /** The tree, appended to in place. */

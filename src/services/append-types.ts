@@ -2,7 +2,7 @@
 import { canonicalJson, type ExchangeRecord } from "../core/record.ts";
 import type { Acknowledgement, LogEntry } from "../core/ack.ts";
 import type { Frontier } from "../core/merkle/frontier.ts";
-import type { AckWrite, IndexedEntry } from "../adapters/leveldb/store.ts";
+import type { AckWrite, CounterWrite, IndexedEntry } from "../ports/store.ts";
 
 export interface AppendResult {
   readonly seq: number;
@@ -57,7 +57,7 @@ export interface Prepared {
   readonly entries: Array<IndexedEntry | AckWrite>;
   readonly nodes: Array<{ level: number; index: number; hashHex: string }>;
   /** New values of the usage counters this group changes. */
-  readonly counters: Array<{ key: string; value: string }>;
+  readonly counters: CounterWrite[];
   readonly counterKeys: ReadonlySet<string>;
   readonly newSize: number;
   /** The tree before this group, to go back to if its write fails. */

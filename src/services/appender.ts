@@ -19,21 +19,26 @@ import type { Acknowledgement, LogEntry } from "../core/ack.ts";
 import { LedgerError } from "../core/errors.ts";
 import { Frontier } from "../core/merkle/frontier.ts";
 import { KnownKeys } from "./known-keys.ts";
-import { addToTuple, CounterKeyMemo, counterTuple, spreadTuples, StatsCounters } from "./stats-counters.ts";
+import { addToTuple, CounterKeyMemo, spreadTuples, StatsCounters } from "./stats-counters.ts";
+import { counterTuple } from "../core/counter-coords.ts";
 import { allKeys, lookupGroup } from "./append-lookup.ts";
 import { prepareSubmission, vetGroup } from "./append-prepare.ts";
 import { entryKinds, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
-import { NO_METRICS, type AppendMetrics } from "./metrics.ts";
+import { NO_METRICS, type AppendMetrics } from "../ports/metrics.ts";
 export type { AppendResult } from "./append-types.ts";
 import { decompose } from "../core/merkle/range.ts";
 import { fromHex } from "../core/hex.ts";
-import type { Store } from "../adapters/leveldb/store.ts";
+import type { LogStore } from "../ports/store.ts";
+import type { CounterStore } from "../ports/counters.ts";
+
+/** What the appender reads and writes: the log, and the usage counters it keeps in step. */
+export type AppendStore = Pick<LogStore, "size" | "nodes" | "entry" | "entries" | "seqsByProviderId" | "providerIdKeys" | "append"> & { readonly counters: CounterStore };
 
 export const DEFAULT_MAX_GROUP = 2000;
 export const DEFAULT_MAX_QUEUED = 100_000;
 
 export class Appender {
-  readonly #store: Store;
+  readonly #store: AppendStore;
   #frontier: Frontier;
   #queue: Pending[] = [];
   #queued = 0;
@@ -49,12 +54,13 @@ export class Appender {
   readonly #metrics: AppendMetrics;
   readonly #seen: KnownKeys;
   readonly #counters: StatsCounters;
-  readonly #keyMemo = new CounterKeyMemo();
+  readonly #keyMemo: CounterKeyMemo;
 
-  private constructor(store: Store, frontier: Frontier, seen: KnownKeys, opts: AppenderOptions) {
+  private constructor(store: AppendStore, frontier: Frontier, seen: KnownKeys, opts: AppenderOptions) {
     this.#store = store;
     this.#seen = seen;
-    this.#counters = new StatsCounters(store);
+    this.#keyMemo = new CounterKeyMemo((r) => store.counters.keysOf(r));
+    this.#counters = new StatsCounters(store.counters);
     this.#frontier = frontier;
     this.#committed = frontier.size;
     this.#maxGroup = opts.maxGroup ?? DEFAULT_MAX_GROUP;
@@ -64,7 +70,7 @@ export class Appender {
   }
 
   /** Loads the tree's right edge from the stored nodes (O(log n) reads). */
-  static async open(store: Store, opts: AppenderOptions = {}): Promise<Appender> {
+  static async open(store: AppendStore, opts: AppenderOptions = {}): Promise<Appender> {
     const size = await store.size();
     const hashes = (await store.nodes(decompose(0, size))).map(fromHex);
     const a = new Appender(store, new Frontier(size, hashes), await KnownKeys.load(store, size), opts);

@@ -8,16 +8,18 @@
  */
 import { Frontier } from "../core/merkle/frontier.ts";
 import { hashLeaf } from "../core/merkle/hash.ts";
-import { toHex } from "../core/hex.ts";
+import { fromHex, toHex, utf8 } from "../core/hex.ts";
 import { exchangeRecordInput, type Entry } from "../core/record.ts";
 import { acknowledgementInput, isAckEntry, logEntryText, type AckEntry, type LogEntry } from "../core/ack.ts";
 import { eip712Domain } from "../core/eip712.ts";
 import { SignatureAuditor, type RecoverRecords } from "../core/signature-audit.ts";
 import type { RegistryEvent } from "../core/key-history.ts";
-import { K } from "../adapters/leveldb/keys.ts";
-import { indexKeys, type Checkpoint, type Store } from "../adapters/leveldb/store.ts";
-import type { ChainCheckpoint } from "../adapters/chain/ledger-client.ts";
-import { compareDerived, COUNTER_PREFIXES, DerivedIndexes } from "./derive.ts";
+import type { ChainCheckpoint } from "../core/chain-checkpoint.ts";
+import type { Checkpoint, CheckpointStore, LogStore } from "../ports/store.ts";
+import type { IndexCheck } from "../ports/index-check.ts";
+
+/** What the audit reads locally: the log, its checkpoints, and the derived indexes as stored. */
+export type AuditStore = Pick<LogStore, "size" | "entry" | "entriesFrom"> & Pick<CheckpointStore, "checkpoints"> & { readonly indexCheck: IndexCheck };
 
 export type DiscrepancyKind =
   | "ENTRY_MISSING" | "ENTRY_CORRUPT" | "ENTRY_MISPLACED" | "ENTRY_NOT_CANONICAL" | "RECORD_INVALID"
@@ -62,7 +64,7 @@ const BATCH = 1000;
 const SIG_INFLIGHT = 8;
 
 export async function audit(
-  store: Store,
+  store: AuditStore,
   chain: AuditChain | undefined,
   logId: string,
   progress: (done: number, total: number) => void = () => {},
@@ -81,14 +83,15 @@ export async function audit(
   let lastReceived = "";
   let checked = 0;
   let expected = 0;
-  const derived = new DerivedIndexes({ plain: false });
+  const index = store.indexCheck;
+  const derived = index.counterTally();
   let idOk = 0;
   let dsOk = 0;
   let pending: Array<{ seq: number; entry: LogEntry | undefined; valid: boolean; nodes: ReturnType<Frontier["append"]> }> = [];
 
   const flush = async () => {
     const ids = pending.flatMap((p) => p.nodes);
-    const stored = await store.db.getMany(ids.map((n) => K.node(n.level, n.index)));
+    const stored = await index.storedNodes(ids);
     ids.forEach((n, i) => {
       if (stored[i] === toHex(n.hash)) return;
       if (n.level === 0) add("LEAF_MISMATCH", `stored leaf hash ${stored[i] ?? "(none)"} differs from the entry's ${toHex(n.hash)}`, n.index);
@@ -99,11 +102,12 @@ export async function audit(
     });
     const acks = pending.filter((p) => p.entry && isAckEntry(p.entry)) as Array<{ seq: number; entry: AckEntry }>;
     if (acks.length) {
-      const own = await store.db.getMany(acks.map((p) => K.ackOf(p.entry.ack.provider, p.entry.ack.id)));
-      const ref = await store.db.getMany(acks.map((p) => K.byProvider(p.entry.ack.provider, p.entry.ack.id)));
-      const refLeaf = await store.db.getMany(ref.map((v) => K.node(0, Number(v ?? -1))));
+      const ackKeys = acks.map((p) => ({ provider: p.entry.ack.provider, id: p.entry.ack.id, kind: "ack" as const }));
+      const own = await index.idIndex(ackKeys);
+      const ref = await index.idIndex(acks.map((p) => ({ provider: p.entry.ack.provider, id: p.entry.ack.id })));
+      const refLeaf = await index.storedNodes(ref.map((v) => ({ level: 0, index: Number(v ?? -1) })));
       acks.forEach((p, i) => {
-        if (own[i] !== String(p.seq)) add("ACK_INDEX_WRONG", `a:${p.entry.ack.provider}:${p.entry.ack.id} points at ${own[i] ?? "nothing"}`, p.seq);
+        if (own[i] !== String(p.seq)) add("ACK_INDEX_WRONG", `${index.idIndexLabel(ackKeys[i]!)} points at ${own[i] ?? "nothing"}`, p.seq);
         const target = Number(ref[i]);
         if (ref[i] === undefined || !(target < p.seq) || refLeaf[i] !== p.entry.ack.exchangeLeafHash) {
           add("ACK_REFERENCE_INVALID", `acknowledges ${p.entry.ack.provider}/${p.entry.ack.id}, which is not an earlier exchange with leaf hash ${p.entry.ack.exchangeLeafHash}`, p.seq);
@@ -111,17 +115,15 @@ export async function audit(
       });
     }
     const withEntries = pending.filter((p) => p.entry && !isAckEntry(p.entry)) as Array<{ seq: number; entry: Entry }>;
-    const idx = await store.db.getMany(withEntries.map((p) => K.byProvider(p.entry!.record.provider, p.entry!.record.id)));
+    const idKeys = withEntries.map((p) => ({ provider: p.entry.record.provider, id: p.entry.record.id }));
+    const idx = await index.idIndex(idKeys);
     withEntries.forEach((p, i) => {
-      if (idx[i] !== String(p.seq)) add("ID_INDEX_WRONG", `p:${p.entry!.record.provider}:${p.entry!.record.id} points at ${idx[i] ?? "nothing"}`, p.seq);
+      if (idx[i] !== String(p.seq)) add("ID_INDEX_WRONG", `${index.idIndexLabel(idKeys[i]!)} points at ${idx[i] ?? "nothing"}`, p.seq);
       else idOk++;
     });
-    const keys = withEntries.flatMap((p) => indexKeys({ seq: p.seq, dataset: p.entry!.record.dataset, derivedFrom: p.entry!.record.derivedFrom }).map((k) => [p.seq, k] as const));
-    const got = await store.db.getMany(keys.map(([, k]) => k));
-    keys.forEach(([seq, k], i) => {
-      if (got[i] === undefined) add("DATASET_INDEX_MISSING", `index key ${k} is missing`, seq);
-      else if (k.startsWith("x:d:")) dsOk++;
-    });
+    const ds = await index.datasetIndex(withEntries.map((p) => ({ seq: p.seq, dataset: p.entry.record.dataset, derivedFrom: p.entry.record.derivedFrom })));
+    for (const m of ds.missing) add("DATASET_INDEX_MISSING", `index key ${m.key} is missing`, m.seq);
+    dsOk += ds.present;
     if (sigs) {
       const p = sigs.check(pending.filter((x) => x.valid) as Array<{ seq: number; entry: LogEntry }>, recover).then((fs) => fs.forEach((f) => add(f.code, f.detail, f.seq)));
       p.catch(() => {}); // awaited below; a rejection is not unhandled meanwhile
@@ -137,17 +139,17 @@ export async function audit(
     let leaf: Uint8Array;
     if (text === undefined) {
       add("ENTRY_MISSING", "no entry stored at this seq", seq);
-      const stored = await store.db.get(K.node(0, seq));
-      leaf = stored ? Buffer.from(stored.slice(2), "hex") : new Uint8Array(32);
+      const [stored] = await index.storedNodes([{ level: 0, index: seq }]);
+      leaf = stored ? fromHex(stored) : new Uint8Array(32);
     } else {
-      leaf = hashLeaf(Buffer.from(text, "utf8"));
+      leaf = hashLeaf(utf8(text));
       try {
         entry = JSON.parse(text) as LogEntry;
       } catch {
         add("ENTRY_CORRUPT", "entry is not JSON", seq);
       }
       if (entry) {
-        if (!isAckEntry(entry) && exchangeRecordInput.safeParse(entry.record).success) derived.add(entry);
+        if (!isAckEntry(entry) && exchangeRecordInput.safeParse(entry.record).success) derived.add(entry.record);
         if (entry.seq !== seq) add("ENTRY_MISPLACED", `entry stored at seq ${seq} says seq ${entry.seq}`, seq);
         const parsed = isAckEntry(entry) ? acknowledgementInput.safeParse(entry.ack) : exchangeRecordInput.safeParse(entry.record);
         valid = parsed.success;
@@ -190,11 +192,11 @@ export async function audit(
 
   // Each entry's own index keys were checked above; any key beyond those is dangling.
   // Counting keys is a fast keys-only scan; the slow per-key check runs only if the counts differ.
-  if ((await countKeys(store, "p:")) !== idOk) await checkIdIndex(store, size, add);
-  if ((await countKeys(store, "x:d:")) !== dsOk) await checkDatasetIndex(store, size, add);
+  if ((await index.countIdIndex()) !== idOk) await checkIdIndex(store, size, add);
+  if ((await index.countDatasetIndex()) !== dsOk) await checkDatasetIndex(store, size, add);
   // Statistics: every stored counter against the one recomputed from the entries.
-  const counters = await compareDerived(store, derived, COUNTER_PREFIXES);
-  for (const d of counters.diffs) add("COUNTER_MISMATCH", `${d.key}: stored ${d.live ?? "(none)"}, recomputed ${d.rebuilt ?? "(none)"}`);
+  const counters = await derived.compare();
+  for (const d of counters.diffs) add("COUNTER_MISMATCH", `${d.key}: stored ${d.stored ?? "(none)"}, recomputed ${d.recomputed ?? "(none)"}`);
   if (counters.total > counters.diffs.length) add("COUNTER_MISMATCH", `… and ${counters.total - counters.diffs.length} more counters`);
   const checkpointsChecked = checkCheckpoints(checkpoints, rootsAt, chain && onChain, size, add);
   found.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
@@ -202,21 +204,15 @@ export async function audit(
   return { v: 1, logSize: size, pending: Math.max(0, size - anchored), entriesChecked: checked, checkpointsChecked, clean: found.length === 0, discrepancies: found };
 }
 
-async function countKeys(store: Store, prefix: string): Promise<number> {
-  let n = 0;
-  for await (const _ of store.db.keys({ gte: prefix, lt: `${prefix}\xff` })) n++;
-  return n;
-}
-
 /** p: keys that point at nothing, or at an entry that is not theirs. */
-async function checkIdIndex(store: Store, size: number, add: (k: DiscrepancyKind, d: string, seq?: number) => void): Promise<void> {
-  for await (const [k, v] of store.db.iterator({ gte: "p:", lt: "p:\xff" })) {
+async function checkIdIndex(store: AuditStore, size: number, add: (k: DiscrepancyKind, d: string, seq?: number) => void): Promise<void> {
+  for await (const { key: k, provider, id, value: v } of store.indexCheck.idIndexEntries()) {
     const seq = Number(v);
     const raw = Number.isSafeInteger(seq) && seq < size ? await store.entry(seq) : undefined;
     let ok = false;
     try {
       const e = raw ? (JSON.parse(raw) as Entry) : undefined;
-      ok = !!e && k === K.byProvider(e.record.provider, e.record.id);
+      ok = !!e && e.record.provider === provider && e.record.id === id;
     } catch {
       ok = false;
     }
@@ -225,14 +221,12 @@ async function checkIdIndex(store: Store, size: number, add: (k: DiscrepancyKind
 }
 
 /** x:d: keys naming an entry that is not an exchange of that dataset. */
-async function checkDatasetIndex(store: Store, size: number, add: (k: DiscrepancyKind, d: string, seq?: number) => void): Promise<void> {
-  for await (const k of store.db.keys({ gte: "x:d:", lt: "x:d:\xff" })) {
-    const bang = k.lastIndexOf("!");
-    const seq = Number(k.slice(bang + 1));
+async function checkDatasetIndex(store: AuditStore, size: number, add: (k: DiscrepancyKind, d: string, seq?: number) => void): Promise<void> {
+  for await (const { key: k, dataset, seq } of store.indexCheck.datasetIndexEntries()) {
     const raw = seq < size ? await store.entry(seq) : undefined;
     let ok = false;
     try {
-      ok = !!raw && k === K.datasetExchange((JSON.parse(raw) as Entry).record.dataset, seq);
+      ok = !!raw && (JSON.parse(raw) as Entry).record.dataset === dataset;
     } catch {
       ok = false;
     }

@@ -3,9 +3,7 @@
  * store keeps the name and the transactions, for listing.
  */
 import { LedgerError } from "../core/errors.ts";
-import { K } from "../adapters/leveldb/keys.ts";
-import type { Store } from "../adapters/leveldb/store.ts";
-import type { LedgerClient } from "../adapters/chain/ledger-client.ts";
+import type { RecordStore } from "../ports/store.ts";
 import type { Registry } from "./registry.ts";
 import { DepartmentKeys, type KeyLedger } from "./department-keys.ts";
 
@@ -18,6 +16,13 @@ export interface DepartmentRecord {
   readonly txHash: string;
 }
 
+/** What department administration asks of the chain (the ledger client implements it). */
+export interface DepartmentChain {
+  departmentSigner(id: string): Promise<{ readonly signer: string; readonly active: boolean }>;
+  registerDepartment(id: string, signer: string, limits?: { deadline?: number }): Promise<string>;
+  revokeDepartment(id: string, limits?: { deadline?: number }): Promise<string>;
+}
+
 /** A department as GET /v1/departments shows it: the record plus its key state on chain. */
 export type DepartmentView = DepartmentRecord & {
   readonly rotationNonce: number;
@@ -27,13 +32,13 @@ export type DepartmentView = DepartmentRecord & {
 export class Departments {
   /** Key changes: self-rotation, recovery, cancellation (services/department-keys.ts). */
   readonly keys: DepartmentKeys;
-  readonly #store: Store;
-  readonly #chain: LedgerClient;
+  readonly #store: RecordStore<DepartmentRecord>;
+  readonly #chain: DepartmentChain;
   readonly #registry: Registry;
   readonly #limits: () => { deadline?: number };
 
   /** `limits`: how long a request may wait for its transaction (a fresh deadline per call). */
-  constructor(store: Store, chain: LedgerClient, registry: Registry, keyLedger: KeyLedger, limits: () => { deadline?: number } = () => ({})) {
+  constructor(store: RecordStore<DepartmentRecord>, chain: DepartmentChain, registry: Registry, keyLedger: KeyLedger, limits: () => { deadline?: number } = () => ({})) {
     this.#store = store;
     this.#chain = chain;
     this.#registry = registry;
@@ -41,7 +46,7 @@ export class Departments {
     this.keys = new DepartmentKeys(keyLedger, {
       active: (id) => this.#activeRecord(id),
       applied: async (rec) => {
-        await this.#store.putJson(K.department(rec.id), rec);
+        await this.#store.put(rec.id, rec);
         this.#registry.set(rec.id, { signer: rec.signer, active: true });
       },
       limits: () => this.#limits(),
@@ -56,7 +61,7 @@ export class Departments {
     }
     const txHash = await this.#chain.registerDepartment(id, s, this.#limits());
     const rec: DepartmentRecord = { id, name, signer: s, active: true, registeredAt: new Date().toISOString(), txHash };
-    await this.#store.putJson(K.department(id), rec);
+    await this.#store.put(id, rec);
     this.#registry.set(id, { signer: s, active: true });
     return rec;
   }
@@ -65,7 +70,7 @@ export class Departments {
     const rec = await this.#activeRecord(id);
     const txHash = await this.#chain.revokeDepartment(id, this.#limits());
     const next = { ...rec, active: false };
-    await this.#store.putJson(K.department(id), next);
+    await this.#store.put(id, next);
     this.#registry.set(id, { signer: rec.signer, active: false });
     return { ...next, revocationTxHash: txHash };
   }
@@ -78,19 +83,19 @@ export class Departments {
    * lost its state — is the chain's latest, not its own last write.
    */
   async follow(id: string, state: { signer: string; active: boolean }): Promise<void> {
-    const rec = await this.#store.getJson<DepartmentRecord>(K.department(id));
+    const rec = await this.#store.get(id);
     if (!rec || (rec.signer === state.signer.toLowerCase() && rec.active === state.active)) return;
-    await this.#store.putJson(K.department(id), { ...rec, signer: state.signer.toLowerCase(), active: state.active });
+    await this.#store.put(id, { ...rec, signer: state.signer.toLowerCase(), active: state.active });
   }
 
   async list(): Promise<DepartmentView[]> {
-    const recs = await this.#store.jsonRange<DepartmentRecord>(K.departmentPrefix);
+    const recs = await this.#store.all();
     return Promise.all(recs.map((r) => this.#view(r)));
   }
 
   /** One department this service registered, as `list` shows it; undefined if it has no record here. */
   async get(id: string): Promise<DepartmentView | undefined> {
-    const r = await this.#store.getJson<DepartmentRecord>(K.department(id));
+    const r = await this.#store.get(id);
     return r ? this.#view(r) : undefined;
   }
 
@@ -105,7 +110,7 @@ export class Departments {
       throw new LedgerError("NOT_FOUND", `department ${id} is not registered`, { id });
     }
     if (!d.active) throw new LedgerError("DEPARTMENT_REVOKED", `department ${id} is revoked`, { id });
-    const rec = (await this.#store.getJson<DepartmentRecord>(K.department(id))) ?? {
+    const rec = (await this.#store.get(id)) ?? {
       id, name: id, signer: d.signer, active: true, registeredAt: "", txHash: "",
     };
     return { ...rec, signer: d.signer, active: d.active };

@@ -17,7 +17,7 @@
  */
 import { Monitor, type MonitorChain, type MonitorEvent, type MonitorService } from "./monitor.ts";
 import { staleness } from "./federation-health.ts";
-import type { DirectoryChain, DirectoryEntry, GatewayProbe } from "./federation-ports.ts";
+import type { DirectoryChain, DirectoryEntry, GatewayProbe } from "../ports/federation.ts";
 
 export interface LogRef {
   readonly name: string;

@@ -13,7 +13,7 @@
  *   endpoint cannot be used to make this gateway flood the others; staleness
  *   is computed per request from it (its threshold is the caller's).
  */
-import type { DirectoryChain, DirectoryEntry, GatewayHealth, GatewayProbe, LatestOnChain } from "./federation-ports.ts";
+import type { DirectoryChain, DirectoryEntry, GatewayHealth, GatewayProbe, LatestOnChain } from "../ports/federation.ts";
 import { staleness } from "./federation-health.ts";
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 2000;

@@ -7,7 +7,7 @@ import { exchangeRecordInput, type ExchangeRecord } from "../core/record.ts";
 import { LedgerError } from "../core/errors.ts";
 import type { Registry, DepartmentState } from "./registry.ts";
 import type { SignerPool } from "./signer-pool.ts";
-import { NO_METRICS, signatureReason, type SignatureMetrics } from "./metrics.ts";
+import { NO_METRICS, signatureReason, type SignatureMetrics } from "../ports/metrics.ts";
 import type { ZodError } from "zod";
 
 export function zodDetails(err: ZodError, prefix: Array<string | number> = []): Array<{ path: string; message: string }> {

@@ -5,7 +5,9 @@
  * Past its capacity the filter is rebuilt twice as large.
  */
 import { BloomFilter } from "../core/bloom.ts";
-import type { Store } from "../adapters/leveldb/store.ts";
+import type { LogStore } from "../ports/store.ts";
+
+type Store = Pick<LogStore, "providerIdKeys">;
 
 export const MIN_CAPACITY = 1 << 20;
 

@@ -3,84 +3,26 @@
  * consistency proofs, over the store, the prover and the anchorer's checkpoints.
  */
 import { LedgerError } from "../core/errors.ts";
+import { notFound } from "../core/not-found.ts";
 import type { LogEntry } from "../core/ack.ts";
-import { K } from "../adapters/leveldb/keys.ts";
 import type { Hex } from "../core/hex.ts";
-import type { Checkpoint, Store } from "../adapters/leveldb/store.ts";
+import type { Checkpoint, LogStore } from "../ports/store.ts";
 import type { StateProof } from "@dxledger/verify";
+import type { ChainIdentity, Receipt, ReceiptOptions, StateProofs } from "../ports/receipts.ts";
 import type { Prover } from "./prover.ts";
 import type { Anchorer } from "./anchorer.ts";
 
 export const RECEIPT_VERSION = 1;
 
-/**
- * The one "not found" of exchange and entry reads. A department asking for an
- * exchange it is not party to MUST get exactly this too (SPEC §8), so it names
- * nothing the caller did not send and is the same whichever was the case.
- */
-export const notFound = (): LedgerError => new LedgerError("NOT_FOUND", "no such exchange or entry, or not one this token may read");
-
-export interface Receipt {
-  readonly v: 1;
-  readonly entry: LogEntry;
-  readonly leafIndex: number;
-  readonly leafHash: Hex;
-  readonly checkpoint: {
-    readonly logId: string;
-    readonly index: number;
-    readonly treeSize: number;
-    readonly rootHash: string;
-    readonly chainId: number;
-    readonly contract: string;
-    readonly txHash: string;
-    readonly blockNumber: number;
-  };
-  readonly inclusionProof: Hex[];
-  /** With `?proof=state`: the checkpoint's storage slots under a confirmed block's state root (docs/evidence.md). */
-  readonly stateProof?: StateProof;
-}
-
-/** The checkpoint a state proof is asked for. */
-export interface ProvenCheckpoint {
-  readonly logId: string;
-  readonly index: number;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly blockNumber: number;
-}
-
-/**
- * Port: offline evidence of a checkpoint (adapters/chain/state-proof.ts).
- * `prove` MUST return a proof at a block the service considers confirmed, at
- * or after the checkpoint's block, that it has checked itself (header hash,
- * Merkle-Patricia proofs, slot values); when it cannot, it MUST throw a
- * LedgerError or ChainError naming why — never return a wrong proof.
- */
-export interface StateProofs {
-  prove(cp: ProvenCheckpoint): Promise<StateProof>;
-}
-
-/** What a receipt carries beyond SPEC §5's fields. */
-export interface ReceiptOptions {
-  /** "state": add `stateProof`. */
-  readonly proof?: "state";
-}
-
-export interface ChainIdentity {
-  readonly logId: string;
-  readonly chainId: number;
-  readonly contract: string;
-}
-
 export class LedgerReader {
-  readonly #store: Store;
+  readonly #store: Pick<LogStore, "entry" | "entries" | "seqsByProviderId" | "unacknowledged">;
   readonly #prover: Prover;
   readonly #anchorer: Anchorer;
   readonly #size: () => number;
   readonly #id: ChainIdentity;
   readonly #stateProofs: StateProofs | undefined;
 
-  constructor(store: Store, prover: Prover, anchorer: Anchorer, size: () => number, id: ChainIdentity, stateProofs?: StateProofs) {
+  constructor(store: Pick<LogStore, "entry" | "entries" | "seqsByProviderId" | "unacknowledged">, prover: Prover, anchorer: Anchorer, size: () => number, id: ChainIdentity, stateProofs?: StateProofs) {
     this.#store = store;
     this.#prover = prover;
     this.#anchorer = anchorer;
@@ -113,9 +55,7 @@ export class LedgerReader {
    * (paging still counts them: `next` follows the keys read).
    */
   async unacknowledged(before: string, after: number | undefined, limit: number, visible?: (provider: string, consumer: string) => boolean) {
-    const prefix = K.unacknowledgedPrefix;
-    const keys = await this.#store.keysUnder(prefix, limit, after === undefined ? undefined : K.unacknowledged(after));
-    const seqs = keys.map((k) => Number(k.slice(prefix.length))).filter((s) => s < this.#size());
+    const seqs = (await this.#store.unacknowledged(limit, after)).filter((s) => s < this.#size());
     const raw = await this.#store.entries(seqs);
     const items = [];
     let done = false;

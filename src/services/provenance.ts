@@ -4,8 +4,7 @@
  * keys written with each entry. Each exchange carries its leaf hash, status,
  * checkpoint and where to fetch its receipt.
  */
-import { K } from "../adapters/leveldb/keys.ts";
-import type { Store } from "../adapters/leveldb/store.ts";
+import type { DatasetIndex, LogStore } from "../ports/store.ts";
 import type { Entry } from "../core/record.ts";
 import type { Anchorer } from "./anchorer.ts";
 
@@ -51,12 +50,15 @@ export interface Lineage {
   readonly truncated: boolean;
 }
 
+/** What provenance reads: entries, leaf hashes, acknowledgements and the dataset index. */
+export type ProvenanceStore = Pick<LogStore, "entries" | "nodes" | "seqsByProviderId"> & DatasetIndex;
+
 export class ProvenanceService {
-  readonly #store: Store;
+  readonly #store: ProvenanceStore;
   readonly #anchorer: Anchorer;
   readonly #size: () => number;
 
-  constructor(store: Store, anchorer: Anchorer, size: () => number) {
+  constructor(store: ProvenanceStore, anchorer: Anchorer, size: () => number) {
     this.#store = store;
     this.#anchorer = anchorer;
     this.#size = size;
@@ -64,10 +66,8 @@ export class ProvenanceService {
 
   /** Exchanges of `dataset` with seq > `after`, at most `limit`, in log order; `filter` may hide some. */
   async exchanges(dataset: string, after: number | undefined, limit: number, filter?: (e: Entry) => boolean) {
-    const prefix = K.datasetExchangePrefix(dataset);
     const size = this.#size();
-    const keys = await this.#store.keysUnder(prefix, limit, after === undefined ? undefined : K.datasetExchange(dataset, after));
-    const seqs = keys.map((k) => Number(k.slice(prefix.length))).filter((s) => s < size);
+    const seqs = (await this.#store.exchangesOf(dataset, limit, after)).filter((s) => s < size);
     const [raw, leaves] = await Promise.all([this.#store.entries(seqs), this.#store.nodes(seqs.map((index) => ({ level: 0, index })))]);
     const entries = raw.map((t) => JSON.parse(t!) as Entry);
     const acks = await this.#store.seqsByProviderId(entries.map((e) => ({ provider: e.record.provider, id: e.record.id, kind: "ack" as const })));
@@ -117,16 +117,14 @@ export class ProvenanceService {
       if (!s) declared.set(d, (s = this.#declaredSources(d, who).then((r) => ((cut ||= r.cut), r.sources))));
       return s;
     };
-    const walk = async (prefixOf: (d: string) => string, edge: (from: string, to: string, depth: number) => LineageEdge) => {
+    const walk = async (neighbours: (d: string, limit: number) => Promise<string[]>, edge: (from: string, to: string, depth: number) => LineageEdge) => {
       const seen = new Set([dataset]);
       const out: LineageEdge[] = [];
       let frontier = [dataset];
       for (let depth = 1; frontier.length > 0 && budget > 0; depth++) {
         const next: string[] = [];
         for (const d of frontier) {
-          const prefix = prefixOf(d);
-          for (const k of await this.#store.keysUnder(prefix, MAX_LINEAGE)) {
-            const other = k.slice(prefix.length);
+          for (const other of await neighbours(d, MAX_LINEAGE)) {
             const e = edge(d, other, depth);
             if (party !== undefined && !(await sourcesSeenBy(e.dataset, party)).has(e.source)) continue;
             out.push(e);
@@ -140,20 +138,19 @@ export class ProvenanceService {
       }
       return out;
     };
-    const upstream = await walk(K.upstreamPrefix, (d, src, depth) => ({ dataset: d, source: src, depth }));
-    const downstream = await walk(K.downstreamPrefix, (src, d, depth) => ({ dataset: d, source: src, depth }));
+    const upstream = await walk((d, n) => this.#store.sourcesOf(d, n), (d, src, depth) => ({ dataset: d, source: src, depth }));
+    const downstream = await walk((d, n) => this.#store.derivedFrom(d, n), (src, d, depth) => ({ dataset: d, source: src, depth }));
     return { upstream, downstream, truncated: budget <= 0 || cut };
   }
 
   /** Sources declared by the exchanges of `dataset` that `party` provided or consumed (at most MAX_LINEAGE_SCAN exchanges read). */
   async #declaredSources(dataset: string, party: string): Promise<{ sources: Set<string>; cut: boolean }> {
-    const prefix = K.datasetExchangePrefix(dataset);
     const size = this.#size();
     const sources = new Set<string>();
-    let after: string | undefined;
+    let after: number | undefined;
     for (let read = 0; read < MAX_LINEAGE_SCAN; ) {
-      const keys = await this.#store.keysUnder(prefix, Math.min(MAX_PAGE, MAX_LINEAGE_SCAN - read), after);
-      const seqs = keys.map((k) => Number(k.slice(prefix.length))).filter((s) => s < size);
+      const keys = await this.#store.exchangesOf(dataset, Math.min(MAX_PAGE, MAX_LINEAGE_SCAN - read), after);
+      const seqs = keys.filter((s) => s < size);
       for (const raw of await this.#store.entries(seqs)) {
         const r = (JSON.parse(raw!) as Entry).record;
         if (r.provider === party || r.consumer === party) for (const src of r.derivedFrom) sources.add(src);

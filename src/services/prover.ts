@@ -10,7 +10,7 @@ import { foldRange, decompose, type NodeId } from "../core/merkle/range.ts";
 import { consistencyRanges, inclusionRanges, type Range } from "../core/merkle/proofs.ts";
 import { EMPTY_ROOT } from "../core/merkle/hash.ts";
 import { fromHex, toHex, type Hex } from "../core/hex.ts";
-import type { Store } from "../adapters/leveldb/store.ts";
+import type { LogStore } from "../ports/store.ts";
 
 /** Lowest level of the nodes kept in memory (one in 2^CACHED_LEVEL of the leaves has one per level). */
 export const CACHED_LEVEL = 4;
@@ -18,11 +18,11 @@ export const CACHED_LEVEL = 4;
 export const DEFAULT_NODE_CACHE_MAX = 200_000;
 
 export class Prover {
-  readonly #store: Store;
+  readonly #store: Pick<LogStore, "nodes">;
   readonly #cache = new Map<string, string>();
   readonly #max: number;
 
-  constructor(store: Store, cacheMax = DEFAULT_NODE_CACHE_MAX) {
+  constructor(store: Pick<LogStore, "nodes">, cacheMax = DEFAULT_NODE_CACHE_MAX) {
     this.#store = store;
     this.#max = cacheMax;
   }

@@ -4,12 +4,12 @@
  * entries added since are subtracted. Aggregates only: no record-level content.
  */
 import { LedgerError } from "../core/errors.ts";
-import { K } from "../adapters/leveldb/keys.ts";
 import { splitPeriods } from "../core/periods.ts";
-import type { Store } from "../adapters/leveldb/store.ts";
 import type { Entry } from "../core/record.ts";
 import type { LogEntry } from "../core/ack.ts";
-import { dimensionValue, groupText, parseCounter, type Dimension } from "./stats-counters.ts";
+import { dimensionValue, groupText, type Dimension } from "../core/counter-coords.ts";
+import type { Count, CounterFilter, CounterGroup, CounterStore } from "../ports/counters.ts";
+import type { LogStore } from "../ports/store.ts";
 
 export const DIM_OF = { dataset: "d", provider: "p", consumer: "c", purpose: "u" } as const;
 export type FilterName = keyof typeof DIM_OF;
@@ -48,16 +48,15 @@ function queryError(parameter: string, message: string): LedgerError {
 export const MAX_AS_OF_ENTRIES = 2_000_000;
 
 export class StatsService {
-  readonly #store: Store;
+  readonly #counters: CounterStore;
+  readonly #store: Pick<LogStore, "entriesFrom">;
   readonly #size: () => number;
 
-  constructor(store: Store, size: () => number) {
+  /** The counters, and the entries (read only for "as of" an older checkpoint). */
+  constructor(store: Pick<LogStore, "entriesFrom"> & { readonly counters: CounterStore }, size: () => number) {
+    this.#counters = store.counters;
     this.#store = store;
     this.#size = size;
-  }
-
-  async #scan(gte: string, lte: string, each: (key: string, v: [number, number]) => void): Promise<void> {
-    for await (const [k, v] of this.#store.db.iterator({ gte, lte })) each(k, parseCounter(v));
   }
 
   /**
@@ -75,60 +74,42 @@ export class StatsService {
     const groupBy = q.groupBy;
     const timeGroup = groupBy === undefined || groupBy === "day" || groupBy === "month";
     if (filters.length === 2 && !timeGroup) throw queryError("groupBy", "with two filters, groupBy must be day or month");
-    const [f, fval] = filters[0] ? [DIM_OF[filters[0][0]], filters[0][1]] : ["*", ""];
-    let g: string = "_";
+    const filter: CounterFilter = filters[0] ? { dim: DIM_OF[filters[0][0]], value: filters[0][1] } : "*";
+    let g: CounterGroup = "_";
     let gmatch: string | undefined;
     if (filters.length === 2) {
       g = DIM_OF[filters[1]![0]];
-      gmatch = encodeURIComponent(filters[1]![1]);
+      gmatch = filters[1]![1];
     } else if (!timeGroup) {
       g = DIM_OF[groupBy as FilterName];
     }
     const groups = new Map<string, [number, number]>();
     const total: [number, number] = [0, 0];
-    const add = (key: string, v: [number, number]) => {
+    const add = (key: string, v: Count) => {
       const cur = groups.get(key) ?? [0, 0];
       groups.set(key, [cur[0] + v[0], cur[1] + v[1]]);
     };
     // Grouping on the filtered dimension gives one group: read the filter's totals.
-    const sameDim = g !== "_" && g === f;
+    const sameDim = g !== "_" && filter !== "*" && g === filter.dim;
     if (sameDim) g = "_";
-    const each = (day: string, gval: string | undefined, v: [number, number]) => {
+    const each = (day: string, gval: string | undefined, v: Count) => {
       if (gmatch !== undefined && gval !== gmatch) return;
       total[0] += v[0];
       total[1] += v[1];
       if (groupBy === "day") add(day, v);
       else if (groupBy === "month") add(day.slice(0, 7), v);
-      else if (sameDim) add(fval, v);
-      else if (groupBy !== undefined) add(decodeURIComponent(gval!), v);
+      else if (sameDim) add(filters[0]![1], v);
+      else if (groupBy !== undefined) add(gval!, v);
     };
     // Unfiltered and not by day: whole years and months come from the rollups (not by year when grouping by month).
-    const periods = f === "*" && groupBy !== "day" ? splitPeriods(q.from, q.to) : { days: [[q.from, q.to]] as Array<[string, string]>, months: [], years: null };
+    const periods = filter === "*" && groupBy !== "day" ? splitPeriods(q.from, q.to) : { days: [[q.from, q.to]] as Array<[string, string]>, months: [], years: null };
     const split =
       periods.years && groupBy === "month"
         ? { days: periods.days, months: [...periods.months, [`${periods.years[0]}-01`, `${periods.years[1]}-12`] as [string, string]], years: null }
         : periods;
-    const prefix = K.counterPrefix(f, fval, g);
-    for (const [a, b] of split.days) {
-      await this.#scan(`${prefix}${a}`, `${prefix}${b}\xff`, (key, v) => {
-        const rest = key.slice(prefix.length);
-        each(rest.slice(0, 10), g === "_" ? undefined : rest.slice(11), v);
-      });
-    }
-    const mp = K.monthCounterPrefix(g);
-    for (const [a, b] of split.months) {
-      await this.#scan(`${mp}${a}`, `${mp}${b}\xff`, (key, v) => {
-        const rest = key.slice(mp.length);
-        each(`${rest.slice(0, 7)}-01`, g === "_" ? undefined : rest.slice(8), v);
-      });
-    }
-    if (split.years) {
-      const yp = K.yearCounterPrefix(g);
-      await this.#scan(`${yp}${split.years[0]}`, `${yp}${split.years[1]}\xff`, (key, v) => {
-        const rest = key.slice(yp.length);
-        each(`${rest.slice(0, 4)}-01-01`, g === "_" ? undefined : rest.slice(5), v);
-      });
-    }
+    for (const [a, b] of split.days) await this.#counters.days(filter, g, a, b, each);
+    for (const [a, b] of split.months) await this.#counters.months(g, a, b, (month, gval, v) => each(`${month}-01`, gval, v));
+    if (split.years) await this.#counters.years(g, split.years[0], split.years[1], (year, gval, v) => each(`${year}-01-01`, gval, v));
     if (asOfSize !== undefined && asOfSize < size) {
       await this.#subtractSince(asOfSize, size, q, filters, (key, v) => add(key, v), total, groupBy);
     }
@@ -171,20 +152,15 @@ export class StatsService {
   /** Provider × consumer counts over the days [from, to]. */
   async flows(from: string, to: string, asOfSize?: number): Promise<Array<{ provider: string; consumer: string; exchanges: number; records: number }>> {
     const cells = new Map<string, [number, number]>();
-    const add = (pair: string, v: [number, number]) => {
+    const add = (pair: string, v: Count) => {
       const cur = cells.get(pair) ?? [0, 0];
       cells.set(pair, [cur[0] + v[0], cur[1] + v[1]]);
     };
     const split = splitPeriods(from, to);
-    for (const [a, b] of split.days) {
-      await this.#scan(`${K.flowPrefix}${a}`, `${K.flowPrefix}${b}\xff`, (key, v) => add(key.slice(K.flowPrefix.length + 11), v));
-    }
-    for (const [a, b] of split.months) {
-      await this.#scan(`${K.monthFlowPrefix}${a}`, `${K.monthFlowPrefix}${b}\xff`, (key, v) => add(key.slice(K.monthFlowPrefix.length + 8), v));
-    }
-    if (split.years) {
-      await this.#scan(`${K.yearFlowPrefix}${split.years[0]}`, `${K.yearFlowPrefix}${split.years[1]}\xff`, (key, v) => add(key.slice(K.yearFlowPrefix.length + 5), v));
-    }
+    const pair = (provider: string, consumer: string, v: Count) => add(`${provider}:${consumer}`, v);
+    for (const [a, b] of split.days) await this.#counters.flows("day", a, b, pair);
+    for (const [a, b] of split.months) await this.#counters.flows("month", a, b, pair);
+    if (split.years) await this.#counters.flows("year", split.years[0], split.years[1], pair);
     const size = this.#size();
     if (asOfSize !== undefined && asOfSize < size) {
       if (size - asOfSize > MAX_AS_OF_ENTRIES) throw queryError("asOf", `that checkpoint is ${size - asOfSize} entries old; "as of" reaches back at most ${MAX_AS_OF_ENTRIES}`);

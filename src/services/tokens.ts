@@ -12,22 +12,11 @@
  * `lastUsedAt` is kept in memory and written at most once a minute per token.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
 import { LedgerError } from "../core/errors.ts";
-import { DEPARTMENT_ID } from "../core/record.ts";
-import { K } from "../adapters/leveldb/keys.ts";
-import type { Store } from "../adapters/leveldb/store.ts";
-
-export type Role = "admin" | "auditor" | "regulator" | `department:${string}`;
-
-export const roleSchema = z.string().refine(
-  (r) => r === "admin" || r === "auditor" || r === "regulator" || (r.startsWith("department:") && DEPARTMENT_ID.test(r.slice(11))),
-  "must be admin, auditor, regulator or department:<id>",
-);
+import { departmentOf, MAX_TTL_SECONDS, type Principal, type Role } from "../core/roles.ts";
+import type { RecordStore } from "../ports/store.ts";
 
 export const BOOTSTRAP_ID = "bootstrap";
-/** Longest lifetime a token may be given (ten years). */
-export const MAX_TTL_SECONDS = 10 * 366 * 24 * 3600;
 /** How often, at most, a token's `lastUsedAt` is written to the store. */
 export const LAST_USED_WRITE_MS = 60_000;
 
@@ -56,15 +45,7 @@ export interface TokenView {
   readonly status: "active" | "revoked" | "expired";
 }
 
-export interface Principal {
-  readonly tokenId: string;
-  readonly role: Role;
-}
-
 export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reason: "unknown" | "revoked" | "expired" };
-
-/** Department of a `department:<id>` role, else undefined. */
-export const departmentOf = (role: Role): string | undefined => (role.startsWith("department:") ? role.slice("department:".length) : undefined);
 
 const sha256 = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
 
@@ -77,8 +58,14 @@ export interface DepartmentLookup {
   get(id: string): Promise<{ readonly active: boolean } | undefined>;
 }
 
+/** Where tokens live, and the service's own mirror of the departments it registered. */
+export interface TokenStores {
+  readonly tokens: RecordStore<TokenRecord>;
+  readonly departments: Pick<RecordStore<{ readonly active: boolean }>, "get">;
+}
+
 export class Tokens {
-  readonly #store: Store;
+  readonly #store: TokenStores;
   /** The chain's registry (issue 12: a department registered by any gateway is known at every one). */
   registry: DepartmentLookup | undefined;
   readonly #byId = new Map<string, TokenRecord>();
@@ -88,18 +75,18 @@ export class Tokens {
   #writes: Promise<void> = Promise.resolve();
   readonly #lastUsedWritten = new Map<string, number>();
 
-  private constructor(store: Store, bootstrapToken: string, now: () => number) {
+  private constructor(store: TokenStores, bootstrapToken: string, now: () => number) {
     this.#store = store;
     this.#bootstrapHash = sha256(bootstrapToken);
     this.#now = now;
   }
 
-  static async open(store: Store, bootstrapToken: string, now: () => number = Date.now): Promise<Tokens> {
+  static async open(store: TokenStores, bootstrapToken: string, now: () => number = Date.now): Promise<Tokens> {
     const t = new Tokens(store, bootstrapToken, now);
-    for (const rec of await store.jsonRange<TokenRecord>(K.tokenPrefix)) t.#byId.set(rec.tokenId, rec);
+    for (const rec of await store.tokens.all()) t.#byId.set(rec.tokenId, rec);
     if (!t.#byId.has(BOOTSTRAP_ID)) {
       const rec: TokenRecord = { tokenId: BOOTSTRAP_ID, role: "admin", label: "bootstrap (ADMIN_TOKEN)", secretHash: null, createdAt: new Date(now()).toISOString(), revokedAt: null, expiresAt: null };
-      await store.putJson(K.token(BOOTSTRAP_ID), rec);
+      await store.tokens.put(BOOTSTRAP_ID, rec);
       t.#byId.set(BOOTSTRAP_ID, rec);
     }
     return t;
@@ -200,7 +187,7 @@ export class Tokens {
     const state = (d: { active: boolean } | undefined) => (d === undefined ? undefined : d.active ? "active" : "revoked");
     const cached = this.registry?.peek(id);
     if (cached) return state(cached);
-    const mine = await this.#store.getJson<{ active: boolean }>(K.department(id));
+    const mine = await this.#store.departments.get(id);
     if (mine !== undefined || !this.registry) return state(mine);
     return state(await this.registry.get(id));
   }
@@ -231,7 +218,7 @@ export class Tokens {
   }
 
   #write(tokenId: string): Promise<void> {
-    const next = this.#writes.then(() => this.#store.putJson(K.token(tokenId), this.#byId.get(tokenId)));
+    const next = this.#writes.then(() => this.#store.tokens.put(tokenId, this.#byId.get(tokenId)!));
     this.#writes = next.catch(() => undefined);
     return next;
   }

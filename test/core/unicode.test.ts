@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { exchangeRecordInput } from "../../src/core/record.ts";
 import { acknowledgementInput } from "../../src/core/ack.ts";
-import { counterKeys, dimensionValue } from "../../src/services/stats-counters.ts";
+import { dimensionValue } from "../../src/core/counter-coords.ts";
+import { counterKeys } from "../../src/adapters/leveldb/counter-store.ts";
 
 const record = {
   id: "rec-1",

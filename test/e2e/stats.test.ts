@@ -4,7 +4,7 @@ import { Wallet } from "ethers";
 import { join } from "node:path";
 import { Api, freePort, signExchange, start, tempDir } from "../helpers/service.ts";
 import { Store } from "../../src/adapters/leveldb/store.ts";
-import { compareDerived, deriveFromStore, DERIVED_PREFIXES } from "../../src/services/derive.ts";
+import { compareDerived, deriveFromStore, DERIVED_PREFIXES } from "../../src/adapters/leveldb/derived-indexes.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 import type { RunningService } from "../../src/server.ts";

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../../src/adapters/leveldb/store.ts";
-import { CounterKeyMemo, counterKeys, counterTuple, spreadTuples, addToTuple, StatsCounters } from "../../src/services/stats-counters.ts";
+import { CounterKeyMemo, spreadTuples, addToTuple, StatsCounters } from "../../src/services/stats-counters.ts";
+import { counterKeys, formatCount } from "../../src/adapters/leveldb/counter-store.ts";
+import { counterTuple } from "../../src/core/counter-coords.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 
 const rec = (i: number, purpose: string, dataset: string, day: number): ExchangeRecord => ({
@@ -28,7 +30,7 @@ describe("statistics counters: summed per counter tuple", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(3), fc.nat(4), fc.nat(40)), { maxLength: 200 }), (xs) => {
         const recs = xs.map(([p, d, day], i) => rec(i, purposes[p]!, `ds-${d}`, day));
-        const memo = new CounterKeyMemo(5);
+        const memo = new CounterKeyMemo(counterKeys, 5);
         const sums = new Map<string, [number, number]>();
         const keysOf = new Map<string, readonly string[]>();
         for (const r of recs) {
@@ -46,13 +48,13 @@ describe("statistics counters: summed per counter tuple", () => {
     const dir = mkdtempSync(join(tmpdir(), "dxl-counters-"));
     const store = await Store.open(join(dir, "db"));
     try {
-      const c = new StatsCounters(store, 8);
+      const c = new StatsCounters(store.counters, 8);
       const expectedTotals = new Map<string, number>();
       for (let round = 0; round < 30; round++) {
         const deltas = new Map<string, [number, number]>([[`q:k${round % 11}`, [1, round]], [`q:k${(round * 7) % 11}`, [2, 1]]]);
         await c.load(deltas.keys());
         const writes = c.apply(deltas);
-        await store.db.batch(writes.map((w) => ({ type: "put" as const, key: w.key, value: w.value })));
+        await store.db.batch(writes.map((w) => ({ type: "put" as const, key: w.key, value: formatCount(w.value) })));
         for (const [k, [e]] of deltas) expectedTotals.set(k, (expectedTotals.get(k) ?? 0) + e);
         c.trim(new Set());
       }

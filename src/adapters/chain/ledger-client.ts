@@ -7,7 +7,7 @@
  */
 import { Contract, ContractFactory, Wallet, type JsonRpcProvider, type Log, type TransactionReceipt } from "ethers";
 import { ChainError, isChainError } from "../../core/chain-error.ts";
-import { NO_METRICS, type ChainMetrics } from "../../services/metrics.ts";
+import { NO_METRICS, type ChainMetrics } from "../../ports/metrics.ts";
 import { ledgerArtifact } from "./artifact.ts";
 import { inspectLedger } from "./contract-check.ts";
 import { ANCHOR_GAS, DEFAULT_FEES, feeProblem, feesFor, pricePerGas, type FeeSettings } from "./fees.ts";

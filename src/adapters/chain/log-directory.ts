@@ -2,13 +2,13 @@
  * The ledger's log directory (ExchangeLedger.logCount / logAt / logInfo,
  * issue 12): every log bound, with its name, gateway URL, operator and
  * anchorer; each log's latest checkpoint; and the idempotent change of an
- * entry. Implements the DirectoryChain port of services/federation-ports.ts.
+ * entry. Implements the DirectoryChain port of ports/federation.ts.
  * Every failure leaves as a ChainError; on a ledger of an earlier build (no
  * directory) the message says so.
  */
 import type { Contract } from "ethers";
 import { ChainError } from "../../core/chain-error.ts";
-import type { DirectoryChain, DirectoryEntry, LatestOnChain } from "../../services/federation-ports.ts";
+import type { DirectoryChain, DirectoryEntry, LatestOnChain } from "../../ports/federation.ts";
 import { toChainError } from "./to-chain-error.ts";
 import { sendLedgerTx, type AdminSigner, type Change } from "./deploy.ts";
 

@@ -5,7 +5,7 @@
  * (head − CONFIRMATIONS + 1, the block itself counting as one, as everywhere
  * in the service), with the block header RLP-encoded from its JSON fields.
  *
- * Contract (the StateProofs port, services/ledger.ts):
+ * Contract (the StateProofs port, ports/receipts.ts):
  * - The header MUST hash to the block's hash, and the whole proof MUST pass
  *   the verifier's own `checkStateProof` before it is returned. When it does
  *   not (a chain whose header format we do not know, a node without
@@ -17,7 +17,7 @@
 import { encodeRlp, getBytes, keccak256, toBeArray, toQuantity, zeroPadValue, type JsonRpcProvider } from "ethers";
 import { checkStateProof, checkpointSlots, type StateProof } from "@dxledger/verify";
 import { LedgerError } from "../../core/errors.ts";
-import type { ProvenCheckpoint, StateProofs } from "../../services/ledger.ts";
+import type { ProvenCheckpoint, StateProofs } from "../../ports/receipts.ts";
 import { toChainError } from "./to-chain-error.ts";
 
 /** The header fields every chain since the Merge has, in header order; integers are minimal big-endian. */

@@ -3,7 +3,7 @@ import express, { Router } from "express";
 import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { departmentId } from "../../core/record.ts";
-import { MAX_TTL_SECONDS, departmentOf, roleSchema, type Role } from "../../services/tokens.ts";
+import { MAX_TTL_SECONDS, departmentOf, roleSchema, type Role } from "../../core/roles.ts";
 import { requireRole } from "./auth.ts";
 import { SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";
 import { checkpointView } from "./public-routes.ts";

@@ -7,12 +7,13 @@
  *   know → 422 UNKNOWN_DEPARTMENT; whose department is revoked → 403 DEPARTMENT_REVOKED.
  * - A department MUST NOT learn that an exchange it is not party to exists:
  *   such an exchange answers 404 NOT_FOUND with exactly the body of a missing
- *   one (`notFound()` of services/ledger.ts, what the reader throws for a miss).
+ *   one (`notFound()` of core/not-found.ts, what the reader throws for a miss).
  */
 import type { Request, RequestHandler } from "express";
 import { LedgerError } from "../../core/errors.ts";
-import { departmentOf, type Principal, type Role, type Tokens } from "../../services/tokens.ts";
-import { notFound } from "../../services/ledger.ts";
+import { departmentOf, type Principal, type Role } from "../../core/roles.ts";
+import type { Tokens } from "../../services/tokens.ts";
+import { notFound } from "../../core/not-found.ts";
 
 const WHY: Record<"unknown" | "revoked" | "expired", string> = {
   unknown: "unknown or revoked token",

@@ -14,7 +14,7 @@ import express, { Router, type Response } from "express";
 import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { departmentId } from "../../core/record.ts";
-import type { Principal } from "../../services/tokens.ts";
+import type { Principal } from "../../core/roles.ts";
 import type { DepartmentView } from "../../services/departments.ts";
 import { iso, type SignerChange } from "../../services/department-keys.ts";
 import { requireRole } from "./auth.ts";

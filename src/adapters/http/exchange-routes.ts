@@ -12,7 +12,7 @@ import { LedgerError } from "../../core/errors.ts";
 import type { ExchangeRecord } from "../../core/record.ts";
 import { partiesOf, type LogEntry } from "../../core/ack.ts";
 import type { AppendResult } from "../../services/appender.ts";
-import type { Principal } from "../../services/tokens.ts";
+import type { Principal } from "../../core/roles.ts";
 import { assertMaySeeExchange, requireRole } from "./auth.ts";
 import { BATCH_BODY_LIMIT, MAX_BATCH_RECORDS, SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";
 import { isoTimestampParam, providerIdParams, receiptQuery, uintParam } from "./params.ts";

@@ -1,11 +1,11 @@
 /**
  * Asks another gateway how it is (the GatewayProbe port of
- * services/federation-ports.ts): GET <url>/readyz and GET <url>/v1/info in
+ * ports/federation.ts): GET <url>/readyz and GET <url>/v1/info in
  * parallel, each bounded by the timeout, no redirects followed. Resolves,
  * never rejects: a gateway that cannot be asked is `reachable: false` with
  * the reason.
  */
-import type { GatewayAnchoring, GatewayHealth, GatewayProbe } from "../../services/federation-ports.ts";
+import type { GatewayAnchoring, GatewayHealth, GatewayProbe } from "../../ports/federation.ts";
 
 interface Answer {
   readonly status: number;

@@ -11,7 +11,7 @@ import { LedgerError } from "../../core/errors.ts";
 import { DATASET_ID, type Entry } from "../../core/record.ts";
 import { toProvJson } from "../../core/prov.ts";
 import { DEFAULT_PAGE, MAX_PAGE, type ProvenanceService } from "../../services/provenance.ts";
-import { departmentOf, type Principal } from "../../services/tokens.ts";
+import { departmentOf, type Principal } from "../../core/roles.ts";
 import { requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 import { oneOfParam, uintParam } from "./params.ts";

@@ -5,7 +5,7 @@
  * secret and id are not repeated.
  */
 import { Router } from "express";
-import { departmentOf, type Principal } from "../../services/tokens.ts";
+import { departmentOf, type Principal } from "../../core/roles.ts";
 import { requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 

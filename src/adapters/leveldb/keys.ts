@@ -81,3 +81,10 @@ export const K = {
 
 /** Upper bound for a prefix range scan. */
 export const prefixEnd = (prefix: string): string => `${prefix}\xff`;
+
+/** Every dataset and lineage index key an exchange has (values are all ""). */
+export function indexKeys(e: { readonly seq: number; readonly dataset: string; readonly derivedFrom: readonly string[] }): string[] {
+  const keys = [K.datasetExchange(e.dataset, e.seq)];
+  for (const src of e.derivedFrom) keys.push(K.upstream(e.dataset, src), K.downstream(src, e.dataset));
+  return keys;
+}

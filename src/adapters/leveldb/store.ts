@@ -1,51 +1,19 @@
 /**
- * LevelDB adapter: the only module that talks to `level`. Every write that
+ * LevelDB adapter (this folder is the only code that talks to `level`). Every write that
  * acknowledges data uses `sync: true`, so a resolved write is on disk.
  */
 import { dirname, join } from "node:path";
 import { Level } from "level";
-import { K, prefixEnd } from "./keys.ts";
+import { indexKeys, K, prefixEnd } from "./keys.ts";
 import type { NodeId } from "../../core/merkle/range.ts";
 
-import type { Checkpoint } from "../../core/chain-checkpoint.ts";
-export type { Checkpoint } from "../../core/chain-checkpoint.ts";
+import type { AppendWrite, Checkpoint, CheckpointStore, DatasetIndex, LogStore, RecordStore } from "../../ports/store.ts";
+import { formatCount, LevelCounters } from "./counter-store.ts";
+import { LevelIndexCheck } from "./index-check.ts";
 
-/** An exchange entry as written: its leaf data and the fields its index keys are made of. */
-export interface IndexedEntry {
-  readonly kind?: "exchange";
-  readonly seq: number;
-  readonly leafData: string;
-  readonly provider: string;
-  readonly id: string;
-  readonly dataset: string;
-  readonly derivedFrom: readonly string[];
-}
+export type { AckWrite, AppendWrite, Checkpoint, IndexedEntry } from "../../ports/store.ts";
 
-/** Every index key an entry has (values are all ""), besides p:. */
-export function indexKeys(e: Omit<IndexedEntry, "leafData" | "provider" | "id">): string[] {
-  const keys = [K.datasetExchange(e.dataset, e.seq)];
-  for (const src of e.derivedFrom) keys.push(K.upstream(e.dataset, src), K.downstream(src, e.dataset));
-  return keys;
-}
-
-/** An acknowledgement entry as written. */
-export interface AckWrite {
-  readonly kind: "ack";
-  readonly seq: number;
-  readonly leafData: string;
-  readonly provider: string;
-  readonly id: string;
-  /** The acknowledged exchange: no longer awaiting acknowledgement. */
-  readonly exchangeSeq: number;
-}
-
-export interface AppendWrite {
-  readonly entries: ReadonlyArray<IndexedEntry | AckWrite>;
-  readonly nodes: ReadonlyArray<{ level: number; index: number; hashHex: string }>;
-  /** Usage counters' new values (written with the entries: they never drift). */
-  readonly counters?: ReadonlyArray<{ key: string; value: string }>;
-  readonly newSize: number;
-}
+export { indexKeys } from "./keys.ts";
 
 /** LevelDB's LOCK is held: another dxledger process (serve, audit, reindex) has this data dir open. */
 export class DataDirInUseError extends Error {
@@ -57,11 +25,22 @@ export class DataDirInUseError extends Error {
   }
 }
 
-export class Store {
+/**
+ * The data dir. Services see it only through the ports it implements
+ * (src/ports); `db` is for the sibling LevelDB modules (derived indexes, the
+ * index check) and for tests that damage a store on purpose.
+ */
+export class Store implements LogStore, CheckpointStore, DatasetIndex {
   readonly db: Level<string, string>;
+  /** The usage counters (src/ports/counters.ts). */
+  readonly counters: LevelCounters;
+  /** The derived indexes as the audit reads them (src/ports/index-check.ts). */
+  readonly indexCheck: LevelIndexCheck;
 
   private constructor(db: Level<string, string>) {
     this.db = db;
+    this.counters = new LevelCounters(db);
+    this.indexCheck = new LevelIndexCheck(db);
   }
 
   /** Opens the store; a store another process (or this one) holds is a DataDirInUseError. */
@@ -105,7 +84,7 @@ export class Store {
       for (const key of indexKeys(e)) ops.push({ type: "put", key, value: "" });
     }
     for (const n of w.nodes) ops.push({ type: "put", key: K.node(n.level, n.index), value: n.hashHex });
-    for (const c of w.counters ?? []) ops.push({ type: "put", key: c.key, value: c.value });
+    for (const c of w.counters ?? []) ops.push({ type: "put", key: c.key, value: formatCount(c.value) });
     ops.push({ type: "put", key: K.size, value: String(w.newSize) });
     await this.db.batch(ops, { sync: true });
   }
@@ -149,6 +128,27 @@ export class Store {
     return out;
   }
 
+  async unacknowledged(limit: number, after?: number): Promise<number[]> {
+    const keys = await this.keysUnder(K.unacknowledgedPrefix, limit, after === undefined ? undefined : K.unacknowledged(after));
+    return keys.map((k) => Number(k.slice(K.unacknowledgedPrefix.length)));
+  }
+
+  async exchangesOf(dataset: string, limit: number, after?: number): Promise<number[]> {
+    const prefix = K.datasetExchangePrefix(dataset);
+    const keys = await this.keysUnder(prefix, limit, after === undefined ? undefined : K.datasetExchange(dataset, after));
+    return keys.map((k) => Number(k.slice(prefix.length)));
+  }
+
+  async sourcesOf(dataset: string, limit: number): Promise<string[]> {
+    const prefix = K.upstreamPrefix(dataset);
+    return (await this.keysUnder(prefix, limit)).map((k) => k.slice(prefix.length));
+  }
+
+  async derivedFrom(source: string, limit: number): Promise<string[]> {
+    const prefix = K.downstreamPrefix(source);
+    return (await this.keysUnder(prefix, limit)).map((k) => k.slice(prefix.length));
+  }
+
   async *entriesFrom(seq: number): AsyncGenerator<[number, string]> {
     for await (const [k, v] of this.db.iterator({ gte: K.entry(seq), lt: prefixEnd(K.entryPrefix) })) {
       yield [Number(k.slice(K.entryPrefix.length)), v];
@@ -170,6 +170,16 @@ export class Store {
 
   async checkpoints(): Promise<Checkpoint[]> {
     return this.jsonRange<Checkpoint>(K.checkpointPrefix);
+  }
+
+  /** API tokens (t:) or departments (d:) as a RecordStore. */
+  records<T>(kind: "token" | "department"): RecordStore<T> {
+    const [key, prefix] = kind === "token" ? [K.token, K.tokenPrefix] : [K.department, K.departmentPrefix];
+    return {
+      get: (id) => this.getJson<T>(key(id)),
+      put: (id, value) => this.putJson(key(id), value),
+      all: () => this.jsonRange<T>(prefix),
+    };
   }
 
   // ── small JSON records: tokens, departments, deployment ──

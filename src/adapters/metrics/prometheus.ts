@@ -1,5 +1,5 @@
 /**
- * The metrics ports (src/services/metrics.ts, adapters/http/metrics-routes.ts)
+ * The metrics ports (src/ports/metrics.ts, adapters/http/metrics-routes.ts)
  * implemented with prom-client, on a registry of its own (two services in one
  * process never share counters). Names and labels are listed in README
  * "Metrics and logs"; docs/grafana/dxledger.json uses them, and
@@ -10,7 +10,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ChainErrorKind } from "../../core/chain-error.ts";
-import { SIGNATURE_REASONS, type ServiceMetrics, type SignatureReason } from "../../services/metrics.ts";
+import { SIGNATURE_REASONS, type ServiceMetrics, type SignatureReason } from "../../ports/metrics.ts";
 import type { HttpMetrics } from "../http/metrics-routes.ts";
 
 /** What the scrape-time gauges read. */

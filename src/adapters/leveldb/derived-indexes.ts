@@ -4,14 +4,17 @@
  * index, and the usage counters. Used by `reindex` (rebuild and prove
  * equality) and `audit` (recompute statistics). Holds the keys in memory.
  */
-import { K, prefixEnd } from "../adapters/leveldb/keys.ts";
-import { indexKeys, type Store } from "../adapters/leveldb/store.ts";
-import { isAckEntry, type LogEntry } from "../core/ack.ts";
-import { counterKeys } from "./stats-counters.ts";
+import type { Level } from "level";
+import { isAckEntry, type LogEntry } from "../../core/ack.ts";
+import type { CountedRecord } from "../../core/counter-coords.ts";
+import { counterKeys } from "./counter-store.ts";
+import { indexKeys, K, prefixEnd } from "./keys.ts";
+import type { Store } from "./store.ts";
+
+export { COUNTER_PREFIXES } from "./counter-store.ts";
 
 /** Key prefixes of derived data (everything else is entries, tree, checkpoints, tokens, config). */
 export const DERIVED_PREFIXES = ["a:", "f:", "p:", "q:", "r:", "u:", "x:", "y:"] as const;
-export const COUNTER_PREFIXES = ["f:", "q:", "r:", "y:"] as const;
 
 export class DerivedIndexes {
   readonly #plain = new Map<string, string>();
@@ -39,14 +42,17 @@ export class DerivedIndexes {
       this.#plain.set(K.unacknowledged(e.seq), "");
       for (const k of indexKeys({ seq: e.seq, dataset: r.dataset, derivedFrom: r.derivedFrom })) this.#plain.set(k, "");
     }
-    if (this.#withCounters) {
-      for (const k of counterKeys(r)) {
-        const c = this.#counters.get(k);
-        if (c) {
-          c[0] += 1;
-          c[1] += r.recordCount;
-        } else this.#counters.set(k, [1, r.recordCount]);
-      }
+    if (this.#withCounters) this.addCounts(r);
+  }
+
+  /** Adds one exchange to the counters (the entry's other indexes aside). */
+  addCounts(r: CountedRecord & { readonly recordCount: number }): void {
+    for (const k of counterKeys(r)) {
+      const c = this.#counters.get(k);
+      if (c) {
+        c[0] += 1;
+        c[1] += r.recordCount;
+      } else this.#counters.set(k, [1, r.recordCount]);
     }
   }
 
@@ -73,7 +79,7 @@ export interface DerivedDiff {
 }
 
 /** Differences between the live keys under `prefixes` and the rebuilt ones. */
-export async function compareDerived(store: Store, d: DerivedIndexes, prefixes: readonly string[], max = 1000): Promise<{ diffs: DerivedDiff[]; total: number; compared: number }> {
+export async function compareDerived(store: { readonly db: Level<string, string> }, d: DerivedIndexes, prefixes: readonly string[], max = 1000): Promise<{ diffs: DerivedDiff[]; total: number; compared: number }> {
   const diffs: DerivedDiff[] = [];
   const seen = new Set<string>();
   let total = 0;
