@@ -27,17 +27,17 @@ async function read<T>(c: LedgerClient, what: string, f: () => Promise<T>): Prom
 
 /** The nonce the department's next authorization (rotation or cancellation) must carry. */
 export function rotationNonce(c: LedgerClient, id: string): Promise<number> {
-  return read(c, "rotationNonce", async () => Number(await c.contract.getFunction("rotationNonce")(id)));
+  return read(c, "rotationNonce", async () => Number(await c.contract.read("rotationNonce", id)));
 }
 
 export async function pendingRecovery(c: LedgerClient, id: string): Promise<PendingRecovery | null> {
-  const r = await read(c, "pendingRecovery", () => c.contract.getFunction("pendingRecovery")(id));
-  const signer = String(r[0]).toLowerCase();
-  return signer === ZERO_ADDRESS ? null : { signer, executableAt: Number(r[1]) };
+  const r = await read(c, "pendingRecovery", () => c.contract.read("pendingRecovery", id));
+  const signer = r.newSigner.toLowerCase();
+  return signer === ZERO_ADDRESS ? null : { signer, executableAt: Number(r.executableAt) };
 }
 
 export function recoveryDelay(c: LedgerClient): Promise<number> {
-  return read(c, "recoveryDelay", async () => Number(await c.contract.getFunction("recoveryDelay")()));
+  return read(c, "recoveryDelay", async () => Number(await c.contract.read("recoveryDelay")));
 }
 
 /** The latest block's timestamp: chain time, which MAY differ from the wall clock (it decides expiry and recovery). */
@@ -47,14 +47,14 @@ export function chainTime(c: LedgerClient): Promise<number> {
 
 /** The transaction of the department's latest RecoveryProposed event, if any. */
 export async function recoveryProposalTx(c: LedgerClient, id: string): Promise<string | undefined> {
-  const topic = c.contract.interface.getEvent("RecoveryProposed")!.topicHash;
+  const topic = c.contract.topic("RecoveryProposed");
   const logs = await read(c, "eth_getLogs", () => c.provider.getLogs({ address: c.address, topics: [topic, keccakId(id)], fromBlock: 0, toBlock: "latest" }));
   return logs.at(-1)?.transactionHash.toLowerCase();
 }
 
 const RECOVERY_EVENTS = ["RecoveryProposed", "RecoveryCancelled", "RecoveryExecuted"] as const;
 
-const lower = (x: unknown) => String(x).toLowerCase();
+const lower = (x: string) => x.toLowerCase();
 
 /**
  * Recovery events in blocks [fromBlock, toBlock], in chain order (one getLogs),
@@ -62,17 +62,16 @@ const lower = (x: unknown) => String(x).toLowerCase();
  * this adapter matches without importing it).
  */
 export async function recoveryEvents(c: LedgerClient, fromBlock: number, toBlock: number) {
-  const iface = c.contract.interface;
-  const topics = RECOVERY_EVENTS.map((n) => iface.getEvent(n)!.topicHash);
+  const topics = RECOVERY_EVENTS.map((n) => c.contract.topic(n));
   const logs = await read(c, "eth_getLogs", () => c.provider.getLogs({ address: c.address, topics: [topics], fromBlock, toBlock }));
   const out: Array<{ name: "RecoveryProposed" | "RecoveryCancelled" | "RecoveryExecuted"; id: string; newSigner: string; executableAt?: number; proposer?: string; oldSigner?: string; block: number; txHash: string }> = [];
   for (const log of [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index)) {
-    const p = iface.parseLog(log);
+    const p = c.contract.decodeLog(log);
     if (!p) continue;
-    const at = { id: String(p.args[1]), block: log.blockNumber, txHash: log.transactionHash.toLowerCase() };
-    if (p.name === "RecoveryProposed") out.push({ name: p.name, ...at, newSigner: lower(p.args[2]), executableAt: Number(p.args[3]), proposer: lower(p.args[4]) });
-    else if (p.name === "RecoveryCancelled") out.push({ name: p.name, ...at, newSigner: lower(p.args[2]) });
-    else if (p.name === "RecoveryExecuted") out.push({ name: p.name, ...at, oldSigner: lower(p.args[2]), newSigner: lower(p.args[3]) });
+    const at = { block: log.blockNumber, txHash: log.transactionHash.toLowerCase() };
+    if (p.name === "RecoveryProposed") out.push({ name: p.name, id: p.args.id, ...at, newSigner: lower(p.args.newSigner), executableAt: Number(p.args.executableAt), proposer: lower(p.args.proposer) });
+    else if (p.name === "RecoveryCancelled") out.push({ name: p.name, id: p.args.id, ...at, newSigner: lower(p.args.newSigner) });
+    else if (p.name === "RecoveryExecuted") out.push({ name: p.name, id: p.args.id, ...at, oldSigner: lower(p.args.oldSigner), newSigner: lower(p.args.newSigner) });
   }
   return out;
 }
@@ -85,7 +84,7 @@ export async function recoveryEvents(c: LedgerClient, fromBlock: number, toBlock
  */
 export async function recoveryExecutableNow(c: LedgerClient, id: string): Promise<boolean> {
   try {
-    await c.contract.getFunction("executeRecovery").estimateGas(id);
+    await c.contract.estimateGas("executeRecovery", id);
     return true;
   } catch (e) {
     const err = toChainError(e, "executeRecovery (estimate)", c.contract.interface);

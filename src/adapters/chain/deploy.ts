@@ -14,11 +14,13 @@
  *   they send nothing and return `{ changed: false }`.
  * - Every failure leaves here as a ChainError (src/core/chain-error.ts).
  */
-import { Contract, ContractFactory, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import type { ContractRunner, JsonRpcProvider, TransactionRequest, Wallet } from "ethers";
 import { ChainError } from "../../core/chain-error.ts";
 import { toChainError } from "./to-chain-error.ts";
 import { ledgerArtifact } from "./artifact.ts";
+import { LEDGER_ABI, ledgerContract, type LedgerArgs, type LedgerContract, type LedgerWrite } from "./ledger-contract.ts";
+import { deployData } from "./typed-contract.ts";
 import { feeProblem, feesFor, pricePerGas, type FeeSettings, type TxFees } from "./fees.ts";
 
 /** The contract's roles by the names the CLI uses. */
@@ -41,8 +43,9 @@ export interface SentTx {
 
 export type Change = { readonly changed: false } | ({ readonly changed: true } & SentTx);
 
-export function ledgerAt(address: string, runner: ContractRunner): Contract {
-  return new Contract(address, ledgerArtifact().abi as never[], runner);
+/** The ledger at `address`, its calls typed from the ABI (ledger-contract.ts). */
+export function ledgerAt(address: string, runner: ContractRunner): LedgerContract {
+  return ledgerContract(address, runner);
 }
 
 /** A production deployment's delays: a day for an admin handover, a week for a recovery (README "Department keys"). */
@@ -54,10 +57,8 @@ export const DEFAULT_RECOVERY_DELAY_SECONDS = 604_800;
  * DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE.
  */
 export async function deployLedger(s: AdminSigner, admin: string, delays: { adminDelay: number; recoveryDelay: number }): Promise<SentTx & { address: string }> {
-  const { abi, bytecode } = ledgerArtifact();
-  const factory = new ContractFactory(abi as never[], bytecode, s.wallet);
-  const req = await factory.getDeployTransaction(delays.adminDelay, admin, delays.recoveryDelay);
-  const { sent, contractAddress } = await send(s, "deploy ExchangeLedger", req);
+  const data = deployData(LEDGER_ABI, ledgerArtifact().bytecode, delays.adminDelay, admin, delays.recoveryDelay);
+  const { sent, contractAddress } = await send(s, "deploy ExchangeLedger", { data });
   if (!contractAddress) throw new ChainError("OTHER", `deployment ${sent.txHash} has no contract address in its receipt`);
   return { ...sent, address: contractAddress.toLowerCase() };
 }
@@ -65,7 +66,7 @@ export async function deployLedger(s: AdminSigner, admin: string, delays: { admi
 /** Binds `logId` to `anchorer` unless it already is. Needs DEFAULT_ADMIN_ROLE. */
 export async function bindLog(s: AdminSigner, ledger: string, logId: string, anchorer: string): Promise<Change> {
   const c = ledgerAt(ledger, s.wallet);
-  if (same(await read(() => c.getFunction("anchorerOf")(logId)), anchorer)) return { changed: false };
+  if (same(await read(() => c.read("anchorerOf", logId)), anchorer)) return { changed: false };
   return changed(await call(s, c, "bindLog", [logId, anchorer]));
 }
 
@@ -101,12 +102,12 @@ export async function renounceRole(s: AdminSigner, ledger: string, role: RoleNam
 }
 
 /** The admin, the pending handover (if any) and its delays, as the chain has them. */
-export async function readAdmin(c: Contract): Promise<{ admin: string; pending: { account: string; acceptableAt: number } | null; adminDelay: number; recoveryDelay: number }> {
-  const admin = String(await read(() => c.getFunction("defaultAdmin")())).toLowerCase();
-  const [to, schedule] = await read(() => c.getFunction("pendingDefaultAdmin")());
-  const adminDelay = Number(await read(() => c.getFunction("defaultAdminDelay")()));
-  const recoveryDelay = Number(await read(() => c.getFunction("recoveryDelay")()));
-  const pending = String(to) === ZeroAddress || Number(schedule) === 0 ? null : { account: String(to).toLowerCase(), acceptableAt: Number(schedule) };
+export async function readAdmin(c: LedgerContract): Promise<{ admin: string; pending: { account: string; acceptableAt: number } | null; adminDelay: number; recoveryDelay: number }> {
+  const admin = (await read(() => c.read("defaultAdmin"))).toLowerCase();
+  const { newAdmin: to, schedule } = await read(() => c.read("pendingDefaultAdmin"));
+  const adminDelay = Number(await read(() => c.read("defaultAdminDelay")));
+  const recoveryDelay = Number(await read(() => c.read("recoveryDelay")));
+  const pending = to === ZeroAddress || schedule === 0n ? null : { account: to.toLowerCase(), acceptableAt: Number(schedule) };
   return { admin, pending, adminDelay, recoveryDelay };
 }
 
@@ -128,15 +129,15 @@ export async function acceptAdminTransfer(s: AdminSigner, ledger: string): Promi
   return changed(await call(s, c, "acceptDefaultAdminTransfer", []));
 }
 
-export async function hasRole(c: Contract, role: RoleName, account: string): Promise<boolean> {
-  return Boolean(await read(() => c.getFunction("hasRole")(ROLES[role], account)));
+export async function hasRole(c: LedgerContract, role: RoleName, account: string): Promise<boolean> {
+  return read(() => c.read("hasRole", ROLES[role], account));
 }
 
 /** What the ledger holds for `logId` and, when given, `account`. */
 export async function readLedger(provider: JsonRpcProvider, ledger: string, logId: string) {
   const c = ledgerAt(ledger, provider);
-  const anchorer = String(await read(() => c.getFunction("anchorerOf")(logId))).toLowerCase();
-  const checkpoints = Number(await read(() => c.getFunction("checkpointCount")(logId)));
+  const anchorer = (await read(() => c.read("anchorerOf", logId))).toLowerCase();
+  const checkpoints = Number(await read(() => c.read("checkpointCount", logId)));
   return { anchorer: anchorer === ZeroAddress ? undefined : anchorer, checkpoints, contract: c };
 }
 
@@ -170,13 +171,12 @@ async function read<T>(f: () => Promise<T>): Promise<T> {
 }
 
 /** Sends `method(args)` to the ledger at `ledger` with the fee rules above; resolves once mined with status 1. */
-export function sendLedgerTx(s: AdminSigner, ledger: string, method: string, args: unknown[]): Promise<SentTx> {
+export function sendLedgerTx<N extends LedgerWrite>(s: AdminSigner, ledger: string, method: N, args: LedgerArgs<N>): Promise<SentTx> {
   return call(s, ledgerAt(ledger, s.wallet), method, args);
 }
 
-async function call(s: AdminSigner, c: Contract, method: string, args: unknown[]): Promise<SentTx> {
-  const req = await c.getFunction(method).populateTransaction(...args);
-  return (await send(s, method, req)).sent;
+async function call<N extends LedgerWrite>(s: AdminSigner, c: LedgerContract, method: N, args: LedgerArgs<N>): Promise<SentTx> {
+  return (await send(s, method, { to: c.address, data: c.encode(method, args) })).sent;
 }
 
 /** The fee fields as ethers transaction overrides. */

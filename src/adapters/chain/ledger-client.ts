@@ -5,10 +5,12 @@
  * TxSender, so nonces never collide and a stuck transaction is replaced, not
  * duplicated.
  */
-import { Contract, ContractFactory, Wallet, type JsonRpcProvider, type Log, type TransactionReceipt } from "ethers";
+import { Wallet, type JsonRpcProvider, type TransactionReceipt } from "ethers";
 import { ChainError, isChainError } from "../../core/chain-error.ts";
 import { NO_METRICS, type ChainMetrics } from "../../ports/metrics.ts";
 import { ledgerArtifact } from "./artifact.ts";
+import { LEDGER_ABI, ledgerContract, type LedgerArgs, type LedgerContract, type LedgerWrite } from "./ledger-contract.ts";
+import { deployData } from "./typed-contract.ts";
 import { inspectLedger } from "./contract-check.ts";
 import { ANCHOR_GAS, DEFAULT_FEES, feeProblem, feesFor, pricePerGas, type FeeSettings } from "./fees.ts";
 import { connectRpc, DEFAULT_RPC_TIMEOUT_MS } from "./rpc.ts";
@@ -65,7 +67,8 @@ export class LedgerClient {
   readonly provider: JsonRpcProvider;
   readonly wallet: Wallet | undefined;
   readonly address: string;
-  readonly contract: Contract;
+  /** The ledger, typed from its ABI (ledger-contract.ts); reads through the provider. */
+  readonly contract: LedgerContract;
   readonly chainId: number;
   readonly confirmations: number;
   readonly rpcTimeoutMs: number;
@@ -83,7 +86,7 @@ export class LedgerClient {
     this.rpcTimeoutMs = opts.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
     this.#fees = opts.fees ?? DEFAULT_FEES;
     this.#metrics = opts.metrics ?? NO_METRICS;
-    this.contract = new Contract(address, ledgerArtifact().abi as never[], wallet ?? provider);
+    this.contract = ledgerContract(address, wallet ?? provider);
     this.#sender = wallet
       ? new TxSender(wallet, provider, chainId, {
           fees: this.#fees,
@@ -122,14 +125,12 @@ export class LedgerClient {
     const { provider } = await connectRpc(rpcUrl);
     try {
       const wallet = new Wallet(privateKey, provider);
-      const { abi, bytecode } = ledgerArtifact();
-      const factory = new ContractFactory(abi as never[], bytecode, wallet);
-      const c = await factory.deploy(delays.adminDelay, wallet.address, delays.recoveryDelay);
-      const rc = await c.deploymentTransaction()!.wait();
-      const address = (await c.getAddress()).toLowerCase();
-      const bound = await (c as unknown as Contract).getFunction("bindLog")(logId, wallet.address);
-      await bound.wait();
-      return { address, blockNumber: rc!.blockNumber };
+      const deployed = await (await wallet.sendTransaction({ data: deployData(LEDGER_ABI, ledgerArtifact().bytecode, delays.adminDelay, wallet.address, delays.recoveryDelay) })).wait();
+      if (!deployed?.contractAddress) throw new ChainError("OTHER", "the ledger's deployment left no contract address in its receipt");
+      const address = deployed.contractAddress.toLowerCase();
+      const ledger = ledgerContract(address, wallet);
+      await (await wallet.sendTransaction({ to: address, data: ledger.encode("bindLog", [logId, wallet.address]) })).wait();
+      return { address, blockNumber: deployed.blockNumber };
     } finally {
       provider.destroy();
     }
@@ -159,29 +160,29 @@ export class LedgerClient {
   }
 
   async checkpointCount(logId: string): Promise<number> {
-    return this.#read("checkpointCount", async () => Number(await this.contract.getFunction("checkpointCount")(logId)));
+    return this.#read("checkpointCount", async () => Number(await this.contract.read("checkpointCount", logId)));
   }
 
   async checkpointAt(logId: string, index: number): Promise<ChainCheckpoint> {
-    const r = await this.#read("checkpointAt", () => this.contract.getFunction("checkpointAt")(logId, index));
-    return { treeSize: Number(r[0]), rootHash: String(r[1]).toLowerCase(), anchoredAt: Number(r[2]), blockNumber: Number(r[3]) };
+    const r = await this.#read("checkpointAt", () => this.contract.read("checkpointAt", logId, index));
+    return { treeSize: Number(r.treeSize), rootHash: r.rootHash.toLowerCase(), anchoredAt: Number(r.anchoredAt), blockNumber: Number(r.blockNumber) };
   }
 
   /** The transaction that anchored checkpoint `index` of `logId` (from its event), if the chain has it. */
   async checkpointTx(logId: string, index: number, fromBlock: number): Promise<string | undefined> {
-    const topic = this.contract.interface.getEvent("CheckpointAnchored")!.topicHash;
+    const topic = this.contract.topic("CheckpointAnchored");
     const idx = `0x${index.toString(16).padStart(64, "0")}`;
     const logs = await this.#read("eth_getLogs", () => this.provider.getLogs({ address: this.address, topics: [topic, logId, idx], fromBlock, toBlock: "latest" }));
     return logs.at(-1)?.transactionHash.toLowerCase();
   }
 
   async departmentSigner(id: string): Promise<DepartmentOnChain> {
-    const r = await this.#read("departmentSigner", () => this.contract.getFunction("departmentSigner")(id));
-    return { signer: String(r[0]).toLowerCase(), active: Boolean(r[1]) };
+    const r = await this.#read("departmentSigner", () => this.contract.read("departmentSigner", id));
+    return { signer: r.signer.toLowerCase(), active: r.active };
   }
 
   async anchorerOf(logId: string): Promise<string> {
-    return this.#read("anchorerOf", async () => String(await this.contract.getFunction("anchorerOf")(logId)).toLowerCase());
+    return this.#read("anchorerOf", async () => (await this.contract.read("anchorerOf", logId)).toLowerCase());
   }
 
   /** The fee the next transaction would offer, the account's balance, and why the chain would refuse it, if it would. */
@@ -201,9 +202,9 @@ export class LedgerClient {
   /** Sends `anchor` and waits for `confirmations`; returns where it landed. */
   async anchor(logId: string, treeSize: number, rootHash: string, proof: readonly string[], limits: SendLimits = {}): Promise<AnchoredTx> {
     const rc = await this.#send("anchor", [logId, treeSize, rootHash, proof], limits);
-    const ev = this.#event(rc, "CheckpointAnchored");
+    const ev = this.#anchoredEvent(rc);
     const block = await this.#read("eth_getBlockByNumber", () => this.provider.getBlock(rc.blockNumber));
-    return { index: Number(ev.args[1]), txHash: rc.hash.toLowerCase(), blockNumber: rc.blockNumber, anchoredAt: block?.timestamp ?? 0 };
+    return { index: Number(ev.index), txHash: rc.hash.toLowerCase(), blockNumber: rc.blockNumber, anchoredAt: block?.timestamp ?? 0 };
   }
 
   async registerDepartment(id: string, signer: string, limits: SendLimits = {}): Promise<string> {
@@ -243,17 +244,17 @@ export class LedgerClient {
     const logs = await this.#read("eth_getLogs", () => this.provider.getLogs({ address: this.address, fromBlock, toBlock }));
     const out: Array<{ name: string; id: string; signer: string | null }> = [];
     for (const log of logs) {
-      const parsed = this.contract.interface.parseLog(log as Log);
+      const parsed = this.contract.decodeLog(log);
       if (!parsed) continue;
-      if (parsed.name === "DepartmentRegistered") out.push({ name: parsed.name, id: parsed.args[1], signer: String(parsed.args[2]).toLowerCase() });
-      else if (parsed.name === "SignerRotated") out.push({ name: parsed.name, id: parsed.args[1], signer: String(parsed.args[3]).toLowerCase() });
-      else if (parsed.name === "DepartmentRevoked") out.push({ name: parsed.name, id: parsed.args[1], signer: null });
+      if (parsed.name === "DepartmentRegistered") out.push({ name: parsed.name, id: parsed.args.id, signer: parsed.args.signer.toLowerCase() });
+      else if (parsed.name === "SignerRotated") out.push({ name: parsed.name, id: parsed.args.id, signer: parsed.args.newSigner.toLowerCase() });
+      else if (parsed.name === "DepartmentRevoked") out.push({ name: parsed.name, id: parsed.args.id, signer: null });
     }
     return out;
   }
 
-  #send(method: string, args: unknown[], limits: SendLimits): Promise<TransactionReceipt> {
-    return this.#queue(method, args, limits).then(
+  #send<N extends LedgerWrite>(method: N, args: LedgerArgs<N>, limits: SendLimits): Promise<TransactionReceipt> {
+    return this.#queue(method, this.contract.encode(method, args), limits).then(
       (rc) => {
         this.#metrics.transactionConfirmed(method, rc.gasUsed);
         return rc;
@@ -265,10 +266,9 @@ export class LedgerClient {
     );
   }
 
-  #queue(method: string, args: unknown[], limits: SendLimits): Promise<TransactionReceipt> {
+  #queue(method: LedgerWrite, data: string, limits: SendLimits): Promise<TransactionReceipt> {
     const sender = this.#sender;
     if (!sender) return Promise.reject(new Error("this chain client has no signing key"));
-    const data = this.contract.interface.encodeFunctionData(method, args);
     const run = () => sender.send(this.address, data, method, this.contract.interface, limits);
     const p = this.#txQueue.then(run, run);
     this.#txQueue = p.catch(() => undefined);
@@ -281,11 +281,11 @@ export class LedgerClient {
     return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }
 
-  #event(rc: TransactionReceipt, name: string) {
+  #anchoredEvent(rc: TransactionReceipt) {
     for (const log of rc.logs) {
-      const parsed = this.contract.interface.parseLog(log);
-      if (parsed?.name === name) return parsed;
+      const parsed = this.contract.decodeLog(log);
+      if (parsed?.name === "CheckpointAnchored") return parsed.args;
     }
-    throw new ChainError("OTHER", `${name} event missing from transaction ${rc.hash}`);
+    throw new ChainError("OTHER", `CheckpointAnchored event missing from transaction ${rc.hash}`);
   }
 }

@@ -6,20 +6,20 @@
  * Every failure leaves as a ChainError; on a ledger of an earlier build (no
  * directory) the message says so.
  */
-import type { Contract } from "ethers";
 import { ChainError } from "../../core/chain-error.ts";
 import type { DirectoryChain, DirectoryEntry, LatestOnChain } from "../../ports/federation.ts";
 import { toChainError } from "./to-chain-error.ts";
 import { sendLedgerTx, type AdminSigner, type Change } from "./deploy.ts";
+import type { LedgerContract } from "./ledger-contract.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const NO_DIRECTORY = "(is the ledger an earlier build, without the log directory? redeploy with this version's `dxledger deploy`)";
 
 export class ChainLogDirectory implements DirectoryChain {
-  readonly #c: Contract;
+  readonly #c: LedgerContract;
 
   /** `ledger`: the ExchangeLedger, connected to a provider (its timeout bounds every read). */
-  constructor(ledger: Contract) {
+  constructor(ledger: LedgerContract) {
     this.#c = ledger;
   }
 
@@ -33,25 +33,25 @@ export class ChainLogDirectory implements DirectoryChain {
   }
 
   async count(): Promise<number> {
-    return this.#read("logCount", async () => Number(await this.#c.getFunction("logCount")()), NO_DIRECTORY);
+    return this.#read("logCount", async () => Number(await this.#c.read("logCount")), NO_DIRECTORY);
   }
 
   async entry(logId: string): Promise<DirectoryEntry> {
-    const r = await this.#read("logInfo", () => this.#c.getFunction("logInfo")(logId), NO_DIRECTORY);
-    return { logId: logId.toLowerCase(), name: String(r[0]), url: String(r[1]), operator: String(r[2]), anchorer: String(r[3]).toLowerCase() };
+    const r = await this.#read("logInfo", () => this.#c.read("logInfo", logId), NO_DIRECTORY);
+    return { logId: logId.toLowerCase(), name: r.name, url: r.url, operator: r.operator, anchorer: r.anchorer.toLowerCase() };
   }
 
   async logs(): Promise<readonly DirectoryEntry[]> {
     const n = await this.count();
-    const ids = await Promise.all(Array.from({ length: n }, (_, i) => this.#read("logAt", async () => String(await this.#c.getFunction("logAt")(i)).toLowerCase())));
+    const ids = await Promise.all(Array.from({ length: n }, (_, i) => this.#read("logAt", async () => (await this.#c.read("logAt", i)).toLowerCase())));
     return Promise.all(ids.map((id) => this.entry(id)));
   }
 
   async latestCheckpoint(logId: string): Promise<LatestOnChain | null> {
-    const n = await this.#read("checkpointCount", async () => Number(await this.#c.getFunction("checkpointCount")(logId)));
+    const n = await this.#read("checkpointCount", async () => Number(await this.#c.read("checkpointCount", logId)));
     if (n === 0) return null;
-    const r = await this.#read("checkpointAt", () => this.#c.getFunction("checkpointAt")(logId, n - 1));
-    return { index: n - 1, treeSize: Number(r[0]), rootHash: String(r[1]).toLowerCase(), anchoredAt: Number(r[2]), blockNumber: Number(r[3]) };
+    const r = await this.#read("checkpointAt", () => this.#c.read("checkpointAt", logId, n - 1));
+    return { index: n - 1, treeSize: Number(r.treeSize), rootHash: r.rootHash.toLowerCase(), anchoredAt: Number(r.anchoredAt), blockNumber: Number(r.blockNumber) };
   }
 }
 
@@ -64,10 +64,10 @@ export function sameEntry(e: DirectoryEntry, name: string, url: string, operator
  * Sets the directory entry of `logId` unless it already holds (idempotent).
  * Needs DEFAULT_ADMIN_ROLE or the log's anchoring key; the log must be bound.
  */
-export async function setLogInfo(s: AdminSigner, ledger: Contract, logId: string, name: string, url: string, operator: string): Promise<Change> {
+export async function setLogInfo(s: AdminSigner, ledger: LedgerContract, logId: string, name: string, url: string, operator: string): Promise<Change> {
   const dir = new ChainLogDirectory(ledger);
   const cur = await dir.entry(logId);
   if (cur.anchorer === ZERO) throw new ChainError("OTHER", `log "${name}" (${logId}) is not bound to any account: bind it first (dxledger chain bind-log)`);
   if (sameEntry(cur, name, url, operator)) return { changed: false };
-  return { changed: true, ...(await sendLedgerTx(s, await ledger.getAddress(), "setLogInfo", [logId, name, url, operator])) };
+  return { changed: true, ...(await sendLedgerTx(s, ledger.address, "setLogInfo", [logId, name, url, operator])) };
 }

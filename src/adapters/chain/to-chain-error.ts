@@ -6,7 +6,7 @@
  */
 import { Interface, isError } from "ethers";
 import { ChainError, isChainError } from "../../core/chain-error.ts";
-import { ledgerArtifact } from "./artifact.ts";
+import { LEDGER_ABI } from "./ledger-contract.ts";
 
 const UNAVAILABLE_CODES = ["TIMEOUT", "NETWORK_ERROR", "SERVER_ERROR", "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ETIMEDOUT"];
 const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed|other side closed|network error|request timeout|UND_ERR/i;
@@ -45,7 +45,7 @@ export function toChainError(e: unknown, what = "chain call", iface?: Interface)
   if (isError(e, "CALL_EXCEPTION") || (data !== undefined && data.length >= 10)) {
     if (data && data !== "0x") {
       try {
-        ledgerInterface ??= new Interface(ledgerArtifact().abi as never[]);
+        ledgerInterface ??= new Interface(LEDGER_ABI as never);
         const parsed = (iface ?? ledgerInterface).parseError(data);
         if (parsed) {
           const args = [...parsed.args].map((a) => (typeof a === "bigint" ? a.toString() : a));
