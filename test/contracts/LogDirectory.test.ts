@@ -9,73 +9,80 @@ import { network } from "hardhat";
 import type { Contract } from "ethers";
 import { logIdOf } from "../../src/config.ts";
 
-const { ethers } = await network.connect();
+const { ethers, networkHelpers } = await network.connect();
+const { loadFixture } = networkHelpers;
 
-async function expectRevert(c: Contract, p: Promise<unknown>, name: string, args?: unknown[]): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    const data = (e as { data?: string }).data;
-    const parsed = data ? c.interface.parseError(data) : null;
-    expect(parsed?.name, `revert reason of ${String(e).slice(0, 200)}`).to.equal(name);
-    if (args) expect([...parsed!.args].map((a) => (typeof a === "bigint" ? Number(a) : a))).to.deep.equal(args);
-    return;
-  }
-  expect.fail(`expected revert ${name}`);
+const a = logIdOf("county-a");
+const b = logIdOf("county-b");
+const fn = (c: Contract, name: string) => c.getFunction(name);
+
+/** A ledger with no log bound yet. */
+async function emptyLedger() {
+  const [admin, gatewayA, gatewayB, other] = await ethers.getSigners();
+  const ledger = (await ethers.deployContract("ExchangeLedger", [0, admin!.address, 60])) as unknown as Contract;
+  return { ledger, admin: admin!, gatewayA: gatewayA!, gatewayB: gatewayB!, other: other! };
+}
+
+/** Log a bound to gateway A, log b to gateway B, in that order (a re-bound twice on the way). */
+async function boundLedger() {
+  const f = await emptyLedger();
+  const { ledger } = f;
+  await (await fn(ledger, "bindLog")(a, f.gatewayA.address)).wait();
+  await (await fn(ledger, "bindLog")(b, f.gatewayB.address)).wait();
+  await (await fn(ledger, "bindLog")(a, f.other.address)).wait();
+  await (await fn(ledger, "bindLog")(a, f.gatewayA.address)).wait();
+  return f;
+}
+
+/** boundLedger, and a's entry set by the admin. */
+async function listedLedger() {
+  const f = await boundLedger();
+  await (await fn(f.ledger, "setLogInfo")(a, "county-a", "https://a.example.gov", "county-a.it")).wait();
+  return f;
 }
 
 describe("contracts/ExchangeLedger: the log directory", () => {
-  let ledger: Contract;
-  let admin: any, gatewayA: any, gatewayB: any, other: any;
-  const a = logIdOf("county-a");
-  const b = logIdOf("county-b");
-  const fn = (c: Contract, name: string) => c.getFunction(name);
-
-  before(async () => {
-    [admin, gatewayA, gatewayB, other] = await ethers.getSigners();
-    ledger = (await ethers.deployContract("ExchangeLedger", [0, admin.address, 60])) as unknown as Contract;
-  });
-
   it("lists a log once, when first bound; re-binding to another account does not list it again", async () => {
+    const { ledger } = await loadFixture(emptyLedger);
     expect(await fn(ledger, "logCount")()).to.equal(0n);
-    await expectRevert(ledger, fn(ledger, "logAt")(0), "LogIndexOutOfRange", [0, 0]);
-    await (await fn(ledger, "bindLog")(a, gatewayA.address)).wait();
-    await (await fn(ledger, "bindLog")(b, gatewayB.address)).wait();
-    await (await fn(ledger, "bindLog")(a, other.address)).wait();
-    await (await fn(ledger, "bindLog")(a, gatewayA.address)).wait();
-    expect(await fn(ledger, "logCount")()).to.equal(2n);
-    expect([await fn(ledger, "logAt")(0), await fn(ledger, "logAt")(1)]).to.deep.equal([a, b]);
-    await expectRevert(ledger, fn(ledger, "logAt")(2), "LogIndexOutOfRange", [2, 2]);
-    const [name, url, operator, anchorer] = await fn(ledger, "logInfo")(a);
+    await expect(fn(ledger, "logAt")(0)).to.be.revertedWithCustomError(ledger, "LogIndexOutOfRange").withArgs(0, 0);
+    const { ledger: bound, gatewayA } = await loadFixture(boundLedger);
+    expect(await fn(bound, "logCount")()).to.equal(2n);
+    expect([await fn(bound, "logAt")(0), await fn(bound, "logAt")(1)]).to.deep.equal([a, b]);
+    await expect(fn(bound, "logAt")(2)).to.be.revertedWithCustomError(bound, "LogIndexOutOfRange").withArgs(2, 2);
+    const [name, url, operator, anchorer] = await fn(bound, "logInfo")(a);
     expect([name, url, operator, anchorer]).to.deep.equal(["", "", "", gatewayA.address]);
   });
 
   it("takes the entry from the admin, with LogInfoSet", async () => {
-    const rc = await (await fn(ledger, "setLogInfo")(a, "county-a", "https://a.example.gov", "county-a.it")).wait();
-    const ev = rc.logs.map((l: any) => ledger.interface.parseLog(l)).find((p: any) => p?.name === "LogInfoSet");
-    expect([ev.args[0], ev.args[1], ev.args[2], ev.args[3]]).to.deep.equal([a, "county-a", "https://a.example.gov", "county-a.it"]);
+    const { ledger, gatewayA } = await loadFixture(boundLedger);
+    await expect(fn(ledger, "setLogInfo")(a, "county-a", "https://a.example.gov", "county-a.it")).to.emit(ledger, "LogInfoSet").withArgs(a, "county-a", "https://a.example.gov", "county-a.it");
     expect([...(await fn(ledger, "logInfo")(a))]).to.deep.equal(["county-a", "https://a.example.gov", "county-a.it", gatewayA.address]);
   });
 
   it("takes it from the log's own anchoring account (a gateway updates its URL), not from another log's", async () => {
+    const { ledger, gatewayA, gatewayB, other } = await loadFixture(listedLedger);
     await (await fn(ledger.connect(gatewayA) as Contract, "setLogInfo")(a, "county-a", "https://a2.example.gov", "county-a.it")).wait();
     expect((await fn(ledger, "logInfo")(a))[1]).to.equal("https://a2.example.gov");
-    await expectRevert(ledger, fn(ledger.connect(gatewayB) as Contract, "setLogInfo")(a, "county-a", "https://evil", ""), "UnauthorizedLogEditor", [a, gatewayB.address]);
-    await expectRevert(ledger, fn(ledger.connect(other) as Contract, "setLogInfo")(a, "county-a", "https://evil", ""), "UnauthorizedLogEditor", [a, other.address]);
+    await expect(fn(ledger.connect(gatewayB) as Contract, "setLogInfo")(a, "county-a", "https://evil", "")).to.be.revertedWithCustomError(ledger, "UnauthorizedLogEditor").withArgs(a, gatewayB.address);
+    await expect(fn(ledger.connect(other) as Contract, "setLogInfo")(a, "county-a", "https://evil", "")).to.be.revertedWithCustomError(ledger, "UnauthorizedLogEditor").withArgs(a, other.address);
+    expect((await fn(ledger, "logInfo")(a))[1]).to.equal("https://a2.example.gov");
   });
 
   it("refuses a name the log id was not derived from, an unbound log, a bad operator or an overlong URL", async () => {
-    await expectRevert(ledger, fn(ledger, "setLogInfo")(a, "county-b", "https://a", ""), "LogNameMismatch", [a, "county-b"]);
-    await expectRevert(ledger, fn(ledger, "setLogInfo")(a, "County-A", "https://a", ""), "LogNameMismatch", [a, "County-A"]);
+    const { ledger, gatewayB } = await loadFixture(listedLedger);
+    await expect(fn(ledger, "setLogInfo")(a, "county-b", "https://a", "")).to.be.revertedWithCustomError(ledger, "LogNameMismatch").withArgs(a, "county-b");
+    await expect(fn(ledger, "setLogInfo")(a, "County-A", "https://a", "")).to.be.revertedWithCustomError(ledger, "LogNameMismatch").withArgs(a, "County-A");
     const c = logIdOf("county-c");
-    await expectRevert(ledger, fn(ledger, "setLogInfo")(c, "county-c", "https://c", ""), "LogNotBound", [c]);
-    await expectRevert(ledger, fn(ledger, "setLogInfo")(a, "county-a", "https://a", "Tax Bureau"), "InvalidDepartmentId", ["Tax Bureau"]);
-    await expectRevert(ledger, fn(ledger, "setLogInfo")(a, "county-a", `https://${"x".repeat(505)}`, ""), "LogUrlTooLong", [513, 512]);
+    await expect(fn(ledger, "setLogInfo")(c, "county-c", "https://c", "")).to.be.revertedWithCustomError(ledger, "LogNotBound").withArgs(c);
+    await expect(fn(ledger, "setLogInfo")(a, "county-a", "https://a", "Tax Bureau")).to.be.revertedWithCustomError(ledger, "InvalidDepartmentId").withArgs("Tax Bureau");
+    await expect(fn(ledger, "setLogInfo")(a, "county-a", `https://${"x".repeat(505)}`, "")).to.be.revertedWithCustomError(ledger, "LogUrlTooLong").withArgs(513, 512);
     await (await fn(ledger, "setLogInfo")(b, "county-b", "", "")).wait();
     expect([...(await fn(ledger, "logInfo")(b))]).to.deep.equal(["county-b", "", "", gatewayB.address]);
   });
 
   it("keeps an unbound log out of the directory: logInfo of it is empty with a zero anchorer", async () => {
+    const { ledger } = await loadFixture(listedLedger);
     expect([...(await fn(ledger, "logInfo")(logIdOf("never")))]).to.deep.equal(["", "", "", ethers.ZeroAddress]);
     expect(await fn(ledger, "logCount")()).to.equal(2n);
   });
