@@ -5,14 +5,14 @@
  */
 import { createHash } from "node:crypto";
 import type { Signer, TypedDataDomain } from "ethers";
+import type { z } from "zod";
 import { EIP712_TYPES } from "../core/eip712.ts";
-import type { ExchangeRecord } from "../core/record.ts";
+import type { ExchangeRecord, exchangeRecordInput } from "../core/record.ts";
+import { inFieldOrder, withDefaults } from "../core/record-fields.ts";
 import { ACK_EIP712_TYPES, type Acknowledgement } from "../core/ack.ts";
 
-export type UnsignedExchange = Omit<ExchangeRecord, "signature" | "legalBasis" | "derivedFrom"> & {
-  legalBasis?: string;
-  derivedFrom?: string[];
-};
+/** A record before signing, as submitted: the fields with a default may be left out. */
+export type UnsignedExchange = Omit<z.input<typeof exchangeRecordInput>, "signature">;
 
 /** `0x` + SHA-256 of the bytes handed over: what goes into `payloadDigest`. */
 export function payloadDigest(bytes: Uint8Array | string): string {
@@ -20,22 +20,10 @@ export function payloadDigest(bytes: Uint8Array | string): string {
 }
 
 export async function signExchange(signer: Signer, domain: TypedDataDomain, r: UnsignedExchange): Promise<ExchangeRecord> {
-  const full = { ...r, legalBasis: r.legalBasis ?? "", derivedFrom: r.derivedFrom ?? [] };
+  const full = withDefaults(r);
   const types = { Exchange: EIP712_TYPES.Exchange.map((f) => ({ ...f })) };
   const signature = (await signer.signTypedData(domain, types, full)).toLowerCase();
-  return {
-    id: full.id,
-    provider: full.provider,
-    consumer: full.consumer,
-    dataset: full.dataset,
-    purpose: full.purpose,
-    legalBasis: full.legalBasis,
-    recordCount: full.recordCount,
-    payloadDigest: full.payloadDigest,
-    derivedFrom: full.derivedFrom,
-    occurredAt: full.occurredAt,
-    signature,
-  };
+  return inFieldOrder({ ...full, signature });
 }
 
 /** The consumer's signed acknowledgement of an exchange it received (its leaf hash binds the exact entry). */

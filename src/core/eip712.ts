@@ -4,26 +4,19 @@
  * `TypedDataEncoder` gives the same bytes and is used to cross-check it).
  */
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import type { ExchangeRecord } from "./record.ts";
 import { fromHex, utf8 } from "./hex.ts";
+import { SIGNED_FIELDS, type Eip712FieldType, type RecordValues, type SignedField, type SignedFieldName } from "./record-fields.ts";
 
-export const EXCHANGE_TYPE =
-  "Exchange(string id,string provider,string consumer,string dataset,string purpose,string legalBasis,uint64 recordCount,bytes32 payloadDigest,string[] derivedFrom,string occurredAt)";
+/** What the provider signs: the record without its signature. */
+export type SignedValues = Pick<RecordValues, SignedFieldName>;
 
-export const EIP712_TYPES = {
-  Exchange: [
-    { name: "id", type: "string" },
-    { name: "provider", type: "string" },
-    { name: "consumer", type: "string" },
-    { name: "dataset", type: "string" },
-    { name: "purpose", type: "string" },
-    { name: "legalBasis", type: "string" },
-    { name: "recordCount", type: "uint64" },
-    { name: "payloadDigest", type: "bytes32" },
-    { name: "derivedFrom", type: "string[]" },
-    { name: "occurredAt", type: "string" },
-  ],
-} as const;
+/** `Exchange`'s fields: the signed fields of RECORD_FIELDS, in their order. */
+export const EIP712_TYPES: { readonly Exchange: ReadonlyArray<{ readonly name: SignedFieldName; readonly type: Eip712FieldType }> } = {
+  Exchange: SIGNED_FIELDS.map((f) => ({ name: f.name, type: f.eip712 })),
+};
+
+/** SPEC §3's type string, spelled from EIP712_TYPES (test/core/record-fields.test.ts holds it to the SPEC's text). */
+export const EXCHANGE_TYPE = `Exchange(${EIP712_TYPES.Exchange.map((f) => `${f.type} ${f.name}`).join(",")})`;
 
 export interface Eip712Domain {
   readonly name: "dxledger";
@@ -39,8 +32,9 @@ export function eip712Domain(chainId: number, verifyingContract: string): Eip712
 const kString = (s: string): Uint8Array => keccak_256(utf8(s));
 
 /**
- * Department ids, datasets, purposes and legal bases repeat across records:
- * their keccak256 is cached (bounded; cleared when full). Ids and times are not.
+ * Values of the fields declared `repeats` (department ids, datasets, purposes,
+ * legal bases) recur across records: their keccak256 is cached (bounded;
+ * cleared when full). Ids and times are not.
  */
 const CACHE_MAX = 100_000;
 const cache = new Map<string, Uint8Array>();
@@ -74,6 +68,34 @@ function hexWord(hex: string, bytes: number): Uint8Array {
   return out;
 }
 
+type Slot = (r: SignedValues) => Uint8Array;
+
+/** `encodeData`'s 32-byte word of one field (EIP-712): strings and arrays by their keccak256, atoms in place. */
+function slotOf(f: SignedField): Slot {
+  const k = f.repeats ? kCached : kString;
+  const name = f.name;
+  switch (f.eip712) {
+    case "string":
+      return (r) => k(r[name] as string);
+    case "uint64":
+      return (r) => word(BigInt(r[name] as number));
+    case "bytes32":
+      return (r) => hexWord(r[name] as string, 32);
+    case "string[]":
+      return (r) => {
+        const a = r[name] as readonly string[];
+        if (a.length === 0) return EMPTY_ARRAY_HASH;
+        const words = new Uint8Array(32 * a.length);
+        a.forEach((s, i) => words.set(k(s), 32 * i));
+        return keccak_256(words);
+      };
+  }
+}
+
+/** hashStruct's layout: the type hash, then field i's word at 32·(i+1), in SIGNED_FIELDS order. */
+const SLOTS: readonly Slot[] = SIGNED_FIELDS.map(slotOf);
+const STRUCT_BYTES = 32 * (1 + SLOTS.length);
+
 /** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(record)) for a given domain separator. */
 export class Eip712Digester {
   readonly domainSeparator: Uint8Array;
@@ -88,25 +110,14 @@ export class Eip712Digester {
     this.domainSeparator = keccak_256(buf);
   }
 
-  structHash(r: Omit<ExchangeRecord, "signature">): Uint8Array {
-    const buf = new Uint8Array(11 * 32);
+  structHash(r: SignedValues): Uint8Array {
+    const buf = new Uint8Array(STRUCT_BYTES);
     buf.set(EXCHANGE_TYPEHASH, 0);
-    buf.set(kString(r.id), 32);
-    buf.set(kCached(r.provider), 64);
-    buf.set(kCached(r.consumer), 96);
-    buf.set(kCached(r.dataset), 128);
-    buf.set(kCached(r.purpose), 160);
-    buf.set(kCached(r.legalBasis), 192);
-    buf.set(word(BigInt(r.recordCount)), 224);
-    buf.set(hexWord(r.payloadDigest, 32), 256);
-    const arr = new Uint8Array(32 * r.derivedFrom.length);
-    r.derivedFrom.forEach((d, i) => arr.set(kCached(d), 32 * i));
-    buf.set(r.derivedFrom.length === 0 ? EMPTY_ARRAY_HASH : keccak_256(arr), 288);
-    buf.set(kString(r.occurredAt), 320);
+    for (let i = 0; i < SLOTS.length; i++) buf.set(SLOTS[i]!(r), 32 * (i + 1));
     return keccak_256(buf);
   }
 
-  digest(r: Omit<ExchangeRecord, "signature">): Uint8Array {
+  digest(r: SignedValues): Uint8Array {
     const buf = new Uint8Array(66);
     buf[0] = 0x19;
     buf[1] = 0x01;

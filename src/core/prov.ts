@@ -4,15 +4,14 @@
  * are agents. Each exchange also carries its leaf hash and checkpoint, so a
  * PROV consumer can tie every statement back to the anchored log.
  */
-export interface ProvExchange {
+import { RECORD_FIELDS, type ProvAttributeName, type RecordValues } from "./record-fields.ts";
+
+/** The record's fields declared `provAttribute`, each written as `dx:<name>` on its exchange. */
+const ATTRIBUTES = RECORD_FIELDS.flatMap((f) => (f.provAttribute ? [f.name] : []));
+
+/** An exchange as PROV shows it: its parties (agents), time, attributes, and where it sits in the log. */
+export interface ProvExchange extends Readonly<Pick<RecordValues, ProvAttributeName | "provider" | "consumer" | "occurredAt">> {
   readonly seq: number;
-  readonly id: string;
-  readonly provider: string;
-  readonly consumer: string;
-  readonly purpose: string;
-  readonly legalBasis: string;
-  readonly recordCount: number;
-  readonly occurredAt: string;
   readonly receivedAt: string;
   readonly leafHash: string;
   readonly status: string;
@@ -46,14 +45,13 @@ export function toProvJson(dataset: string, exchanges: readonly ProvExchange[], 
   addEntity(dataset);
   for (const x of exchanges) {
     const a = activityId(x.seq);
+    const attributes: Record<string, unknown> = {};
+    for (const name of ATTRIBUTES) attributes[`dx:${name}`] = x[name];
     activity[a] = {
       "prov:type": { $: "dx:Exchange", type: "xsd:QName" },
       "prov:startTime": x.occurredAt,
       "prov:endTime": x.occurredAt,
-      "dx:id": x.id,
-      "dx:purpose": x.purpose,
-      "dx:legalBasis": x.legalBasis,
-      "dx:recordCount": x.recordCount,
+      ...attributes,
       "dx:receivedAt": x.receivedAt,
       "dx:seq": x.seq,
       "dx:leafHash": x.leafHash,

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { exchangeRecordInput } from "../../../core/record.ts";
+import { RECORD_SHAPE } from "../../../core/record-fields.ts";
 import { acknowledgementInput } from "../../../core/ack.ts";
 import { receiptSchema } from "../../../core/receipt.ts";
 import { ERROR_STATUS } from "../../../core/errors.ts";
@@ -104,14 +105,15 @@ export const MissingAcknowledgements = z.object({
   next: z.string().nullable(),
 });
 
+/** A record's fields as the provenance view shows them: all but `dataset` (the one asked about) and `signature`. */
+const exchangeViewFields = z.object(RECORD_SHAPE).omit({ dataset: true, signature: true }).shape;
 const lineageEdge = z.object({ dataset: z.string(), source: z.string(), depth: uint });
 export const Provenance = z.object({
   dataset: z.string(),
   asOf: z.object({ treeSize: uint, anchoredSize: uint }),
   origin: z.object({ provider: z.string(), consumer: z.string(), seq: uint, id: z.string(), occurredAt: when, receivedAt: when }).nullable(),
   exchanges: z.array(z.object({
-    seq: uint, id: z.string(), provider: z.string(), consumer: z.string(), purpose: z.string(), legalBasis: z.string(),
-    recordCount: uint, payloadDigest: hex32, derivedFrom: z.array(z.string()), occurredAt: when, receivedAt: when, leafHash: hex32, status,
+    seq: uint, ...exchangeViewFields, receivedAt: when, leafHash: hex32, status,
     checkpoint: z.object({ index: uint, treeSize: uint, rootHash: hex32, txHash: z.string(), blockNumber: uint }).nullable(),
     receipt: z.string(), acknowledgedBySeq: uint.nullable(),
   })),
