@@ -31,7 +31,7 @@ import { createApp } from "./adapters/http/app.ts";
 import type { Logger } from "./adapters/http/errors.ts";
 import { Eip712Digester, eip712Domain } from "./core/eip712.ts";
 import { AckIntake } from "./services/ack-intake.ts";
-import { SignerPool } from "./services/signer-pool.ts";
+import { SignerPool } from "./adapters/workers/signer-pool.ts";
 import { Appender } from "./services/appender.ts";
 import { Prover } from "./services/prover.ts";
 import { Anchorer } from "./services/anchorer.ts";

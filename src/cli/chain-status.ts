@@ -14,7 +14,7 @@ import { ChainLogDirectory } from "../adapters/chain/log-directory.ts";
 import { ANCHOR_GAS, feeProblem, feesFor, pricePerGas } from "../adapters/chain/fees.ts";
 import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
 import { addressArg, chainSettings, CliError, logNameArg, openChain, parse, rpcArg } from "./deploy.ts";
-import { contractArg, USAGE } from "./chain.ts";
+import { contractArg, USAGE } from "./chain-args.ts";
 
 /** The balance should pay this many anchors. */
 export const ANCHORS_AHEAD = 100n;

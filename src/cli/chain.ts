@@ -29,15 +29,7 @@ import { ledgerAt, acceptAdminTransfer, ADMIN_NOT_GRANTABLE, beginAdminTransfer,
 import { setLogInfo } from "../adapters/chain/log-directory.ts";
 import { addressArg, chainSettings, CliError, deployerKey, logInfoArgs, logNameArg, openChain, parse, rpcArg, runCli, stepLine } from "./deploy.ts";
 import { status } from "./chain-status.ts";
-
-export const USAGE = `usage:
-  dxledger chain status   [--rpc URL] [--contract ADDR] [--log-name NAME] [--anchorer ADDR] [--json]
-  dxledger chain bind-log [--rpc URL] [--contract ADDR] [--log-name NAME] --anchorer ADDR [--url URL] [--operator DEPT] [--json]
-  dxledger chain set-log-info [--rpc URL] [--contract ADDR] [--log-name NAME] [--url URL] [--operator DEPT] [--json]
-  dxledger chain grant    [--rpc URL] [--contract ADDR] --role registrar --account ADDR [--json]
-  dxledger chain revoke   [--rpc URL] [--contract ADDR] --role registrar --account ADDR [--json]
-  dxledger chain transfer-admin [--rpc URL] [--contract ADDR] --account ADDR [--json]
-  dxledger chain accept-admin   [--rpc URL] [--contract ADDR] [--json]`;
+import { contractArg, USAGE } from "./chain-args.ts";
 
 export function chainCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [sub, ...rest] = args;
@@ -60,12 +52,6 @@ export function chainCommand(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       process.stderr.write(`dxledger: ${sub ? `unknown chain command ${sub}` : "missing chain command"}\n${USAGE}\n`);
       return Promise.resolve(2);
   }
-}
-
-export function contractArg(v: string | undefined, env: NodeJS.ProcessEnv): string {
-  const c = addressArg(v ?? (env.LEDGER_ADDRESS || undefined), v === undefined ? "LEDGER_ADDRESS" : "--contract");
-  if (!c) throw new CliError("no contract: give --contract ADDR (or set LEDGER_ADDRESS)");
-  return c;
 }
 
 async function requireLedger(provider: JsonRpcProvider, contract: string, chainId: number): Promise<void> {

@@ -19,7 +19,7 @@ import { FederationMonitor, type FederationEvent } from "../services/federation-
 import { KeyMonitor } from "../services/key-monitor.ts";
 import { chainForCli } from "./chain-for-cli.ts";
 import { keyReporter } from "./monitor-report.ts";
-import { httpService } from "./monitor.ts";
+import { httpService } from "./monitor-http.ts";
 
 type Opts = Record<string, string | boolean | undefined>;
 

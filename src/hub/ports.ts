@@ -59,3 +59,46 @@ export interface HubTokens {
   /** The role of a presented bearer secret, or undefined. */
   check(secret: string): HubRole | undefined;
 }
+
+/**
+ * `hub`: an auditor of the hub, read with the hub's gateway tokens.
+ * `caller`: the caller's own gateway tokens, forwarded as they are; with
+ * `department`, each MUST be that department's (checked with /v1/whoami) —
+ * required wherever the hub adds anything of its own to the answer.
+ */
+export type Reader =
+  | { readonly kind: "hub" }
+  | { readonly kind: "caller"; readonly department?: string; readonly tokens: ReadonlyMap<string, string> };
+
+// ── what the hub's HTTP routes ask of its services ──
+
+/** Which gateways answered: a part left out is under `missing` or `unverifiable`, and then `complete` is false. */
+export interface Completeness {
+  readonly complete: boolean;
+  readonly missing: ReadonlyArray<{ readonly log: { readonly name: string | null; readonly url: string } }>;
+  readonly unverifiable: ReadonlyArray<{ readonly log: { readonly name: string | null; readonly url: string } }>;
+}
+
+export interface FederatedFigures {
+  readonly key: string;
+  readonly exchanges: number;
+  readonly records: number;
+}
+
+export interface HubStatistics {
+  /** `params`: from, to, at most the filters and groupBy of a gateway's usage query. */
+  usage(params: Record<string, string>): Promise<Completeness & { readonly groupBy: string | null; readonly groups: readonly FederatedFigures[]; readonly total: { readonly exchanges: number; readonly records: number } }>;
+  top(from: string, to: string, by: string, limit: number): Promise<Completeness & { readonly groups: readonly FederatedFigures[] }>;
+  flows(from: string, to: string): Promise<Completeness & { readonly flows: ReadonlyArray<{ readonly provider: string; readonly consumer: string; readonly exchanges: number; readonly records: number }> }>;
+}
+
+/** Record-level reads across gateways; the answers are served as JSON as they are. */
+export interface HubRecordQueries {
+  provenance(dataset: string, reader: Reader): Promise<object>;
+  exchangesOf(department: string, role: "consumer" | "provider", from: string, to: string, reader: Reader): Promise<object>;
+}
+
+/** GET /v1/federation at the hub. */
+export interface HubFederationView {
+  view(): Promise<object>;
+}

@@ -50,3 +50,32 @@ export type GatewayAnchoring = { readonly pending: number; readonly oldestPendin
 export interface GatewayProbe {
   probe(url: string, timeoutMs: number): Promise<GatewayHealth>;
 }
+
+/** Seconds without a new checkpoint after which a log with pending entries is called stale. */
+export const DEFAULT_STALE_AFTER_S = 3600;
+
+/** GET /v1/federation: every log of the directory, its latest checkpoint on chain and its gateway's health. */
+export interface FederationLog {
+  readonly logId: string;
+  readonly name: string;
+  readonly url: string;
+  readonly operator: string;
+  readonly anchorer: string;
+  /** True for the log this gateway keeps. */
+  readonly self: boolean;
+  readonly latestCheckpoint: { readonly index: number; readonly treeSize: number; readonly rootHash: string; readonly blockNumber: number; readonly anchoredAt: string } | null;
+  readonly health: GatewayHealth;
+  readonly stale: boolean;
+  readonly staleReason: string | null;
+}
+
+export interface FederationView {
+  readonly logCount: number;
+  readonly staleAfterS: number;
+  readonly checkedAt: string;
+  readonly logs: readonly FederationLog[];
+}
+
+export interface FederationListing {
+  list(staleAfterS?: number): Promise<FederationView>;
+}

@@ -53,3 +53,16 @@ export function signatureReason(failure: { reason: string } | { recovered: strin
   if (/high s/.test(failure.reason)) return "high-s";
   return "unrecoverable";
 }
+
+/** What the HTTP layer needs from a metrics implementation (the port). */
+export interface HttpMetrics {
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** The exposition: every metric, as Prometheus scrapes it. */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+export interface MetricsDeps {
+  readonly http: HttpMetrics;
+  /** METRICS_TOKEN: a bearer token for /metrics only. */
+  readonly token?: string | undefined;
+}

@@ -10,11 +10,12 @@ import type { Entry } from "../core/record.ts";
 import { LedgerError } from "../core/errors.ts";
 import { recoverSigner } from "../core/signature.ts";
 import type { LogStore } from "../ports/store.ts";
+import type { AckCheck } from "../ports/api/ledger.ts";
 import type { Registry } from "./registry.ts";
 import { zodDetails } from "./intake.ts";
 import { NO_METRICS, signatureReason, type SignatureMetrics } from "../ports/metrics.ts";
 
-export class AckIntake {
+export class AckIntake implements AckCheck {
   readonly #store: Pick<LogStore, "seqsByProviderId" | "entry" | "nodes">;
   readonly #registry: Registry;
   readonly #digester: Eip712Digester;

@@ -47,15 +47,4 @@ export interface AnchorerOptions {
   readonly metrics?: AnchorMetrics;
 }
 
-export interface AnchoringHealth {
-  readonly pending: number;
-  readonly oldestPendingAgeMs: number;
-  readonly anchoredSize: number;
-  readonly lastCheckpoint: { index: number; treeSize: number; blockNumber: number; txHash: string } | null;
-  /** Checkpoints this log anchored that the chain does not hold now (being re-anchored). */
-  readonly lostCheckpoints: number;
-  readonly chainHead: number | null;
-  readonly chainCheckedAt: string | null;
-  readonly lastError: { kind: ChainErrorKind | "HALTED" | "INTERNAL"; message: string; at: string } | null;
-  readonly halted: { reason: string; index: number; local: unknown; chain: unknown } | null;
-}
+export type { AnchoringHealth } from "../ports/api/ledger.ts";

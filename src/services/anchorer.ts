@@ -22,12 +22,13 @@ import type { Prover } from "./prover.ts";
 import { isChainError } from "../core/chain-error.ts";
 import { CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
 import { Backlog } from "./backlog.ts";
+import type { AnchoringState } from "../ports/api/ledger.ts";
 import { CheckpointBook } from "./checkpoint-book.ts";
 import { reconcileWithChain } from "./reconcile.ts";
 
 export { CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
 
-export class Anchorer {
+export class Anchorer implements AnchoringState {
   readonly #store: CheckpointStore;
   readonly #prover: Prover;
   readonly #chain: AnchorChain;

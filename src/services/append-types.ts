@@ -3,16 +3,9 @@ import { canonicalJson, type ExchangeRecord } from "../core/record.ts";
 import type { Acknowledgement, LogEntry } from "../core/ack.ts";
 import type { Frontier } from "../core/merkle/frontier.ts";
 import type { AckWrite, CounterWrite, IndexedEntry } from "../ports/store.ts";
+import type { AppendResult } from "../ports/api/ledger.ts";
 
-export interface AppendResult {
-  readonly seq: number;
-  readonly provider: string;
-  readonly id: string;
-  readonly leafHash: string;
-  readonly receivedAt: string;
-  /** True when this record was already in the log (identical replay). */
-  readonly replay: boolean;
-}
+export type { AppendResult } from "../ports/api/ledger.ts";
 
 /** What can be appended: an exchange, or a consumer's acknowledgement of one. */
 export type Item =

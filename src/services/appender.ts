@@ -30,6 +30,7 @@ import { decompose } from "../core/merkle/range.ts";
 import { fromHex } from "../core/hex.ts";
 import type { LogStore } from "../ports/store.ts";
 import type { CounterStore } from "../ports/counters.ts";
+import type { LogAppender } from "../ports/api/ledger.ts";
 
 /** What the appender reads and writes: the log, and the usage counters it keeps in step. */
 export type AppendStore = Pick<LogStore, "size" | "nodes" | "entry" | "entries" | "seqsByProviderId" | "providerIdKeys" | "append"> & { readonly counters: CounterStore };
@@ -37,7 +38,7 @@ export type AppendStore = Pick<LogStore, "size" | "nodes" | "entry" | "entries" 
 export const DEFAULT_MAX_GROUP = 2000;
 export const DEFAULT_MAX_QUEUED = 100_000;
 
-export class Appender {
+export class Appender implements LogAppender {
   readonly #store: AppendStore;
   #frontier: Frontier;
   #queue: Pending[] = [];

@@ -19,14 +19,11 @@
  *   contract's custom errors, decoded into API errors (core/errors.ts).
  */
 import { LedgerError } from "../core/errors.ts";
-import type { DepartmentRecord } from "./departments.ts";
+import { iso } from "../core/iso-time.ts";
+import type { Authorization, DepartmentKeyChanges, DepartmentRecord, PendingRecovery, SignerChange } from "../ports/api/departments.ts";
 
-/** A recovery proposed on chain and not yet executed or cancelled. */
-export interface PendingRecovery {
-  readonly signer: string;
-  /** Unix seconds (chain time) from which anyone may execute it. */
-  readonly executableAt: number;
-}
+export { iso } from "../core/iso-time.ts";
+export type { Authorization, PendingRecovery, SignerChange } from "../ports/api/departments.ts";
 
 /** What key changes need of the ledger (implemented by the chain adapter, adapters/chain/department-keys.ts). Failures are ChainErrors. */
 export interface KeyLedger {
@@ -44,18 +41,6 @@ export interface KeyLedger {
   cancelRecoveryWithAuthorization(id: string, deadline: number, signature: string, limits: { deadline?: number }): Promise<string>;
 }
 
-/** A department's EIP-712 authorization (SignerRotation or RecoveryCancellation). */
-export interface Authorization {
-  readonly nonce: number;
-  /** Unix seconds, compared with chain time. */
-  readonly deadline: number;
-  readonly signature: string;
-}
-
-export type SignerChange =
-  | { readonly status: "rotated"; readonly department: DepartmentRecord; readonly txHash: string | null; readonly by: "authorization" | "recovery" }
-  | { readonly status: "recovery-pending"; readonly id: string; readonly signer: string; readonly executableAt: number; readonly proposalTxHash: string | null };
-
 export interface DepartmentKeysPorts {
   /** The department's record with its signer as the chain has it now; NOT_FOUND / DEPARTMENT_REVOKED otherwise. */
   active(id: string): Promise<DepartmentRecord>;
@@ -65,7 +50,7 @@ export interface DepartmentKeysPorts {
   limits(): { deadline?: number };
 }
 
-export class DepartmentKeys {
+export class DepartmentKeys implements DepartmentKeyChanges {
   readonly #chain: KeyLedger;
   readonly #ports: DepartmentKeysPorts;
 
@@ -145,8 +130,4 @@ export class DepartmentKeys {
   #pendingView(id: string, p: PendingRecovery, proposalTxHash: string | null): SignerChange {
     return { status: "recovery-pending", id, signer: p.signer, executableAt: p.executableAt, proposalTxHash };
   }
-}
-
-export function iso(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString();
 }

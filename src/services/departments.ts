@@ -4,17 +4,11 @@
  */
 import { LedgerError } from "../core/errors.ts";
 import type { RecordStore } from "../ports/store.ts";
+import type { DepartmentAdmin, DepartmentRecord, DepartmentView } from "../ports/api/departments.ts";
+
+export type { DepartmentRecord, DepartmentView } from "../ports/api/departments.ts";
 import type { Registry } from "./registry.ts";
 import { DepartmentKeys, type KeyLedger } from "./department-keys.ts";
-
-export interface DepartmentRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly signer: string;
-  readonly active: boolean;
-  readonly registeredAt: string;
-  readonly txHash: string;
-}
 
 /** What department administration asks of the chain (the ledger client implements it). */
 export interface DepartmentChain {
@@ -23,13 +17,7 @@ export interface DepartmentChain {
   revokeDepartment(id: string, limits?: { deadline?: number }): Promise<string>;
 }
 
-/** A department as GET /v1/departments shows it: the record plus its key state on chain. */
-export type DepartmentView = DepartmentRecord & {
-  readonly rotationNonce: number;
-  readonly pendingRecovery: { readonly signer: string; readonly executableAt: string } | null;
-};
-
-export class Departments {
+export class Departments implements DepartmentAdmin {
   /** Key changes: self-rotation, recovery, cancellation (services/department-keys.ts). */
   readonly keys: DepartmentKeys;
   readonly #store: RecordStore<DepartmentRecord>;

@@ -13,40 +13,19 @@
  *   endpoint cannot be used to make this gateway flood the others; staleness
  *   is computed per request from it (its threshold is the caller's).
  */
-import type { DirectoryChain, DirectoryEntry, GatewayHealth, GatewayProbe, LatestOnChain } from "../ports/federation.ts";
+import { DEFAULT_STALE_AFTER_S, type DirectoryChain, type DirectoryEntry, type FederationListing, type FederationLog, type FederationView, type GatewayHealth, type GatewayProbe, type LatestOnChain } from "../ports/federation.ts";
 import { staleness } from "./federation-health.ts";
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 2000;
-export const DEFAULT_STALE_AFTER_S = 3600;
+export { DEFAULT_STALE_AFTER_S, type FederationLog, type FederationView } from "../ports/federation.ts";
 export const DEFAULT_FEDERATION_CACHE_MS = 2000;
-
-export interface FederationLog {
-  readonly logId: string;
-  readonly name: string;
-  readonly url: string;
-  readonly operator: string;
-  readonly anchorer: string;
-  /** True for the log this gateway keeps. */
-  readonly self: boolean;
-  readonly latestCheckpoint: { readonly index: number; readonly treeSize: number; readonly rootHash: string; readonly blockNumber: number; readonly anchoredAt: string } | null;
-  readonly health: GatewayHealth;
-  readonly stale: boolean;
-  readonly staleReason: string | null;
-}
-
-export interface FederationView {
-  readonly logCount: number;
-  readonly staleAfterS: number;
-  readonly checkedAt: string;
-  readonly logs: readonly FederationLog[];
-}
 
 interface Snapshot {
   readonly at: number;
   readonly rows: ReadonlyArray<{ entry: DirectoryEntry; latest: LatestOnChain | null; health: GatewayHealth }>;
 }
 
-export class FederationDirectory {
+export class FederationDirectory implements FederationListing {
   readonly #chain: DirectoryChain;
   readonly #probe: GatewayProbe;
   readonly #selfLogId: string;

@@ -6,18 +6,19 @@
 import { exchangeRecordInput, type ExchangeRecord } from "../core/record.ts";
 import { LedgerError } from "../core/errors.ts";
 import type { Registry, DepartmentState } from "./registry.ts";
-import type { SignerPool } from "./signer-pool.ts";
+import type { RecoverRecords } from "../core/signature-audit.ts";
+
+/** Signature recovery off the event loop (adapters/workers/signer-pool.ts). */
+type SignerPool = { recover: RecoverRecords };
 import { NO_METRICS, signatureReason, type SignatureMetrics } from "../ports/metrics.ts";
 import type { ZodError } from "zod";
+import type { ExchangeIntake } from "../ports/api/ledger.ts";
 
-export function zodDetails(err: ZodError, prefix: Array<string | number> = []): Array<{ path: string; message: string }> {
-  return err.issues.map((i) => ({
-    path: [...prefix, ...i.path].map(String).join(".") || "(body)",
-    message: i.message,
-  }));
-}
+import { zodDetails } from "../core/zod-details.ts";
 
-export class Intake {
+export { zodDetails };
+
+export class Intake implements ExchangeIntake {
   readonly #signers: SignerPool;
   readonly #registry: Registry;
   readonly #metrics: SignatureMetrics;

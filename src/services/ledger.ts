@@ -9,12 +9,13 @@ import type { Hex } from "../core/hex.ts";
 import type { Checkpoint, LogStore } from "../ports/store.ts";
 import type { StateProof } from "@dxledger/verify";
 import type { ChainIdentity, Receipt, ReceiptOptions, StateProofs } from "../ports/receipts.ts";
+import type { LogReader, UnacknowledgedItem } from "../ports/api/ledger.ts";
 import type { Prover } from "./prover.ts";
 import type { Anchorer } from "./anchorer.ts";
 
 export const RECEIPT_VERSION = 1;
 
-export class LedgerReader {
+export class LedgerReader implements LogReader {
   readonly #store: Pick<LogStore, "entry" | "entries" | "seqsByProviderId" | "unacknowledged">;
   readonly #prover: Prover;
   readonly #anchorer: Anchorer;
@@ -54,10 +55,10 @@ export class LedgerReader {
    * seq > `after`; `visible`, when given, hides those the caller may not see
    * (paging still counts them: `next` follows the keys read).
    */
-  async unacknowledged(before: string, after: number | undefined, limit: number, visible?: (provider: string, consumer: string) => boolean) {
+  async unacknowledged(before: string, after: number | undefined, limit: number, visible?: (provider: string, consumer: string) => boolean): Promise<{ items: UnacknowledgedItem[]; next: number | null }> {
     const seqs = (await this.#store.unacknowledged(limit, after)).filter((s) => s < this.#size());
     const raw = await this.#store.entries(seqs);
-    const items = [];
+    const items: UnacknowledgedItem[] = [];
     let done = false;
     for (let i = 0; i < seqs.length; i++) {
       const e = JSON.parse(raw[i]!) as LogEntry & { record: { provider: string; consumer: string; id: string; dataset: string; occurredAt: string } };

@@ -5,55 +5,22 @@
  * checkpoint and where to fetch its receipt.
  */
 import type { DatasetIndex, LogStore } from "../ports/store.ts";
+import { MAX_PAGE, type ExchangeItem, type ExchangePage, type Lineage, type LineageEdge, type ProvenanceQueries } from "../ports/api/provenance.ts";
+
+export { DEFAULT_PAGE, MAX_PAGE, type ExchangeItem, type Lineage, type LineageEdge } from "../ports/api/provenance.ts";
+
 import type { Entry } from "../core/record.ts";
 import type { Anchorer } from "./anchorer.ts";
 
-export const DEFAULT_PAGE = 100;
-export const MAX_PAGE = 1000;
 /** Lineage walks stop after this many datasets (the answer says it was cut). */
 export const MAX_LINEAGE = 1000;
 /** For a department's lineage: exchanges of one dataset read to find the edges it may see (the answer says it was cut). */
 export const MAX_LINEAGE_SCAN = 10_000;
 
-export interface ExchangeItem {
-  readonly seq: number;
-  readonly id: string;
-  readonly provider: string;
-  readonly consumer: string;
-  readonly purpose: string;
-  readonly legalBasis: string;
-  readonly recordCount: number;
-  readonly payloadDigest: string;
-  readonly derivedFrom: readonly string[];
-  readonly occurredAt: string;
-  readonly receivedAt: string;
-  readonly leafHash: string;
-  readonly status: "pending" | "anchored";
-  readonly checkpoint: { index: number; treeSize: number; rootHash: string; txHash: string; blockNumber: number } | null;
-  readonly receipt: string;
-  /** Seq of the consumer's acknowledgement, or null while the exchange is one-sided. */
-  readonly acknowledgedBySeq: number | null;
-}
-
-export interface LineageEdge {
-  /** The derived dataset. */
-  readonly dataset: string;
-  /** What it was derived from. */
-  readonly source: string;
-  /** Distance from the dataset asked about (1 = direct). */
-  readonly depth: number;
-}
-
-export interface Lineage {
-  readonly upstream: LineageEdge[];
-  readonly downstream: LineageEdge[];
-  readonly truncated: boolean;
-}
-
 /** What provenance reads: entries, leaf hashes, acknowledgements and the dataset index. */
 export type ProvenanceStore = Pick<LogStore, "entries" | "nodes" | "seqsByProviderId"> & DatasetIndex;
 
-export class ProvenanceService {
+export class ProvenanceService implements ProvenanceQueries {
   readonly #store: ProvenanceStore;
   readonly #anchorer: Anchorer;
   readonly #size: () => number;
@@ -65,7 +32,7 @@ export class ProvenanceService {
   }
 
   /** Exchanges of `dataset` with seq > `after`, at most `limit`, in log order; `filter` may hide some. */
-  async exchanges(dataset: string, after: number | undefined, limit: number, filter?: (e: Entry) => boolean) {
+  async exchanges(dataset: string, after: number | undefined, limit: number, filter?: (e: Entry) => boolean): Promise<ExchangePage> {
     const size = this.#size();
     const seqs = (await this.#store.exchangesOf(dataset, limit, after)).filter((s) => s < size);
     const [raw, leaves] = await Promise.all([this.#store.entries(seqs), this.#store.nodes(seqs.map((index) => ({ level: 0, index })))]);

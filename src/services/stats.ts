@@ -10,34 +10,10 @@ import type { LogEntry } from "../core/ack.ts";
 import { dimensionValue, groupText, type Dimension } from "../core/counter-coords.ts";
 import type { Count, CounterFilter, CounterGroup, CounterStore } from "../ports/counters.ts";
 import type { LogStore } from "../ports/store.ts";
+import { DIM_OF, type FilterName, type Flow, type Group, type GroupBy, type UsageAnswer, type UsageQuery, type UsageStatistics } from "../ports/api/stats.ts";
 
-export const DIM_OF = { dataset: "d", provider: "p", consumer: "c", purpose: "u" } as const;
-export type FilterName = keyof typeof DIM_OF;
-export type GroupBy = "day" | "month" | FilterName;
+export { DIM_OF, type FilterName, type Group, type GroupBy, type UsageAnswer, type UsageQuery } from "../ports/api/stats.ts";
 
-export interface UsageQuery {
-  readonly from: string;
-  readonly to: string;
-  readonly filters: Partial<Record<FilterName, string>>;
-  readonly groupBy?: GroupBy;
-}
-
-export interface Group {
-  key: string;
-  exchanges: number;
-  records: number;
-}
-
-export interface UsageAnswer {
-  readonly from: string;
-  readonly to: string;
-  readonly filters: Partial<Record<FilterName, string>>;
-  readonly groupBy: GroupBy | null;
-  readonly total: { exchanges: number; records: number };
-  readonly groups: Group[];
-  /** The log size these figures cover. */
-  readonly treeSize: number;
-}
 
 /** A query that cannot be answered as asked, naming the parameter (as the HTTP layer's parameter errors do). */
 function queryError(parameter: string, message: string): LedgerError {
@@ -47,7 +23,7 @@ function queryError(parameter: string, message: string): LedgerError {
 /** "As of" an old checkpoint costs one read per entry since; past this, refused. */
 export const MAX_AS_OF_ENTRIES = 2_000_000;
 
-export class StatsService {
+export class StatsService implements UsageStatistics {
   readonly #counters: CounterStore;
   readonly #store: Pick<LogStore, "entriesFrom">;
   readonly #size: () => number;
@@ -150,7 +126,7 @@ export class StatsService {
   }
 
   /** Provider × consumer counts over the days [from, to]. */
-  async flows(from: string, to: string, asOfSize?: number): Promise<Array<{ provider: string; consumer: string; exchanges: number; records: number }>> {
+  async flows(from: string, to: string, asOfSize?: number): Promise<Flow[]> {
     const cells = new Map<string, [number, number]>();
     const add = (pair: string, v: Count) => {
       const cur = cells.get(pair) ?? [0, 0];

@@ -15,37 +15,13 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { LedgerError } from "../core/errors.ts";
 import { departmentOf, MAX_TTL_SECONDS, type Principal, type Role } from "../core/roles.ts";
 import type { RecordStore } from "../ports/store.ts";
+import type { TokenAdmin, TokenCheck, TokenRecord, TokenView } from "../ports/api/tokens.ts";
+
+export type { TokenCheck, TokenRecord, TokenView } from "../ports/api/tokens.ts";
 
 export const BOOTSTRAP_ID = "bootstrap";
 /** How often, at most, a token's `lastUsedAt` is written to the store. */
 export const LAST_USED_WRITE_MS = 60_000;
-
-export interface TokenRecord {
-  readonly tokenId: string;
-  readonly role: Role;
-  readonly label: string;
-  /** Hex SHA-256 of the secret; null for the bootstrap token (its secret is ADMIN_TOKEN). */
-  readonly secretHash: string | null;
-  readonly createdAt: string;
-  readonly revokedAt: string | null;
-  /** Absent on records written before expiry existed: never expires. */
-  readonly expiresAt?: string | null;
-  readonly lastUsedAt?: string | null;
-}
-
-/** What `GET /v1/tokens` shows: never the secret nor its hash. */
-export interface TokenView {
-  readonly tokenId: string;
-  readonly role: Role;
-  readonly label: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly expiresAt: string | null;
-  readonly revokedAt: string | null;
-  readonly status: "active" | "revoked" | "expired";
-}
-
-export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reason: "unknown" | "revoked" | "expired" };
 
 const sha256 = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
 
@@ -64,7 +40,7 @@ export interface TokenStores {
   readonly departments: Pick<RecordStore<{ readonly active: boolean }>, "get">;
 }
 
-export class Tokens {
+export class Tokens implements TokenAdmin {
   readonly #store: TokenStores;
   /** The chain's registry (issue 12: a department registered by any gateway is known at every one). */
   registry: DepartmentLookup | undefined;

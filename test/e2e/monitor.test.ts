@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { Monitor, type MonitorService } from "../../src/services/monitor.ts";
-import { httpService } from "../../src/cli/monitor.ts";
+import { httpService } from "../../src/cli/monitor-http.ts";
 import { Wallet } from "ethers";
 import { rpc } from "../helpers/evm.ts";
 import { cancellationAuthorization } from "../helpers/keys.ts";

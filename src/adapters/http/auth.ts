@@ -12,7 +12,7 @@
 import type { Request, RequestHandler } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { departmentOf, type Principal, type Role } from "../../core/roles.ts";
-import type { Tokens } from "../../services/tokens.ts";
+import type { TokenAdmin as Tokens } from "../../ports/api/tokens.ts";
 import { notFound } from "../../core/not-found.ts";
 
 const WHY: Record<"unknown" | "revoked" | "expired", string> = {

@@ -12,7 +12,7 @@
 import type { RequestHandler } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import type { Principal } from "../../core/roles.ts";
-import type { Tokens } from "../../services/tokens.ts";
+import type { TokenAdmin as Tokens } from "../../ports/api/tokens.ts";
 import { principalOf } from "./auth.ts";
 
 const BODYLESS = new Set(["GET", "HEAD", "OPTIONS"]);

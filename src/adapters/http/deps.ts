@@ -1,32 +1,27 @@
 /** What the HTTP layer needs from the rest of the service (ports, not adapters). */
-import type { Intake } from "../../services/intake.ts";
-import type { AckIntake } from "../../services/ack-intake.ts";
-import type { Appender } from "../../services/appender.ts";
-import type { LedgerReader } from "../../services/ledger.ts";
-import type { Anchorer } from "../../services/anchorer.ts";
-import type { Tokens } from "../../services/tokens.ts";
-import type { Departments } from "../../services/departments.ts";
-import type { ProvenanceService } from "../../services/provenance.ts";
-import type { StatsService } from "../../services/stats.ts";
+import type { AckCheck, AnchoringHealth, AnchoringState, ExchangeIntake, LogAppender, LogReader } from "../../ports/api/ledger.ts";
+import type { TokenAdmin } from "../../ports/api/tokens.ts";
+import type { DepartmentAdmin } from "../../ports/api/departments.ts";
+import type { ProvenanceQueries } from "../../ports/api/provenance.ts";
+import type { UsageStatistics } from "../../ports/api/stats.ts";
+import type { FederationListing } from "../../ports/federation.ts";
 import type { Eip712Domain } from "../../core/eip712.ts";
 import type { Logger } from "./errors.ts";
 import type { LedgerError } from "../../core/errors.ts";
-import type { AnchoringHealth } from "../../services/anchorer.ts";
-import type { MetricsDeps } from "./metrics-routes.ts";
-import type { FederationView } from "../../services/federation.ts";
+import type { MetricsDeps } from "../../ports/metrics.ts";
 
 export interface AppDeps {
-  readonly intake: Intake;
-  readonly ackIntake: AckIntake;
-  readonly appender: Appender;
-  readonly reader: LedgerReader;
-  readonly anchorer: Anchorer;
-  readonly tokens: Tokens;
-  readonly departments: Departments;
-  readonly provenance: ProvenanceService;
-  readonly stats: StatsService;
+  readonly intake: ExchangeIntake;
+  readonly ackIntake: AckCheck;
+  readonly appender: LogAppender;
+  readonly reader: LogReader;
+  readonly anchorer: AnchoringState;
+  readonly tokens: TokenAdmin;
+  readonly departments: DepartmentAdmin;
+  readonly provenance: ProvenanceQueries;
+  readonly stats: UsageStatistics;
   /** The federation directory of GET /v1/federation (services/federation.ts). */
-  readonly federation: { list(staleAfterS: number): Promise<FederationView> };
+  readonly federation: FederationListing;
   readonly info: {
     readonly chainId: number;
     readonly contract: string;

@@ -11,7 +11,7 @@ import express, { Router, type Request } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import type { ExchangeRecord } from "../../core/record.ts";
 import { partiesOf, type LogEntry } from "../../core/ack.ts";
-import type { AppendResult } from "../../services/appender.ts";
+import type { AppendResult } from "../../ports/api/ledger.ts";
 import type { Principal } from "../../core/roles.ts";
 import { assertMaySeeExchange, requireRole } from "./auth.ts";
 import { BATCH_BODY_LIMIT, MAX_BATCH_RECORDS, SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";

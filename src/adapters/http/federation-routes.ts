@@ -6,7 +6,7 @@
  */
 import { Router } from "express";
 import { z } from "zod";
-import { DEFAULT_STALE_AFTER_S } from "../../services/federation.ts";
+import { DEFAULT_STALE_AFTER_S } from "../../ports/federation.ts";
 import type { AppDeps } from "./deps.ts";
 import { parseQuery, uintString } from "./params.ts";
 

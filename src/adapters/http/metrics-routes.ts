@@ -16,19 +16,10 @@ import { Router, type Request, type RequestHandler } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { principalOf } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
+import type { MetricsDeps } from "../../ports/metrics.ts";
 
-/** What the HTTP layer needs from a metrics implementation (the port). */
-export interface HttpMetrics {
-  observeRequest(method: string, route: string, status: number, seconds: number): void;
-  /** The exposition: every metric, as Prometheus scrapes it. */
-  scrape(): Promise<{ contentType: string; body: string }>;
-}
+export type { HttpMetrics, MetricsDeps } from "../../ports/metrics.ts";
 
-export interface MetricsDeps {
-  readonly http: HttpMetrics;
-  /** METRICS_TOKEN: a bearer token for /metrics only. */
-  readonly token?: string | undefined;
-}
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
 

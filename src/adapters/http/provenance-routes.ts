@@ -10,7 +10,7 @@ import { Router, type Response } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { DATASET_ID, type Entry } from "../../core/record.ts";
 import { toProvJson } from "../../core/prov.ts";
-import { DEFAULT_PAGE, MAX_PAGE, type ProvenanceService } from "../../services/provenance.ts";
+import { DEFAULT_PAGE, MAX_PAGE, type ProvenanceQueries } from "../../ports/api/provenance.ts";
 import { departmentOf, type Principal } from "../../core/roles.ts";
 import { requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
@@ -19,7 +19,7 @@ import { oneOfParam, uintParam } from "./params.ts";
 /** Values of `?format=` (the first is the default). */
 export const PROVENANCE_FORMATS = ["json", "prov", "bundle"] as const;
 
-export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceService }): Router {
+export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceQueries }): Router {
   const r = Router();
   r.get("/v1/datasets/*path", requireRole(d.tokens, "admin", "auditor", "department"), async (req, res) => {
     const parts = ([] as string[]).concat((req.params as { path: string | string[] }).path);
@@ -73,7 +73,7 @@ export const BUNDLE_KIND = "dxledger-provenance-bundle";
  * caller) as one JSON file, streamed page by page; pending ones are listed by
  * seq. Checked offline against the chain by `dxledger verify <bundle>`.
  */
-async function streamBundle(d: AppDeps & { provenance: ProvenanceService }, dataset: string, visible: ((e: Entry) => boolean) | undefined, res: Response) {
+async function streamBundle(d: AppDeps & { provenance: ProvenanceQueries }, dataset: string, visible: ((e: Entry) => boolean) | undefined, res: Response) {
   res.status(200);
   res.type("application/json");
   res.set("Content-Disposition", `attachment; filename="provenance-${dataset.replace(/[^A-Za-z0-9._-]/g, "_")}.json"`);

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { toCsv } from "../../core/csv.ts";
 import { datasetId, departmentId, freeText } from "../../core/record.ts";
-import type { StatsService, FilterName, GroupBy, UsageAnswer } from "../../services/stats.ts";
+import type { UsageStatistics as StatsService, FilterName, GroupBy, UsageAnswer } from "../../ports/api/stats.ts";
 import { requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 import { dayParam, enumParam, paramError, parseQuery, single, uintParam } from "./params.ts";

@@ -9,7 +9,9 @@ import { isAckEntry, type LogEntry } from "../../core/ack.ts";
 import type { CountedRecord } from "../../core/counter-coords.ts";
 import { counterKeys } from "./counter-store.ts";
 import { indexKeys, K, prefixEnd } from "./keys.ts";
-import type { Store } from "./store.ts";
+import type { LogStore } from "../../ports/store.ts";
+
+type Store = Pick<LogStore, "size" | "entriesFrom"> & { readonly db: Level<string, string> };
 
 export { COUNTER_PREFIXES } from "./counter-store.ts";
 

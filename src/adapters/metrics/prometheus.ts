@@ -11,7 +11,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ChainErrorKind } from "../../core/chain-error.ts";
 import { SIGNATURE_REASONS, type ServiceMetrics, type SignatureReason } from "../../ports/metrics.ts";
-import type { HttpMetrics } from "../http/metrics-routes.ts";
+import type { HttpMetrics } from "../../ports/metrics.ts";
 
 /** What the scrape-time gauges read. */
 export interface MetricSources {

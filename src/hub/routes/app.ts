@@ -8,10 +8,7 @@ import { LedgerError } from "../../core/errors.ts";
 import { errorHandler, sendError, type Logger } from "../../adapters/http/errors.ts";
 import { requestId } from "../../adapters/http/request-id.ts";
 import { securityHeaders } from "../../adapters/http/security-headers.ts";
-import type { HubTokens } from "../ports.ts";
-import type { FederatedStats } from "../services/stats.ts";
-import type { FederatedRecords } from "../services/records.ts";
-import type { FederationView } from "../services/view.ts";
+import type { HubFederationView, HubRecordQueries, HubStatistics, HubTokens } from "../ports.ts";
 import { hubRoleOf } from "./auth.ts";
 import { hubStatsRoutes } from "./stats.ts";
 import { hubRecordRoutes } from "./records.ts";
@@ -19,9 +16,9 @@ import { hubRateLimit } from "./rate-limit.ts";
 
 export interface HubDeps {
   readonly tokens: HubTokens;
-  readonly stats: FederatedStats;
-  readonly records: FederatedRecords;
-  readonly view: FederationView;
+  readonly stats: HubStatistics;
+  readonly records: HubRecordQueries;
+  readonly view: HubFederationView;
   readonly log: Logger;
   /** Requests per second per caller (0: no limit). */
   readonly rateLimitRps: number;

@@ -10,7 +10,7 @@
 import type { Request, RequestHandler } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import type { HubRole, HubTokens } from "../ports.ts";
-import { parseGatewayTokens, type Reader } from "../services/readers.ts";
+import type { Reader } from "../ports.ts";
 
 export function hubRoleOf(req: Request, tokens: HubTokens): HubRole {
   const h = req.get("authorization");
@@ -44,4 +44,20 @@ export function readerOf(req: Request, tokens: HubTokens, department?: string): 
     throw new LedgerError("FORBIDDEN", `role ${role} may not read record-level data; a department brings its own gateway tokens in X-Gateway-Tokens`, { role, allowed: ["auditor"] });
   }
   return { kind: "hub" };
+}
+
+/**
+ * Parses X-Gateway-Tokens: `<log name or gateway URL>=<token>` pairs, comma
+ * separated. Undefined when the header is absent; throws on a malformed pair.
+ */
+export function parseGatewayTokens(header: string | undefined): Map<string, string> | undefined {
+  if (header === undefined) return undefined;
+  const m = new Map<string, string>();
+  for (const pair of header.split(",").map((s) => s.trim()).filter(Boolean)) {
+    // Log names, gateway URLs and dxledger tokens hold no "=": split at the first.
+    const eq = pair.indexOf("=");
+    if (eq <= 0 || eq === pair.length - 1) throw new Error(`X-Gateway-Tokens: "${pair.slice(0, 40)}" is not <log name or URL>=<token>`);
+    m.set(pair.slice(0, eq).replace(/\/+$/, ""), pair.slice(eq + 1));
+  }
+  return m;
 }

@@ -11,8 +11,7 @@ import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { DATASET_ID, DEPARTMENT_ID } from "../../core/record.ts";
 import { dayParam, enumParam, paramError, parseQuery } from "../../adapters/http/params.ts";
-import type { HubTokens } from "../ports.ts";
-import type { FederatedRecords } from "../services/records.ts";
+import type { HubRecordQueries as FederatedRecords, HubTokens } from "../ports.ts";
 import { readerOf } from "./auth.ts";
 
 /** Query of the department exchanges endpoint. */

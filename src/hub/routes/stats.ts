@@ -11,8 +11,7 @@ import { Router, type Request, type Response } from "express";
 import { toCsv } from "../../core/csv.ts";
 import { paramError, parseQuery, uintParam } from "../../adapters/http/params.ts";
 import { FLOWS, TOP, USAGE } from "../../adapters/http/stats-routes.ts";
-import type { HubTokens } from "../ports.ts";
-import type { FederatedStats } from "../services/stats.ts";
+import type { Completeness, HubStatistics as FederatedStats, HubTokens } from "../ports.ts";
 import { requireHubRole } from "./auth.ts";
 
 const { asOf: _u, ...HUB_USAGE } = USAGE;
@@ -20,7 +19,6 @@ const { asOf: _t, ...HUB_TOP } = TOP;
 const { asOf: _f, ...HUB_FLOWS } = FLOWS;
 export { HUB_USAGE, HUB_TOP, HUB_FLOWS };
 
-type Completeness = { complete: boolean; missing: Array<{ log: { name: string | null; url: string } }>; unverifiable: Array<{ log: { name: string | null; url: string } }> };
 
 function completeness(res: Response, f: Completeness): void {
   res.set("Federation-Complete", String(f.complete));

@@ -13,15 +13,9 @@
 import { GatewayFailure, okBody, type AskContext } from "./gather.ts";
 import type { TokenFor } from "./stats.ts";
 
-/**
- * `hub`: an auditor of the hub, read with the hub's gateway tokens.
- * `caller`: the caller's own gateway tokens, forwarded as they are; with
- * `department`, each MUST be that department's (checked with /v1/whoami) —
- * required wherever the hub adds anything of its own to the answer.
- */
-export type Reader =
-  | { readonly kind: "hub" }
-  | { readonly kind: "caller"; readonly department?: string; readonly tokens: ReadonlyMap<string, string> };
+import type { Reader } from "../ports.ts";
+
+export type { Reader } from "../ports.ts";
 
 /** The token to read record-level data of `c.log` with, for `reader`. */
 export async function readToken(c: AskContext, reader: Reader, hubToken: TokenFor): Promise<string> {
@@ -43,20 +37,4 @@ export async function readToken(c: AskContext, reader: Reader, hubToken: TokenFo
     throw new GatewayFailure("missing", "TOKEN_REFUSED", `the token given for this gateway is not department ${reader.department}'s`);
   }
   return t;
-}
-
-/**
- * Parses X-Gateway-Tokens: `<log name or gateway URL>=<token>` pairs, comma
- * separated. Undefined when the header is absent; throws on a malformed pair.
- */
-export function parseGatewayTokens(header: string | undefined): Map<string, string> | undefined {
-  if (header === undefined) return undefined;
-  const m = new Map<string, string>();
-  for (const pair of header.split(",").map((s) => s.trim()).filter(Boolean)) {
-    // Log names, gateway URLs and dxledger tokens hold no "=": split at the first.
-    const eq = pair.indexOf("=");
-    if (eq <= 0 || eq === pair.length - 1) throw new Error(`X-Gateway-Tokens: "${pair.slice(0, 40)}" is not <log name or URL>=<token>`);
-    m.set(pair.slice(0, eq).replace(/\/+$/, ""), pair.slice(eq + 1));
-  }
-  return m;
 }

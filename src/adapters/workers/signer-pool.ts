@@ -9,11 +9,11 @@
  */
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import type { Eip712Domain } from "../core/eip712.ts";
-import { Eip712Digester } from "../core/eip712.ts";
-import { recoverSigner, type RecoverResult } from "../core/signature.ts";
-import type { ExchangeRecord } from "../core/record.ts";
-import { packRecords } from "./signer-pack.ts";
+import type { Eip712Domain } from "../../core/eip712.ts";
+import { Eip712Digester } from "../../core/eip712.ts";
+import { recoverSigner, type RecoverResult } from "../../core/signature.ts";
+import type { ExchangeRecord } from "../../core/record.ts";
+import { packRecords } from "../../services/signer-pack.ts";
 
 interface Waiting {
   readonly records: readonly ExchangeRecord[];

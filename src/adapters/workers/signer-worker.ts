@@ -5,9 +5,9 @@
  * joined by "\n".
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { Eip712Digester, type Eip712Domain } from "../core/eip712.ts";
-import { recoverSigner } from "../core/signature.ts";
-import { unpackRecords } from "./signer-pack.ts";
+import { Eip712Digester, type Eip712Domain } from "../../core/eip712.ts";
+import { recoverSigner } from "../../core/signature.ts";
+import { unpackRecords } from "../../services/signer-pack.ts";
 
 const digester = new Eip712Digester(workerData as Eip712Domain);
 

@@ -1,0 +1,52 @@
+/** What the HTTP layer asks of provenance (SPEC §5): a dataset's exchanges, page by page, and its lineage both ways. */
+import type { Entry } from "../../core/record.ts";
+
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1000;
+export interface ExchangeItem {
+  readonly seq: number;
+  readonly id: string;
+  readonly provider: string;
+  readonly consumer: string;
+  readonly purpose: string;
+  readonly legalBasis: string;
+  readonly recordCount: number;
+  readonly payloadDigest: string;
+  readonly derivedFrom: readonly string[];
+  readonly occurredAt: string;
+  readonly receivedAt: string;
+  readonly leafHash: string;
+  readonly status: "pending" | "anchored";
+  readonly checkpoint: { index: number; treeSize: number; rootHash: string; txHash: string; blockNumber: number } | null;
+  readonly receipt: string;
+  /** Seq of the consumer's acknowledgement, or null while the exchange is one-sided. */
+  readonly acknowledgedBySeq: number | null;
+}
+
+export interface LineageEdge {
+  /** The derived dataset. */
+  readonly dataset: string;
+  /** What it was derived from. */
+  readonly source: string;
+  /** Distance from the dataset asked about (1 = direct). */
+  readonly depth: number;
+}
+
+export interface Lineage {
+  readonly upstream: LineageEdge[];
+  readonly downstream: LineageEdge[];
+  readonly truncated: boolean;
+}
+
+/** A page of a dataset's exchanges: `next` is the seq to continue after, or null at the end. */
+export interface ExchangePage {
+  readonly items: ExchangeItem[];
+  readonly next: number | null;
+}
+
+export interface ProvenanceQueries {
+  /** Exchanges of `dataset` with seq > `after`, at most `limit`, in log order; `filter` may hide some. */
+  exchanges(dataset: string, after: number | undefined, limit: number, filter?: (e: Entry) => boolean): Promise<ExchangePage>;
+  /** Both directions of `derivedFrom`; with `party`, only edges that department may see. */
+  lineage(dataset: string, party?: string): Promise<Lineage>;
+}
