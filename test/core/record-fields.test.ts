@@ -20,7 +20,7 @@ import { EIP712_TYPES, EXCHANGE_TYPE, Eip712Digester, eip712Domain } from "../..
 import { toProvJson } from "../../src/core/prov.ts";
 import { recoverSigner } from "../../src/core/signature.ts";
 import { toHex, utf8 } from "../../src/core/hex.ts";
-import { packRecords, unpackRecords } from "../../src/services/signer-pack.ts";
+import { packRecords, unpackRecords } from "../../src/core/signer-pack.ts";
 import { signExchange } from "../../src/client/sign.ts";
 import { Provenance } from "../../src/adapters/http/openapi/responses.ts";
 

@@ -13,7 +13,7 @@ import type { Eip712Domain } from "../../core/eip712.ts";
 import { Eip712Digester } from "../../core/eip712.ts";
 import { recoverSigner, type RecoverResult } from "../../core/signature.ts";
 import type { ExchangeRecord } from "../../core/record.ts";
-import { packRecords } from "../../services/signer-pack.ts";
+import { packRecords } from "../../core/signer-pack.ts";
 
 interface Waiting {
   readonly records: readonly ExchangeRecord[];

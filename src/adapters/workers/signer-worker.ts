@@ -7,7 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Eip712Digester, type Eip712Domain } from "../../core/eip712.ts";
 import { recoverSigner } from "../../core/signature.ts";
-import { unpackRecords } from "../../services/signer-pack.ts";
+import { unpackRecords } from "../../core/signer-pack.ts";
 
 const digester = new Eip712Digester(workerData as Eip712Domain);
 
