@@ -187,3 +187,10 @@ export function inFieldOrder<T extends Record<RecordFieldName, unknown>>(r: T): 
   for (const name of RECORD_FIELD_NAMES) out[name] = r[name];
   return out as Pick<T, RecordFieldName>;
 }
+
+/** `r`'s declared fields but `omit`, in declaration order: a view of the record (e.g. provenance's, without dataset and signature). */
+export function fieldsExcept<K extends RecordFieldName>(r: RecordValues, ...omit: K[]): Omit<RecordValues, K> {
+  const out: Record<string, unknown> = {};
+  for (const name of RECORD_FIELD_NAMES) if (!(omit as readonly string[]).includes(name)) out[name] = r[name];
+  return out as Omit<RecordValues, K>;
+}

@@ -10,6 +10,7 @@ import {
   RECORD_ID,
   RECORD_SHAPE,
   SIGNED_FIELDS,
+  fieldsExcept,
   inFieldOrder,
   withDefaults,
   type RecordFieldName,
@@ -129,7 +130,7 @@ describe("core/record-fields: one declaration, every form of the record derived 
     );
   });
 
-  it("normalizeRecord and the entry text hold every declared field, no other, in SPEC and JCS order", () => {
+  it("normalizeRecord, views and the entry text hold every declared field, no other, in SPEC and JCS order", () => {
     fc.assert(
       fc.property(anyRecord, fc.nat(), (r, seq) => {
         const shuffled = Object.fromEntries(Object.entries({ ...r, extra: "x" }).reverse()) as unknown as ExchangeRecord;
@@ -137,6 +138,9 @@ describe("core/record-fields: one declaration, every form of the record derived 
         expect(Object.keys(n)).to.deep.equal(RECORD_FIELD_NAMES);
         expect(n).to.deep.equal(r);
         expect(inFieldOrder(shuffled)).to.deep.equal(r);
+        const view = fieldsExcept(shuffled, "dataset", "signature");
+        expect(Object.keys(view)).to.deep.equal(RECORD_FIELD_NAMES.filter((k) => k !== "dataset" && k !== "signature"));
+        expect(view).to.deep.equal(without(r, "dataset", "signature"));
         const entry = { v: 1 as const, seq, receivedAt: r.occurredAt, record: n };
         expect(entryText(entry)).to.equal(canonicalJson(entry));
         expect(entryText({ ...entry, record: shuffled })).to.equal(canonicalJson(entry));
