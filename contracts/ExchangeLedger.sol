@@ -29,8 +29,12 @@ import {MerkleProofs} from "./MerkleProofs.sol";
  * (src/adapters/chain/contract-check.ts).
  */
 contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
+    /// @notice The role that registers and revokes departments and proposes recoveries.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
+    // EIP-712 type strings are what the standard hashes; keccak256 of a literal is folded at
+    // compile time, so no string longer than 32 bytes exists at run time.
+    // solhint-disable gas-small-strings
     bytes32 private constant _DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant _NAME_HASH = keccak256("dxledger");
@@ -39,6 +43,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         keccak256("SignerRotation(string id,address newSigner,uint256 nonce,uint256 deadline)");
     bytes32 private constant _RECOVERY_CANCELLATION_TYPEHASH =
         keccak256("RecoveryCancellation(string id,uint256 nonce,uint256 deadline)");
+    // solhint-enable gas-small-strings
 
     struct Checkpoint {
         uint64 treeSize;
@@ -93,12 +98,15 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
     bytes32 private constant _STORAGE_LOCATION = 0x7fd9bcba5ced9ccb710c3688e829c9f64a0983090356971f819e0b7092185300;
 
     function _s() private pure returns (LedgerStorage storage $) {
+        // ERC-7201: assembly is the only way to point a storage reference at a computed slot.
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             $.slot := _STORAGE_LOCATION
         }
     }
 
     /**
+     * @notice Deploys a ledger whose `admin` holds DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE.
      * @param initialAdminDelay seconds a DEFAULT_ADMIN_ROLE handover waits between
      *        `beginDefaultAdminTransfer` and `acceptDefaultAdminTransfer`.
      * @param admin receives DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE.
@@ -114,11 +122,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
 
     // ───────────────────────────── logs and checkpoints ─────────────────────────────
 
-    /**
-     * @notice Lets `anchorer` (alone) anchor checkpoints of `logId`; replaces any earlier binding.
-     * Requirements: caller has DEFAULT_ADMIN_ROLE; `anchorer` is not zero.
-     * May emit {LogBound}.
-     */
+    /// @inheritdoc IExchangeLedger
     function bindLog(bytes32 logId, address anchorer) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (anchorer == address(0)) revert ZeroAddress();
         LedgerStorage storage $ = _s();
@@ -128,16 +132,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         emit LogBound(logId, anchorer);
     }
 
-    /**
-     * @notice Sets the directory entry of `logId`: its `name`, its gateway's public `url` and its
-     * `operator` department (empty for none).
-     * Requirements:
-     * - `logId` is bound ({bindLog});
-     * - caller has DEFAULT_ADMIN_ROLE or is the account bound to `logId`;
-     * - `logId == keccak256(bytes(string.concat("dxledger:", name)))`;
-     * - `url` is at most 512 bytes; `operator` is empty or a valid department id.
-     * May emit {LogInfoSet}.
-     */
+    /// @inheritdoc IExchangeLedger
     function setLogInfo(bytes32 logId, string calldata name, string calldata url, string calldata operator) external {
         LedgerStorage storage $ = _s();
         address bound = $.anchorers[logId];
@@ -150,19 +145,19 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         emit LogInfoSet(logId, name, url, operator);
     }
 
-    /// @notice How many logs were ever bound on this ledger.
+    /// @inheritdoc IExchangeLedger
     function logCount() external view returns (uint256) {
         return _s().logIds.length;
     }
 
-    /// @notice The id of the `i`-th log bound (in the order first bound). Reverts with {LogIndexOutOfRange}.
+    /// @inheritdoc IExchangeLedger
     function logAt(uint256 i) external view returns (bytes32) {
         bytes32[] storage ids = _s().logIds;
         if (i >= ids.length) revert LogIndexOutOfRange(i, ids.length);
         return ids[i];
     }
 
-    /// @notice The directory entry of `logId` and its anchoring account; empty strings where none was set.
+    /// @inheritdoc IExchangeLedger
     function logInfo(bytes32 logId)
         external
         view
@@ -173,19 +168,12 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         return (info.name, info.url, info.operator, $.anchorers[logId]);
     }
 
-    /// @notice The account allowed to anchor `logId` (zero if none).
+    /// @inheritdoc IExchangeLedger
     function anchorerOf(bytes32 logId) external view returns (address) {
         return _s().anchorers[logId];
     }
 
-    /**
-     * @notice Records checkpoint (`treeSize`, `rootHash`) of `logId`.
-     * Requirements:
-     * - caller is the account bound to `logId`;
-     * - `treeSize` exceeds the last checkpoint's tree size (the first must be > 0);
-     * - if a last checkpoint exists, `consistencyProof` proves it is a prefix of the new tree.
-     * May emit {CheckpointAnchored}.
-     */
+    /// @inheritdoc IExchangeLedger
     function anchor(bytes32 logId, uint64 treeSize, bytes32 rootHash, bytes32[] calldata consistencyProof)
         external
     {
@@ -213,11 +201,12 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         emit CheckpointAnchored(logId, uint64(n), treeSize, rootHash);
     }
 
+    /// @inheritdoc IExchangeLedger
     function checkpointCount(bytes32 logId) external view returns (uint64) {
         return uint64(_s().checkpoints[logId].length);
     }
 
-    /// @dev Reverts with {UnknownCheckpoint} if `index` does not exist.
+    /// @inheritdoc IExchangeLedger
     function checkpointAt(bytes32 logId, uint64 index)
         external
         view
@@ -227,7 +216,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         return (cp.treeSize, cp.rootHash, cp.anchoredAt, cp.blockNumber);
     }
 
-    /// @dev Reverts with {UnknownCheckpoint}(logId, 0) if the log has none yet.
+    /// @inheritdoc IExchangeLedger
     function latestCheckpoint(bytes32 logId)
         external
         view
@@ -240,8 +229,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         return (uint64(n - 1), cp.treeSize, cp.rootHash, cp.anchoredAt);
     }
 
-    /// @notice True iff `proof` proves leaf `leafIndex` = `leafHash` under anchored checkpoint `checkpointIndex`.
-    /// @dev Reverts with {UnknownCheckpoint} if that checkpoint does not exist.
+    /// @inheritdoc IExchangeLedger
     function verifyInclusion(
         bytes32 logId,
         uint64 checkpointIndex,
@@ -253,7 +241,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         return MerkleProofs.verifyInclusion(leafIndex, cp.treeSize, leafHash, cp.rootHash, proof);
     }
 
-    /// @notice RFC 9162 §2.1.3.2 inclusion verification; false (never a revert) on any malformed proof.
+    /// @inheritdoc IExchangeLedger
     function verifyInclusionProof(
         uint64 leafIndex,
         uint64 treeSize,
@@ -264,7 +252,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         return MerkleProofs.verifyInclusion(leafIndex, treeSize, leafHash, rootHash, proof);
     }
 
-    /// @notice RFC 9162 §2.1.4.2 consistency verification; false (never a revert) on any malformed proof.
+    /// @inheritdoc IExchangeLedger
     function verifyConsistency(uint64 size1, uint64 size2, bytes32 root1, bytes32 root2, bytes32[] calldata proof)
         external
         pure
@@ -281,6 +269,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
 
     // ───────────────────────────── department registry ─────────────────────────────
 
+    /// @inheritdoc IExchangeLedger
     function registerDepartment(string calldata id, address signer) external onlyRole(REGISTRAR_ROLE) {
         _requireValidId(id);
         if (signer == address(0)) revert ZeroAddress();
@@ -292,6 +281,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         emit DepartmentRegistered(idHash, id, signer);
     }
 
+    /// @inheritdoc IExchangeLedger
     function revokeDepartment(string calldata id) external onlyRole(REGISTRAR_ROLE) {
         bytes32 idHash = keccak256(bytes(id));
         Department storage d = _activeDepartment(id, idHash);
@@ -300,15 +290,18 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         emit DepartmentRevoked(idHash, id);
     }
 
+    /// @inheritdoc IExchangeLedger
     function departmentSigner(string calldata id) external view returns (address signer, bool active) {
         Department storage d = _s().departments[keccak256(bytes(id))];
         return (d.signer, d.active);
     }
 
+    /// @inheritdoc IExchangeLedger
     function rotationNonce(string calldata id) external view returns (uint256) {
         return _s().departments[keccak256(bytes(id))].rotationNonce;
     }
 
+    /// @inheritdoc IExchangeLedger
     function rotateSignerWithAuthorization(string calldata id, address newSigner, uint256 deadline, bytes calldata signature)
         external
     {
@@ -323,6 +316,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         _setSigner(id, idHash, d, newSigner);
     }
 
+    /// @inheritdoc IExchangeLedger
     function proposeRecovery(string calldata id, address newSigner) external onlyRole(REGISTRAR_ROLE) {
         bytes32 idHash = keccak256(bytes(id));
         Department storage d = _activeDepartment(id, idHash);
@@ -336,6 +330,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         emit RecoveryProposed(idHash, id, newSigner, executableAt, msg.sender);
     }
 
+    /// @inheritdoc IExchangeLedger
     function executeRecovery(string calldata id) external {
         bytes32 idHash = keccak256(bytes(id));
         Recovery memory r = _pending(id, idHash);
@@ -347,6 +342,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         emit RecoveryExecuted(idHash, id, old, r.newSigner);
     }
 
+    /// @inheritdoc IExchangeLedger
     function cancelRecovery(string calldata id) external {
         bytes32 idHash = keccak256(bytes(id));
         _pending(id, idHash);
@@ -354,6 +350,7 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         _dropRecovery(id, idHash);
     }
 
+    /// @inheritdoc IExchangeLedger
     function cancelRecoveryWithAuthorization(string calldata id, uint256 deadline, bytes calldata signature) external {
         bytes32 idHash = keccak256(bytes(id));
         _pending(id, idHash);
@@ -365,16 +362,18 @@ contract ExchangeLedger is IExchangeLedger, AccessControlDefaultAdminRules {
         _dropRecovery(id, idHash);
     }
 
+    /// @inheritdoc IExchangeLedger
     function pendingRecovery(string calldata id) external view returns (address newSigner, uint64 executableAt) {
         Recovery storage r = _s().recoveries[keccak256(bytes(id))];
         return (r.newSigner, r.executableAt);
     }
 
+    /// @inheritdoc IExchangeLedger
     function recoveryDelay() external view returns (uint64) {
         return _s().recoveryDelay;
     }
 
-    /// @notice The EIP-712 domain separator of this ledger on this chain (computed per call: no immutables).
+    /// @inheritdoc IExchangeLedger
     function domainSeparator() public view returns (bytes32) {
         return keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
     }

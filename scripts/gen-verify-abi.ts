@@ -19,6 +19,8 @@ const EARLIER_BUILDS: Record<string, string> = {
   a211e68: "0xfd45460d579241a8b23bca2d3684e29ae2c1e2b608c58dde4faa03f61c969c87",
   // ExchangeLedger of commit 874772e (department-held keys; before the log directory of issue 12).
   "874772e": "0xdd7f88b7f3aa9da4e5880f2ff617237619aa3c80b6b469749068494a5767ba25",
+  // ExchangeLedger of commit ec6732b (the log directory of issue 12; before the NatSpec solhint asks for, issue 13).
+  ec6732b: "0x0946d33640a346454a608fcea31b6b9fb8680f31afb4663a6fd8ee941d7356ac",
 };
 
 export function render(): string {

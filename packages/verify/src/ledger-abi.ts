@@ -1696,10 +1696,11 @@ export const LEDGER_ABI = [
 ] as const;
 
 /** keccak256 of this build's runtime code (what `eth_getCode` returns at any deployment of it). */
-export const LEDGER_CODE_HASH = "0x0946d33640a346454a608fcea31b6b9fb8680f31afb4663a6fd8ee941d7356ac";
+export const LEDGER_CODE_HASH = "0x5a51784f8e129e1bf8e11e52a03e7caf5b8387974ee436db6f4a708afb086b06";
 
 /** keccak256 of the runtime code of earlier builds, by the commit that made them. */
 export const EARLIER_CODE_HASHES: Readonly<Record<string, string>> = {
   "a211e68": "0xfd45460d579241a8b23bca2d3684e29ae2c1e2b608c58dde4faa03f61c969c87",
-  "874772e": "0xdd7f88b7f3aa9da4e5880f2ff617237619aa3c80b6b469749068494a5767ba25"
+  "874772e": "0xdd7f88b7f3aa9da4e5880f2ff617237619aa3c80b6b469749068494a5767ba25",
+  "ec6732b": "0x0946d33640a346454a608fcea31b6b9fb8680f31afb4663a6fd8ee941d7356ac"
 };
