@@ -6,8 +6,8 @@
  * A list's items are joined by U+0002. The fields, their order and how each
  * is written come from RECORD_FIELDS (core/record-fields.ts).
  */
-import type { ExchangeRecord } from "../core/record.ts";
-import { RECORD_FIELDS, keyTemplate, type FieldKind, type RecordFieldName } from "../core/record-fields.ts";
+import type { ExchangeRecord } from "./record.ts";
+import { RECORD_FIELDS, keyTemplate, type FieldKind, type RecordFieldName } from "./record-fields.ts";
 
 const F = "\u0000";
 const R = "\u0001";
