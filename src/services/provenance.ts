@@ -4,6 +4,7 @@
  * keys written with each entry. Each exchange carries its leaf hash, status,
  * checkpoint and where to fetch its receipt.
  */
+import { fieldsExcept } from "../core/record-fields.ts";
 import type { DatasetIndex, LogStore } from "../ports/store.ts";
 import { MAX_PAGE, type ExchangeItem, type ExchangePage, type Lineage, type LineageEdge, type ProvenanceQueries } from "../ports/api/provenance.ts";
 
@@ -47,15 +48,7 @@ export class ProvenanceService implements ProvenanceQueries {
       const r = e.record;
       items.push({
         seq,
-        id: r.id,
-        provider: r.provider,
-        consumer: r.consumer,
-        purpose: r.purpose,
-        legalBasis: r.legalBasis,
-        recordCount: r.recordCount,
-        payloadDigest: r.payloadDigest,
-        derivedFrom: r.derivedFrom,
-        occurredAt: r.occurredAt,
+        ...fieldsExcept(r, "dataset", "signature"),
         receivedAt: e.receivedAt,
         leafHash: leaves[i]!,
         status: cp ? "anchored" : "pending",

@@ -1,19 +1,12 @@
 /** What the HTTP layer asks of provenance (SPEC §5): a dataset's exchanges, page by page, and its lineage both ways. */
 import type { Entry } from "../../core/record.ts";
+import type { RecordValues } from "../../core/record-fields.ts";
 
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
-export interface ExchangeItem {
+/** One exchange of a dataset: the record's fields but the dataset (asked for) and the signature (in the receipt), then its place in the log. */
+export interface ExchangeItem extends Readonly<Omit<RecordValues, "dataset" | "signature">> {
   readonly seq: number;
-  readonly id: string;
-  readonly provider: string;
-  readonly consumer: string;
-  readonly purpose: string;
-  readonly legalBasis: string;
-  readonly recordCount: number;
-  readonly payloadDigest: string;
-  readonly derivedFrom: readonly string[];
-  readonly occurredAt: string;
   readonly receivedAt: string;
   readonly leafHash: string;
   readonly status: "pending" | "anchored";
