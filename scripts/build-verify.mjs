@@ -22,6 +22,8 @@ chmodSync(join(aside, "packages/verify/src/bin.js"), 0o755);
 const old = join(pkg, `.dist-old-${process.pid}`);
 try {
   renameSync(dist, old);
-} catch {}
+} catch {
+  // no dist yet: nothing to set aside
+}
 renameSync(aside, dist);
 rmSync(old, { recursive: true, force: true });

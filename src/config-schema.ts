@@ -27,12 +27,12 @@ export const DEFAULT_RATE_LIMIT_RPS = 5000;
 export const DEFAULT_BODY_BUDGET_MB = 256;
 
 /** What the table shows for a variable: `default` is markdown (a literal default is shown as code). */
-export type VarDoc = {
+export interface VarDoc {
   readonly default: string;
   readonly description: string;
   /** Its value is a credential: never echoed in a problem, never logged. */
   readonly secret?: boolean;
-};
+}
 
 const custom = (ctx: z.RefinementCtx, message: string) => ctx.addIssue({ code: "custom", message });
 
@@ -61,7 +61,7 @@ function text(re: RegExp | undefined, what: string, d: VarDoc, show: (raw: strin
       const shown = d.secret ? undefined : show(raw);
       custom(ctx, `must be ${what}${shown === undefined ? "" : `, got "${shown}"`}`);
     })
-    .meta(d);
+    .meta({ ...d });
 }
 
 /** A string variable with a default (shown as code in the table). */
@@ -77,7 +77,7 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, def: T
     .optional()
     .transform((raw, ctx): T[number] => {
       if (raw === undefined) return def;
-      if ((values as readonly string[]).includes(raw)) return raw as T[number];
+      if ((values as readonly string[]).includes(raw)) return raw;
       custom(ctx, `must be ${values.slice(0, -1).join(", ")} or ${values.at(-1)}, got "${raw}"`);
       return z.NEVER;
     })
@@ -94,7 +94,7 @@ const wei = (d: VarDoc) =>
       custom(ctx, `must be a whole number of wei (e.g. 0 or 1000000000), got "${raw}"`);
       return z.NEVER;
     })
-    .meta(d);
+    .meta({ ...d });
 
 /** CORS_ORIGINS: comma-separated origins (scheme://host[:port], no path, no wildcard); one problem per bad origin. */
 const origins = z
@@ -103,7 +103,7 @@ const origins = z
   .transform((raw, ctx) => {
     const out: string[] = [];
     for (const o of (raw ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
-      let ok = false;
+      let ok: boolean;
       try {
         const u = new URL(o);
         ok = (u.protocol === "http:" || u.protocol === "https:") && u.origin === o.replace(/\/$/, "") && !u.username && !u.password;
@@ -222,11 +222,11 @@ export function docOf(name: keyof Env): VarDoc {
 }
 
 /** Names of the variables whose values are credentials. */
-export const SECRET_VARIABLES: readonly (keyof Env)[] = (Object.keys(envShape.shape) as (keyof Env)[]).filter((k) => docOf(k).secret);
+export const SECRET_VARIABLES: ReadonlyArray<keyof Env> = (Object.keys(envShape.shape) as Array<keyof Env>).filter((k) => docOf(k).secret);
 
 /** README's Configuration table (markdown), generated from the schema. */
 export function configTable(): string {
-  const rows = (Object.keys(envShape.shape) as (keyof Env)[]).map((k) => {
+  const rows = (Object.keys(envShape.shape) as Array<keyof Env>).map((k) => {
     const d = docOf(k);
     return `| \`${k}\` | ${d.default} | ${d.description.replaceAll("|", "\\|")} |`;
   });

@@ -14,7 +14,7 @@
  * proof length and gasUsed from the transaction's receipt; then the first
  * anchor of a log (no proof). Env: BENCH_SIZES (comma-separated), BENCH_STEPS.
  */
-import { Contract, Wallet } from "ethers";
+import { Contract, Wallet, type ContractTransactionResponse } from "ethers";
 import { ANVIL_DEV_KEY, runAnvil } from "../../src/adapters/chain/anvil.ts";
 import { LedgerClient, makeProvider } from "../../src/adapters/chain/ledger-client.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
@@ -53,7 +53,7 @@ try {
       const ok = verifyConsistency(m, n, p, range(0, m), range(0, n));
       if (!ok.ok) throw new Error(`bad proof ${m} → ${n}`);
     }
-    const tx = await c.getFunction("anchor")(logId, n, root(n), p.map(toHex));
+    const tx = (await c.getFunction("anchor")(logId, n, root(n), p.map(toHex))) as ContractTransactionResponse;
     const rc = await tx.wait();
     return { gas: rc!.gasUsed, len: p.length };
   };

@@ -23,7 +23,7 @@ try {
   const appender = await Appender.open(store);
   const t0 = performance.now();
   const sig = `0x${"1b".repeat(65)}`;
-  const inflight: Promise<unknown>[] = [];
+  const inflight: Array<Promise<unknown>> = [];
   for (let n = 0; n < N; n += 2000) {
     const recs: ExchangeRecord[] = [];
     for (let i = n; i < Math.min(N, n + 2000); i++) {

@@ -8,6 +8,7 @@ import { Wallet } from "ethers";
 import { FastSigner } from "./fast-signer.ts";
 import type { ServiceProcess } from "./service-process.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
+import type { Eip712Domain } from "../../src/core/eip712.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -30,7 +31,7 @@ function http1(method: string, url: string, body?: string, token?: string): Prom
     if (token) headers.authorization = `Bearer ${token}`;
     const req = request(url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
-      res.on("data", (c) => chunks.push(c));
+      res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
     });
     req.on("error", reject);
@@ -50,7 +51,7 @@ export async function startEcho(middleware: readonly string[] = []): Promise<{ u
   const env = { ...process.env, ECHO_MIDDLEWARE: middleware.join(",") };
   const child = spawn(process.execPath, [join(ROOT, "scripts/bench/echo-server.ts")], { stdio: ["ignore", "pipe", "inherit"], env });
   const url = await new Promise<string>((res) => {
-    child.stdout!.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       const m = /LISTENING (\S+)/.exec(String(d));
       if (m) res(m[1]!);
     });
@@ -67,14 +68,14 @@ export async function cannon(url: string, bodies: string[], opts: { seconds: num
     connections: opts.connections,
     duration: opts.seconds,
     headers: { "content-type": "application/json", ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
-    requests: [{ setupRequest: (req: any) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
-  } as any);
+    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+  });
   return { rps: r.requests.average, non2xx: r.non2xx, errors: r.errors };
 }
 
 /** Registers bench-provider and bench-consumer; returns a generator of records signed by bench-provider. */
 export async function benchDepartments(svc: ServiceProcess, prefix = "bench"): Promise<() => ExchangeRecord> {
-  const info = JSON.parse((await http("GET", `${svc.url}/v1/info`)).text);
+  const info = JSON.parse((await http("GET", `${svc.url}/v1/info`)).text) as { eip712: { domain: Eip712Domain } };
   const provider = Wallet.createRandom();
   for (const [id, signer] of [["bench-provider", provider.address], ["bench-consumer", Wallet.createRandom().address]] as const) {
     const r = await http("POST", `${svc.url}/v1/departments`, JSON.stringify({ id, name: id, signer }), svc.adminToken);
@@ -98,7 +99,7 @@ export async function benchDepartments(svc: ServiceProcess, prefix = "bench"): P
 }
 
 /** The committed log size. */
-export const treeSize = async (svc: ServiceProcess): Promise<number> => JSON.parse((await http("GET", `${svc.url}/v1/info`)).text).treeSize as number;
+export const treeSize = async (svc: ServiceProcess): Promise<number> => (JSON.parse((await http("GET", `${svc.url}/v1/info`)).text) as { treeSize: number }).treeSize;
 
 /** POSTs `batches` with `parallel` requests in flight; throws on anything but 201. */
 export async function postBatches(svc: ServiceProcess, batches: string[], parallel: number): Promise<void> {

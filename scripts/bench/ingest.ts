@@ -87,8 +87,8 @@ async function main(): Promise<void> {
     await inflight;
     if (process.stdout.isTTY) process.stdout.write("\n");
     console.log(`filled the log to ${fmt(await treeSize(svc))} entries in ${fmt((performance.now() - t2) / 1000, 1)} s (signing included)`);
-    const cp = JSON.parse((await http("POST", `${svc.url}/v1/anchor`, undefined, svc.adminToken)).text);
-    const auditor = JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "bench" }), svc.adminToken)).text).token;
+    const cp = JSON.parse((await http("POST", `${svc.url}/v1/anchor`, undefined, svc.adminToken)).text) as { treeSize: number };
+    const auditor = (JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "bench" }), svc.adminToken)).text) as { token: string }).token;
     const echoLat = await latencies(() => http("POST", `${echo.url}/echo`, singles[0]), 3000);
     let k = 1;
     const recLat = await latencies(() => http("GET", `${svc.url}/v1/entries/${(k = (k * 48271) % 2147483647) % cp.treeSize}/receipt`, undefined, auditor), 3000);
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   console.log(`\nload average at the end: ${load()} (2 cores; other work on the machine lowers every figure — compare ratios, medians of ≥ 3 runs)`);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     });
     const p = await withService("receipt", dataDir, async (svc) => {
       const size = await treeSize(svc);
-      const auditor = JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "profile" }), svc.adminToken)).text).token;
+      const auditor = (JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "profile" }), svc.adminToken)).text) as { token: string }).token;
       let k = 1;
       const lat = await latencies(() => http("GET", `${svc.url}/v1/entries/${(k = (k * 48271) % 2147483647) % size}/receipt`, undefined, auditor), 500 * SECONDS);
       return { size, p50: pct(lat, 50), p99: pct(lat, 99) };
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   if (!keep) rmSync(out, { recursive: true, force: true });
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

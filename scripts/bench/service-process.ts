@@ -19,13 +19,13 @@ export async function spawnService(root: string, env: Record<string, string>, ex
   });
   let out = "";
   let err = "";
-  child.stderr?.on("data", (d) => {
-    err = (err + d).slice(-4000);
+  child.stderr.on("data", (d: Buffer) => {
+    err = (err + d.toString()).slice(-4000);
   });
   const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`service did not start: ${err}`)), 60_000);
-    child.stdout!.on("data", (d) => {
-      out += d;
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
       const u = /API\s+(http:\/\/\S+)\/v1\/info/.exec(out);
       // First start: the token itself; a restart on the same data dir: the file that holds it.
       const f = /admin token\s+in (\S+)/.exec(out);

@@ -14,9 +14,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import autocannon from "autocannon";
+import autocannon, { type Request as CannonRequest } from "autocannon";
 import { Wallet } from "ethers";
 import { FastSigner } from "./fast-signer.ts";
+import type { Eip712Domain } from "../../src/core/eip712.ts";
 import { spawnService } from "./service-process.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
 
@@ -29,9 +30,9 @@ const POOL = Number(process.env.SOAK_NEW_RECORDS ?? 12_000);
 
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
-async function call(method: string, url: string, token?: string, body?: unknown) {
+async function call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const res = await fetch(url, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, json: (await res.json()) as any };
+  return { status: res.status, json: (await res.json()) as unknown };
 }
 
 /** The service's live JS heap (MB) after a full GC, asked through its inspector. */
@@ -47,21 +48,21 @@ async function inspector(port: number): Promise<{ sample(): Promise<number>; clo
     ws.onerror = reject;
   });
   let id = 0;
-  const waiting = new Map<number, (v: any) => void>();
+  const waiting = new Map<number, (v: unknown) => void>();
   ws.onmessage = (m) => {
-    const msg = JSON.parse(String(m.data));
+    const msg = JSON.parse(String(m.data)) as { id: number; result?: unknown };
     waiting.get(msg.id)?.(msg.result);
     waiting.delete(msg.id);
   };
   const send = (method: string, params: unknown = {}) =>
-    new Promise<any>((resolve) => {
+    new Promise<unknown>((resolve) => {
       waiting.set(++id, resolve);
       ws.send(JSON.stringify({ id, method, params }));
     });
   return {
     async sample() {
       await send("HeapProfiler.collectGarbage");
-      const r = await send("Runtime.evaluate", { expression: "process.memoryUsage().heapUsed", returnByValue: true });
+      const r = (await send("Runtime.evaluate", { expression: "process.memoryUsage().heapUsed", returnByValue: true })) as { result: { value: unknown } };
       return Number(r.result.value) / 1024 / 1024;
     },
     close: () => ws.close(),
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   const pid = svc.child.pid!;
   const liveHeap = await inspector(inspectPort);
   try {
-    const info = (await call("GET", `${svc.url}/v1/info`)).json;
+    const info = (await call("GET", `${svc.url}/v1/info`)).json as { eip712: { domain: Eip712Domain } };
     const provider = Wallet.createRandom();
     for (const [id, signer] of [["soak-provider", provider.address], ["soak-consumer", Wallet.createRandom().address]] as const) {
       const r = await call("POST", `${svc.url}/v1/departments`, svc.adminToken, { id, name: id, signer });
@@ -103,9 +104,9 @@ async function main(): Promise<void> {
     }
     const made = await call("POST", `${svc.url}/v1/tokens`, svc.adminToken, { role: "department:soak-provider", label: "soak" });
     if (made.status !== 201) throw new Error(`token: ${JSON.stringify(made.json)}`);
-    const dept = made.json.token as string;
-    const auditor = (await call("POST", `${svc.url}/v1/tokens`, svc.adminToken, { role: "auditor", label: "soak" })).json.token as string;
-    const regulator = (await call("POST", `${svc.url}/v1/tokens`, svc.adminToken, { role: "regulator", label: "soak" })).json.token as string;
+    const dept = (made.json as { token: string }).token;
+    const auditor = ((await call("POST", `${svc.url}/v1/tokens`, svc.adminToken, { role: "auditor", label: "soak" })).json as { token: string }).token;
+    const regulator = ((await call("POST", `${svc.url}/v1/tokens`, svc.adminToken, { role: "regulator", label: "soak" })).json as { token: string }).token;
     const signer = new FastSigner(provider.privateKey, info.eip712.domain);
     const bodies = Array.from({ length: POOL }, (_, i) =>
       JSON.stringify(
@@ -124,15 +125,15 @@ async function main(): Promise<void> {
       ),
     );
     // Seed some anchored entries so receipts answer.
-    const seeded = await call("POST", `${svc.url}/v1/exchanges/batch`, dept, { records: bodies.slice(0, 1000).map((b) => JSON.parse(b)) });
+    const seeded = await call("POST", `${svc.url}/v1/exchanges/batch`, dept, { records: bodies.slice(0, 1000).map((b) => JSON.parse(b) as unknown) });
     if (seeded.status !== 201) throw new Error(`seed: ${JSON.stringify(seeded.json).slice(0, 300)}`);
     await call("POST", `${svc.url}/v1/anchor`, svc.adminToken);
 
     let w = 1000;
     let r = 0;
-    const reqs = [
-      { method: "POST", path: "/v1/exchanges", headers: { authorization: `Bearer ${dept}`, "content-type": "application/json" }, setupRequest: (q: any) => ({ ...q, body: bodies[w++ % POOL] }) },
-      { method: "GET", path: "/v1/entries/0/receipt", headers: { authorization: `Bearer ${auditor}` }, setupRequest: (q: any) => ({ ...q, path: `/v1/entries/${r++ % 1000}/receipt` }) },
+    const reqs: CannonRequest[] = [
+      { method: "POST", path: "/v1/exchanges", headers: { authorization: `Bearer ${dept}`, "content-type": "application/json" }, setupRequest: (q) => ({ ...q, body: bodies[w++ % POOL] }) },
+      { method: "GET", path: "/v1/entries/0/receipt", headers: { authorization: `Bearer ${auditor}` }, setupRequest: (q) => ({ ...q, path: `/v1/entries/${r++ % 1000}/receipt` }) },
       { method: "GET", path: "/v1/stats/usage?from=2026-01-01&to=2026-03-31&groupBy=month", headers: { authorization: `Bearer ${regulator}` } },
       { method: "POST", path: "/v1/exchanges", headers: { "content-type": "application/json" }, body: bodies[0] },
       { method: "GET", path: "/v1/stats/usage?from=2026-13-01&to=2026-02-30", headers: { authorization: `Bearer ${regulator}` } },
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
       samples.push([t, rssMb(pid)]);
       if (++tick % 10 === 0) void liveHeap.sample().then((m) => heap.push([t, m]));
     }, 1000);
-    const result = await autocannon({ url: svc.url, connections: CLIENTS, duration: SECONDS, requests: reqs } as any);
+    const result = await autocannon({ url: svc.url, connections: CLIENTS, duration: SECONDS, requests: reqs });
     clearInterval(timer);
     heap.push([(Date.now() - t0) / 1000, await liveHeap.sample()]);
     liveHeap.close();

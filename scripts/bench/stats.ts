@@ -75,7 +75,7 @@ try {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const start = n;
-    const inflight: Promise<unknown>[] = [];
+    const inflight: Array<Promise<unknown>> = [];
     while (n < target) {
       const recs: ExchangeRecord[] = [];
       for (let i = 0; i < 2000 && n < target; i++, n++) {

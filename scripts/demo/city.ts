@@ -46,6 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // Ctrl-C while the city is built stops it after the day under way; once serving, it stops the service.
   let stopRequested = false;
+  // Read through a function: a signal handler sets it, which the compiler's narrowing does not see.
+  const stopped = (): boolean => stopRequested;
   /** Stopped before the service(s): the hub. */
   const wakeHooks: Array<() => Promise<void>> = [];
   let wake: () => void = () => undefined;
@@ -97,14 +99,14 @@ async function main(argv: readonly string[]): Promise<number> {
         adminToken: svc.adminToken,
         days: o.days,
         anchorEvery: Math.max(1, Math.ceil(o.days / 60)),
-        stopped: () => stopRequested,
+        stopped,
         ...(fed ? { gateways: fed.gateways.map((g) => ({ base: g.url, adminToken: g.adminToken })), homeOf: (id: string) => homeIndex.get(id) ?? 0 } : {}),
       },
       catalog,
       keys,
       plan,
     );
-    if (!stopRequested) {
+    if (!stopped()) {
       const token = async (role: string, label: string) => (await call<{ token: string }>(svc.url, svc.adminToken, "POST", "/v1/tokens", { role, label })).token;
       const roles: Array<[string, string]> = [
         ["admin", await token("admin", "demo city: admin")],
@@ -134,7 +136,7 @@ async function main(argv: readonly string[]): Promise<number> {
         say(`  hub          ${hub.hub.url}/v1/federation   (statistics across every gateway: /v1/stats/usage|top|flows)`);
         say(`    regulator        ${hub.regulator}`);
         say(`    auditor          ${hub.auditor}`);
-        const own = loaded.tokensAt.map((m, i) => `${fed!.gateways[i]!.name}=${m.get(SHOWN_DEPARTMENT)}`).join(",");
+        const own = loaded.tokensAt.map((m, i) => `${fed.gateways[i]!.name}=${m.get(SHOWN_DEPARTMENT)}`).join(",");
         say(`    department:${SHOWN_DEPARTMENT} sends its own gateway tokens: X-Gateway-Tokens: ${own}`);
         wakeHooks.push(() => hub.hub.stop());
       }

@@ -35,7 +35,7 @@ for (const k of ["key", "provider", "consumer", "dataset", "purpose", "data-file
     process.exit(2);
   }
 }
-const info = (await (await fetch(o.info!)).json()) as { eip712: { domain: Record<string, unknown> } };
+const info = (await (await fetch(o.info)).json()) as { eip712: { domain: Record<string, unknown> } };
 const record = await signExchange(new Wallet(o.key!), info.eip712.domain, {
   id: o.id ?? `${o.provider}-${Date.now()}`,
   provider: o.provider!,

@@ -44,7 +44,7 @@ export interface AckEntry {
 export type LogEntry = Entry | AckEntry;
 
 export function isAckEntry(e: LogEntry): e is AckEntry {
-  return (e as AckEntry).ack !== undefined;
+  return "ack" in e;
 }
 
 /** The two departments an entry concerns. */

@@ -12,7 +12,7 @@ const encoder = new TextEncoder();
 
 export function toHex(bytes: Uint8Array): Hex {
   let s = "0x";
-  for (let i = 0; i < bytes.length; i++) s += BYTE_HEX[bytes[i]!];
+  for (const b of bytes) s += BYTE_HEX[b]!;
   return s as Hex;
 }
 
@@ -20,7 +20,7 @@ export function toHex(bytes: Uint8Array): Hex {
 export function fromHex(hex: string): Uint8Array {
   const h = hex.startsWith("0x") ? hex.slice(2) : hex;
   const out = new Uint8Array(h.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.substr(2 * i, 2), 16);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { exchangeRecordInput, isoTimestamp } from "./record.ts";
-import { acknowledgementInput, logEntryText, type LogEntry } from "./ack.ts";
+import { acknowledgementInput, logEntryText } from "./ack.ts";
 import { hashLeaf } from "./merkle/hash.ts";
 import { rootFromInclusionProof } from "./merkle/verify.ts";
 import { fromHex, toHex, utf8 } from "./hex.ts";
@@ -48,7 +48,7 @@ export function checkReceiptOffline(json: unknown): OfflineResult {
   }
   const r = p.data;
   if (r.entry.seq !== r.leafIndex) return { ok: false, reason: `entry.seq ${r.entry.seq} differs from leafIndex ${r.leafIndex}` };
-  const leaf = toHex(hashLeaf(utf8(logEntryText(r.entry as LogEntry))));
+  const leaf = toHex(hashLeaf(utf8(logEntryText(r.entry))));
   if (leaf !== r.leafHash) return { ok: false, reason: `leaf hash recomputed from the entry is ${leaf}, receipt says ${r.leafHash}` };
   const root = rootFromInclusionProof(r.leafIndex, r.checkpoint.treeSize, fromHex(leaf), r.inclusionProof.map(fromHex));
   if (!root.ok) return { ok: false, reason: `inclusion proof is invalid: ${JSON.stringify(root)}` };

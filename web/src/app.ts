@@ -60,10 +60,15 @@ export class DxApp extends LitElement {
     this.started = false;
   }
 
-  async connectedCallback() {
+  connectedCallback() {
     super.connectedCallback();
     window.addEventListener("hashchange", () => (this.route = parseHash()));
     window.addEventListener("dx-unauthorized", () => this.#signOut());
+    void this.#resume();
+  }
+
+  /** The session kept from an earlier visit, if its token still answers. */
+  async #resume(): Promise<void> {
     const token = session.token();
     if (token) {
       try {
@@ -79,7 +84,7 @@ export class DxApp extends LitElement {
   #page(): Page {
     const kind = this.who?.role;
     const asked = PAGES.find((p) => p.page === this.route.page);
-    if (asked && asked.open(kind)) return asked.page;
+    if (asked?.open(kind)) return asked.page;
     if (!this.who) return "sign-in";
     return PAGES.find((p) => p.open(kind))!.page;
   }

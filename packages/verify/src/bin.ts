@@ -11,7 +11,7 @@ runCli(process.argv.slice(2), {
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`dxledger-verify: ${(e as Error)?.message ?? String(e)}\n`);
+    process.stderr.write(`dxledger-verify: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 2;
   },
 );

@@ -3,7 +3,7 @@
  * one read per checkpoint index, per contract inspection, per department's
  * registry history and per anchoring transaction, however many receipts.
  */
-import { Contract, FetchRequest, Interface, JsonRpcProvider, type Provider } from "ethers";
+import { Contract, FetchRequest, Interface, JsonRpcProvider, type Provider, type Result } from "ethers";
 import type { RegistryEvent } from "../../../src/core/key-history.ts";
 import { departmentHistory } from "./history.ts";
 import { inspectLedger, type LedgerInspection } from "./inspect.ts";
@@ -24,7 +24,7 @@ export interface OnChainCheckpoint {
   readonly block: number;
 }
 
-const iface = new Interface(LEDGER_ABI as never);
+const iface = new Interface(LEDGER_ABI);
 
 export class ChainView {
   readonly provider: Provider;
@@ -56,7 +56,7 @@ export class ChainView {
   }
 
   ledger(contract: string): Contract {
-    return new Contract(contract, LEDGER_ABI as never, this.provider);
+    return new Contract(contract, LEDGER_ABI, this.provider);
   }
 
   inspect(contract: string): Promise<LedgerInspection> {
@@ -71,7 +71,7 @@ export class ChainView {
   checkpoint(contract: string, logId: string, index: number): Promise<OnChainCheckpoint | undefined> {
     return this.#once(`cp:${contract}:${logId}:${index}`, async () => {
       if (index >= (await this.count(contract, logId))) return undefined;
-      const c = await this.ledger(contract).getFunction("checkpointAt")(logId, index);
+      const c = (await this.ledger(contract).getFunction("checkpointAt")(logId, index)) as Result;
       return { size: Number(c[0]), root: String(c[1]).toLowerCase(), block: Number(c[3]) };
     });
   }
@@ -108,7 +108,7 @@ export class ChainView {
       if (!tx || tx.to?.toLowerCase() !== contract.toLowerCase()) return undefined;
       const call = iface.parseTransaction({ data: tx.data });
       if (call?.name !== "anchor" || String(call.args[0]).toLowerCase() !== logId) return undefined;
-      return (call.args[3] as string[]).map((h) => String(h).toLowerCase());
+      return (call.args[3] as string[]).map((h) => h.toLowerCase());
     });
   }
 

@@ -78,10 +78,10 @@ export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"
   if (unpinned.length) io.err(`${name}: NOT PINNED — trusting the receipt's ${unpinned.join(", ")}; pin them with --chain-id, --contract, --log-id\n`);
   if (isBundle(json)) {
     if (!rpcUrl) return usage("a bundle is verified against the chain: give --rpc URL, not --offline");
-    return printBundle(await verifyBundle(json, { rpcUrl, pins }), o.json ?? false, io, name);
+    return printBundle(await verifyBundle(json, { rpcUrl, pins }), o.json, io, name);
   }
   const trustedBlockHash = blockHash?.toLowerCase();
-  return printReceipt(await verifyReceipt(json, { ...(rpcUrl ? { rpcUrl } : {}), pins, trustedBlockHash }), o.json ?? false, io, name);
+  return printReceipt(await verifyReceipt(json, { ...(rpcUrl ? { rpcUrl } : {}), pins, trustedBlockHash }), o.json, io, name);
 }
 
 function printReceipt(out: Verdict, json: boolean, io: CliIo, name: string): number {

@@ -12,7 +12,7 @@ import { Interface, id as keccakId, type Log, type Provider } from "ethers";
 import type { RegistryEvent } from "../../../src/core/key-history.ts";
 import { LEDGER_ABI } from "./ledger-abi.ts";
 
-const iface = new Interface(LEDGER_ABI as never);
+const iface = new Interface(LEDGER_ABI);
 const NAMES = ["DepartmentRegistered", "SignerRotated", "DepartmentRevoked", "RecoveryExecuted"] as const;
 const TOPICS = NAMES.map((n) => iface.getEvent(n)!.topicHash);
 const RECOVERY_EXECUTED = TOPICS[3];
@@ -35,7 +35,7 @@ export function decodeRegistryLogs(logs: readonly Log[]): Array<[string, Registr
     else if (p.name === "DepartmentRevoked") out.push([id, { kind: "revoked", ...at }]);
     else if (p.name === "SignerRotated") {
       const next = sorted[i + 1];
-      const recovery = next !== undefined && next.transactionHash === log.transactionHash && next.index === log.index + 1 && next.topics[0] === RECOVERY_EXECUTED;
+      const recovery = next?.transactionHash === log.transactionHash && next.index === log.index + 1 && next.topics[0] === RECOVERY_EXECUTED;
       out.push([id, { kind: "rotated", ...at, signer: String(p.args[3]).toLowerCase(), ...(recovery ? { recovery: true } : {}) }]);
     }
   }

@@ -28,7 +28,7 @@ export async function inspectLedger(provider: Provider, address: string, chainId
   if (codeHash === LEDGER_CODE_HASH) return { kind: "ledger", codeHash, message: `ExchangeLedger (this build) at ${address} on chain ${chainId}` };
   const earlier = Object.entries(EARLIER_CODE_HASHES).find(([, h]) => h === codeHash);
   if (earlier) return { kind: "ledger-earlier-build", codeHash, message: `ExchangeLedger (earlier build ${earlier[0]}) at ${address} on chain ${chainId}` };
-  const c = new Contract(address, LEDGER_ABI as never, provider);
+  const c = new Contract(address, LEDGER_ABI, provider);
   try {
     await c.getFunction("checkpointCount")(PROBE_LOG);
     await c.getFunction("anchorerOf")(PROBE_LOG);

@@ -57,7 +57,7 @@ export function verifyMptProof(rootHash: string, key: Uint8Array, proof: readonl
       } else {
         node = ref;
         if (getBytes(encodeRlp(node)).length >= 32) return fail(`node ${next - 1} embeds a child of 32 bytes or more (it must be referenced by hash)`);
-        if (proof[next] !== undefined && proof[next]!.toLowerCase() === encodeRlp(node).toLowerCase()) next++;
+        if (proof[next]?.toLowerCase() === encodeRlp(node).toLowerCase()) next++;
       }
       if (!Array.isArray(node)) return fail(`node ${next - 1} is not an RLP list`);
       if (node.length === 17) {

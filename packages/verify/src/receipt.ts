@@ -14,7 +14,7 @@
  * that need the chain are NOT_CHECKED (see Verdict.scope).
  */
 import { receiptSchema, type ParsedReceipt } from "../../../src/core/receipt.ts";
-import { logEntryText, type LogEntry } from "../../../src/core/ack.ts";
+import { logEntryText } from "../../../src/core/ack.ts";
 import { Eip712Digester, eip712Domain } from "../../../src/core/eip712.ts";
 import { judgeSigner, signedPart } from "../../../src/core/signer-check.ts";
 import { signingWindow, type RegistryEvent } from "../../../src/core/key-history.ts";
@@ -81,7 +81,7 @@ export async function verifyWith(view: ChainView | undefined, json: unknown, opt
   const stateProof = (json as { stateProof?: unknown }).stateProof;
   v.stateProof = stateProof !== undefined;
   if (r.entry.seq !== r.leafIndex) return v.fail("leaf-hash", "RECEIPT_MALFORMED", `entry.seq ${r.entry.seq} differs from leafIndex ${r.leafIndex}`);
-  const leaf = toHex(hashLeaf(utf8(logEntryText(r.entry as LogEntry))));
+  const leaf = toHex(hashLeaf(utf8(logEntryText(r.entry))));
   if (leaf !== r.leafHash) return v.fail("leaf-hash", "LEAF_HASH_MISMATCH", `the entry hashes to ${leaf}; the receipt says ${r.leafHash}`);
   v.ok("leaf-hash", `the entry hashes to ${leaf}`);
   const root = rootFromInclusionProof(r.leafIndex, r.checkpoint.treeSize, fromHex(leaf), r.inclusionProof.map(fromHex));
@@ -113,7 +113,7 @@ interface TrustedBlock {
 const given = (hash: string): TrustedBlock => ({ hash: hash.toLowerCase(), how: "the block hash you gave" });
 
 async function canonical(view: ChainView, sp: unknown): Promise<TrustedBlock> {
-  const n = (sp as { block?: { number?: unknown } })?.block?.number;
+  const n = (sp as { block?: { number?: unknown } } | null | undefined)?.block?.number;
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return { hash: undefined, how: "the proof names no block number to ask the RPC about" };
   const b = await view.provider.getBlock(n);
   return b?.hash ? { hash: b.hash.toLowerCase(), how: `the RPC's canonical block ${n}` } : { hash: undefined, how: `the RPC has no block ${n}` };
@@ -122,7 +122,7 @@ async function canonical(view: ChainView, sp: unknown): Promise<TrustedBlock> {
 /** The receipt against the auditor's pins; the names of what is not pinned. */
 function checkPins(r: ParsedReceipt, pins: Pins): { mismatch?: string; unpinned: string[] } {
   const cp = r.checkpoint;
-  const pinned: Array<[string, unknown, unknown]> = [
+  const pinned: Array<[string, string | number | undefined, string | number]> = [
     ["chain id", pins.chainId, cp.chainId],
     ["contract", pins.contract?.toLowerCase(), cp.contract.toLowerCase()],
     ["log id", pins.logId?.toLowerCase(), cp.logId],
@@ -207,7 +207,7 @@ async function onChain(view: ChainView, r: ParsedReceipt, opts: VerifyOptions, v
   const blocks = new Map<number, number>();
   for (const i of [first - 2, first]) if (i >= 0) blocks.set(i, (await view.checkpoint(contract, cp.logId, i))!.block);
   const window = signingWindow(first, (i) => blocks.get(i)!);
-  const part = signedPart(r.entry as LogEntry, new Eip712Digester(eip712Domain(cp.chainId, contract)));
+  const part = signedPart(r.entry, new Eip712Digester(eip712Domain(cp.chainId, contract)));
   const history = await view.history(contract, part.department);
   const verdict = judgeSigner(part.department, recoverSigner(part.digest, part.signature), history, window);
   const where = `blocks ${window.from}..${window.to}: the entry is first covered by checkpoint ${first}`;

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { Contract, HDNodeWallet, Wallet } from "ethers";
+import { Contract, HDNodeWallet, Wallet, type ContractTransactionResponse } from "ethers";
 import { ANVIL_DEV_KEY, runAnvil } from "../../../src/adapters/chain/anvil.ts";
 import { ledgerArtifact } from "../../../src/adapters/chain/artifact.ts";
 import { LedgerClient, makeProvider } from "../../../src/adapters/chain/ledger-client.ts";
@@ -51,7 +51,7 @@ export interface DemoFederation {
   readonly chainPort: number;
   readonly ledger: string;
   readonly gateways: DemoGateway[];
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export async function startDemoFederation(o: DemoOptions, dataDir: string, n: number): Promise<DemoFederation> {
@@ -67,13 +67,14 @@ export async function startDemoFederation(o: DemoOptions, dataDir: string, n: nu
     const provider = makeProvider(chain.rpcUrl);
     try {
       const c = new Contract(ledger, ledgerArtifact().abi as never[], new Wallet(ANVIL_DEV_KEY, provider));
-      const registrar = await c.getFunction("REGISTRAR_ROLE")();
+      const registrar = (await c.getFunction("REGISTRAR_ROLE")()) as string;
+      const send = async (tx: Promise<unknown>) => (await (tx as Promise<ContractTransactionResponse>)).wait();
       for (let i = 1; i < n; i++) {
         const anchorer = new Wallet(devKey(i)).address;
-        await (await c.getFunction("bindLog")(logIdOf(names[i]!), anchorer)).wait();
-        await (await c.getFunction("grantRole")(registrar, anchorer)).wait();
+        await send(c.getFunction("bindLog")(logIdOf(names[i]!), anchorer));
+        await send(c.getFunction("grantRole")(registrar, anchorer));
       }
-      for (let i = 0; i < n; i++) await (await c.getFunction("setLogInfo")(logIdOf(names[i]!), names[i], `http://127.0.0.1:${ports[i]}`, "")).wait();
+      for (let i = 0; i < n; i++) await send(c.getFunction("setLogInfo")(logIdOf(names[i]!), names[i], `http://127.0.0.1:${ports[i]}`, ""));
     } finally {
       provider.destroy();
     }

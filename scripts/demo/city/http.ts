@@ -59,7 +59,7 @@ export async function call<T>(base: string, token: string | undefined, method: s
     }
     let json: { error?: { code: string; message: string } } | undefined;
     try {
-      json = JSON.parse(res.text);
+      json = JSON.parse(res.text) as typeof json;
     } catch {
       json = undefined;
     }
@@ -81,17 +81,17 @@ export function closeConnections(): void {
 /** Runs `work` over `items` with at most `limit` in flight; rejects with the first failure (after the others settle). */
 export async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  let failure: unknown;
+  let failure: { error: unknown } | undefined;
   const lane = async () => {
     while (failure === undefined && next < items.length) {
       const i = next++;
       try {
         await work(items[i]!, i);
       } catch (e) {
-        failure ??= e;
+        failure ??= { error: e };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure.error;
 }

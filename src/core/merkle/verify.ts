@@ -110,9 +110,9 @@ export function verifyConsistency(
   for (const h of [root1, root2, ...proof]) if (h.length !== 32) return fail({ reason: "BAD_HASH_LENGTH", length: h.length });
   if (proof.length === 0) return fail({ reason: "WRONG_PROOF_SIZE", got: 0, want: 1 });
 
-  let [inner, border] = decomposition(size1 - 1n, size2);
+  const [innerFull, border] = decomposition(size1 - 1n, size2);
   const shift = trailingZeros(size1);
-  inner -= shift;
+  const inner = innerFull - shift;
   let seed: Hash;
   let start: number;
   if (size1 === 1n << BigInt(shift)) {

@@ -35,17 +35,24 @@ export class DxChart extends LitElement {
     return html`<div class="c" role="img" aria-label=${this.label}></div>`;
   }
 
-  async updated(): Promise<void> {
+  updated(): void {
+    void this.#show();
+  }
+
+  async #show(): Promise<void> {
     if (!this.option) return;
-    if (!this.#chart) {
-      const { echarts } = await import("./echarts.ts");
-      if (this.#chart || !this.isConnected) return this.#draw();
-      this.#chart = echarts.init(this.renderRoot.querySelector(".c") as HTMLDivElement, undefined, { renderer: "canvas" });
-      this.#resize = new ResizeObserver(() => this.#chart?.resize());
-      this.#resize.observe(this);
-      this.#chart.on("click", (p) => this.dispatchEvent(new CustomEvent("dx-chart-click", { detail: p, bubbles: true, composed: true })));
-    }
+    if (!this.#chart) await this.#init();
     this.#draw();
+  }
+
+  /** Loads ECharts (its own chunk) and creates the chart, unless another update did so meanwhile or the element left the page. */
+  async #init(): Promise<void> {
+    const { echarts } = await import("./echarts.ts");
+    if (this.#chart || !this.isConnected) return;
+    this.#chart = echarts.init(this.renderRoot.querySelector(".c"), undefined, { renderer: "canvas" });
+    this.#resize = new ResizeObserver(() => this.#chart?.resize());
+    this.#resize.observe(this);
+    this.#chart.on("click", (p) => this.dispatchEvent(new CustomEvent("dx-chart-click", { detail: p, bubbles: true, composed: true })));
   }
 
   #draw(): void {

@@ -8,6 +8,10 @@ import { LangController, t, type Key } from "../i18n.ts";
 import { num } from "../format.ts";
 import { shared } from "../styles.ts";
 import type { Outcome } from "./verifier.ts";
+import type { Flag } from "@dxledger/verify";
+
+/** Each flag's words (a new flag of the verifier is a compile error here until it has some). */
+const FLAG_TEXT: Record<Flag, () => string> = { SIGNED_WITH_RECOVERED_KEY: () => t("verify.flagRecovered") };
 
 const STEP_KEYS: Record<string, Key> = {
   "leaf-hash": "step.leaf-hash",
@@ -58,7 +62,7 @@ export class DxVerdict extends LitElement {
     return html`<div role="status" data-valid=${String(v.valid)}>
       <p class="head ${head[0]}">${head[1]}</p>
       ${this.#steps(v.checks)}
-      ${v.flags.map((f) => html`<p class="warn">⚠ ${f === "SIGNED_WITH_RECOVERED_KEY" ? t("verify.flagRecovered") : f}</p>`)}
+      ${v.flags.map((f) => html`<p class="warn">⚠ ${FLAG_TEXT[f]()}</p>`)}
     </div>`;
   }
 

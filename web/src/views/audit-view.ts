@@ -17,7 +17,7 @@ import { lineageOption } from "../parts/lineage-chart.ts";
 import "../parts/chart.ts";
 import "../parts/verdict.ts";
 
-type Ref = { provider: string; id: string };
+interface Ref { provider: string; id: string }
 const keyOf = (r: Ref) => `${r.provider}/${r.id}`;
 
 export class DxAuditView extends LitElement {
@@ -93,7 +93,8 @@ export class DxAuditView extends LitElement {
 
   #search = (e: Event) => {
     e.preventDefault();
-    const v = String(new FormData(e.target as HTMLFormElement).get("dataset") ?? "").trim();
+    const raw = new FormData(e.target as HTMLFormElement).get("dataset");
+    const v = typeof raw === "string" ? raw.trim() : "";
     if (v) void this.#open(v);
   };
 

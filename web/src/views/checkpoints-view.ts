@@ -4,7 +4,6 @@
  * them. Refreshes itself every 15 s while shown.
  */
 import { LitElement, css, html, nothing } from "lit";
-import { getJson } from "../api.ts";
 import { LangController, t } from "../i18n.ts";
 import { duration, instant, num, short } from "../format.ts";
 import { getInfo, latestCheckpoints } from "../store.ts";

@@ -24,7 +24,7 @@ export class DxSignIn extends LitElement {
 
   #submit = async (e: Event) => {
     e.preventDefault();
-    const input = this.renderRoot.querySelector("input") as HTMLInputElement;
+    const input = this.renderRoot.querySelector("input")!;
     const token = input.value.trim();
     if (!token) return;
     this.busy = true;

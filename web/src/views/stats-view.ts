@@ -107,14 +107,17 @@ export class DxStatsView extends LitElement {
   #submit = (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
-    const get = (k: string) => String(f.get(k) ?? "");
+    const get = (k: string) => {
+      const v = f.get(k);
+      return typeof v === "string" ? v : "";
+    };
     this.q = { from: get("from"), to: get("to"), granularity: get("granularity") === "day" ? "day" : "month", asOf: get("asOf"), dataset: get("dataset"), provider: get("provider"), consumer: get("consumer"), purpose: get("purpose") };
     void this.#load();
   };
 
   #csv(which: "usage" | "top" | "flows") {
     const path = this.#paths()[which];
-    void download(`${path}${path.includes("?") ? "&" : "?"}format=csv`, `dxledger-${which}-${this.q.from}-${this.q.to}${this.q.asOf ? `-cp${this.q.asOf}` : ""}.csv`).catch((e) => (this.error = String(e)));
+    void download(`${path}${path.includes("?") ? "&" : "?"}format=csv`, `dxledger-${which}-${this.q.from}-${this.q.to}${this.q.asOf ? `-cp${this.q.asOf}` : ""}.csv`).catch((e: unknown) => (this.error = String(e)));
   }
 
   render() {

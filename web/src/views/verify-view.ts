@@ -37,9 +37,9 @@ export class DxVerifyView extends LitElement {
     this.over = false;
   }
 
-  async connectedCallback() {
+  connectedCallback() {
     super.connectedCallback();
-    this.info = await getInfo();
+    void getInfo().then((info) => (this.info = info));
   }
 
   render() {
@@ -88,7 +88,7 @@ export class DxVerifyView extends LitElement {
     this.busy = false;
   }
 
-  #verifyPasted = () => this.#run((this.renderRoot.querySelector("#receipt") as HTMLTextAreaElement).value);
+  #verifyPasted = () => this.#run(this.renderRoot.querySelector<HTMLTextAreaElement>("#receipt")!.value);
 
   #pick = async (e: Event) => {
     const f = (e.target as HTMLInputElement).files?.[0];
@@ -105,7 +105,7 @@ export class DxVerifyView extends LitElement {
 
   async #load(f: File) {
     const text = await f.text();
-    (this.renderRoot.querySelector("#receipt") as HTMLTextAreaElement).value = text;
+    this.renderRoot.querySelector<HTMLTextAreaElement>("#receipt")!.value = text;
     await this.#run(text);
   }
 }
