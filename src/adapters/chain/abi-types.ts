@@ -24,7 +24,7 @@ export interface AbiParameter {
   readonly components?: readonly AbiParameter[];
 }
 
-export type Abi = readonly { readonly type: string; readonly name?: string }[];
+export type Abi = ReadonlyArray<{ readonly type: string; readonly name?: string }>;
 
 type Direction = "in" | "out";
 
@@ -47,7 +47,7 @@ type Scalar<T extends string, D extends Direction> = T extends "bool"
 
 /** The TypeScript type of a value of Solidity type `T` (components `C` for tuples). */
 export type SolidityValue<T extends string, C, D extends Direction> = T extends `${infer Inner}]`
-  ? readonly SolidityValue<SplitLastBracket<Inner>[0], C, D>[]
+  ? ReadonlyArray<SolidityValue<SplitLastBracket<Inner>[0], C, D>>
   : T extends "tuple"
     ? C extends readonly AbiParameter[]
       ? D extends "in"
@@ -69,9 +69,22 @@ export type NamedValues<P extends readonly AbiParameter[], D extends Direction> 
 /** What ethers returns for several values: a Result, indexable by position and by name. */
 export type Outputs<P extends readonly AbiParameter[]> = PositionalValues<P, "out"> & NamedValues<P, "out">;
 
-type FunctionEntry = { readonly type: "function"; readonly name: string; readonly inputs: readonly AbiParameter[]; readonly outputs: readonly AbiParameter[]; readonly stateMutability: string };
-type EventEntry = { readonly type: "event"; readonly name: string; readonly inputs: readonly AbiParameter[] };
-type ConstructorEntry = { readonly type: "constructor"; readonly inputs: readonly AbiParameter[] };
+interface FunctionEntry {
+  readonly type: "function";
+  readonly name: string;
+  readonly inputs: readonly AbiParameter[];
+  readonly outputs: readonly AbiParameter[];
+  readonly stateMutability: string;
+}
+interface EventEntry {
+  readonly type: "event";
+  readonly name: string;
+  readonly inputs: readonly AbiParameter[];
+}
+interface ConstructorEntry {
+  readonly type: "constructor";
+  readonly inputs: readonly AbiParameter[];
+}
 
 /** Functions that only read (view, pure): called, never sent. */
 export type ReadFunctionName<A extends Abi> = Extract<A[number], FunctionEntry & { readonly stateMutability: "view" | "pure" }>["name"];
@@ -94,6 +107,7 @@ export type FunctionArgs<A extends Abi, N extends FunctionName<A>> = ArgsByName<
 
 /** What a call of `N` resolves to, as ethers returns it: nothing, the one value, or a Result of several. */
 export type FunctionResult<A extends Abi, N extends FunctionName<A>> = ResultByName<A>[N];
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a function without outputs yields nothing to use (ethers gives an empty Result)
 type ResultOf<O extends readonly AbiParameter[]> = O extends readonly [] ? void : O extends readonly [infer Only] ? ValueOf<Only, "out"> : Outputs<O>;
 
 /** The constructor's arguments, in order. */

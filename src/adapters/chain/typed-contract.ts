@@ -26,7 +26,7 @@ export class TypedContract<A extends Abi> {
   constructor(abi: A, address: string, runner: ContractRunner | null) {
     this.abi = abi;
     this.address = address.toLowerCase();
-    this.interface = new Interface(abi as unknown as readonly object[] as never);
+    this.interface = new Interface(abi);
     this.#contract = new Contract(this.address, this.interface, runner);
   }
 
@@ -67,5 +67,5 @@ export class TypedContract<A extends Abi> {
 
 /** The data of a deployment transaction: `bytecode` followed by the constructor's arguments. */
 export function deployData<A extends Abi>(abi: A, bytecode: string, ...args: ConstructorArgs<A>): string {
-  return concat([bytecode, new Interface(abi as unknown as readonly object[] as never).encodeDeploy(args as readonly unknown[])]);
+  return concat([bytecode, new Interface(abi).encodeDeploy(args as readonly unknown[])]);
 }
