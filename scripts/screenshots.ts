@@ -32,10 +32,20 @@ function rng(seed: number): () => number {
 }
 
 const DEPARTMENTS: Array<[string, string]> = [
-  ["tax", "Tax Office"], ["registry", "Population Registry"], ["health", "Health Department"], ["social", "Social Services"],
-  ["housing", "Housing Authority"], ["education", "Education Department"], ["labour", "Labour Office"], ["transport", "Transport Department"],
-  ["police", "City Police"], ["environment", "Environment Agency"], ["planning", "Urban Planning"], ["finance", "Finance Department"],
-  ["stats", "Statistics Office"], ["district-north", "North District Office"],
+  ["tax", "Tax Office"],
+  ["registry", "Population Registry"],
+  ["health", "Health Department"],
+  ["social", "Social Services"],
+  ["housing", "Housing Authority"],
+  ["education", "Education Department"],
+  ["labour", "Labour Office"],
+  ["transport", "Transport Department"],
+  ["police", "City Police"],
+  ["environment", "Environment Agency"],
+  ["planning", "Urban Planning"],
+  ["finance", "Finance Department"],
+  ["stats", "Statistics Office"],
+  ["district-north", "North District Office"],
 ];
 
 /** dataset, derived from, the consumers it goes to, their purposes. */
@@ -109,7 +119,9 @@ const svc = await start(dir);
 const browser = await launch();
 try {
   const t0 = Date.now();
-  const data = await seed(new Api(svc.url, svc.adminToken), cityPlan(), (done, total) => process.stdout.write(`\rseeding the city: ${done}/${total} exchanges`));
+  const data = await seed(new Api(svc.url, svc.adminToken), cityPlan(), (done, total) =>
+    process.stdout.write(`\rseeding the city: ${done}/${total} exchanges`),
+  );
   process.stdout.write(` (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   const ctx = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, locale: "en-GB" });
   const page = await ctx.newPage();

@@ -102,7 +102,10 @@ const origins = z
   .optional()
   .transform((raw, ctx) => {
     const out: string[] = [];
-    for (const o of (raw ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
+    for (const o of (raw ?? "")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       let ok: boolean;
       try {
         const u = new URL(o);
@@ -126,10 +129,24 @@ export const envShape = z.object({
   PORT: int(8080, 0, 65535, { description: "HTTP listen port (`0`: any free port)" }),
   HOST: textOr("127.0.0.1", undefined, "", { description: "HTTP listen address" }),
   DATA_DIR: textOr("./data", undefined, "", { description: "LevelDB (`ledger/`), the embedded chain's state (`chain/`), `admin-token`" }),
-  RPC_URL: text(/^https?:\/\/\S+$/, "an http:// or https:// URL", { default: "unset", description: "EVM JSON-RPC; unset → the embedded local chain. Credentials in it (`user:password@`, `key`/`token` query values) are redacted wherever it is shown or logged" }, (raw) => redactText(raw)),
+  RPC_URL: text(
+    /^https?:\/\/\S+$/,
+    "an http:// or https:// URL",
+    {
+      default: "unset",
+      description:
+        "EVM JSON-RPC; unset → the embedded local chain. Credentials in it (`user:password@`, `key`/`token` query values) are redacted wherever it is shown or logged",
+    },
+    (raw) => redactText(raw),
+  ),
   CHAIN_PORT: int(8545, 1, 65535, { description: "loopback port of the embedded local chain" }),
-  LEDGER_ADDRESS: text(/^0x[0-9a-fA-F]{40}$/, "0x + 40 hex digits", { default: "unset", description: "deployed `ExchangeLedger`; unset on the embedded chain → deploy (and remember it in the data dir); required with `RPC_URL`" }),
-  LOG_NAME: textOr("default", /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "1–64 of [A-Za-z0-9._-], starting with a letter or digit", { description: 'this instance\'s log name; `logId = keccak256("dxledger:" + LOG_NAME)`' }),
+  LEDGER_ADDRESS: text(/^0x[0-9a-fA-F]{40}$/, "0x + 40 hex digits", {
+    default: "unset",
+    description: "deployed `ExchangeLedger`; unset on the embedded chain → deploy (and remember it in the data dir); required with `RPC_URL`",
+  }),
+  LOG_NAME: textOr("default", /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "1–64 of [A-Za-z0-9._-], starting with a letter or digit", {
+    description: 'this instance\'s log name; `logId = keccak256("dxledger:" + LOG_NAME)`',
+  }),
   PUBLIC_URL: text(/^https?:\/\/[^\s?#]+$/, "an http:// or https:// URL without query or fragment", {
     default: "unset",
     description:
@@ -138,21 +155,44 @@ export const envShape = z.object({
   ANCHOR_INTERVAL_MS: int(5000, 50, 86_400_000, { description: "longest time an entry waits to be anchored" }),
   ANCHOR_MAX_LEAVES: int(10_000, 1, 10_000_000, { description: "anchor early when this many entries are pending" }),
   CONFIRMATIONS: int(1, 1, 1000, { description: "blocks before a checkpoint counts as anchored" }),
-  ANCHOR_PRIVATE_KEY: text(/^0x[0-9a-fA-F]{64}$/, "0x + 64 hex digits", { default: "Anvil's first dev key on the embedded chain", description: "the anchoring account; required with `RPC_URL`", secret: true }),
-  SIGNER_THREADS: int(availableParallelism(), 0, 64, { default: "number of CPU cores", description: "worker threads that check signatures (0: on the main thread)" }),
-  ADMIN_TOKEN: text(/^.{24,}$/s, "at least 24 characters", { default: "embedded default: generated, printed once, written to `DATA_DIR/admin-token`", description: "bootstrap admin bearer token (≥ 24 chars); required with `RPC_URL`", secret: true }),
-  RPC_TIMEOUT_MS: int(DEFAULT_RPC_TIMEOUT_MS, 100, 600_000, {
-    description: "the longest any one JSON-RPC call may take; an endpoint that needs the chain answers `503 CHAIN_UNAVAILABLE` within it (twice it when it waits for an anchoring already under way)",
+  ANCHOR_PRIVATE_KEY: text(/^0x[0-9a-fA-F]{64}$/, "0x + 64 hex digits", {
+    default: "Anvil's first dev key on the embedded chain",
+    description: "the anchoring account; required with `RPC_URL`",
+    secret: true,
   }),
-  GAS_PRICE: wei({ default: "unset: ask the node", description: "wei per gas, overriding the node's suggestion; `0` on free-gas networks (legacy: the gas price; EIP-1559: the max fee); at most `MAX_GAS_PRICE`" }),
-  TX_TYPE: oneOf(["auto", "legacy", "eip1559"], "auto", { description: "`auto` (legacy transactions when the latest block has no base fee, EIP-1559 otherwise), `legacy`, `eip1559`" }),
-  MAX_GAS_PRICE: wei({ default: "unset: 10 × the first price of each transaction", description: "never offer more than this many wei per gas when replacing a stuck transaction; at the cap the last version is broadcast again instead" }),
+  SIGNER_THREADS: int(availableParallelism(), 0, 64, {
+    default: "number of CPU cores",
+    description: "worker threads that check signatures (0: on the main thread)",
+  }),
+  ADMIN_TOKEN: text(/^.{24,}$/s, "at least 24 characters", {
+    default: "embedded default: generated, printed once, written to `DATA_DIR/admin-token`",
+    description: "bootstrap admin bearer token (≥ 24 chars); required with `RPC_URL`",
+    secret: true,
+  }),
+  RPC_TIMEOUT_MS: int(DEFAULT_RPC_TIMEOUT_MS, 100, 600_000, {
+    description:
+      "the longest any one JSON-RPC call may take; an endpoint that needs the chain answers `503 CHAIN_UNAVAILABLE` within it (twice it when it waits for an anchoring already under way)",
+  }),
+  GAS_PRICE: wei({
+    default: "unset: ask the node",
+    description:
+      "wei per gas, overriding the node's suggestion; `0` on free-gas networks (legacy: the gas price; EIP-1559: the max fee); at most `MAX_GAS_PRICE`",
+  }),
+  TX_TYPE: oneOf(["auto", "legacy", "eip1559"], "auto", {
+    description: "`auto` (legacy transactions when the latest block has no base fee, EIP-1559 otherwise), `legacy`, `eip1559`",
+  }),
+  MAX_GAS_PRICE: wei({
+    default: "unset: 10 × the first price of each transaction",
+    description: "never offer more than this many wei per gas when replacing a stuck transaction; at the cap the last version is broadcast again instead",
+  }),
   TX_REPLACE_AFTER_MS: int(DEFAULT_REPLACE_AFTER_MS, 100, 3_600_000, {
-    description: "an anchoring transaction still unmined after this long is replaced: same nonce, fee + 15 % (never above the cap); a background anchoring gives up after max(60 s, 4 × this) and the next one settles its transaction first",
+    description:
+      "an anchoring transaction still unmined after this long is replaced: same nonce, fee + 15 % (never above the cap); a background anchoring gives up after max(60 s, 4 × this) and the next one settles its transaction first",
   }),
   MAX_UNANCHORED_AGE_MS: int(DEFAULT_MAX_UNANCHORED_AGE_MS, 0, 30 * 86_400_000, {
     default: `\`${DEFAULT_MAX_UNANCHORED_AGE_MS}\` (10 min)`,
-    description: "fail closed: once the oldest unanchored entry is older, writes get `503 ANCHORING_STALLED` until anchoring catches up; `0` = no limit; must exceed `ANCHOR_INTERVAL_MS`",
+    description:
+      "fail closed: once the oldest unanchored entry is older, writes get `503 ANCHORING_STALLED` until anchoring catches up; `0` = no limit; must exceed `ANCHOR_INTERVAL_MS`",
   }),
   RATE_LIMIT_RPS: int(DEFAULT_RATE_LIMIT_RPS, 0, 1_000_000, {
     description:
@@ -168,11 +208,13 @@ export const envShape = z.object({
       'the lowest level logged. Client errors (4xx, and 503 OVERLOADED) are logged at `debug`, and summed in one `info` line a minute at most ("N client error(s) in the last 60 s", by code): a burst of bad requests cannot flood the log. `debug` also logs one line per request.',
   }),
   LOG_FORMAT: oneOf(["auto", "json", "pretty"], "auto", {
-    description: "`json`: one JSON object per line on stderr (pino); `pretty`: coloured lines for people (pino-pretty); `auto`: pretty when stderr is a terminal, JSON otherwise",
+    description:
+      "`json`: one JSON object per line on stderr (pino); `pretty`: coloured lines for people (pino-pretty); `auto`: pretty when stderr is a terminal, JSON otherwise",
   }),
   METRICS_TOKEN: text(/^[\x21-\x7e]{24,}$/, "at least 24 printable characters, no spaces", {
     default: "unset: only admin tokens may read `/metrics`",
-    description: "a bearer token that may read `GET /metrics` and nothing else, for Prometheus (`authorization.credentials_file`); admin tokens may read it too",
+    description:
+      "a bearer token that may read `GET /metrics` and nothing else, for Prometheus (`authorization.credentials_file`); admin tokens may read it too",
     secret: true,
   }),
 });
@@ -187,7 +229,10 @@ export const envSchema = envShape.check(
       const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message, input: undefined });
       const n = (x: unknown): x is number => typeof x === "number";
       if (n(v.MAX_UNANCHORED_AGE_MS) && n(v.ANCHOR_INTERVAL_MS) && v.MAX_UNANCHORED_AGE_MS > 0 && v.MAX_UNANCHORED_AGE_MS <= v.ANCHOR_INTERVAL_MS) {
-        problem("MAX_UNANCHORED_AGE_MS", `(${v.MAX_UNANCHORED_AGE_MS}) must be 0 (no limit) or longer than ANCHOR_INTERVAL_MS (${v.ANCHOR_INTERVAL_MS}), or every write would be refused between anchors`);
+        problem(
+          "MAX_UNANCHORED_AGE_MS",
+          `(${v.MAX_UNANCHORED_AGE_MS}) must be 0 (no limit) or longer than ANCHOR_INTERVAL_MS (${v.ANCHOR_INTERVAL_MS}), or every write would be refused between anchors`,
+        );
       }
       gasRule(v, problem);
       if (v.RPC_URL !== undefined) {
@@ -210,10 +255,9 @@ function gasRule(v: Partial<Env>, problem: (path: string, message: string) => vo
 export const chainEnvSchema = envShape
   .pick({ GAS_PRICE: true, TX_TYPE: true, MAX_GAS_PRICE: true, RPC_TIMEOUT_MS: true, CONFIRMATIONS: true, TX_REPLACE_AFTER_MS: true })
   .check(
-    z.superRefine(
-      (v: Partial<Env>, ctx) => gasRule(v, (path, message) => ctx.addIssue({ code: "custom", path: [path], message, input: undefined })),
-      { when: () => true },
-    ),
+    z.superRefine((v: Partial<Env>, ctx) => gasRule(v, (path, message) => ctx.addIssue({ code: "custom", path: [path], message, input: undefined })), {
+      when: () => true,
+    }),
   );
 
 /** The documentation of variable `name`. */

@@ -28,9 +28,17 @@ try {
     const recs: ExchangeRecord[] = [];
     for (let i = n; i < Math.min(N, n + 2000); i++) {
       recs.push({
-        id: `r-${i}`, provider: `dept-${i % 80}`, consumer: `dept-${(i + 7) % 80}`, dataset: `city/ds-${i % 2000}`,
-        purpose: "benefit eligibility", legalBasis: "Act s.12", recordCount: i % 5000, payloadDigest: payloadDigest(`p${i}`),
-        derivedFrom: i % 10 === 0 ? [`city/ds-${(i + 1) % 2000}`] : [], occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), signature: sig,
+        id: `r-${i}`,
+        provider: `dept-${i % 80}`,
+        consumer: `dept-${(i + 7) % 80}`,
+        dataset: `city/ds-${i % 2000}`,
+        purpose: "benefit eligibility",
+        legalBasis: "Act s.12",
+        recordCount: i % 5000,
+        payloadDigest: payloadDigest(`p${i}`),
+        derivedFrom: i % 10 === 0 ? [`city/ds-${(i + 1) % 2000}`] : [],
+        occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+        signature: sig,
       });
     }
     inflight.push(appender.submit(recs));
@@ -55,9 +63,13 @@ try {
   console.log("");
   console.log("| measure | dxledger audit | baseline (bare LevelDB scan) | ratio |");
   console.log("|---|---|---|---|");
-  console.log(`| ${fmt(N)} entries | ${fmt(auditS, 1)} s (${fmt(N / auditS)} entries/s) | ${fmt(scanS, 1)} s (${fmt(scanned / scanS)} entries/s) | ${fmt(auditS / scanS, 1)}× |`);
+  console.log(
+    `| ${fmt(N)} entries | ${fmt(auditS, 1)} s (${fmt(N / auditS)} entries/s) | ${fmt(scanS, 1)} s (${fmt(scanned / scanS)} entries/s) | ${fmt(auditS / scanS, 1)}× |`,
+  );
   console.log("");
-  console.log(`audit: ${report.clean ? "clean" : `${report.discrepancies.length} discrepancies`}, ${report.entriesChecked} entries, rss ${fmt(mem)} MiB, one core (the audit is single-threaded)`);
+  console.log(
+    `audit: ${report.clean ? "clean" : `${report.discrepancies.length} discrepancies`}, ${report.entriesChecked} entries, rss ${fmt(mem)} MiB, one core (the audit is single-threaded)`,
+  );
   await appender.close();
   await store.close();
 } finally {

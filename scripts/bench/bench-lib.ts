@@ -60,7 +60,11 @@ export async function startEcho(middleware: readonly string[] = []): Promise<{ u
 }
 
 /** autocannon POSTs of `bodies` (round robin) for `seconds`. */
-export async function cannon(url: string, bodies: string[], opts: { seconds: number; connections: number; token?: string }): Promise<{ rps: number; non2xx: number; errors: number }> {
+export async function cannon(
+  url: string,
+  bodies: string[],
+  opts: { seconds: number; connections: number; token?: string },
+): Promise<{ rps: number; non2xx: number; errors: number }> {
   let i = 0;
   const r = await autocannon({
     url,
@@ -77,7 +81,10 @@ export async function cannon(url: string, bodies: string[], opts: { seconds: num
 export async function benchDepartments(svc: ServiceProcess, prefix = "bench"): Promise<() => ExchangeRecord> {
   const info = JSON.parse((await http("GET", `${svc.url}/v1/info`)).text) as { eip712: { domain: Eip712Domain } };
   const provider = Wallet.createRandom();
-  for (const [id, signer] of [["bench-provider", provider.address], ["bench-consumer", Wallet.createRandom().address]] as const) {
+  for (const [id, signer] of [
+    ["bench-provider", provider.address],
+    ["bench-consumer", Wallet.createRandom().address],
+  ] as const) {
     const r = await http("POST", `${svc.url}/v1/departments`, JSON.stringify({ id, name: id, signer }), svc.adminToken);
     if (r.status !== 201) throw new Error(`register ${id}: ${r.text}`);
   }
@@ -99,7 +106,8 @@ export async function benchDepartments(svc: ServiceProcess, prefix = "bench"): P
 }
 
 /** The committed log size. */
-export const treeSize = async (svc: ServiceProcess): Promise<number> => (JSON.parse((await http("GET", `${svc.url}/v1/info`)).text) as { treeSize: number }).treeSize;
+export const treeSize = async (svc: ServiceProcess): Promise<number> =>
+  (JSON.parse((await http("GET", `${svc.url}/v1/info`)).text) as { treeSize: number }).treeSize;
 
 /** POSTs `batches` with `parallel` requests in flight; throws on anything but 201. */
 export async function postBatches(svc: ServiceProcess, batches: string[], parallel: number): Promise<void> {

@@ -32,11 +32,16 @@ const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
 const STATS_SIZES = process.env.BENCH_STATS_SIZES ?? "1000000,10000000,30000000";
 
 const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
-const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "dxledger-bench-"));
-  console.log(`dxledger bench — ${SECONDS}s runs, ${CONNECTIONS} connections, log filled to ${fmt(ENTRIES)} entries; load average ${load()}; data in ${dataDir}`);
+  console.log(
+    `dxledger bench — ${SECONDS}s runs, ${CONNECTIONS} connections, log filled to ${fmt(ENTRIES)} entries; load average ${load()}; data in ${dataDir}`,
+  );
   const echo = await startEcho();
   const svc = await spawnService(ROOT, {
     DATA_DIR: dataDir,
@@ -63,9 +68,15 @@ async function main(): Promise<void> {
     const singleEntries = (await treeSize(svc)) - before;
     const singleCpuUs = ((cpuSeconds(svc.child.pid) - cpu) / Math.max(1, singleEntries)) * 1e6;
     const singleRate = singleEntries / SECONDS;
-    console.log(`single: ${fmt(single.rps)} req/s answered (${single.non2xx} non-2xx, ${single.errors} errors); echo ${base.non2xx} non-2xx, ${base.errors} errors; load ${load()}`);
-    rows.push(`| single-record ingest, signed + durable | ${fmt(singleRate)} entries/s | echo ${fmt(base.rps)} req/s | ${fmt((100 * singleRate) / base.rps, 1)} % | ≥ 40 % of echo | ${verdict(singleRate >= 0.4 * base.rps)} |`);
-    rows.push(`| CPU per single request (all threads) | ${fmt(singleCpuUs)} µs | echo ${fmt(echoCpuUs)} µs | ${fmt(singleCpuUs / echoCpuUs, 1)}× | (explains the ratio) | — |`);
+    console.log(
+      `single: ${fmt(single.rps)} req/s answered (${single.non2xx} non-2xx, ${single.errors} errors); echo ${base.non2xx} non-2xx, ${base.errors} errors; load ${load()}`,
+    );
+    rows.push(
+      `| single-record ingest, signed + durable | ${fmt(singleRate)} entries/s | echo ${fmt(base.rps)} req/s | ${fmt((100 * singleRate) / base.rps, 1)} % | ≥ 40 % of echo | ${verdict(singleRate >= 0.4 * base.rps)} |`,
+    );
+    rows.push(
+      `| CPU per single request (all threads) | ${fmt(singleCpuUs)} µs | echo ${fmt(echoCpuUs)} µs | ${fmt(singleCpuUs / echoCpuUs, 1)}× | (explains the ratio) | — |`,
+    );
 
     // 3: batch ingest, 1 000 records per request, 4 requests in flight.
     const batches = Array.from({ length: BATCHES }, () => JSON.stringify({ records: Array.from({ length: 1000 }, record) }));
@@ -73,7 +84,9 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     await postBatches(svc, batches, 4);
     const batchRate = ((await treeSize(svc)) - before2) / ((performance.now() - t1) / 1000);
-    rows.push(`| batch ingest (1 000 per request) | ${fmt(batchRate)} entries/s | echo ${fmt(base.rps)} req/s | ${fmt(batchRate / base.rps, 2)}× | ≥ 20 000/s | ${verdict(batchRate >= 20_000)} |`);
+    rows.push(
+      `| batch ingest (1 000 per request) | ${fmt(batchRate)} entries/s | echo ${fmt(base.rps)} req/s | ${fmt(batchRate / base.rps, 2)}× | ≥ 20 000/s | ${verdict(batchRate >= 20_000)} |`,
+    );
 
     // 4: fill to ENTRIES (signing pipelined with sending), anchor, then receipts.
     const t2 = performance.now();
@@ -88,12 +101,21 @@ async function main(): Promise<void> {
     if (process.stdout.isTTY) process.stdout.write("\n");
     console.log(`filled the log to ${fmt(await treeSize(svc))} entries in ${fmt((performance.now() - t2) / 1000, 1)} s (signing included)`);
     const cp = JSON.parse((await http("POST", `${svc.url}/v1/anchor`, undefined, svc.adminToken)).text) as { treeSize: number };
-    const auditor = (JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "bench" }), svc.adminToken)).text) as { token: string }).token;
+    const auditor = (
+      JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "bench" }), svc.adminToken)).text) as { token: string }
+    ).token;
     const echoLat = await latencies(() => http("POST", `${echo.url}/echo`, singles[0]), 3000);
     let k = 1;
-    const recLat = await latencies(() => http("GET", `${svc.url}/v1/entries/${(k = (k * 48271) % 2147483647) % cp.treeSize}/receipt`, undefined, auditor), 3000);
-    rows.push(`| receipt p50 at ${fmt(cp.treeSize)} entries | ${fmt(pct(recLat, 50), 3)} ms | echo ${fmt(pct(echoLat, 50), 3)} ms | ${fmt(pct(recLat, 50) / pct(echoLat, 50), 2)}× | — | — |`);
-    rows.push(`| receipt p99 at ${fmt(cp.treeSize)} entries | ${fmt(pct(recLat, 99), 3)} ms | echo ${fmt(pct(echoLat, 99), 3)} ms | ${fmt(pct(recLat, 99) / pct(echoLat, 99), 2)}× | < 5 ms at ≥ 1 M | ${cp.treeSize >= 1_000_000 ? verdict(pct(recLat, 99) < 5) : "MISS (log < 1 M)"} |`);
+    const recLat = await latencies(
+      () => http("GET", `${svc.url}/v1/entries/${(k = (k * 48271) % 2147483647) % cp.treeSize}/receipt`, undefined, auditor),
+      3000,
+    );
+    rows.push(
+      `| receipt p50 at ${fmt(cp.treeSize)} entries | ${fmt(pct(recLat, 50), 3)} ms | echo ${fmt(pct(echoLat, 50), 3)} ms | ${fmt(pct(recLat, 50) / pct(echoLat, 50), 2)}× | — | — |`,
+    );
+    rows.push(
+      `| receipt p99 at ${fmt(cp.treeSize)} entries | ${fmt(pct(recLat, 99), 3)} ms | echo ${fmt(pct(echoLat, 99), 3)} ms | ${fmt(pct(recLat, 99) / pct(echoLat, 99), 2)}× | < 5 ms at ≥ 1 M | ${cp.treeSize >= 1_000_000 ? verdict(pct(recLat, 99) < 5) : "MISS (log < 1 M)"} |`,
+    );
   } finally {
     echo.stop();
     await svc.stop();
@@ -103,15 +125,29 @@ async function main(): Promise<void> {
 
   // 5: bulk with every statistics counter, and statistics latency per size (its own process).
   if (STATS_SIZES !== "0") {
-    const r = spawnSync(process.execPath, [join(ROOT, "scripts/bench/stats.ts")], { encoding: "utf8", env: { ...process.env, BENCH_SIZES: STATS_SIZES }, stdio: ["ignore", "pipe", "inherit"] });
-    const stats = r.stdout.split("\n").filter((l) => l.startsWith("STATS_JSON ")).map((l) => JSON.parse(l.slice(11)) as Record<string, number>);
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/bench/stats.ts")], {
+      encoding: "utf8",
+      env: { ...process.env, BENCH_SIZES: STATS_SIZES },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const stats = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("STATS_JSON "))
+      .map((l) => JSON.parse(l.slice(11)) as Record<string, number>);
     if (r.status !== 0 || stats.length === 0) throw new Error(`bench:stats failed (${r.status}):\n${r.stdout}`);
     const first = stats[0]!;
     const lastS = stats[stats.length - 1]!;
-    rows.push(`| bulk load with all statistics counters (34 keys per entry) | ${fmt(first.loadRate!)} entries/s | ${fmt(first.cpuPerEntry!)} µs CPU per entry | — | ≥ 10 000/s | ${verdict(first.loadRate! >= 10_000)} |`);
-    for (const s of stats) rows.push(`| statistics p99 at ${fmt(s.entries!)}: usage by dataset / top-10 / flows | ${fmt(s.usageP99!, 2)} / ${fmt(s.topP99!, 2)} / ${fmt(s.flowsP99!, 2)} ms | LevelDB point read p99 ${fmt(s.pointP99!, 3)} ms | ${fmt(s.usageP99! / s.pointP99!, 0)}× | — | — |`);
+    rows.push(
+      `| bulk load with all statistics counters (34 keys per entry) | ${fmt(first.loadRate!)} entries/s | ${fmt(first.cpuPerEntry!)} µs CPU per entry | — | ≥ 10 000/s | ${verdict(first.loadRate! >= 10_000)} |`,
+    );
+    for (const s of stats)
+      rows.push(
+        `| statistics p99 at ${fmt(s.entries!)}: usage by dataset / top-10 / flows | ${fmt(s.usageP99!, 2)} / ${fmt(s.topP99!, 2)} / ${fmt(s.flowsP99!, 2)} ms | LevelDB point read p99 ${fmt(s.pointP99!, 3)} ms | ${fmt(s.usageP99! / s.pointP99!, 0)}× | — | — |`,
+      );
     const flat = ["usageP99", "topP99", "flowsP99"].every((m) => lastS[m]! <= 2 * first[m]!);
-    rows.push(`| statistics p99 flat, ${fmt(first.entries!)} → ${fmt(lastS.entries!)} entries | ${["usageP99", "topP99", "flowsP99"].map((m) => `${fmt(lastS[m]! / first[m]!, 2)}×`).join(" / ")} | — | — | ≤ 2× from 1 M to 30 M | ${stats.length > 1 ? verdict(flat && lastS.entries! >= 30_000_000) + (lastS.entries! < 30_000_000 ? ` (largest measured ${fmt(lastS.entries!)}; flat so far: ${flat ? "yes" : "no"})` : "") : "MISS (one size only)"} |`);
+    rows.push(
+      `| statistics p99 flat, ${fmt(first.entries!)} → ${fmt(lastS.entries!)} entries | ${["usageP99", "topP99", "flowsP99"].map((m) => `${fmt(lastS[m]! / first[m]!, 2)}×`).join(" / ")} | — | — | ≤ 2× from 1 M to 30 M | ${stats.length > 1 ? verdict(flat && lastS.entries! >= 30_000_000) + (lastS.entries! < 30_000_000 ? ` (largest measured ${fmt(lastS.entries!)}; flat so far: ${flat ? "yes" : "no"})` : "") : "MISS (one size only)"} |`,
+    );
   }
 
   console.log("");

@@ -29,5 +29,9 @@ for (const v of VARIANTS) {
   const m = median(rps.get(v)!);
   console.log(`| ${v || "(none: bare echo)"} | ${fmt(m)} | ${fmt((100 * m) / bare, 1)} % | ${v ? fmt(1e6 / m - 1e6 / bare, 1) : "—"} |`);
 }
-console.log(`\nload average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(
+  `\nload average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
 agent.destroy();

@@ -10,27 +10,62 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 
-interface CallFrame { functionName: string; url: string }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** [stage, test on (functionName, url)], first match wins; order: most specific first. */
 const RULES: Array<[string, (f: string, u: string) => boolean]> = [
   ["idle", (f) => f === "(idle)"],
   ["GC", (f) => f === "(garbage collector)"],
-  ["startup (module loading, type stripping)", (f, u) => /node:internal\/(modules|vm|source_map)|internal\/deps\/(cjs-module-lexer|amaro)|^wasm:|\/amaro\//.test(u) || /^(compileSourceTextModule|compileForInternalLoader|internalModuleStat|wrapSafe|__require|js-to-wasm|wasm-to-js|wasm-function.*)$/.test(f)],
-  ["chain client (anchoring, RPC over fetch)", (f, u) => u.includes("/ethers/") || u.includes("/adapters/chain/") || u.includes("/services/anchorer.ts") || /node:internal\/deps\/undici|internal\/webstreams|internal\/encoding/.test(u)],
+  [
+    "startup (module loading, type stripping)",
+    (f, u) =>
+      /node:internal\/(modules|vm|source_map)|internal\/deps\/(cjs-module-lexer|amaro)|^wasm:|\/amaro\//.test(u) ||
+      /^(compileSourceTextModule|compileForInternalLoader|internalModuleStat|wrapSafe|__require|js-to-wasm|wasm-to-js|wasm-function.*)$/.test(f),
+  ],
+  [
+    "chain client (anchoring, RPC over fetch)",
+    (f, u) =>
+      u.includes("/ethers/") ||
+      u.includes("/adapters/chain/") ||
+      u.includes("/services/anchorer.ts") ||
+      /node:internal\/deps\/undici|internal\/webstreams|internal\/encoding/.test(u),
+  ],
   ["JSON parse", (f, u) => (f === "parse" && u === "") || u.includes("/body-parser/")],
   ["JSON stringify (response, entry text)", (f, u) => f === "stringify" && u === ""],
   ["zod (schema)", (f, u) => u.includes("/zod/") || (u.endsWith("/src/services/intake.ts") && f === "parse")],
   ["canonical form (JCS)", (f, u) => u.includes("/canonicalize/") || (u.endsWith("/core/record.ts") && /entryText|normalize|canonical/.test(f))],
   ["EIP-712 digest (keccak)", (f, u) => u.includes("/core/eip712.ts") || u.includes("/@noble/hashes/sha3")],
   ["signature recovery (libsecp256k1)", (f, u) => u.includes("/secp256k1/") || u.endsWith("/core/signature.ts")],
-  ["worker hand-off (pack, post, unpack)", (f, u) => u.includes("signer-pack.ts") || u.includes("signer-pool.ts") || u.includes("signer-worker.ts") || f === "postMessage" || u.includes("internal/worker")],
+  [
+    "worker hand-off (pack, post, unpack)",
+    (f, u) =>
+      u.includes("signer-pack.ts") || u.includes("signer-pool.ts") || u.includes("signer-worker.ts") || f === "postMessage" || u.includes("internal/worker"),
+  ],
   ["leaf hash (SHA-256)", (f, u) => u.endsWith("/merkle/hash.ts") || u.includes("/@noble/hashes/")],
   ["tree append / proofs", (f, u) => u.includes("/core/merkle/") || u.endsWith("/services/prover.ts")],
   ["statistics counters", (f, u) => u.endsWith("/stats-counters.ts") || u.endsWith("/leveldb/keys.ts")],
-  ["LevelDB (batch, get)", (f, u) => u.includes("/classic-level/") || u.includes("/abstract-level/") || u.includes("/level-") || u.endsWith("/leveldb/store.ts") || u.includes("/module-error/")],
+  [
+    "LevelDB (batch, get)",
+    (f, u) =>
+      u.includes("/classic-level/") ||
+      u.includes("/abstract-level/") ||
+      u.includes("/level-") ||
+      u.endsWith("/leveldb/store.ts") ||
+      u.includes("/module-error/"),
+  ],
   ["appender (group, idempotency)", (f, u) => /\/services\/(appender|append-[a-z]+|known-keys)\.ts$/.test(u) || u.endsWith("/core/bloom.ts")],
   ["ledger read (receipt)", (f, u) => u.endsWith("/services/ledger.ts")],
   ["mw: request id", (f, u) => u.endsWith("/http/request-id.ts") || u.includes("/log/context.ts")],
@@ -42,8 +77,21 @@ const RULES: Array<[string, (f: string, u: string) => boolean]> = [
   ["mw: body budget", (f, u) => u.endsWith("/http/body-budget.ts")],
   ["route handler + error mapping", (f, u) => /\/http\/[a-z-]+-routes\.ts$/.test(u) || u.endsWith("/http/errors.ts") || u.endsWith("/http/params.ts")],
   ["logging (pino)", (f, u) => u.includes("/pino")],
-  ["Express (router, req/res)", (f, u) => /\/node_modules\/(express|router|finalhandler|send|on-finished|type-is|content-type|media-typer|mime-types|qs|parseurl|path-to-regexp|depd|raw-body|iconv-lite|statuses|http-errors|accepts|negotiator|encodeurl|escape-html|cookie|content-disposition|etag|fresh|range-parser|debug|ms|merge-descriptors|utils-merge|proxy-addr|forwarded|ipaddr\.js)\//.test(u)],
-  ["node HTTP + sockets", (f, u) => /node:(_http|http|net|stream|internal\/(http|streams|stream_base|net|timers|dns)|_stream|events|internal\/events)/.test(u) || f === "writev" || f === "writeUtf8String" || f === "writeBuffer"],
+  [
+    "Express (router, req/res)",
+    (f, u) =>
+      /\/node_modules\/(express|router|finalhandler|send|on-finished|type-is|content-type|media-typer|mime-types|qs|parseurl|path-to-regexp|depd|raw-body|iconv-lite|statuses|http-errors|accepts|negotiator|encodeurl|escape-html|cookie|content-disposition|etag|fresh|range-parser|debug|ms|merge-descriptors|utils-merge|proxy-addr|forwarded|ipaddr\.js)\//.test(
+        u,
+      ),
+  ],
+  [
+    "node HTTP + sockets",
+    (f, u) =>
+      /node:(_http|http|net|stream|internal\/(http|streams|stream_base|net|timers|dns)|_stream|events|internal\/events)/.test(u) ||
+      f === "writev" ||
+      f === "writeUtf8String" ||
+      f === "writeBuffer",
+  ],
   ["async plumbing (promises, ticks)", (f, u) => /node:internal\/(process\/task_queues|async_hooks|process\/promises|timers)/.test(u) || f === "(program)"],
 ];
 
@@ -86,7 +134,14 @@ export function summarise(p: Profile): { busyMs: number; idleMs: number; rows: A
 }
 
 function files(args: string[]): string[] {
-  return args.flatMap((a) => (statSync(a).isDirectory() ? readdirSync(a).filter((f) => f.endsWith(".cpuprofile")).sort().map((f) => join(a, f)) : [a]));
+  return args.flatMap((a) =>
+    statSync(a).isDirectory()
+      ? readdirSync(a)
+          .filter((f) => f.endsWith(".cpuprofile"))
+          .sort()
+          .map((f) => join(a, f))
+      : [a],
+  );
 }
 
 if (import.meta.main) {

@@ -26,7 +26,13 @@ const keep = process.env.PROFILE_DIR !== undefined;
 const out = process.env.PROFILE_DIR ?? mkdtempSync(join(tmpdir(), "dxledger-profile-"));
 
 function env(dataDir: string): Record<string, string> {
-  return { DATA_DIR: dataDir, CHAIN_PORT: String(20000 + Math.floor(Math.random() * 20000)), ANCHOR_INTERVAL_MS: "5000", RATE_LIMIT_RPS: "1000000", LOG_LEVEL: "warn" };
+  return {
+    DATA_DIR: dataDir,
+    CHAIN_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+    ANCHOR_INTERVAL_MS: "5000",
+    RATE_LIMIT_RPS: "1000000",
+    LOG_LEVEL: "warn",
+  };
 }
 const prof = (name: string) => {
   const dir = join(out, name);
@@ -76,15 +82,26 @@ async function main(): Promise<void> {
     await withService(undefined, dataDir, async (svc) => {
       const record = await benchDepartments(svc);
       for (let done = 0; done < ENTRIES; done += 20_000) {
-        await postBatches(svc, Array.from({ length: Math.min(20, Math.ceil((ENTRIES - done) / 1000)) }, () => JSON.stringify({ records: Array.from({ length: 1000 }, record) })), 2);
+        await postBatches(
+          svc,
+          Array.from({ length: Math.min(20, Math.ceil((ENTRIES - done) / 1000)) }, () => JSON.stringify({ records: Array.from({ length: 1000 }, record) })),
+          2,
+        );
       }
       await http("POST", `${svc.url}/v1/anchor`, undefined, svc.adminToken);
     });
     const p = await withService("receipt", dataDir, async (svc) => {
       const size = await treeSize(svc);
-      const auditor = (JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "profile" }), svc.adminToken)).text) as { token: string }).token;
+      const auditor = (
+        JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "profile" }), svc.adminToken)).text) as {
+          token: string;
+        }
+      ).token;
       let k = 1;
-      const lat = await latencies(() => http("GET", `${svc.url}/v1/entries/${(k = (k * 48271) % 2147483647) % size}/receipt`, undefined, auditor), 500 * SECONDS);
+      const lat = await latencies(
+        () => http("GET", `${svc.url}/v1/entries/${(k = (k * 48271) % 2147483647) % size}/receipt`, undefined, auditor),
+        500 * SECONDS,
+      );
       return { size, p50: pct(lat, 50), p99: pct(lat, 99) };
     });
     summarise("receipt", `${fmt(p.size)} entries, p50 ${fmt(p.p50, 3)} ms, p99 ${fmt(p.p99, 3)} ms while profiled`);

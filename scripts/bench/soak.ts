@@ -31,7 +31,11 @@ const POOL = Number(process.env.SOAK_NEW_RECORDS ?? 12_000);
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 async function call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(url, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(url, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, json: (await res.json()) as unknown };
 }
 
@@ -39,7 +43,10 @@ async function call(method: string, url: string, token?: string, body?: unknown)
 async function inspector(port: number): Promise<{ sample(): Promise<number>; close(): void }> {
   let targets: Array<{ webSocketDebuggerUrl: string }> = [];
   for (let i = 0; i < 100 && !targets.length; i++) {
-    targets = await fetch(`http://127.0.0.1:${port}/json/list`).then((r) => r.json() as Promise<typeof targets>, () => []);
+    targets = await fetch(`http://127.0.0.1:${port}/json/list`).then(
+      (r) => r.json() as Promise<typeof targets>,
+      () => [],
+    );
     if (!targets.length) await new Promise((r) => setTimeout(r, 100));
   }
   const ws = new WebSocket(targets[0]!.webSocketDebuggerUrl);
@@ -98,7 +105,10 @@ async function main(): Promise<void> {
   try {
     const info = (await call("GET", `${svc.url}/v1/info`)).json as { eip712: { domain: Eip712Domain } };
     const provider = Wallet.createRandom();
-    for (const [id, signer] of [["soak-provider", provider.address], ["soak-consumer", Wallet.createRandom().address]] as const) {
+    for (const [id, signer] of [
+      ["soak-provider", provider.address],
+      ["soak-consumer", Wallet.createRandom().address],
+    ] as const) {
       const r = await call("POST", `${svc.url}/v1/departments`, svc.adminToken, { id, name: id, signer });
       if (r.status !== 201) throw new Error(`register ${id}: ${JSON.stringify(r.json)}`);
     }
@@ -132,8 +142,18 @@ async function main(): Promise<void> {
     let w = 1000;
     let r = 0;
     const reqs: CannonRequest[] = [
-      { method: "POST", path: "/v1/exchanges", headers: { authorization: `Bearer ${dept}`, "content-type": "application/json" }, setupRequest: (q) => ({ ...q, body: bodies[w++ % POOL] }) },
-      { method: "GET", path: "/v1/entries/0/receipt", headers: { authorization: `Bearer ${auditor}` }, setupRequest: (q) => ({ ...q, path: `/v1/entries/${r++ % 1000}/receipt` }) },
+      {
+        method: "POST",
+        path: "/v1/exchanges",
+        headers: { authorization: `Bearer ${dept}`, "content-type": "application/json" },
+        setupRequest: (q) => ({ ...q, body: bodies[w++ % POOL] }),
+      },
+      {
+        method: "GET",
+        path: "/v1/entries/0/receipt",
+        headers: { authorization: `Bearer ${auditor}` },
+        setupRequest: (q) => ({ ...q, path: `/v1/entries/${r++ % 1000}/receipt` }),
+      },
       { method: "GET", path: "/v1/stats/usage?from=2026-01-01&to=2026-03-31&groupBy=month", headers: { authorization: `Bearer ${regulator}` } },
       { method: "POST", path: "/v1/exchanges", headers: { "content-type": "application/json" }, body: bodies[0] },
       { method: "GET", path: "/v1/stats/usage?from=2026-13-01&to=2026-02-30", headers: { authorization: `Bearer ${regulator}` } },
@@ -157,17 +177,27 @@ async function main(): Promise<void> {
     const after = (await call("GET", `${svc.url}/readyz`)).status;
 
     console.log(`dxledger soak — ${CLIENTS} clients, ${SECONDS} s, mix of writes, replays, receipts, statistics and hostile requests`);
-    console.log(`requests: ${Math.round(result.requests.total)} (${Math.round(result.requests.average)}/s), 2xx ${result["2xx"]}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; /readyz after: ${after}`);
+    console.log(
+      `requests: ${Math.round(result.requests.total)} (${Math.round(result.requests.average)}/s), 2xx ${result["2xx"]}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; /readyz after: ${after}`,
+    );
     console.log("\n| t (s) | RSS (MB) | live JS heap after GC (MB) |\n|---|---|---|");
     for (const [t, m] of heap) {
       const rss = samples.reduce((best, x) => (Math.abs(x[0] - t) < Math.abs(best[0] - t) ? x : best), samples[0]!)[1];
       console.log(`| ${t.toFixed(0)} | ${rss.toFixed(1)} | ${m.toFixed(1)} |`);
     }
     const second = <T extends [number, number]>(xs: T[]) => xs.filter(([t]) => t >= SECONDS / 2);
-    const rssSlope = slope(second(samples).map(([t]) => t), second(samples).map(([, m]) => m));
-    const heapSlope = slope(second(heap).map(([t]) => t), second(heap).map(([, m]) => m));
+    const rssSlope = slope(
+      second(samples).map(([t]) => t),
+      second(samples).map(([, m]) => m),
+    );
+    const heapSlope = slope(
+      second(heap).map(([t]) => t),
+      second(heap).map(([, m]) => m),
+    );
     const peak = Math.max(...samples.map(([, m]) => m));
-    console.log(`\npeak RSS ${peak.toFixed(1)} MB; second half: RSS ${rssSlope.toFixed(3)} MB/s, live heap ${heapSlope.toFixed(3)} MB/s (bound ${MAX_SLOPE} MB/s): ${heapSlope <= MAX_SLOPE ? "HOLDS" : "EXCEEDED"}`);
+    console.log(
+      `\npeak RSS ${peak.toFixed(1)} MB; second half: RSS ${rssSlope.toFixed(3)} MB/s, live heap ${heapSlope.toFixed(3)} MB/s (bound ${MAX_SLOPE} MB/s): ${heapSlope <= MAX_SLOPE ? "HOLDS" : "EXCEEDED"}`,
+    );
     if (heapSlope > MAX_SLOPE) process.exitCode = 1;
   } finally {
     await svc.stop();

@@ -84,9 +84,17 @@ try {
         if (c === p) c = (c + 1) % DEPTS.length;
         const day = Math.floor((n / target) * DAYS * 0.999 + Math.random() * 3) % DAYS;
         recs.push({
-          id: `b-${n}`, provider: DEPTS[p]!, consumer: DEPTS[c]!, dataset: DATASETS[pickDataset()]!, purpose: PURPOSES[n % PURPOSES.length]!,
-          legalBasis: "", recordCount: 1 + (n % 997), payloadDigest: `0x${(n % 65536).toString(16).padStart(64, "0")}`, derivedFrom: [],
-          occurredAt: new Date(START + day * 86_400_000 + (n % 86_400) * 1000).toISOString(), signature: sig,
+          id: `b-${n}`,
+          provider: DEPTS[p]!,
+          consumer: DEPTS[c]!,
+          dataset: DATASETS[pickDataset()]!,
+          purpose: PURPOSES[n % PURPOSES.length]!,
+          legalBasis: "",
+          recordCount: 1 + (n % 997),
+          payloadDigest: `0x${(n % 65536).toString(16).padStart(64, "0")}`,
+          derivedFrom: [],
+          occurredAt: new Date(START + day * 86_400_000 + (n % 86_400) * 1000).toISOString(),
+          signature: sig,
         });
       }
       inflight.push(appender.submit(recs));
@@ -115,9 +123,12 @@ try {
     const usageP = await time(300, (i) => stats.usage({ from: year[0], to: year[1], filters: { provider: DEPTS[i % 80]! }, groupBy: "day" }));
     const top = await time(100, () => stats.usage({ from: year[0], to: year[1], filters: {}, groupBy: "dataset" }).then((a) => a.groups.slice(0, 10)));
     const flows = await time(50, () => stats.flows(year[0], year[1]));
-    const r = (a: number[]) => `${fmt(pct(a, 50), 2)} / ${fmt(pct(a, 99), 2)} ms (${fmt(pct(a, 50) / pct(point, 50), 0)}× / ${fmt(pct(a, 99) / pct(point, 99), 0)}×)`;
+    const r = (a: number[]) =>
+      `${fmt(pct(a, 50), 2)} / ${fmt(pct(a, 99), 2)} ms (${fmt(pct(a, 50) / pct(point, 50), 0)}× / ${fmt(pct(a, 99) / pct(point, 99), 0)}×)`;
     // One machine-readable line per size, for `npm run bench` (ingest.ts).
-    console.log(`STATS_JSON ${JSON.stringify({ entries: n, loadRate, cpuPerEntry, pointP99: pct(point, 99), usageP99: pct(usage, 99), usagePP99: pct(usageP, 99), topP99: pct(top, 99), flowsP99: pct(flows, 99) })}`);
+    console.log(
+      `STATS_JSON ${JSON.stringify({ entries: n, loadRate, cpuPerEntry, pointP99: pct(point, 99), usageP99: pct(usage, 99), usagePP99: pct(usageP, 99), topP99: pct(top, 99), flowsP99: pct(flows, 99) })}`,
+    );
     rows.push(
       `| ${fmt(n)} | ${fmt(loadRate)}/s | ${fmt(all / n, 0)} B (${fmt(counters / n, 0)} B) | ${fmt(pct(point, 50), 3)} / ${fmt(pct(point, 99), 3)} ms | ${r(usage)} | ${r(usageP)} | ${r(top)} | ${r(flows)} |`,
     );
@@ -125,7 +136,9 @@ try {
   }
   if (!LOAD_ONLY) {
     console.log("");
-    console.log("| entries | load rate | disk per entry (counters) | baseline: LevelDB point read p50 / p99 | usage, dataset filter, 1 year by day p50 / p99 (× baseline) | usage, provider filter | top-10 datasets, 1 year | flow matrix, 1 year |");
+    console.log(
+      "| entries | load rate | disk per entry (counters) | baseline: LevelDB point read p50 / p99 | usage, dataset filter, 1 year by day p50 / p99 (× baseline) | usage, provider filter | top-10 datasets, 1 year | flow matrix, 1 year |",
+    );
     console.log("|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
     console.log("\ntargets at 10 M: usage (one filter, one year) p99 < 10 ms; top-10 over a year p99 < 50 ms");

@@ -71,7 +71,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const keys = new Map(catalog.departments.map((d) => [d.id, departmentKey(o.seed, d.id)] as const));
   const first = new Date(o.endDayMs - (o.days - 1) * 86_400_000).toISOString().slice(0, 10);
   const last = new Date(o.endDayMs).toISOString().slice(0, 10);
-  say(`dxledger demo: a city of ${DEPARTMENTS.length} departments and ${DISTRICTS.length} districts, ${catalog.byRank.length} datasets, ${fmt(o.exchanges)} exchanges from ${first} to ${last} (seed ${o.seed})`);
+  say(
+    `dxledger demo: a city of ${DEPARTMENTS.length} departments and ${DISTRICTS.length} districts, ${catalog.byRank.length} datasets, ${fmt(o.exchanges)} exchanges from ${first} to ${last} (seed ${o.seed})`,
+  );
   say(o.gateways > 1 ? `starting one chain and ${o.gateways} gateways (data dirs under ${dataDir})` : `starting the embedded service (data dir ${dataDir})`);
 
   // Departments spread over the gateways in catalog order (round robin): every gateway is home to some.
@@ -107,7 +109,8 @@ async function main(argv: readonly string[]): Promise<number> {
       plan,
     );
     if (!stopped()) {
-      const token = async (role: string, label: string) => (await call<{ token: string }>(svc.url, svc.adminToken, "POST", "/v1/tokens", { role, label })).token;
+      const token = async (role: string, label: string) =>
+        (await call<{ token: string }>(svc.url, svc.adminToken, "POST", "/v1/tokens", { role, label })).token;
       const roles: Array<[string, string]> = [
         ["admin", await token("admin", "demo city: admin")],
         ["auditor", await token("auditor", "demo city: auditor")],
@@ -115,24 +118,41 @@ async function main(argv: readonly string[]): Promise<number> {
         [`department:${SHOWN_DEPARTMENT}`, loaded.departmentTokens.get(SHOWN_DEPARTMENT)!],
       ];
       const hub = fed ? await startDemoHub(fed) : undefined;
-      const top = (await call<{ total: { exchanges: number }; groups: Array<{ key: string; exchanges: number }> }>(svc.url, svc.adminToken, "GET", `/v1/stats/top?by=dataset&from=${first}&to=${last}&limit=1`));
+      const top = await call<{ total: { exchanges: number }; groups: Array<{ key: string; exchanges: number }> }>(
+        svc.url,
+        svc.adminToken,
+        "GET",
+        `/v1/stats/top?by=dataset&from=${first}&to=${last}&limit=1`,
+      );
       const missing = plan.filter((p) => p.acknowledgedAt === null).length;
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
       say("");
-      say(`the city is ready after ${seconds} s: ${fmt(loaded.departments)} departments, ${fmt(catalog.byRank.length)} datasets (${catalog.byRank.filter((d) => d.derivedFrom.length).length} derived from others),`);
-      say(`  ${fmt(loaded.exchanges)} exchanges from ${first} to ${last}, ${fmt(loaded.acknowledgements)} acknowledged (${fmt(missing)} not), ${loaded.checkpoints} checkpoints anchored by the demo;`);
-      if (top.groups[0]) say(`  the most used dataset, ${top.groups[0].key}, takes ${((100 * top.groups[0].exchanges) / top.total.exchanges).toFixed(0)} % of the exchanges`);
+      say(
+        `the city is ready after ${seconds} s: ${fmt(loaded.departments)} departments, ${fmt(catalog.byRank.length)} datasets (${catalog.byRank.filter((d) => d.derivedFrom.length).length} derived from others),`,
+      );
+      say(
+        `  ${fmt(loaded.exchanges)} exchanges from ${first} to ${last}, ${fmt(loaded.acknowledgements)} acknowledged (${fmt(missing)} not), ${loaded.checkpoints} checkpoints anchored by the demo;`,
+      );
+      if (top.groups[0])
+        say(`  the most used dataset, ${top.groups[0].key}, takes ${((100 * top.groups[0].exchanges) / top.total.exchanges).toFixed(0)} % of the exchanges`);
       say("");
       say(`  console      ${svc.url}/`);
       say(`  API docs     ${svc.url}/docs`);
       say(`  chain RPC    ${svc.rpcUrl}`);
-      say(fed ? `  data dirs    ${dataDir}/<gateway>   (kept after exit; the chain is in memory and goes with the demo)` : `  data dir     ${dataDir}   (kept after exit; look again: DATA_DIR=${dataDir} npm start)`);
+      say(
+        fed
+          ? `  data dirs    ${dataDir}/<gateway>   (kept after exit; the chain is in memory and goes with the demo)`
+          : `  data dir     ${dataDir}   (kept after exit; look again: DATA_DIR=${dataDir} npm start)`,
+      );
       say("  tokens       (Authorization: Bearer <token>)");
       for (const [role, t] of roles) say(`    ${role.padEnd(16)} ${t}`);
       if (fed && hub) {
         say("");
         say(`  gateways     ${fed.gateways.length} on one ledger ${fed.ledger} (departments spread over them; each serves its own console)`);
-        for (const [i, g] of fed.gateways.entries()) say(`    ${g.name.padEnd(14)} ${g.url}/   admin token ${g.adminToken}   (${catalog.departments.filter((d) => homeIndex.get(d.id) === i).length} departments at home)`);
+        for (const [i, g] of fed.gateways.entries())
+          say(
+            `    ${g.name.padEnd(14)} ${g.url}/   admin token ${g.adminToken}   (${catalog.departments.filter((d) => homeIndex.get(d.id) === i).length} departments at home)`,
+          );
         say(`  hub          ${hub.hub.url}/v1/federation   (statistics across every gateway: /v1/stats/usage|top|flows)`);
         say(`    regulator        ${hub.regulator}`);
         say(`    auditor          ${hub.auditor}`);

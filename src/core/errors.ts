@@ -54,7 +54,14 @@ export const ERROR_STATUS = {
 } as const;
 
 /** Codes that tell the client to come back later (`Retry-After`). */
-export const RETRY_LATER: ReadonlySet<ErrorCode> = new Set(["OVERLOADED", "NOT_READY", "CHAIN_UNAVAILABLE", "CHAIN_REFUSED", "ANCHORING_STALLED", "CHAIN_MISMATCH"]);
+export const RETRY_LATER: ReadonlySet<ErrorCode> = new Set([
+  "OVERLOADED",
+  "NOT_READY",
+  "CHAIN_UNAVAILABLE",
+  "CHAIN_REFUSED",
+  "ANCHORING_STALLED",
+  "CHAIN_MISMATCH",
+]);
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -96,7 +103,8 @@ export function ledgerErrorOfChain(e: ChainError): LedgerError {
       if (e.revert?.name === "DepartmentAlreadyRegistered") return new LedgerError("DEPARTMENT_EXISTS", e.message, e.revert);
       if (e.revert?.name === "UnknownDepartment") return new LedgerError("NOT_FOUND", e.message, e.revert);
       if (e.revert?.name === "DepartmentIsRevoked") return new LedgerError("DEPARTMENT_REVOKED", e.message, e.revert);
-      if (e.revert && e.revert.name in AUTHORIZATION_REVERTS) return new LedgerError(AUTHORIZATION_REVERTS[e.revert.name]!, e.message, { revert: e.revert.name, args: e.revert.args });
+      if (e.revert && e.revert.name in AUTHORIZATION_REVERTS)
+        return new LedgerError(AUTHORIZATION_REVERTS[e.revert.name]!, e.message, { revert: e.revert.name, args: e.revert.args });
       return new LedgerError("CHAIN_REVERTED", e.message, e.revert ? { revert: e.revert.name, args: e.revert.args } : undefined);
     default:
       return new LedgerError("CHAIN_REFUSED", e.message, { kind: e.kind });

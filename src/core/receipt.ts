@@ -36,9 +36,7 @@ export const receiptSchema = z.object({
 
 export type ParsedReceipt = z.output<typeof receiptSchema>;
 
-export type OfflineResult =
-  | { ok: true; receipt: ParsedReceipt; root: string }
-  | { ok: false; reason: string };
+export type OfflineResult = { ok: true; receipt: ParsedReceipt; root: string } | { ok: false; reason: string };
 
 export function checkReceiptOffline(json: unknown): OfflineResult {
   const p = receiptSchema.safeParse(json);

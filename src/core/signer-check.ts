@@ -56,5 +56,11 @@ export function judgeSigner(
     return { ok: false, code: "DEPARTMENT_UNKNOWN", reason: `${department} was not registered by block ${w.to}`, signer, window: w };
   }
   const was = active.size ? [...active].join(" or ") : "none (revoked)";
-  return { ok: false, code: "SIGNER_NOT_ACTIVE", reason: `signed by ${signer}, never ${department}'s active signer in ${blocks} (it was ${was})`, signer, window: w };
+  return {
+    ok: false,
+    code: "SIGNER_NOT_ACTIVE",
+    reason: `signed by ${signer}, never ${department}'s active signer in ${blocks} (it was ${was})`,
+    signer,
+    window: w,
+  };
 }

@@ -37,21 +37,86 @@ export class DxApp extends LitElement {
   declare who: Whoami | undefined;
   declare route: { page: string; params: URLSearchParams };
   declare started: boolean;
-  static styles = [shared, css`
-    header { background: var(--dx-accent); color: var(--dx-accent-fg); padding: 0.5rem 1rem; display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1.25rem; }
-    .brand { font-weight: 700; font-size: 1.1rem; margin-right: auto; }
-    .brand span { font-weight: 400; opacity: 0.85; }
-    nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem; list-style: none; margin: 0; padding: 0; }
-    nav a { color: var(--dx-accent-fg); text-decoration: none; padding: 0.35rem 0.6rem; border-radius: 6px; display: inline-block; }
-    nav a[aria-current="page"] { background: rgba(255, 255, 255, 0.2); font-weight: 600; }
-    nav a:hover { background: rgba(255, 255, 255, 0.12); }
-    .tools { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
-    .tools select { padding: 0.25rem 0.4rem; }
-    .role { font-size: 0.85rem; background: rgba(255, 255, 255, 0.15); padding: 0.15rem 0.55rem; border-radius: 999px; }
-    header button, header a.button { background: transparent; border-color: rgba(255, 255, 255, 0.7); color: var(--dx-accent-fg); padding: 0.25rem 0.7rem; }
-    main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
-    @media (max-width: 600px) { main { padding: 0.6rem; } header { padding: 0.5rem 0.6rem; } }
-  `];
+  static styles = [
+    shared,
+    css`
+      header {
+        background: var(--dx-accent);
+        color: var(--dx-accent-fg);
+        padding: 0.5rem 1rem;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1.25rem;
+      }
+      .brand {
+        font-weight: 700;
+        font-size: 1.1rem;
+        margin-right: auto;
+      }
+      .brand span {
+        font-weight: 400;
+        opacity: 0.85;
+      }
+      nav ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      nav a {
+        color: var(--dx-accent-fg);
+        text-decoration: none;
+        padding: 0.35rem 0.6rem;
+        border-radius: 6px;
+        display: inline-block;
+      }
+      nav a[aria-current="page"] {
+        background: rgba(255, 255, 255, 0.2);
+        font-weight: 600;
+      }
+      nav a:hover {
+        background: rgba(255, 255, 255, 0.12);
+      }
+      .tools {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      .tools select {
+        padding: 0.25rem 0.4rem;
+      }
+      .role {
+        font-size: 0.85rem;
+        background: rgba(255, 255, 255, 0.15);
+        padding: 0.15rem 0.55rem;
+        border-radius: 999px;
+      }
+      header button,
+      header a.button {
+        background: transparent;
+        border-color: rgba(255, 255, 255, 0.7);
+        color: var(--dx-accent-fg);
+        padding: 0.25rem 0.7rem;
+      }
+      main {
+        padding: 1rem;
+        max-width: 1400px;
+        margin: 0 auto;
+      }
+      @media (max-width: 600px) {
+        main {
+          padding: 0.6rem;
+        }
+        header {
+          padding: 0.5rem 0.6rem;
+        }
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -108,17 +173,21 @@ export class DxApp extends LitElement {
     const kind = this.who?.role;
     return html`<header>
         <div class="brand">dxledger <span>${t("app.console")}</span></div>
-        <nav aria-label=${t("app.nav")}><ul>
-          ${PAGES.filter((p) => p.open(kind)).map((p) => html`<li><a href="#/${p.page}" aria-current=${page === p.page ? "page" : "false"}>${t(p.key)}</a></li>`)}
-        </ul></nav>
+        <nav aria-label=${t("app.nav")}>
+          <ul>
+            ${PAGES.filter((p) => p.open(kind)).map((p) => html`<li><a href="#/${p.page}" aria-current=${page === p.page ? "page" : "false"}>${t(p.key)}</a></li>`)}
+          </ul>
+        </nav>
         <div class="tools">
           <select id="lang" aria-label=${t("app.language")} @change=${(e: Event) => setLang((e.target as HTMLSelectElement).value as Lang)}>
             ${LANGS.map((l) => html`<option value=${l} ?selected=${lang() === l} lang=${l === "zh" ? "zh-CN" : "en"}>${LANG_NAMES[l]}</option>`)}
           </select>
-          ${this.who
-            ? html`<span class="role" id="role">${t(`role.${this.who.role}`)}${this.who.department ? `: ${this.who.department}` : ""}</span>
-                <button id="sign-out" @click=${() => this.#signOut()}>${t("app.signOut")}</button>`
-            : html`<a class="button" id="sign-in-link" href="#/sign-in">${t("app.signIn")}</a>`}
+          ${
+            this.who
+              ? html`<span class="role" id="role">${t(`role.${this.who.role}`)}${this.who.department ? `: ${this.who.department}` : ""}</span>
+                  <button id="sign-out" @click=${() => this.#signOut()}>${t("app.signOut")}</button>`
+              : html`<a class="button" id="sign-in-link" href="#/sign-in">${t("app.signIn")}</a>`
+          }
         </div>
       </header>
       <main id="main">${this.#view(page, kind)}</main>`;

@@ -7,14 +7,17 @@ export const num = (n: number): string => new Intl.NumberFormat(locale()).format
 export const day = (d: string): string => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
 
 /** A UTC month `YYYY-MM`. */
-export const month = (m: string): string => new Intl.DateTimeFormat(locale(), { year: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${m}-01T00:00:00Z`));
+export const month = (m: string): string =>
+  new Intl.DateTimeFormat(locale(), { year: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${m}-01T00:00:00Z`));
 
 /** A stats time group: a day or a month. */
 export const period = (key: string): string => (key.length === 7 ? month(key) : day(key));
 
 /** An ISO instant, in the browser's time zone, zone named. */
 export const instant = (iso: string): string =>
-  new Intl.DateTimeFormat(locale(), { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(iso));
+  new Intl.DateTimeFormat(locale(), { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(
+    new Date(iso),
+  );
 
 /** A duration in the largest whole unit up to hours. */
 export function duration(ms: number): string {

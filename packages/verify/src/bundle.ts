@@ -35,7 +35,12 @@ export async function verifyBundleWith(view: ChainView, json: unknown, opts: Ver
   const pending = Array.isArray(b.pending) ? b.pending.filter((x): x is number => Number.isSafeInteger(x)) : [];
   const receipts = Array.isArray(b.receipts) ? b.receipts : undefined;
   if (!isBundle(json) || !receipts) {
-    const check: Check = { step: "leaf-hash", ok: false, code: "RECEIPT_MALFORMED", message: "not a dxledger provenance bundle (kind and receipts array expected)" };
+    const check: Check = {
+      step: "leaf-hash",
+      ok: false,
+      code: "RECEIPT_MALFORMED",
+      message: "not a dxledger provenance bundle (kind and receipts array expected)",
+    };
     return { valid: false, dataset, receipts: 0, verified: 0, invalid: [{ seq: undefined, checks: [check] }], flagged: [], pending };
   }
   const invalid: BundleVerdict["invalid"] = [];

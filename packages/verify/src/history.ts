@@ -45,7 +45,9 @@ export function decodeRegistryLogs(logs: readonly Log[]): Array<[string, Registr
 /** One department's events (one getLogs, filtered by its idHash). */
 export async function departmentHistory(provider: Provider, contract: string, department: string): Promise<RegistryEvent[]> {
   const logs = await provider.getLogs({ address: contract, topics: [TOPICS, keccakId(department)], fromBlock: 0, toBlock: "latest" });
-  return decodeRegistryLogs(logs).filter(([id]) => id === department).map(([, e]) => e);
+  return decodeRegistryLogs(logs)
+    .filter(([id]) => id === department)
+    .map(([, e]) => e);
 }
 
 /** Every department's events (one getLogs for the whole contract). */

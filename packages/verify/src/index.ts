@@ -12,5 +12,14 @@ export { decodeRegistryLogs, departmentHistory, registryHistories } from "./hist
 export { CANNOT_CHECK, STEPS, type Check, type Flag, type Pins, type Scope, type Step, type Verdict, type VerifyCode } from "./types.ts";
 export { checkStateProof, stateProofSchema, type StateProof, type StateProofResult, type ExpectedCheckpoint } from "./state-proof.ts";
 export { verifyMptProof, type MptResult } from "./mpt.ts";
-export { checkpointSlots, departmentSlot, erc7201Slot, unpackCheckpoint, LEDGER_STORAGE_LOCATION, type CheckpointSlots, type PackedCheckpoint, type Slot } from "./state-slots.ts";
+export {
+  checkpointSlots,
+  departmentSlot,
+  erc7201Slot,
+  unpackCheckpoint,
+  LEDGER_STORAGE_LOCATION,
+  type CheckpointSlots,
+  type PackedCheckpoint,
+  type Slot,
+} from "./state-slots.ts";
 export { LEDGER_ABI, LEDGER_CODE_HASH, EARLIER_CODE_HASHES } from "./ledger-abi.ts";

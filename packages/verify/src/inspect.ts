@@ -33,8 +33,16 @@ export async function inspectLedger(provider: Provider, address: string, chainId
     await c.getFunction("checkpointCount")(PROBE_LOG);
     await c.getFunction("anchorerOf")(PROBE_LOG);
     await c.getFunction("REGISTRAR_ROLE")();
-    return { kind: "ledger-other-build", codeHash, message: `an ExchangeLedger of another build at ${address} on chain ${chainId} (it answers the ledger's interface)` };
+    return {
+      kind: "ledger-other-build",
+      codeHash,
+      message: `an ExchangeLedger of another build at ${address} on chain ${chainId} (it answers the ledger's interface)`,
+    };
   } catch {
-    return { kind: "not-ledger", codeHash, message: `the contract at ${address} on chain ${chainId} is not an ExchangeLedger (it does not answer checkpointCount/anchorerOf/REGISTRAR_ROLE)` };
+    return {
+      kind: "not-ledger",
+      codeHash,
+      message: `the contract at ${address} on chain ${chainId} is not an ExchangeLedger (it does not answer checkpointCount/anchorerOf/REGISTRAR_ROLE)`,
+    };
   }
 }

@@ -15,9 +15,7 @@
  */
 import { decodeRlp, encodeRlp, getBytes, hexlify, keccak256, type RlpStructuredData } from "ethers";
 
-export type MptResult =
-  | { readonly ok: true; readonly value: string }
-  | { readonly ok: false; readonly reason: string; readonly node: number };
+export type MptResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string; readonly node: number };
 
 function nibbles(bytes: Uint8Array): number[] {
   const out: number[] = [];

@@ -87,7 +87,11 @@ export async function verifyWith(view: ChainView | undefined, json: unknown, opt
   const root = rootFromInclusionProof(r.leafIndex, r.checkpoint.treeSize, fromHex(leaf), r.inclusionProof.map(fromHex));
   if (!root.ok) return v.fail("inclusion", "INCLUSION_PROOF_INVALID", `the inclusion proof is malformed (${root.reason})`);
   if (toHex(root.root) !== r.checkpoint.rootHash) {
-    return v.fail("inclusion", "INCLUSION_PROOF_INVALID", `the inclusion proof leads to root ${toHex(root.root)}; the checkpoint's root is ${r.checkpoint.rootHash}`);
+    return v.fail(
+      "inclusion",
+      "INCLUSION_PROOF_INVALID",
+      `the inclusion proof leads to root ${toHex(root.root)}; the checkpoint's root is ${r.checkpoint.rootHash}`,
+    );
   }
   v.ok("inclusion", `leaf ${r.leafIndex} is in the tree of size ${r.checkpoint.treeSize} with root ${r.checkpoint.rootHash}`);
   if (!view) return offline(r, stateProof, opts, v);
@@ -143,7 +147,8 @@ function stateProofCheck(r: ParsedReceipt, sp: unknown, pins: Pins, trusted: Tru
   if (trusted.hash === undefined) {
     return fail("BLOCK_NOT_TRUSTED", `block ${res.block.number} (hash ${res.block.hash}) cannot be trusted: ${trusted.how}`);
   }
-  if (trusted.hash !== res.block.hash) return fail("BLOCK_NOT_TRUSTED", `the proof is of block ${res.block.number} with hash ${res.block.hash}; ${trusted.how} is ${trusted.hash}`);
+  if (trusted.hash !== res.block.hash)
+    return fail("BLOCK_NOT_TRUSTED", `the proof is of block ${res.block.number} with hash ${res.block.hash}; ${trusted.how} is ${trusted.hash}`);
   return {
     step: "state-proof",
     ok: true,
@@ -160,18 +165,31 @@ function offline(r: ParsedReceipt, sp: unknown, opts: VerifyOptions, v: Verdicts
   const pins = checkPins(r, opts.pins ?? {});
   if (pins.mismatch) return v.fail("checkpoint", "PIN_MISMATCH", pins.mismatch);
   if (sp === undefined) {
-    return v.fail("checkpoint", "NO_STATE_PROOF", "offline: this receipt carries no stateProof, the only offline evidence of its checkpoint (fetch the receipt with ?proof=state, or verify it with an RPC)");
+    return v.fail(
+      "checkpoint",
+      "NO_STATE_PROOF",
+      "offline: this receipt carries no stateProof, the only offline evidence of its checkpoint (fetch the receipt with ?proof=state, or verify it with an RPC)",
+    );
   }
   const trusted: TrustedBlock = opts.trustedBlockHash
     ? given(opts.trustedBlockHash)
     : { hash: undefined, how: "offline, and no block hash was given to trust (trustedBlockHash, --block-hash)" };
   const proof = stateProofCheck(r, sp, opts.pins ?? {}, trusted);
-  if (!proof.ok) v.checks.push({ step: "checkpoint", ok: false, code: proof.code, message: `offline: the state proof does not establish the checkpoint (state-proof below)` });
+  if (!proof.ok)
+    v.checks.push({
+      step: "checkpoint",
+      ok: false,
+      code: proof.code,
+      message: `offline: the state proof does not establish the checkpoint (state-proof below)`,
+    });
   else {
     const chain = pins.unpinned.includes("chain id") ? `; chain ${cp.chainId} is the receipt's word (the block hash you trust stands for the chain)` : "";
     const unpinned = pins.unpinned.filter((w) => w !== "chain id");
     const trust = unpinned.length ? `; NOT PINNED, taken from the receipt: ${unpinned.join(", ")}` : "";
-    v.ok("checkpoint", `offline: checkpoint ${cp.index} (size ${cp.treeSize}, block ${cp.blockNumber}) is in the ledger's storage at the block whose hash you trust (state-proof below)${trust}${chain}`);
+    v.ok(
+      "checkpoint",
+      `offline: checkpoint ${cp.index} (size ${cp.treeSize}, block ${cp.blockNumber}) is in the ledger's storage at the block whose hash you trust (state-proof below)${trust}${chain}`,
+    );
   }
   v.skip("signature", "offline: not checked (the signer's key history is the registry's events on chain)");
   v.skip("consistency", "offline: not checked (whether later checkpoints extend this one is on chain)");
@@ -191,9 +209,18 @@ async function onChain(view: ChainView, r: ParsedReceipt, opts: VerifyOptions, v
   const ledger = await view.inspect(contract);
   if (ledger.kind === "no-code" || ledger.kind === "not-ledger") return v.fail("checkpoint", "WRONG_CONTRACT", ledger.message);
   const at = await view.checkpoint(contract, cp.logId, cp.index);
-  if (!at) return v.fail("checkpoint", "CHECKPOINT_NOT_ON_CHAIN", `log ${cp.logId} has ${await view.count(contract, cp.logId)} checkpoints on chain; the receipt names index ${cp.index}`);
+  if (!at)
+    return v.fail(
+      "checkpoint",
+      "CHECKPOINT_NOT_ON_CHAIN",
+      `log ${cp.logId} has ${await view.count(contract, cp.logId)} checkpoints on chain; the receipt names index ${cp.index}`,
+    );
   if (at.size !== cp.treeSize || at.root !== cp.rootHash) {
-    return v.fail("checkpoint", "CHECKPOINT_MISMATCH", `checkpoint ${cp.index} on chain has size ${at.size} and root ${at.root}; the receipt says size ${cp.treeSize}, root ${cp.rootHash}`);
+    return v.fail(
+      "checkpoint",
+      "CHECKPOINT_MISMATCH",
+      `checkpoint ${cp.index} on chain has size ${at.size} and root ${at.root}; the receipt says size ${cp.treeSize}, root ${cp.rootHash}`,
+    );
   }
   if (opts.askContract ?? true) {
     const included = Boolean(await view.ledger(contract).getFunction("verifyInclusion")(cp.logId, cp.index, r.leafIndex, r.leafHash, r.inclusionProof));
@@ -226,11 +253,19 @@ async function onChain(view: ChainView, r: ParsedReceipt, opts: VerifyOptions, v
   const next = (await view.checkpoint(contract, cp.logId, cp.index + 1))!;
   const proof = await view.anchorProof(contract, cp.logId, cp.index + 1, next.block);
   if (!proof) {
-    v.ok("consistency", `checkpoint ${cp.index + 1} was anchored through another contract; its consistency proof was checked by the ledger, not re-checked here`);
+    v.ok(
+      "consistency",
+      `checkpoint ${cp.index + 1} was anchored through another contract; its consistency proof was checked by the ledger, not re-checked here`,
+    );
     return undefined;
   }
   const c = verifyConsistency(at.size, next.size, proof.map(fromHex), fromHex(at.root), fromHex(next.root));
-  if (!c.ok) return v.fail("consistency", "INCONSISTENT_CHECKPOINT", `checkpoint ${cp.index + 1} (size ${next.size}) does not extend checkpoint ${cp.index}: ${c.reason}`);
+  if (!c.ok)
+    return v.fail(
+      "consistency",
+      "INCONSISTENT_CHECKPOINT",
+      `checkpoint ${cp.index + 1} (size ${next.size}) does not extend checkpoint ${cp.index}: ${c.reason}`,
+    );
   v.ok("consistency", `checkpoint ${cp.index + 1} (size ${next.size}) extends this one: its anchoring transaction's consistency proof checks out`);
   return undefined;
 }

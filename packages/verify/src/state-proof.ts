@@ -76,7 +76,8 @@ export function checkStateProof(json: unknown, want: ExpectedCheckpoint): StateP
     if (!h) return bad("the block header is not an RLP list of Ethereum header fields");
     if (h.number !== BigInt(sp.block.number)) return bad(`the block header is of block ${h.number}; stateProof.block.number is ${sp.block.number}`);
     if (sp.block.number < want.blockNumber) return bad(`the proof is at block ${sp.block.number}, before the checkpoint's block ${want.blockNumber}`);
-    if (sp.account.address.toLowerCase() !== want.contract.toLowerCase()) return bad(`the account proof is of ${sp.account.address}, not of the ledger ${want.contract}`);
+    if (sp.account.address.toLowerCase() !== want.contract.toLowerCase())
+      return bad(`the account proof is of ${sp.account.address}, not of the ledger ${want.contract}`);
 
     const acct = verifyMptProof(h.stateRoot, getBytes(keccak256(want.contract)), sp.account.proof);
     if (!acct.ok) return bad(`the account proof of ${want.contract} does not hold under the state root ${h.stateRoot}: ${acct.reason}`);
@@ -88,18 +89,24 @@ export function checkStateProof(json: unknown, want: ExpectedCheckpoint): StateP
 
     const slots = checkpointSlots(want.logId, want.index);
     const proven = new Map<Slot, bigint>();
-    for (const [name, slot] of [["array length", slots.length], ["packed size/time/block", slots.packed], ["root hash", slots.rootHash]] as const) {
+    for (const [name, slot] of [
+      ["array length", slots.length],
+      ["packed size/time/block", slots.packed],
+      ["root hash", slots.rootHash],
+    ] as const) {
       const item = sp.storage.find((s) => s.slot.toLowerCase() === slot);
       if (!item) return bad(`no storage proof of the checkpoint's ${name} slot ${slot} (log ${want.logId}, index ${want.index})`);
       const r = verifyMptProof(storageRoot, getBytes(keccak256(slot)), item.proof);
       if (!r.ok) return bad(`the storage proof of slot ${slot} (${name}) does not hold under the storage root ${storageRoot}: ${r.reason}`);
       const value = rlpUint(r.value);
       if (value === undefined) return bad(`the storage proof of slot ${slot} (${name}) ends in a value that is not an RLP integer`);
-      if (value !== BigInt(item.value === "0x" ? 0 : item.value)) return bad(`slot ${slot} (${name}) holds ${storageWord(value)} by its proof; stateProof says ${item.value}`);
+      if (value !== BigInt(item.value === "0x" ? 0 : item.value))
+        return bad(`slot ${slot} (${name}) holds ${storageWord(value)} by its proof; stateProof says ${item.value}`);
       proven.set(slot, value);
     }
     const length = proven.get(slots.length)!;
-    if (length <= BigInt(want.index)) return bad(`log ${want.logId} has ${length} checkpoints at block ${sp.block.number}; the receipt names index ${want.index}`);
+    if (length <= BigInt(want.index))
+      return bad(`log ${want.logId} has ${length} checkpoints at block ${sp.block.number}; the receipt names index ${want.index}`);
     const cp = unpackCheckpoint(proven.get(slots.packed)!);
     const root = storageWord(proven.get(slots.rootHash)!);
     if (cp.treeSize !== BigInt(want.treeSize) || root !== want.rootHash.toLowerCase() || cp.blockNumber !== BigInt(want.blockNumber)) {

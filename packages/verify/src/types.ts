@@ -54,7 +54,7 @@ export interface Check {
 /** A flag the auditor must see even on a valid receipt. */
 export type Flag =
   /** The signing key was installed by the registry's time-locked recovery, not by the department itself. */
-  | "SIGNED_WITH_RECOVERED_KEY";
+  "SIGNED_WITH_RECOVERED_KEY";
 
 /**
  * What a verdict covers.

@@ -111,7 +111,14 @@ export const DISTRICTS: readonly DepartmentSpec[] = [
   ["Northgate", "北门区"],
   ["Eastfield", "东田区"],
   ["Westbrook", "西溪区"],
-].map(([en, zh], i) => d(`district-${String(i + 1).padStart(2, "0")}`, `${en} District Office`, `${zh}办事处`, "resident-services-requests local-permits street-lighting-faults community-centre-bookings"));
+].map(([en, zh], i) =>
+  d(
+    `district-${String(i + 1).padStart(2, "0")}`,
+    `${en} District Office`,
+    `${zh}办事处`,
+    "resident-services-requests local-permits street-lighting-faults community-centre-bookings",
+  ),
+);
 
 /** The name given to POST /v1/departments: Chinese and English, as the console shows it. */
 export function displayName(s: DepartmentSpec): string {

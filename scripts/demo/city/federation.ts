@@ -125,7 +125,13 @@ export async function startDemoHub(f: DemoFederation): Promise<{ hub: RunningHub
   const regulator = `hub-regulator-${randomBytes(16).toString("hex")}`;
   const auditor = `hub-auditor-${randomBytes(16).toString("hex")}`;
   const hub = await startHub(
-    loadHubConfig({ PORT: "0", HUB_RPC_URL: f.rpcUrl, LEDGER_ADDRESS: f.ledger, HUB_TOKENS: `regulator=${regulator},auditor=${auditor}`, HUB_GATEWAY_TOKENS: gatewayTokens.join(",") }),
+    loadHubConfig({
+      PORT: "0",
+      HUB_RPC_URL: f.rpcUrl,
+      LEDGER_ADDRESS: f.ledger,
+      HUB_TOKENS: `regulator=${regulator},auditor=${auditor}`,
+      HUB_GATEWAY_TOKENS: gatewayTokens.join(","),
+    }),
     createLogger({ minLevel: "warn" }),
   );
   return { hub, regulator, auditor };

@@ -22,7 +22,12 @@ const MAX_RETRY_MS = 60_000;
 /** node:http with kept-alive connections: about half the CPU of fetch per call, which counts with 40 000 calls on two cores. */
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function send(url: URL, method: string, headers: Record<string, string>, payload: string | undefined): Promise<{ status: number; retryAfter: string | undefined; text: string }> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  payload: string | undefined,
+): Promise<{ status: number; retryAfter: string | undefined; text: string }> {
   return new Promise((ok, fail) => {
     const req = request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];

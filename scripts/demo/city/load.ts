@@ -54,7 +54,12 @@ interface RecordResult {
   readonly leafHash: string;
 }
 
-export async function loadCity(o: LoadOptions, catalog: Catalog, keys: ReadonlyMap<string, DepartmentKey>, plan: readonly PlannedExchange[]): Promise<LoadResult> {
+export async function loadCity(
+  o: LoadOptions,
+  catalog: Catalog,
+  keys: ReadonlyMap<string, DepartmentKey>,
+  plan: readonly PlannedExchange[],
+): Promise<LoadResult> {
   const gws = o.gateways ?? [{ base: o.base, adminToken: o.adminToken }];
   const home = (id: string) => (o.homeOf ? o.homeOf(id) : 0);
   const info = await call<{ eip712: { domain: Eip712Domain } }>(gws[0]!.base, undefined, "GET", "/v1/info");

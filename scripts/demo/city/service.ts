@@ -29,7 +29,9 @@ export function demoDataDir(o: DemoOptions): string {
   if (o.dataDir === undefined) return mkdtempSync(join(tmpdir(), `dxledger-demo-${o.seed}-`));
   const dir = resolve(o.dataDir);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new UsageError(`--data-dir ${dir} is not empty; the demo builds its city only in a new or empty dir (if it holds a city the demo built, look at it with DATA_DIR=${dir} npm start)`);
+    throw new UsageError(
+      `--data-dir ${dir} is not empty; the demo builds its city only in a new or empty dir (if it holds a city the demo built, look at it with DATA_DIR=${dir} npm start)`,
+    );
   }
   mkdirSync(dir, { recursive: true });
   return dir;
@@ -48,4 +50,3 @@ export async function startDemoService(o: DemoOptions, dataDir: string): Promise
   const svc = await startService(config, createLogger({ minLevel: config.logLevel }));
   return Object.assign(svc, { chainPort });
 }
-

@@ -72,7 +72,13 @@ export function planTraffic(r: Rng, catalog: Catalog, o: TrafficOptions): Planne
   return idx.map((k, n) => {
     const { ds, day } = order[k]!;
     const occurred = times[k]!;
-    const consumer = ds.consumers[weighted(r, ds.consumers.map((_, j) => 1 / (j + 1)))]!;
+    const consumer =
+      ds.consumers[
+        weighted(
+          r,
+          ds.consumers.map((_, j) => 1 / (j + 1)),
+        )
+      ]!;
     const { purpose, legalBasis } = ds.purposes[weighted(r, [3, 2, 1].slice(0, ds.purposes.length))]!;
     const date = new Date(occurred).toISOString().slice(0, 10).replaceAll("-", "");
     const id = `${date}-${String(n).padStart(7, "0")}`;

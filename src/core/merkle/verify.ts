@@ -45,9 +45,7 @@ function decomposition(index: bigint, size: bigint): [inner: number, border: num
 }
 
 function matchRoot(computed: Hash, expected: Hash): ProofResult {
-  return bytesEqual(computed, expected)
-    ? OK
-    : fail({ reason: "ROOT_MISMATCH", computed: toHex(computed), expected: toHex(expected) });
+  return bytesEqual(computed, expected) ? OK : fail({ reason: "ROOT_MISMATCH", computed: toHex(computed), expected: toHex(expected) });
 }
 
 /** Root implied by an inclusion proof, or the reason there is none. */
@@ -77,13 +75,7 @@ export function rootFromInclusionProof(
 }
 
 /** Checks that `proof` proves `leafHash` is leaf `leafIndex` of the tree (`treeSize`, `root`). */
-export function verifyInclusion(
-  leafIndex: number | bigint,
-  treeSize: number | bigint,
-  leafHash: Hash,
-  proof: readonly Hash[],
-  root: Hash,
-): ProofResult {
+export function verifyInclusion(leafIndex: number | bigint, treeSize: number | bigint, leafHash: Hash, proof: readonly Hash[], root: Hash): ProofResult {
   const r = rootFromInclusionProof(leafIndex, treeSize, leafHash, proof);
   if (!r.ok) return r;
   if (root.length !== 32) return fail({ reason: "BAD_HASH_LENGTH", length: root.length });
@@ -91,13 +83,7 @@ export function verifyInclusion(
 }
 
 /** Checks that (`size2`, `root2`) extends (`size1`, `root1`). */
-export function verifyConsistency(
-  size1In: number | bigint,
-  size2In: number | bigint,
-  proof: readonly Hash[],
-  root1: Hash,
-  root2: Hash,
-): ProofResult {
+export function verifyConsistency(size1In: number | bigint, size2In: number | bigint, proof: readonly Hash[], root1: Hash, root2: Hash): ProofResult {
   const size1 = BigInt(size1In);
   const size2 = BigInt(size2In);
   if (size2 < size1) return fail({ reason: "SIZE_DECREASED", size1: Number(size1), size2: Number(size2) });

@@ -21,9 +21,11 @@ export const en = {
   "signIn.token": "Access token",
   "signIn.button": "Sign in",
   "signIn.refused": "The service does not accept this token (unknown, revoked or expired).",
-  "signIn.note": "The administrator issues tokens. Yours stays in this browser tab only (session storage) and is never put in a web address. What you see depends on the token's role:",
+  "signIn.note":
+    "The administrator issues tokens. Yours stays in this browser tab only (session storage) and is never put in a web address. What you see depends on the token's role:",
   "signIn.roleRegulator": "Regulators: usage statistics — over time, top datasets, who gives data to whom.",
-  "signIn.roleAuditor": "Auditors: the statistics, every dataset's provenance and lineage, missing acknowledgements, and verification of any receipt against the chain.",
+  "signIn.roleAuditor":
+    "Auditors: the statistics, every dataset's provenance and lineage, missing acknowledgements, and verification of any receipt against the chain.",
   "signIn.roleDepartment": "Departments: the provenance of the exchanges they took part in, and their receipts.",
   "signIn.roleEveryone": "Everyone, without a token: the checkpoints, the anchoring health, the federation's gateways, and verification of a receipt file.",
 
@@ -151,14 +153,16 @@ export const en = {
   "cp.anchoredAt": "Anchored",
 
   "fed.title": "Federation",
-  "fed.intro": "Every log anchored into this ledger, from the chain's directory, with its latest checkpoint on chain and its gateway's health as that gateway reports it.",
+  "fed.intro":
+    "Every log anchored into this ledger, from the chain's directory, with its latest checkpoint on chain and its gateway's health as that gateway reports it.",
   "fed.summaryTitle": "Summary",
   "fed.summaryOne": "{n} gateway, {stale} stale",
   "fed.summaryOther": "{n} gateways, {stale} stale",
   "fed.unreachableCount": "{n} unreachable",
   "fed.refresh": "Refresh",
   "fed.checkedAt": "Checked {at}.",
-  "fed.staleNote": "A log is stale when its gateway cannot be reached or serves another log, or has had entries waiting for more than {age} with no newer checkpoint on chain.",
+  "fed.staleNote":
+    "A log is stale when its gateway cannot be reached or serves another log, or has had entries waiting for more than {age} with no newer checkpoint on chain.",
   "fed.list": "Gateways of the federation",
   "fed.noLogs": "No log is bound on this ledger yet.",
   "fed.self": "this gateway",

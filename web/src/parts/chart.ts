@@ -20,9 +20,16 @@ export class DxChart extends LitElement {
   drawn = 0;
 
   static styles = css`
-    :host { display: block; }
-    .c { width: 100%; height: 300px; }
-    :host([tall]) .c { height: 420px; }
+    :host {
+      display: block;
+    }
+    .c {
+      width: 100%;
+      height: 300px;
+    }
+    :host([tall]) .c {
+      height: 420px;
+    }
   `;
 
   constructor() {
@@ -58,7 +65,10 @@ export class DxChart extends LitElement {
   #draw(): void {
     if (!this.#chart || !this.option) return;
     const base = { animation: false, textStyle: { fontFamily: getComputedStyle(this).fontFamily }, tooltip: { renderMode: "richText", confine: true } };
-    this.#chart.setOption({ ...base, ...this.option, tooltip: { ...base.tooltip, ...((this.option.tooltip as Option | undefined) ?? {}) } }, { notMerge: true });
+    this.#chart.setOption(
+      { ...base, ...this.option, tooltip: { ...base.tooltip, ...((this.option.tooltip as Option | undefined) ?? {}) } },
+      { notMerge: true },
+    );
     this.drawn++;
     this.setAttribute("data-drawn", String(this.drawn));
   }

@@ -42,7 +42,14 @@ export function usageOption(groups: readonly Group[], from: string, to: string, 
     ],
     series: [
       { name: ex, type: "bar", data: keys.map((k) => by.get(k)?.exchanges ?? 0), itemStyle: { color: "#0b4f6c" } },
-      { name: rec, type: "line", yAxisIndex: 1, data: keys.map((k) => by.get(k)?.records ?? 0), itemStyle: { color: "#c8553d" }, showSymbol: keys.length <= 62 },
+      {
+        name: rec,
+        type: "line",
+        yAxisIndex: 1,
+        data: keys.map((k) => by.get(k)?.records ?? 0),
+        itemStyle: { color: "#c8553d" },
+        showSymbol: keys.length <= 62,
+      },
     ],
   };
 }
@@ -55,7 +62,15 @@ export function topOption(groups: readonly Group[]): Option {
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v: number) => num(v) } },
     yAxis: { type: "category", data: rows.map((g) => g.key), axisLabel: { width: 170, overflow: "truncate" } },
-    series: [{ name: t("stats.exchanges"), type: "bar", data: rows.map((g) => g.exchanges), itemStyle: { color: "#0b4f6c" }, label: { show: true, position: "right", formatter: (p: { value: number }) => num(p.value) } }],
+    series: [
+      {
+        name: t("stats.exchanges"),
+        type: "bar",
+        data: rows.map((g) => g.exchanges),
+        itemStyle: { color: "#0b4f6c" },
+        label: { show: true, position: "right", formatter: (p: { value: number }) => num(p.value) },
+      },
+    ],
   };
 }
 
@@ -71,8 +86,11 @@ export function flowOption(flows: readonly Flow[]): Option {
   const departments = [...new Set([...names].map((n) => n.slice(2)))].sort();
   const colour = (name: string) => PALETTE[departments.indexOf(name.slice(2)) % PALETTE.length];
   return {
-    tooltip: { trigger: "item", formatter: (p: { dataType: string; name: string; value: number; data: { source?: string; target?: string } }) =>
-      p.dataType === "edge" ? `${p.data.source!.slice(2)} → ${p.data.target!.slice(2)}: ${num(p.value)}` : `${p.name.slice(2)}: ${num(p.value)}` },
+    tooltip: {
+      trigger: "item",
+      formatter: (p: { dataType: string; name: string; value: number; data: { source?: string; target?: string } }) =>
+        p.dataType === "edge" ? `${p.data.source!.slice(2)} → ${p.data.target!.slice(2)}: ${num(p.value)}` : `${p.name.slice(2)}: ${num(p.value)}`,
+    },
     series: [
       {
         type: "sankey",

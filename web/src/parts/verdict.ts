@@ -29,11 +29,33 @@ export class DxVerdict extends LitElement {
   static styles = [
     shared,
     css`
-      .head { font-weight: 700; font-size: 1.05rem; margin-bottom: 0.5rem; }
-      ol { padding-left: 0; list-style: none; margin: 0; }
-      li { display: grid; grid-template-columns: 1.6rem minmax(0, 1fr); gap: 0.1rem 0.4rem; padding: 0.35rem 0; border-top: 1px solid var(--dx-line); }
-      .mark { font-weight: 700; font-size: 1.1rem; }
-      .msg { grid-column: 2; font-size: 0.85rem; color: var(--dx-muted); overflow-wrap: anywhere; }
+      .head {
+        font-weight: 700;
+        font-size: 1.05rem;
+        margin-bottom: 0.5rem;
+      }
+      ol {
+        padding-left: 0;
+        list-style: none;
+        margin: 0;
+      }
+      li {
+        display: grid;
+        grid-template-columns: 1.6rem minmax(0, 1fr);
+        gap: 0.1rem 0.4rem;
+        padding: 0.35rem 0;
+        border-top: 1px solid var(--dx-line);
+      }
+      .mark {
+        font-weight: 700;
+        font-size: 1.1rem;
+      }
+      .msg {
+        grid-column: 2;
+        font-size: 0.85rem;
+        color: var(--dx-muted);
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
@@ -51,31 +73,41 @@ export class DxVerdict extends LitElement {
     if (o.kind === "bundle") {
       const v = o.verdict;
       return html`<div role="status" data-valid=${String(v.valid)}>
-        <p class="head ${v.valid ? "ok" : "bad"}">${v.valid ? t("verify.bundleValid", { n: num(v.verified) }) : t("verify.bundleInvalid", { n: num(v.invalid.length) })}</p>
+        <p class="head ${v.valid ? "ok" : "bad"}">
+          ${v.valid ? t("verify.bundleValid", { n: num(v.verified) }) : t("verify.bundleInvalid", { n: num(v.invalid.length) })}
+        </p>
         <p>${t("verify.bundleSummary", { dataset: v.dataset, receipts: num(v.receipts), pending: num(v.pending.length) })}</p>
         ${v.cannotCheck ? html`<p class="warn">${v.cannotCheck.message}</p>` : nothing}
-        ${v.invalid.map((r) => html`<h3>${t("verify.entry", { seq: String(r.seq) })}</h3>${this.#steps(r.checks)}`)}
+        ${v.invalid.map(
+          (r) =>
+            html`<h3>${t("verify.entry", { seq: String(r.seq) })}</h3>
+              ${this.#steps(r.checks)}`,
+        )}
       </div>`;
     }
     const v = o.verdict;
     const head = o.cannotCheck ? ["warn", t("verify.cannotCheck")] : v.valid ? ["ok", t("verify.valid")] : ["bad", t("verify.invalid")];
     return html`<div role="status" data-valid=${String(v.valid)}>
       <p class="head ${head[0]}">${head[1]}</p>
-      ${this.#steps(v.checks)}
-      ${v.flags.map((f) => html`<p class="warn">⚠ ${FLAG_TEXT[f]()}</p>`)}
+      ${this.#steps(v.checks)} ${v.flags.map((f) => html`<p class="warn">⚠ ${FLAG_TEXT[f]()}</p>`)}
     </div>`;
   }
 
   #steps(checks: ReadonlyArray<{ step: string; ok: boolean; code: string; message: string }>) {
     return html`<ol aria-label=${t("verify.steps")}>
       ${checks.map(
-        (c) => html`<li data-step=${c.step} data-ok=${String(c.ok)}>
-          <span class="mark ${c.ok ? "ok" : c.code === "NOT_CHECKED" ? "muted" : "bad"}" aria-hidden="true">${c.ok ? "✓" : c.code === "NOT_CHECKED" ? "–" : "✗"}</span>
-          <span><strong>${STEP_KEYS[c.step] ? t(STEP_KEYS[c.step]!) : c.step}</strong>
-            <span class="${c.ok ? "ok" : "bad"}">${c.ok ? t("verify.ok") : t("verify.failed")}</span>
-            ${c.ok ? nothing : html`<code class="mono">${c.code}</code>`}</span>
-          <span class="msg">${c.message}</span>
-        </li>`,
+        (c) =>
+          html`<li data-step=${c.step} data-ok=${String(c.ok)}>
+            <span class="mark ${c.ok ? "ok" : c.code === "NOT_CHECKED" ? "muted" : "bad"}" aria-hidden="true"
+              >${c.ok ? "✓" : c.code === "NOT_CHECKED" ? "–" : "✗"}</span
+            >
+            <span
+              ><strong>${STEP_KEYS[c.step] ? t(STEP_KEYS[c.step]!) : c.step}</strong>
+              <span class="${c.ok ? "ok" : "bad"}">${c.ok ? t("verify.ok") : t("verify.failed")}</span>
+              ${c.ok ? nothing : html`<code class="mono">${c.code}</code>`}</span
+            >
+            <span class="msg">${c.message}</span>
+          </li>`,
       )}
     </ol>`;
   }

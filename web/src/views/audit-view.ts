@@ -17,13 +17,23 @@ import { lineageOption } from "../parts/lineage-chart.ts";
 import "../parts/chart.ts";
 import "../parts/verdict.ts";
 
-interface Ref { provider: string; id: string }
+interface Ref {
+  provider: string;
+  id: string;
+}
 const keyOf = (r: Ref) => `${r.provider}/${r.id}`;
 
 export class DxAuditView extends LitElement {
   static properties = {
-    kind: { attribute: false }, asked: {},
-    prov: { state: true }, missing: { state: true }, missingNext: { state: true }, datasets: { state: true }, error: { state: true }, verdicts: { state: true }, busy: { state: true },
+    kind: { attribute: false },
+    asked: {},
+    prov: { state: true },
+    missing: { state: true },
+    missingNext: { state: true },
+    datasets: { state: true },
+    error: { state: true },
+    verdicts: { state: true },
+    busy: { state: true },
   };
   declare kind: Kind | undefined;
   /** The dataset the URL asks for (`#/audit?dataset=…`). */
@@ -35,16 +45,50 @@ export class DxAuditView extends LitElement {
   declare error: string | undefined;
   declare verdicts: ReadonlyMap<string, Outcome>;
   declare busy: ReadonlySet<string>;
-  static styles = [shared, css`
-    ol.timeline { list-style: none; margin: 0; padding: 0 0 0 1rem; border-left: 3px solid var(--dx-line); }
-    ol.timeline > li { position: relative; padding: 0.4rem 0 0.8rem 0.6rem; }
-    ol.timeline > li::before { content: ""; position: absolute; left: -1.45rem; top: 0.75rem; width: 0.7rem; height: 0.7rem; border-radius: 50%; background: var(--dx-accent); }
-    .who { font-weight: 600; }
-    .facts { font-size: 0.85rem; color: var(--dx-muted); }
-    dx-verdict { margin-top: 0.5rem; }
-    form.search { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
-    form.search label { flex: 1 1 16rem; }
-  `];
+  static styles = [
+    shared,
+    css`
+      ol.timeline {
+        list-style: none;
+        margin: 0;
+        padding: 0 0 0 1rem;
+        border-left: 3px solid var(--dx-line);
+      }
+      ol.timeline > li {
+        position: relative;
+        padding: 0.4rem 0 0.8rem 0.6rem;
+      }
+      ol.timeline > li::before {
+        content: "";
+        position: absolute;
+        left: -1.45rem;
+        top: 0.75rem;
+        width: 0.7rem;
+        height: 0.7rem;
+        border-radius: 50%;
+        background: var(--dx-accent);
+      }
+      .who {
+        font-weight: 600;
+      }
+      .facts {
+        font-size: 0.85rem;
+        color: var(--dx-muted);
+      }
+      dx-verdict {
+        margin-top: 0.5rem;
+      }
+      form.search {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: end;
+      }
+      form.search label {
+        flex: 1 1 16rem;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -60,7 +104,10 @@ export class DxAuditView extends LitElement {
     super.connectedCallback();
     if (may.stats(this.kind)) {
       const wide = { from: "2000-01-01", to: `${new Date().getUTCFullYear() + 1}-12-31`, by: "dataset", limit: 1000 };
-      getJson<UsageAnswer>(withQuery("/v1/stats/top", wide)).then((a) => (this.datasets = a.groups.map((g) => g.key).sort()), () => undefined);
+      getJson<UsageAnswer>(withQuery("/v1/stats/top", wide)).then(
+        (a) => (this.datasets = a.groups.map((g) => g.key).sort()),
+        () => undefined,
+      );
     }
     if (may.missingAcks(this.kind)) void this.#loadMissing();
   }
@@ -106,7 +153,10 @@ export class DxAuditView extends LitElement {
       const receipt = await getJson<unknown>(`/v1/exchanges/${encodeURIComponent(r.provider)}/${encodeURIComponent(r.id)}/receipt`);
       outcome = await verifyJson(receipt, await getInfo());
     } catch (e) {
-      outcome = { kind: "error", message: e instanceof ApiError && e.code === "NOT_YET_ANCHORED" ? t("audit.notAnchored") : String(e instanceof Error ? e.message : e) };
+      outcome = {
+        kind: "error",
+        message: e instanceof ApiError && e.code === "NOT_YET_ANCHORED" ? t("audit.notAnchored") : String(e instanceof Error ? e.message : e),
+      };
     }
     this.verdicts = new Map([...this.verdicts, [k, outcome]]);
     this.busy = new Set([...this.busy].filter((x) => x !== k));
@@ -114,7 +164,15 @@ export class DxAuditView extends LitElement {
 
   #verifyButton(r: Ref, label: string) {
     const k = keyOf(r);
-    return html`<button class="secondary" data-verify=${k} ?disabled=${this.busy.has(k)} @click=${() => this.#verify(r)} aria-label=${t("audit.verifyLabel", { what: label })}>${t("audit.verify")}</button>
+    return html`<button
+        class="secondary"
+        data-verify=${k}
+        ?disabled=${this.busy.has(k)}
+        @click=${() => this.#verify(r)}
+        aria-label=${t("audit.verifyLabel", { what: label })}
+      >
+        ${t("audit.verify")}
+      </button>
       ${this.busy.has(k) || this.verdicts.has(k) ? html`<dx-verdict data-for=${k} .outcome=${this.verdicts.get(k)} ?busy=${this.busy.has(k)}></dx-verdict>` : nothing}`;
   }
 
@@ -123,15 +181,16 @@ export class DxAuditView extends LitElement {
       <section class="card" aria-labelledby="search-h">
         <h2 id="search-h">${t("audit.search")}</h2>
         <form class="search" @submit=${this.#search}>
-          <label>${t("audit.datasetLabel")}
-            <input name="dataset" list="datasets" .value=${this.prov?.dataset ?? this.asked} autocomplete="off" placeholder="tax/income-2025" required /></label>
+          <label
+            >${t("audit.datasetLabel")}
+            <input name="dataset" list="datasets" .value=${this.prov?.dataset ?? this.asked} autocomplete="off" placeholder="tax/income-2025" required
+          /></label>
           <datalist id="datasets">${this.datasets.map((d) => html`<option value=${d}></option>`)}</datalist>
           <button type="submit">${t("audit.open")}</button>
         </form>
         ${this.datasets.length ? html`<p class="muted">${t("audit.known", { n: num(this.datasets.length) })}</p>` : nothing}
       </section>
-      ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
-      ${this.prov ? this.#provenance(this.prov) : nothing}
+      ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing} ${this.prov ? this.#provenance(this.prov) : nothing}
       ${may.missingAcks(this.kind) ? this.#missing() : nothing}`;
   }
 
@@ -142,16 +201,27 @@ export class DxAuditView extends LitElement {
       <section class="card" id="lineage" aria-labelledby="lineage-h">
         <h2 id="lineage-h">${t("audit.lineage", { dataset: p.dataset })}</h2>
         <p class="muted">${t("audit.lineageNote", { up: num(upstream.length), down: num(downstream.length) })}${truncated ? ` ${t("audit.truncated")}` : ""}</p>
-        <dx-chart tall .option=${lineageOption(p.dataset, upstream, downstream)} label=${t("audit.lineageAlt", { dataset: p.dataset, n: num(edges.length) })}
-          @dx-chart-click=${(e: CustomEvent<{ dataType?: string; name?: string }>) => e.detail.dataType === "node" && e.detail.name && e.detail.name !== p.dataset && this.#open(e.detail.name)}></dx-chart>
-        <details><summary>${t("audit.edges")}</summary><ul class="plain" id="edges">
-          ${edges.map((e) => html`<li data-edge="${e.source}->${e.dataset}"><button class="secondary" @click=${() => this.#open(e.source)}>${e.source}</button> → <button class="secondary" @click=${() => this.#open(e.dataset)}>${e.dataset}</button></li>`)}
-        </ul></details>
+        <dx-chart
+          tall
+          .option=${lineageOption(p.dataset, upstream, downstream)}
+          label=${t("audit.lineageAlt", { dataset: p.dataset, n: num(edges.length) })}
+          @dx-chart-click=${(e: CustomEvent<{ dataType?: string; name?: string }>) => e.detail.dataType === "node" && e.detail.name && e.detail.name !== p.dataset && this.#open(e.detail.name)}
+        ></dx-chart>
+        <details>
+          <summary>${t("audit.edges")}</summary>
+          <ul class="plain" id="edges">
+            ${edges.map((e) => html`<li data-edge="${e.source}->${e.dataset}"><button class="secondary" @click=${() => this.#open(e.source)}>${e.source}</button> → <button class="secondary" @click=${() => this.#open(e.dataset)}>${e.dataset}</button></li>`)}
+          </ul>
+        </details>
       </section>
       <section class="card" id="timeline" aria-labelledby="timeline-h">
         <h2 id="timeline-h">${t("audit.timeline")}</h2>
-        <p class="muted">${p.origin ? t("audit.origin", { at: instant(p.origin.occurredAt), provider: p.origin.provider, consumer: p.origin.consumer }) : t("audit.noExchanges")}</p>
-        <ol class="timeline">${p.exchanges.map((x) => this.#exchange(x))}</ol>
+        <p class="muted">
+          ${p.origin ? t("audit.origin", { at: instant(p.origin.occurredAt), provider: p.origin.provider, consumer: p.origin.consumer }) : t("audit.noExchanges")}
+        </p>
+        <ol class="timeline">
+          ${p.exchanges.map((x) => this.#exchange(x))}
+        </ol>
         ${p.next ? html`<button class="secondary" @click=${() => this.#open(p.dataset, p.exchanges[p.exchanges.length - 1]!.seq)}>${t("audit.more")}</button>` : nothing}
       </section>
     </div>`;
@@ -161,10 +231,16 @@ export class DxAuditView extends LitElement {
     const label = `${x.provider} → ${x.consumer}, ${x.id}`;
     return html`<li data-seq=${x.seq}>
       <div class="who">${x.provider} → ${x.consumer}</div>
-      <div class="facts">${instant(x.occurredAt)} · ${x.purpose} · ${t("audit.recordCount", { n: num(x.recordCount) })} · <span class="mono">${x.id}</span></div>
       <div class="facts">
-        <span class="badge ${x.status === "anchored" ? "ok" : "warn"}">${x.status === "anchored" ? t("audit.anchored", { n: x.checkpoint?.index ?? "?" }) : t("audit.pending")}</span>
-        <span class="badge ${x.acknowledgedBySeq === null ? "warn" : "ok"}">${x.acknowledgedBySeq === null ? t("audit.unacknowledged") : t("audit.acknowledged")}</span>
+        ${instant(x.occurredAt)} · ${x.purpose} · ${t("audit.recordCount", { n: num(x.recordCount) })} · <span class="mono">${x.id}</span>
+      </div>
+      <div class="facts">
+        <span class="badge ${x.status === "anchored" ? "ok" : "warn"}"
+          >${x.status === "anchored" ? t("audit.anchored", { n: x.checkpoint?.index ?? "?" }) : t("audit.pending")}</span
+        >
+        <span class="badge ${x.acknowledgedBySeq === null ? "warn" : "ok"}"
+          >${x.acknowledgedBySeq === null ? t("audit.unacknowledged") : t("audit.acknowledged")}</span
+        >
         ${x.derivedFrom.length ? html`${t("audit.derivedFrom")} ${x.derivedFrom.join(", ")}` : nothing}
       </div>
       ${this.#verifyButton(x, label)}
@@ -176,14 +252,38 @@ export class DxAuditView extends LitElement {
     return html`<section class="card" id="missing" aria-labelledby="missing-h">
       <h2 id="missing-h">${t("audit.missing")}</h2>
       <p class="muted">${t("audit.missingNote")}</p>
-      ${!m ? html`<p class="muted">${t("common.loading")}</p>` : !m.length ? html`<p>${t("audit.noneMissing")}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="missing-h"><table>
-        <thead><tr><th scope="col">${t("audit.exchange")}</th><th scope="col">${t("stats.filter.dataset")}</th><th scope="col">${t("audit.occurred")}</th><th scope="col">${t("audit.receipt")}</th></tr></thead>
-        <tbody>${m.map((x) => html`<tr data-seq=${x.seq}>
-          <td>${x.provider} → ${x.consumer}<div class="mono">${x.id}</div></td>
-          <td><button class="secondary" @click=${() => this.#open(x.dataset)}>${x.dataset}</button></td>
-          <td>${instant(x.occurredAt)}</td>
-          <td>${this.#verifyButton(x, `${x.provider} → ${x.consumer}, ${x.id}`)}</td>
-        </tr>`)}</tbody></table></div>`}
+      ${
+        !m
+          ? html`<p class="muted">${t("common.loading")}</p>`
+          : !m.length
+            ? html`<p>${t("audit.noneMissing")}</p>`
+            : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="missing-h">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">${t("audit.exchange")}</th>
+                      <th scope="col">${t("stats.filter.dataset")}</th>
+                      <th scope="col">${t("audit.occurred")}</th>
+                      <th scope="col">${t("audit.receipt")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${m.map(
+                      (x) =>
+                        html`<tr data-seq=${x.seq}>
+                          <td>
+                            ${x.provider} → ${x.consumer}
+                            <div class="mono">${x.id}</div>
+                          </td>
+                          <td><button class="secondary" @click=${() => this.#open(x.dataset)}>${x.dataset}</button></td>
+                          <td>${instant(x.occurredAt)}</td>
+                          <td>${this.#verifyButton(x, `${x.provider} → ${x.consumer}, ${x.id}`)}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+      }
       ${this.missingNext ? html`<p><button class="secondary" @click=${() => this.#loadMissing(this.missingNext!)}>${t("audit.more")}</button></p>` : nothing}
     </section>`;
   }

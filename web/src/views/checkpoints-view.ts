@@ -17,11 +17,24 @@ export class DxCheckpointsView extends LitElement {
   declare checkpoints: Checkpoint[] | undefined;
   declare error: string | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
-  static styles = [shared, css`
-    dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; margin: 0; }
-    dt { color: var(--dx-muted); }
-    dd { margin: 0; font-variant-numeric: tabular-nums; }
-  `];
+  static styles = [
+    shared,
+    css`
+      dl {
+        display: grid;
+        grid-template-columns: max-content minmax(0, 1fr);
+        gap: 0.25rem 1rem;
+        margin: 0;
+      }
+      dt {
+        color: var(--dx-muted);
+      }
+      dd {
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -66,18 +79,41 @@ export class DxCheckpointsView extends LitElement {
     const ok = this.ready?.status === "ready";
     const problems = Object.entries(this.ready?.checks ?? {}).filter(([, v]) => v !== true);
     return html`<section class="card" id="health" aria-labelledby="health-h" data-ready=${String(ok)}>
-      <div class="spread"><h2 id="health-h">${t("cp.health")}</h2>
-        <span class="badge ${ok ? "ok" : "bad"}">${ok ? t("cp.ready") : t("cp.notReady")}</span></div>
+      <div class="spread">
+        <h2 id="health-h">${t("cp.health")}</h2>
+        <span class="badge ${ok ? "ok" : "bad"}">${ok ? t("cp.ready") : t("cp.notReady")}</span>
+      </div>
       <dl>
-        <dt>${t("cp.treeSize")}</dt><dd>${num(this.info.treeSize)}</dd>
-        <dt>${t("cp.anchoredSize")}</dt><dd>${num(a.anchoredSize)}</dd>
-        <dt>${t("cp.pending")}</dt><dd>${num(a.pending)}${a.pending ? ` · ${t("cp.oldest", { age: duration(a.oldestPendingAgeMs) })}` : ""}</dd>
-        <dt>${t("cp.chainHead")}</dt><dd>${a.chainHead === null ? "—" : num(a.chainHead)}${a.chainCheckedAt ? ` · ${instant(a.chainCheckedAt)}` : ""}</dd>
-        <dt>${t("cp.lastError")}</dt><dd class=${a.lastError ? "bad" : ""}>${a.lastError ? `${a.lastError.kind}: ${a.lastError.message} (${instant(a.lastError.at)})` : t("cp.none")}</dd>
-        ${a.lostCheckpoints ? html`<dt>${t("cp.lost")}</dt><dd class="warn">${num(a.lostCheckpoints)}</dd>` : nothing}
-        ${a.halted ? html`<dt>${t("cp.halted")}</dt><dd class="bad">${a.halted.reason}</dd>` : nothing}
+        <dt>${t("cp.treeSize")}</dt>
+        <dd>${num(this.info.treeSize)}</dd>
+        <dt>${t("cp.anchoredSize")}</dt>
+        <dd>${num(a.anchoredSize)}</dd>
+        <dt>${t("cp.pending")}</dt>
+        <dd>${num(a.pending)}${a.pending ? ` · ${t("cp.oldest", { age: duration(a.oldestPendingAgeMs) })}` : ""}</dd>
+        <dt>${t("cp.chainHead")}</dt>
+        <dd>${a.chainHead === null ? "—" : num(a.chainHead)}${a.chainCheckedAt ? ` · ${instant(a.chainCheckedAt)}` : ""}</dd>
+        <dt>${t("cp.lastError")}</dt>
+        <dd class=${a.lastError ? "bad" : ""}>${a.lastError ? `${a.lastError.kind}: ${a.lastError.message} (${instant(a.lastError.at)})` : t("cp.none")}</dd>
+        ${
+          a.lostCheckpoints
+            ? html`<dt>${t("cp.lost")}</dt>
+                <dd class="warn">${num(a.lostCheckpoints)}</dd>`
+            : nothing
+        }
+        ${
+          a.halted
+            ? html`<dt>${t("cp.halted")}</dt>
+                <dd class="bad">${a.halted.reason}</dd>`
+            : nothing
+        }
       </dl>
-      ${problems.length ? html`<ul>${problems.map(([k, v]) => html`<li class="bad">${k}: ${String(v)}</li>`)}</ul>` : nothing}
+      ${
+        problems.length
+          ? html`<ul>
+              ${problems.map(([k, v]) => html`<li class="bad">${k}: ${String(v)}</li>`)}
+            </ul>`
+          : nothing
+      }
     </section>`;
   }
 
@@ -87,11 +123,16 @@ export class DxCheckpointsView extends LitElement {
     return html`<section class="card" aria-labelledby="chain-h">
       <h2 id="chain-h">${t("cp.chain")}</h2>
       <dl>
-        <dt>${t("cp.log")}</dt><dd>${i.logName}</dd>
-        <dt>${t("verify.chainId")}</dt><dd class="mono">${i.chainId}</dd>
-        <dt>${t("verify.contract")}</dt><dd class="mono">${i.contract}</dd>
-        <dt>${t("verify.logId")}</dt><dd class="mono">${i.logId}</dd>
-        <dt>${t("verify.rpc")}</dt><dd class="mono">${i.rpcUrl}</dd>
+        <dt>${t("cp.log")}</dt>
+        <dd>${i.logName}</dd>
+        <dt>${t("verify.chainId")}</dt>
+        <dd class="mono">${i.chainId}</dd>
+        <dt>${t("verify.contract")}</dt>
+        <dd class="mono">${i.contract}</dd>
+        <dt>${t("verify.logId")}</dt>
+        <dd class="mono">${i.logId}</dd>
+        <dt>${t("verify.rpc")}</dt>
+        <dd class="mono">${i.rpcUrl}</dd>
       </dl>
     </section>`;
   }
@@ -99,18 +140,43 @@ export class DxCheckpointsView extends LitElement {
   #list() {
     const cps = this.checkpoints;
     return html`<section class="card" id="checkpoints" aria-labelledby="list-h">
-      <div class="spread"><h2 id="list-h">${t("cp.latest")}</h2>
-        <button class="secondary" @click=${() => this.refresh()}>${t("cp.refresh")}</button></div>
-      ${!cps ? html`<p class="muted">${t("common.loading")}</p>` : !cps.length ? html`<p>${t("cp.noneYet")}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="list-h"><table>
-        <thead><tr>
-          <th scope="col" class="n">${t("cp.index")}</th><th scope="col" class="n">${t("cp.size")}</th><th scope="col">${t("cp.root")}</th>
-          <th scope="col">${t("cp.tx")}</th><th scope="col" class="n">${t("cp.block")}</th><th scope="col">${t("cp.anchoredAt")}</th>
-        </tr></thead>
-        <tbody>${cps.map((c) => html`<tr data-index=${c.index}>
-          <th scope="row" class="n">${num(c.index)}</th><td class="n">${num(c.treeSize)}</td>
-          <td class="mono" title=${c.rootHash}>${short(c.rootHash)}</td><td class="mono" title=${c.txHash}>${short(c.txHash)}</td>
-          <td class="n">${num(c.blockNumber)}</td><td>${instant(c.anchoredAt)}</td>
-        </tr>`)}</tbody></table></div>`}
+      <div class="spread">
+        <h2 id="list-h">${t("cp.latest")}</h2>
+        <button class="secondary" @click=${() => this.refresh()}>${t("cp.refresh")}</button>
+      </div>
+      ${
+        !cps
+          ? html`<p class="muted">${t("common.loading")}</p>`
+          : !cps.length
+            ? html`<p>${t("cp.noneYet")}</p>`
+            : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="list-h">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col" class="n">${t("cp.index")}</th>
+                      <th scope="col" class="n">${t("cp.size")}</th>
+                      <th scope="col">${t("cp.root")}</th>
+                      <th scope="col">${t("cp.tx")}</th>
+                      <th scope="col" class="n">${t("cp.block")}</th>
+                      <th scope="col">${t("cp.anchoredAt")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${cps.map(
+                      (c) =>
+                        html`<tr data-index=${c.index}>
+                          <th scope="row" class="n">${num(c.index)}</th>
+                          <td class="n">${num(c.treeSize)}</td>
+                          <td class="mono" title=${c.rootHash}>${short(c.rootHash)}</td>
+                          <td class="mono" title=${c.txHash}>${short(c.txHash)}</td>
+                          <td class="n">${num(c.blockNumber)}</td>
+                          <td>${instant(c.anchoredAt)}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+      }
     </section>`;
   }
 }

@@ -30,20 +30,70 @@ export class DxFederationView extends LitElement {
   declare loading: boolean;
   declare error: string | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
-  static styles = [shared, css`
-    .logs { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr)); gap: 1rem; }
-    .logs > li { margin: 0; }
-    .logs > li.self { border-left: 6px solid var(--dx-accent); }
-    h2 { overflow-wrap: anywhere; }
-    .badges { display: flex; flex-wrap: wrap; gap: 0.35rem; }
-    .badge.filled-bad { background: var(--dx-bad); color: #fff; border-color: var(--dx-bad); font-weight: 600; }
-    .badge.self { background: var(--dx-accent); color: var(--dx-accent-fg); border-color: var(--dx-accent); }
-    dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; margin: 0; }
-    dt { color: var(--dx-muted); }
-    dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
-    .summary { font-weight: 600; }
-    @media (max-width: 420px) { dl { grid-template-columns: minmax(0, 1fr); gap: 0 0; } dd { margin-bottom: 0.35rem; } }
-  `];
+  static styles = [
+    shared,
+    css`
+      .logs {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr));
+        gap: 1rem;
+      }
+      .logs > li {
+        margin: 0;
+      }
+      .logs > li.self {
+        border-left: 6px solid var(--dx-accent);
+      }
+      h2 {
+        overflow-wrap: anywhere;
+      }
+      .badges {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35rem;
+      }
+      .badge.filled-bad {
+        background: var(--dx-bad);
+        color: #fff;
+        border-color: var(--dx-bad);
+        font-weight: 600;
+      }
+      .badge.self {
+        background: var(--dx-accent);
+        color: var(--dx-accent-fg);
+        border-color: var(--dx-accent);
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content minmax(0, 1fr);
+        gap: 0.25rem 1rem;
+        margin: 0;
+      }
+      dt {
+        color: var(--dx-muted);
+      }
+      dd {
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+        overflow-wrap: anywhere;
+      }
+      .summary {
+        font-weight: 600;
+      }
+      @media (max-width: 420px) {
+        dl {
+          grid-template-columns: minmax(0, 1fr);
+          gap: 0 0;
+        }
+        dd {
+          margin-bottom: 0.35rem;
+        }
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -86,14 +136,26 @@ export class DxFederationView extends LitElement {
       <section class="card" aria-label=${t("fed.summaryTitle")}>
         <div class="spread">
           <p id="summary" class="summary" role="status">${fed ? this.#summary(fed) : t("common.loading")}</p>
-          <button id="refresh" class="secondary" ?disabled=${this.loading} aria-busy=${String(this.loading)} @click=${() => this.refresh()}>${t("fed.refresh")}</button>
+          <button id="refresh" class="secondary" ?disabled=${this.loading} aria-busy=${String(this.loading)} @click=${() => this.refresh()}>
+            ${t("fed.refresh")}
+          </button>
         </div>
-        ${fed ? html`<p class="muted" id="checked-at">${t("fed.checkedAt", { at: instant(fed.checkedAt) })}</p>
-          <p class="muted">${t("fed.staleNote", { age: duration(fed.staleAfterS * 1000) })}</p>` : nothing}
+        ${
+          fed
+            ? html`<p class="muted" id="checked-at">${t("fed.checkedAt", { at: instant(fed.checkedAt) })}</p>
+                <p class="muted">${t("fed.staleNote", { age: duration(fed.staleAfterS * 1000) })}</p>`
+            : nothing
+        }
       </section>
-      ${!fed ? nothing : !fed.logs.length ? html`<p>${t("fed.noLogs")}</p>` : html`<ul class="logs" id="logs" aria-label=${t("fed.list")}>
-        ${fed.logs.map((l, i) => this.#log(l, i))}
-      </ul>`}`;
+      ${
+        !fed
+          ? nothing
+          : !fed.logs.length
+            ? html`<p>${t("fed.noLogs")}</p>`
+            : html`<ul class="logs" id="logs" aria-label=${t("fed.list")}>
+                ${fed.logs.map((l, i) => this.#log(l, i))}
+              </ul>`
+      }`;
   }
 
   #summary(fed: Federation): string {
@@ -110,38 +172,77 @@ export class DxFederationView extends LitElement {
     const cp = l.latestCheckpoint;
     const href = safeHref(l.url);
     const stale = l.stale || !h.reachable;
-    return html`<li class="card ${self ? "self" : ""}" aria-labelledby="log-${i}" aria-current=${self ? "true" : "false"}
-        data-log-id=${l.logId} data-name=${l.name} data-self=${String(self)} data-stale=${String(stale)} data-reachable=${String(h.reachable)}>
+    return html`<li
+      class="card ${self ? "self" : ""}"
+      aria-labelledby="log-${i}"
+      aria-current=${self ? "true" : "false"}
+      data-log-id=${l.logId}
+      data-name=${l.name}
+      data-self=${String(self)}
+      data-stale=${String(stale)}
+      data-reachable=${String(h.reachable)}
+    >
       <div class="spread">
         <h2 id="log-${i}">${l.name || t("fed.unnamed")}</h2>
         <div class="badges">
           ${self ? html`<span class="badge self">${t("fed.self")}</span>` : nothing}
-          ${!h.reachable
-            ? html`<span class="badge filled-bad status">${t("fed.unreachable")}</span>`
-            : stale
-              ? html`<span class="badge filled-bad status">${t("fed.stale")}</span>`
-              : html`<span class="badge ok status">${t("fed.upToDate")}</span>`}
+          ${
+            !h.reachable
+              ? html`<span class="badge filled-bad status">${t("fed.unreachable")}</span>`
+              : stale
+                ? html`<span class="badge filled-bad status">${t("fed.stale")}</span>`
+                : html`<span class="badge ok status">${t("fed.upToDate")}</span>`
+          }
         </div>
       </div>
       <dl>
-        <dt>${t("fed.operator")}</dt><dd data-field="operator">${l.operator || t("cp.none")}</dd>
-        <dt>${t("fed.url")}</dt><dd data-field="url">${href ? html`<a href=${href} rel="noopener noreferrer">${l.url}</a>` : l.url ? html`<span class="mono">${l.url}</span>` : html`<span class="muted">${t("fed.noUrl")}</span>`}</dd>
-        <dt>${t("fed.anchorer")}</dt><dd class="mono" data-field="anchorer">${l.anchorer}</dd>
-        <dt>${t("verify.logId")}</dt><dd class="mono" title=${l.logId}>${short(l.logId, 10)}</dd>
-        ${cp
-          ? html`<dt>${t("fed.checkpoint")}</dt><dd data-field="index" data-value=${cp.index}>${num(cp.index)}</dd>
-              <dt>${t("cp.size")}</dt><dd data-field="size" data-value=${cp.treeSize}>${num(cp.treeSize)}</dd>
-              <dt>${t("cp.block")}</dt><dd data-field="block" data-value=${cp.blockNumber}>${num(cp.blockNumber)}</dd>
-              <dt>${t("cp.anchoredAt")}</dt><dd data-field="anchoredAt">${instant(cp.anchoredAt)}</dd>`
-          : html`<dt>${t("fed.checkpoint")}</dt><dd data-field="index" class="muted">${t("fed.noCheckpoint")}</dd>`}
-        <dt>${t("fed.health")}</dt><dd data-field="health" class=${h.reachable ? (h.ready ? "ok" : "warn") : "bad"}>${h.reachable
-          ? `${t("fed.reachable")} · ${h.ready ? t("cp.ready") : t("cp.notReady")}`
-          : t("fed.unreachable")}</dd>
-        ${h.anchoring
-          ? html`<dt>${t("cp.pending")}</dt><dd data-field="pending" data-value=${h.anchoring.pending}>${num(h.anchoring.pending)}${h.anchoring.pending ? ` · ${t("cp.oldest", { age: duration(h.anchoring.oldestPendingAgeMs) })}` : ""}</dd>`
-          : nothing}
-        ${h.error ? html`<dt>${t("fed.error")}</dt><dd data-field="error" class="bad">${h.error}</dd>` : nothing}
-        ${l.staleReason ? html`<dt>${t("fed.reason")}</dt><dd data-field="reason" class="bad">${l.staleReason}</dd>` : nothing}
+        <dt>${t("fed.operator")}</dt>
+        <dd data-field="operator">${l.operator || t("cp.none")}</dd>
+        <dt>${t("fed.url")}</dt>
+        <dd data-field="url">
+          ${href ? html`<a href=${href} rel="noopener noreferrer">${l.url}</a>` : l.url ? html`<span class="mono">${l.url}</span>` : html`<span class="muted">${t("fed.noUrl")}</span>`}
+        </dd>
+        <dt>${t("fed.anchorer")}</dt>
+        <dd class="mono" data-field="anchorer">${l.anchorer}</dd>
+        <dt>${t("verify.logId")}</dt>
+        <dd class="mono" title=${l.logId}>${short(l.logId, 10)}</dd>
+        ${
+          cp
+            ? html`<dt>${t("fed.checkpoint")}</dt>
+                <dd data-field="index" data-value=${cp.index}>${num(cp.index)}</dd>
+                <dt>${t("cp.size")}</dt>
+                <dd data-field="size" data-value=${cp.treeSize}>${num(cp.treeSize)}</dd>
+                <dt>${t("cp.block")}</dt>
+                <dd data-field="block" data-value=${cp.blockNumber}>${num(cp.blockNumber)}</dd>
+                <dt>${t("cp.anchoredAt")}</dt>
+                <dd data-field="anchoredAt">${instant(cp.anchoredAt)}</dd>`
+            : html`<dt>${t("fed.checkpoint")}</dt>
+                <dd data-field="index" class="muted">${t("fed.noCheckpoint")}</dd>`
+        }
+        <dt>${t("fed.health")}</dt>
+        <dd data-field="health" class=${h.reachable ? (h.ready ? "ok" : "warn") : "bad"}>
+          ${h.reachable ? `${t("fed.reachable")} · ${h.ready ? t("cp.ready") : t("cp.notReady")}` : t("fed.unreachable")}
+        </dd>
+        ${
+          h.anchoring
+            ? html`<dt>${t("cp.pending")}</dt>
+                <dd data-field="pending" data-value=${h.anchoring.pending}>
+                  ${num(h.anchoring.pending)}${h.anchoring.pending ? ` · ${t("cp.oldest", { age: duration(h.anchoring.oldestPendingAgeMs) })}` : ""}
+                </dd>`
+            : nothing
+        }
+        ${
+          h.error
+            ? html`<dt>${t("fed.error")}</dt>
+                <dd data-field="error" class="bad">${h.error}</dd>`
+            : nothing
+        }
+        ${
+          l.staleReason
+            ? html`<dt>${t("fed.reason")}</dt>
+                <dd data-field="reason" class="bad">${l.staleReason}</dd>`
+            : nothing
+        }
       </dl>
     </li>`;
   }

@@ -46,8 +46,7 @@ export class DxSignIn extends LitElement {
       <section class="card" aria-labelledby="si-h">
         <h2 id="si-h">${t("signIn.heading")}</h2>
         <form @submit=${this.#submit}>
-          <label>${t("signIn.token")}
-            <input type="password" name="token" autocomplete="off" spellcheck="false" required placeholder="dxl_…" /></label>
+          <label>${t("signIn.token")} <input type="password" name="token" autocomplete="off" spellcheck="false" required placeholder="dxl_…" /></label>
           <p><button type="submit" ?disabled=${this.busy}>${t("signIn.button")}</button></p>
         </form>
         ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}

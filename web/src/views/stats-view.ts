@@ -31,8 +31,14 @@ function yearAgo(): string {
 
 export class DxStatsView extends LitElement {
   static properties = {
-    q: { state: true }, usage: { state: true }, top: { state: true }, flows: { state: true },
-    checkpoints: { state: true }, error: { state: true }, loading: { state: true }, suggest: { state: true },
+    q: { state: true },
+    usage: { state: true },
+    top: { state: true },
+    flows: { state: true },
+    checkpoints: { state: true },
+    error: { state: true },
+    loading: { state: true },
+    suggest: { state: true },
   };
   declare q: Query;
   declare usage: UsageAnswer | undefined;
@@ -42,10 +48,20 @@ export class DxStatsView extends LitElement {
   declare error: string | undefined;
   declare loading: boolean;
   declare suggest: Record<Filter, string[]>;
-  static styles = [shared, css`
-    form { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 150px), 1fr)); gap: 0.6rem; align-items: end; }
-    .asof { font-size: 0.95rem; }
-  `];
+  static styles = [
+    shared,
+    css`
+      form {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 150px), 1fr));
+        gap: 0.6rem;
+        align-items: end;
+      }
+      .asof {
+        font-size: 0.95rem;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -111,13 +127,25 @@ export class DxStatsView extends LitElement {
       const v = f.get(k);
       return typeof v === "string" ? v : "";
     };
-    this.q = { from: get("from"), to: get("to"), granularity: get("granularity") === "day" ? "day" : "month", asOf: get("asOf"), dataset: get("dataset"), provider: get("provider"), consumer: get("consumer"), purpose: get("purpose") };
+    this.q = {
+      from: get("from"),
+      to: get("to"),
+      granularity: get("granularity") === "day" ? "day" : "month",
+      asOf: get("asOf"),
+      dataset: get("dataset"),
+      provider: get("provider"),
+      consumer: get("consumer"),
+      purpose: get("purpose"),
+    };
     void this.#load();
   };
 
   #csv(which: "usage" | "top" | "flows") {
     const path = this.#paths()[which];
-    void download(`${path}${path.includes("?") ? "&" : "?"}format=csv`, `dxledger-${which}-${this.q.from}-${this.q.to}${this.q.asOf ? `-cp${this.q.asOf}` : ""}.csv`).catch((e: unknown) => (this.error = String(e)));
+    void download(
+      `${path}${path.includes("?") ? "&" : "?"}format=csv`,
+      `dxledger-${which}-${this.q.from}-${this.q.to}${this.q.asOf ? `-cp${this.q.asOf}` : ""}.csv`,
+    ).catch((e: unknown) => (this.error = String(e)));
   }
 
   render() {
@@ -128,49 +156,80 @@ export class DxStatsView extends LitElement {
         <form @submit=${this.#submit}>
           <label>${t("stats.from")}<input type="date" name="from" .value=${q.from} required /></label>
           <label>${t("stats.to")}<input type="date" name="to" .value=${q.to} required /></label>
-          <label>${t("stats.granularity")}
+          <label
+            >${t("stats.granularity")}
             <select name="granularity">
               <option value="day" ?selected=${q.granularity === "day"}>${t("stats.day")}</option>
               <option value="month" ?selected=${q.granularity === "month"}>${t("stats.month")}</option>
-            </select></label>
-          <label>${t("stats.asOf")}
+            </select></label
+          >
+          <label
+            >${t("stats.asOf")}
             <select name="asOf">
               <option value="" ?selected=${q.asOf === ""}>${t("stats.live")}</option>
               ${this.checkpoints.map((c) => html`<option value=${c.index} ?selected=${q.asOf === String(c.index)}>${t("stats.checkpointOption", { n: c.index, size: num(c.treeSize), at: instant(c.anchoredAt) })}</option>`)}
-            </select></label>
-          ${FILTERS.map((f) => html`<label>${t(`stats.filter.${f}`)}
-            <input name=${f} list="${f}-list" .value=${q[f]} autocomplete="off" placeholder=${t("stats.any")} />
-            <datalist id="${f}-list">${this.suggest[f].map((v) => html`<option value=${v}></option>`)}</datalist></label>`)}
+            </select></label
+          >
+          ${FILTERS.map(
+            (f) =>
+              html`<label
+                >${t(`stats.filter.${f}`)}
+                <input name=${f} list="${f}-list" .value=${q[f]} autocomplete="off" placeholder=${t("stats.any")} />
+                <datalist id="${f}-list">${this.suggest[f].map((v) => html`<option value=${v}></option>`)}</datalist></label
+              >`,
+          )}
           <button type="submit" ?disabled=${this.loading}>${t("stats.apply")}</button>
         </form>
         <p class="muted">${t("stats.filterNote")}</p>
       </section>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
       ${this.usage ? this.#summary(this.usage) : html`<p role="status" class="muted">${t("common.loading")}</p>`}
-      <div class="grid">
-        ${this.usage ? this.#usageCard(this.usage) : nothing}
-        ${this.top ? this.#topCard(this.top) : nothing}
-      </div>
+      <div class="grid">${this.usage ? this.#usageCard(this.usage) : nothing} ${this.top ? this.#topCard(this.top) : nothing}</div>
       ${this.flows ? this.#flowCard(this.flows) : nothing}`;
   }
 
   #summary(u: UsageAnswer) {
     const cp = u.asOf.checkpoint;
-    return html`<section class="card" aria-labelledby="sum-h" id="summary" data-exchanges=${u.total.exchanges} data-records=${u.total.records} data-checkpoint=${cp ?? ""}>
+    return html`<section
+      class="card"
+      aria-labelledby="sum-h"
+      id="summary"
+      data-exchanges=${u.total.exchanges}
+      data-records=${u.total.records}
+      data-checkpoint=${cp ?? ""}
+    >
       <h2 id="sum-h">${t("stats.summary", { from: day(u.from), to: day(u.to) })}</h2>
       <div class="totals">
         <div>${t("stats.exchanges")}<strong>${num(u.total.exchanges)}</strong></div>
         <div>${t("stats.records")}<strong>${num(u.total.records)}</strong></div>
       </div>
-      <p class="asof" id="asof">${cp === null ? t("stats.asOfLive", { size: num(u.asOf.treeSize) }) : t("stats.asOfCheckpoint", { n: cp, size: num(u.asOf.treeSize) })}</p>
+      <p class="asof" id="asof">
+        ${cp === null ? t("stats.asOfLive", { size: num(u.asOf.treeSize) }) : t("stats.asOfCheckpoint", { n: cp, size: num(u.asOf.treeSize) })}
+      </p>
     </section>`;
   }
 
   #table(label: string, head: string[], rows: Array<Array<string | number>>) {
-    return html`<details><summary>${t("stats.showTable")}</summary><div class="table-wrap" tabindex="0" role="region" aria-label=${label}><table>
-      <thead><tr>${head.map((h, i) => html`<th scope="col" class=${i ? "n" : ""}>${h}</th>`)}</tr></thead>
-      <tbody>${rows.map((r) => html`<tr>${r.map((c, i) => (i ? html`<td class="n">${typeof c === "number" ? num(c) : c}</td>` : html`<th scope="row">${c}</th>`))}</tr>`)}</tbody>
-    </table></div></details>`;
+    return html`<details>
+      <summary>${t("stats.showTable")}</summary>
+      <div class="table-wrap" tabindex="0" role="region" aria-label=${label}>
+        <table>
+          <thead>
+            <tr>
+              ${head.map((h, i) => html`<th scope="col" class=${i ? "n" : ""}>${h}</th>`)}
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.map(
+              (r) =>
+                html`<tr>
+                  ${r.map((c, i) => (i ? html`<td class="n">${typeof c === "number" ? num(c) : c}</td>` : html`<th scope="row">${c}</th>`))}
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </details>`;
   }
 
   #head(id: string, title: string, which: "usage" | "top" | "flows", ex: number, rec: number) {
@@ -185,8 +244,15 @@ export class DxStatsView extends LitElement {
     const title = t("stats.usageTitle");
     return html`<section class="card" id="usage" aria-labelledby="usage-h">
       ${this.#head("usage-h", title, "usage", u.total.exchanges, u.total.records)}
-      <dx-chart .option=${usageOption(u.groups, u.from, u.to, u.groupBy === "day" ? "day" : "month")} label=${`${title}: ${t("stats.chartTotal", { ex: num(u.total.exchanges), rec: num(u.total.records) })}`}></dx-chart>
-      ${this.#table(title, [t("stats.period"), t("stats.exchanges"), t("stats.records")], u.groups.map((g: Group) => [period(g.key), g.exchanges, g.records]))}
+      <dx-chart
+        .option=${usageOption(u.groups, u.from, u.to, u.groupBy === "day" ? "day" : "month")}
+        label=${`${title}: ${t("stats.chartTotal", { ex: num(u.total.exchanges), rec: num(u.total.records) })}`}
+      ></dx-chart>
+      ${this.#table(
+        title,
+        [t("stats.period"), t("stats.exchanges"), t("stats.records")],
+        u.groups.map((g: Group) => [period(g.key), g.exchanges, g.records]),
+      )}
     </section>`;
   }
 
@@ -197,7 +263,11 @@ export class DxStatsView extends LitElement {
     return html`<section class="card" id="top" aria-labelledby="top-h">
       ${this.#head("top-h", title, "top", ex, rec)}
       ${u.groups.length ? html`<dx-chart .option=${topOption(u.groups)} label=${`${title}: ${u.groups.map((g) => `${g.key} ${num(g.exchanges)}`).join(", ")}`}></dx-chart>` : html`<p>${t("stats.noData")}</p>`}
-      ${this.#table(title, [t("stats.filter.dataset"), t("stats.exchanges"), t("stats.records")], u.groups.map((g) => [g.key, g.exchanges, g.records]))}
+      ${this.#table(
+        title,
+        [t("stats.filter.dataset"), t("stats.exchanges"), t("stats.records")],
+        u.groups.map((g) => [g.key, g.exchanges, g.records]),
+      )}
     </section>`;
   }
 
@@ -207,8 +277,23 @@ export class DxStatsView extends LitElement {
     const rec = f.flows.reduce((s, x) => s + x.records, 0);
     return html`<section class="card" id="flows" aria-labelledby="flows-h">
       ${this.#head("flows-h", title, "flows", ex, rec)}
-      ${f.flows.length ? html`<dx-chart tall .option=${flowOption(f.flows)} label=${`${title}: ${f.flows.slice(0, 20).map((x) => `${x.provider} → ${x.consumer} ${num(x.exchanges)}`).join(", ")}`}></dx-chart>` : html`<p>${t("stats.noData")}</p>`}
-      ${this.#table(title, [t("stats.flow"), t("stats.exchanges"), t("stats.records")], f.flows.map((x) => [`${x.provider} → ${x.consumer}`, x.exchanges, x.records]))}
+      ${
+        f.flows.length
+          ? html`<dx-chart
+              tall
+              .option=${flowOption(f.flows)}
+              label=${`${title}: ${f.flows
+                .slice(0, 20)
+                .map((x) => `${x.provider} → ${x.consumer} ${num(x.exchanges)}`)
+                .join(", ")}`}
+            ></dx-chart>`
+          : html`<p>${t("stats.noData")}</p>`
+      }
+      ${this.#table(
+        title,
+        [t("stats.flow"), t("stats.exchanges"), t("stats.records")],
+        f.flows.map((x) => [`${x.provider} → ${x.consumer}`, x.exchanges, x.records]),
+      )}
     </section>`;
   }
 }

@@ -22,11 +22,28 @@ export class DxVerifyView extends LitElement {
   static styles = [
     shared,
     css`
-      .drop { border: 2px dashed var(--dx-line); border-radius: 8px; padding: 1rem; }
-      .drop.over { border-color: var(--dx-accent); background: #e8f1f5; }
-      dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.2rem 0.75rem; margin: 0; font-size: 0.9rem; }
-      dt { color: var(--dx-muted); }
-      dd { margin: 0; }
+      .drop {
+        border: 2px dashed var(--dx-line);
+        border-radius: 8px;
+        padding: 1rem;
+      }
+      .drop.over {
+        border-color: var(--dx-accent);
+        background: #e8f1f5;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content minmax(0, 1fr);
+        gap: 0.2rem 0.75rem;
+        margin: 0;
+        font-size: 0.9rem;
+      }
+      dt {
+        color: var(--dx-muted);
+      }
+      dd {
+        margin: 0;
+      }
     `,
   ];
 
@@ -47,12 +64,19 @@ export class DxVerifyView extends LitElement {
     return html`<h1>${t("verify.title")}</h1>
       <p class="muted">${t("verify.intro")}</p>
       <div class="grid">
-        <section class="card drop ${this.over ? "over" : ""}" aria-labelledby="paste-h"
-          @dragover=${(e: DragEvent) => { e.preventDefault(); this.over = true; }}
+        <section
+          class="card drop ${this.over ? "over" : ""}"
+          aria-labelledby="paste-h"
+          @dragover=${(e: DragEvent) => {
+            e.preventDefault();
+            this.over = true;
+          }}
           @dragleave=${() => (this.over = false)}
-          @drop=${this.#drop}>
+          @drop=${this.#drop}
+        >
           <h2 id="paste-h">${t("verify.pasteTitle")}</h2>
-          <label>${t("verify.pasteLabel")}
+          <label
+            >${t("verify.pasteLabel")}
             <textarea id="receipt" rows="10" spellcheck="false" placeholder='{"v":1,"entry":…}'></textarea>
           </label>
           <div class="row">
@@ -63,15 +87,21 @@ export class DxVerifyView extends LitElement {
         </section>
         <section class="card" aria-labelledby="pins-h">
           <h2 id="pins-h">${t("verify.pinsTitle")}</h2>
-          ${i
-            ? html`<dl>
-                <dt>${t("verify.rpc")}</dt><dd class="mono">${i.rpcUrl}</dd>
-                <dt>${t("verify.chainId")}</dt><dd class="mono">${i.chainId}</dd>
-                <dt>${t("verify.contract")}</dt><dd class="mono" title=${i.contract}>${short(i.contract, 8)}</dd>
-                <dt>${t("verify.logId")}</dt><dd class="mono" title=${i.logId}>${short(i.logId, 8)}</dd>
-              </dl>
-              <p class="muted">${t("verify.pinsNote")}</p>`
-            : nothing}
+          ${
+            i
+              ? html`<dl>
+                    <dt>${t("verify.rpc")}</dt>
+                    <dd class="mono">${i.rpcUrl}</dd>
+                    <dt>${t("verify.chainId")}</dt>
+                    <dd class="mono">${i.chainId}</dd>
+                    <dt>${t("verify.contract")}</dt>
+                    <dd class="mono" title=${i.contract}>${short(i.contract, 8)}</dd>
+                    <dt>${t("verify.logId")}</dt>
+                    <dd class="mono" title=${i.logId}>${short(i.logId, 8)}</dd>
+                  </dl>
+                  <p class="muted">${t("verify.pinsNote")}</p>`
+              : nothing
+          }
         </section>
       </div>
       <section class="card" aria-labelledby="result-h" ?hidden=${!this.outcome && !this.busy}>
