@@ -20,7 +20,13 @@ export interface CounterStore {
   /** Current values; a counter never written is (0, 0). */
   read(keys: readonly string[]): Promise<Count[]>;
   /** Per-day counters under `filter`, by `group`, for days [from, to] ("YYYY-MM-DD"). `groupValue` is undefined for "_". */
-  days(filter: CounterFilter, group: CounterGroup, from: string, to: string, each: (day: string, groupValue: string | undefined, v: Count) => void): Promise<void>;
+  days(
+    filter: CounterFilter,
+    group: CounterGroup,
+    from: string,
+    to: string,
+    each: (day: string, groupValue: string | undefined, v: Count) => void,
+  ): Promise<void>;
   /** Unfiltered monthly rollups for months [from, to] ("YYYY-MM"). */
   months(group: CounterGroup, from: string, to: string, each: (month: string, groupValue: string | undefined, v: Count) => void): Promise<void>;
   /** Unfiltered yearly rollups for years [from, to] ("YYYY"). */

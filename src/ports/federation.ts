@@ -63,7 +63,13 @@ export interface FederationLog {
   readonly anchorer: string;
   /** True for the log this gateway keeps. */
   readonly self: boolean;
-  readonly latestCheckpoint: { readonly index: number; readonly treeSize: number; readonly rootHash: string; readonly blockNumber: number; readonly anchoredAt: string } | null;
+  readonly latestCheckpoint: {
+    readonly index: number;
+    readonly treeSize: number;
+    readonly rootHash: string;
+    readonly blockNumber: number;
+    readonly anchoredAt: string;
+  } | null;
   readonly health: GatewayHealth;
   readonly stale: boolean;
   readonly staleReason: string | null;

@@ -21,7 +21,9 @@ export interface IndexCheck {
   /** Label of an id-index key, for reports. */
   idIndexLabel(k: IdIndexKey): string;
   /** The dataset and lineage index keys these exchanges should have: which are missing, and how many dataset keys are present. */
-  datasetIndex(exchanges: ReadonlyArray<{ seq: number; dataset: string; derivedFrom: readonly string[] }>): Promise<{ missing: Array<{ seq: number; key: string }>; present: number }>;
+  datasetIndex(
+    exchanges: ReadonlyArray<{ seq: number; dataset: string; derivedFrom: readonly string[] }>,
+  ): Promise<{ missing: Array<{ seq: number; key: string }>; present: number }>;
   /** How many id-index and dataset-index keys are stored. */
   countIdIndex(): Promise<number>;
   countDatasetIndex(): Promise<number>;

@@ -48,9 +48,9 @@ export type SignatureReason = (typeof SIGNATURE_REASONS)[number];
 /** The reason label of a refused signature: `recovered` is set when it recovered to a key that is not the active signer. */
 export function signatureReason(failure: { reason: string } | { recovered: string }): SignatureReason {
   if ("recovered" in failure) return "not-active-signer";
-  if (/65 bytes/.test(failure.reason)) return "malformed";
-  if (/recovery byte/.test(failure.reason)) return "recovery-byte";
-  if (/high s/.test(failure.reason)) return "high-s";
+  if (failure.reason.includes("65 bytes")) return "malformed";
+  if (failure.reason.includes("recovery byte")) return "recovery-byte";
+  if (failure.reason.includes("high s")) return "high-s";
   return "unrecoverable";
 }
 

@@ -24,7 +24,7 @@ export const newToken = z
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     ttlSeconds: z.number().int().min(1).max(MAX_TTL_SECONDS).optional(),
   })
-  .refine((b) => b.expiresAt === undefined || b.ttlSeconds === undefined, { message: "give expiresAt or ttlSeconds, not both", path: ["ttlSeconds"] });
+  .refine((b) => b.expiresAt === undefined || b.ttlSeconds === undefined, { error: "give expiresAt or ttlSeconds, not both", path: ["ttlSeconds"] });
 
 const parse = parseBody;
 
@@ -54,9 +54,19 @@ export function adminRoutes(d: AppDeps): Router {
     const role = b.role as Role;
     const dep = departmentOf(role);
     const state = dep === undefined ? "active" : await d.tokens.departmentState(dep);
-    if (state === undefined) throw new LedgerError("UNKNOWN_DEPARTMENT", `department ${dep} is not registered on chain; register it first (POST /v1/departments here or at any gateway of this ledger)`, { department: dep });
+    if (state === undefined)
+      throw new LedgerError(
+        "UNKNOWN_DEPARTMENT",
+        `department ${dep} is not registered on chain; register it first (POST /v1/departments here or at any gateway of this ledger)`,
+        { department: dep },
+      );
     if (state === "revoked") throw new LedgerError("DEPARTMENT_REVOKED", `department ${dep} is revoked`, { department: dep });
-    const expiresAt = b.ttlSeconds !== undefined ? new Date(Date.now() + b.ttlSeconds * 1000).toISOString() : b.expiresAt === undefined ? null : new Date(b.expiresAt).toISOString();
+    const expiresAt =
+      b.ttlSeconds !== undefined
+        ? new Date(Date.now() + b.ttlSeconds * 1000).toISOString()
+        : b.expiresAt === undefined
+          ? null
+          : new Date(b.expiresAt).toISOString();
     res.status(201).json(await d.tokens.create(role, b.label, expiresAt));
   });
   r.get("/v1/tokens", admin, (_req, res) => {

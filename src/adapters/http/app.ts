@@ -39,7 +39,10 @@ export function createApp(d: AppDeps): express.Express {
   app.use(securityHeaders());
   app.use(corsPolicy(sec.corsOrigins));
   app.use((_req, res, next) => {
-    if (d.closing()) return sendError(res, new LedgerError("NOT_READY", "the service is shutting down"));
+    if (d.closing()) {
+      sendError(res, new LedgerError("NOT_READY", "the service is shutting down"));
+      return;
+    }
     next();
   });
   app.use(identify(d.tokens));

@@ -9,7 +9,7 @@
  *   such an exchange answers 404 NOT_FOUND with exactly the body of a missing
  *   one (`notFound()` of core/not-found.ts, what the reader throws for a miss).
  */
-import type { Request, RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { departmentOf, type Principal, type Role } from "../../core/roles.ts";
 import type { TokenAdmin as Tokens } from "../../ports/api/tokens.ts";
@@ -55,6 +55,11 @@ export function requireRole(tokens: Tokens, ...kinds: RoleKind[]): RequestHandle
     res.locals.principal = p;
     next();
   };
+}
+
+/** The principal requireRole set on this response; MUST be called only in a handler behind requireRole. */
+export function principalIn(res: Response): Principal {
+  return res.locals.principal as Principal;
 }
 
 /** True when the principal may read an exchange between `provider` and `consumer`. */

@@ -23,10 +23,13 @@ export function callerOf(locals: Record<string, unknown>): Principal | undefined
 }
 
 export function identify(tokens: Tokens): RequestHandler {
-  return async (req, res, next) => {
-    if (req.get("authorization") === undefined) return next();
+  return (req, res, next) => {
+    if (req.get("authorization") === undefined) {
+      next();
+      return;
+    }
     try {
-      res.locals.principal = await principalOf(req, tokens);
+      res.locals.principal = principalOf(req, tokens);
     } catch (e) {
       res.locals.authError = e;
     }
@@ -36,8 +39,11 @@ export function identify(tokens: Tokens): RequestHandler {
 
 export function tokenBeforeBody(): RequestHandler {
   return (req, res, next) => {
-    if (BODYLESS.has(req.method) || res.locals.principal) return next();
-    const why = res.locals.authError;
+    if (BODYLESS.has(req.method) || res.locals.principal) {
+      next();
+      return;
+    }
+    const why: unknown = res.locals.authError;
     next(why instanceof LedgerError ? why : new LedgerError("UNAUTHENTICATED", `${req.method} needs Authorization: Bearer <token> (sent before the body)`));
   };
 }

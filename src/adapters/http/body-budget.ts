@@ -32,12 +32,21 @@ export class BodyBudget {
     return (req, res, next) => {
       const len = req.headers["content-length"];
       const chunked = req.headers["transfer-encoding"] !== undefined;
-      if (!chunked && (len === undefined || len === "0")) return next();
+      if (!chunked && (len === undefined || len === "0")) {
+        next();
+        return;
+      }
       const n = Number(len);
       // The route's parser refuses more than its limit before reading: reserving more would only starve others.
       const want = chunked || !Number.isSafeInteger(n) ? this.#maxBody : Math.min(n, this.#maxBody);
       if (this.#inFlight > 0 && this.#inFlight + want > this.budgetBytes) {
-        return next(new LedgerError("OVERLOADED", `too many request bytes in flight (${this.#inFlight} of ${this.budgetBytes}); retry shortly`, { inFlightBytes: this.#inFlight, budgetBytes: this.budgetBytes }));
+        next(
+          new LedgerError("OVERLOADED", `too many request bytes in flight (${this.#inFlight} of ${this.budgetBytes}); retry shortly`, {
+            inFlightBytes: this.#inFlight,
+            budgetBytes: this.budgetBytes,
+          }),
+        );
+        return;
       }
       this.#inFlight += want;
       let released = false;

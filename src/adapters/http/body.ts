@@ -3,7 +3,9 @@ import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { zodDetails } from "../../core/zod-details.ts";
 
-export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address: 0x + 40 hex digits")
+export const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be an address: 0x + 40 hex digits")
   .refine((a) => !/^0x0{40}$/.test(a), "must not be the zero address");
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {

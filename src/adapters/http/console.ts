@@ -70,17 +70,24 @@ export function consoleRoutes(d: { info: { rpcUrl: string } }, dist = CONSOLE_DI
     fallthrough: true,
     redirect: false,
     setHeaders: (res, path) => {
-      headers(res as unknown as Response);
+      headers(res);
       // Vite names built assets by content hash: cacheable for good; index.html never.
       res.setHeader("Cache-Control", path.startsWith(join(dist, "assets")) ? "public, max-age=31536000, immutable" : "no-cache");
     },
   });
   const page: RequestHandler = (req, res, next) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return next();
-    if (req.path !== "/" && !(req.get("accept") ?? "").includes("text/html")) return next();
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      next();
+      return;
+    }
+    if (req.path !== "/" && !(req.get("accept") ?? "").includes("text/html")) {
+      next();
+      return;
+    }
     const index = join(dist, "index.html");
     if (!existsSync(index)) {
-      return sendError(res, new LedgerError("NOT_READY", "the web console is not built: run `npm run console:build` (npm install runs it in `prepare`), then reload"));
+      sendError(res, new LedgerError("NOT_READY", "the web console is not built: run `npm run console:build` (npm install runs it in `prepare`), then reload"));
+      return;
     }
     headers(res);
     res.setHeader("Cache-Control", "no-cache");

@@ -32,8 +32,14 @@ export const cancelRecovery = z.strictObject({ authorization });
 
 export function departmentView(x: DepartmentView) {
   return {
-    id: x.id, name: x.name, signer: x.signer, status: x.active ? "active" : "revoked", registeredAt: x.registeredAt, txHash: x.txHash,
-    rotationNonce: x.rotationNonce, pendingRecovery: x.pendingRecovery,
+    id: x.id,
+    name: x.name,
+    signer: x.signer,
+    status: x.active ? "active" : "revoked",
+    registeredAt: x.registeredAt,
+    txHash: x.txHash,
+    rotationNonce: x.rotationNonce,
+    pendingRecovery: x.pendingRecovery,
   };
 }
 
@@ -80,7 +86,9 @@ export function departmentRoutes(d: AppDeps): Router {
     const b = parseBody(putSigner, req.body);
     if (b.authorization) return answer(res, await d.departments.keys.rotate(id, b.signer, b.authorization));
     if (p.role !== "admin") {
-      throw new LedgerError("FORBIDDEN", "a department changes its key with an authorization signed by its current key; only the admin may start a recovery", { role: p.role });
+      throw new LedgerError("FORBIDDEN", "a department changes its key with an authorization signed by its current key; only the admin may start a recovery", {
+        role: p.role,
+      });
     }
     return answer(res, await d.departments.keys.recover(id, b.signer));
   });

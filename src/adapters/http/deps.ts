@@ -60,7 +60,7 @@ export interface SecuritySettings {
 
 export const DEFAULT_SECURITY: SecuritySettings = Object.freeze({
   rateLimitRps: 1000,
-  corsOrigins: Object.freeze([]) as readonly string[],
+  corsOrigins: Object.freeze([]),
   bodyBudgetBytes: 256 * 1024 * 1024,
 });
 

@@ -27,7 +27,7 @@ export type HttpErrorCode = ErrorCode | typeof RATE_LIMITED.code;
 
 /** The request id of this response (request-id.ts), if set. */
 export function requestIdOf(res: Response): string | undefined {
-  const id = res.locals.requestId;
+  const id: unknown = res.locals.requestId;
   return typeof id === "string" ? id : undefined;
 }
 
@@ -75,19 +75,34 @@ export class ClientErrorTally {
   }
 }
 
-function toLedgerError(err: any): LedgerError {
-  if (isLedgerError(err)) return err;
-  if (isChainError(err)) return ledgerErrorOfChain(err);
-  if (err?.type === "entity.too.large") return new LedgerError("PAYLOAD_TOO_LARGE", `request body exceeds the limit of ${err.limit} bytes`, { limit: err.limit });
-  if (err?.type === "entity.parse.failed") return new LedgerError("INVALID_JSON", `request body is not valid JSON: ${String(err.message).slice(0, 200)}`);
-  if (err?.type === "encoding.unsupported" || err?.type === "charset.unsupported") return new LedgerError("UNSUPPORTED_MEDIA_TYPE", String(err.message));
-  if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) return new LedgerError("BAD_REQUEST", String(err.message ?? "bad request"));
+/** The fields of a body-parser / http-errors error read here (any of them may be absent, on anything thrown). */
+interface HttpErrorFields {
+  readonly type?: unknown;
+  readonly limit?: number;
+  readonly message?: string;
+  readonly status?: unknown;
+  readonly stack?: unknown;
+}
+
+/** `thrown`'s fields as `thrown?.field` reads them: none on null or undefined. */
+const fieldsOf = (thrown: unknown): HttpErrorFields => thrown ?? {};
+
+function toLedgerError(thrown: unknown): LedgerError {
+  if (isLedgerError(thrown)) return thrown;
+  if (isChainError(thrown)) return ledgerErrorOfChain(thrown);
+  const err = fieldsOf(thrown);
+  if (err.type === "entity.too.large")
+    return new LedgerError("PAYLOAD_TOO_LARGE", `request body exceeds the limit of ${String(err.limit)} bytes`, { limit: err.limit });
+  if (err.type === "entity.parse.failed") return new LedgerError("INVALID_JSON", `request body is not valid JSON: ${String(err.message).slice(0, 200)}`);
+  if (err.type === "encoding.unsupported" || err.type === "charset.unsupported") return new LedgerError("UNSUPPORTED_MEDIA_TYPE", String(err.message));
+  if (typeof err.status === "number" && err.status >= 400 && err.status < 500) return new LedgerError("BAD_REQUEST", err.message ?? "bad request");
   return new LedgerError("INTERNAL", "internal error; the request changed nothing");
 }
 
 export function errorHandler(log: Logger, retryAfterS = 1): ErrorRequestHandler {
   const tally = new ClientErrorTally(log);
-  return (err, req, res, _next) => {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+  return (err: unknown, req, res, _next) => {
     const e = toLedgerError(err);
     const requestId = requestIdOf(res);
     const where = `${req.method} ${req.path}`;
@@ -95,7 +110,7 @@ export function errorHandler(log: Logger, retryAfterS = 1): ErrorRequestHandler 
       // The stack and the cause stay in the log; the client gets the request id to quote.
       log.error(`${where} failed: INTERNAL (request id ${requestId})`, {
         requestId,
-        error: String(err?.stack ?? err),
+        error: String(fieldsOf(err).stack ?? err),
         ...(isLedgerError(err) && err.details !== undefined ? { details: err.details } : {}),
       });
     } else if (e.status >= 500 && e.code !== "OVERLOADED") {

@@ -13,7 +13,7 @@ import type { ExchangeRecord } from "../../core/record.ts";
 import { partiesOf, type LogEntry } from "../../core/ack.ts";
 import type { AppendResult } from "../../ports/api/ledger.ts";
 import type { Principal } from "../../core/roles.ts";
-import { assertMaySeeExchange, requireRole } from "./auth.ts";
+import { assertMaySeeExchange, principalIn, requireRole } from "./auth.ts";
 import { BATCH_BODY_LIMIT, MAX_BATCH_RECORDS, SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";
 import { isoTimestampParam, providerIdParams, receiptQuery, uintParam } from "./params.ts";
 
@@ -44,10 +44,14 @@ function assertOwnAcknowledgement(p: Principal, body: unknown): void {
   if (p.role === "admin" || typeof body !== "object" || body === null) return;
   const { consumer, provider, id } = body as { consumer?: unknown; provider?: unknown; id?: unknown };
   if (typeof consumer !== "string" || p.role === `department:${consumer}`) return;
-  throw new LedgerError("FORBIDDEN", `role ${p.role} may acknowledge only as its own department; this acknowledgement is by ${consumer} (of ${String(provider)}/${String(id)})`, {
-    role: p.role,
-    consumer,
-  });
+  throw new LedgerError(
+    "FORBIDDEN",
+    `role ${p.role} may acknowledge only as its own department; this acknowledgement is by ${consumer} (of ${String(provider)}/${String(id)})`,
+    {
+      role: p.role,
+      consumer,
+    },
+  );
 }
 
 export function exchangeRoutes(d: AppDeps): Router {
@@ -69,7 +73,7 @@ export function exchangeRoutes(d: AppDeps): Router {
 
   r.post("/v1/exchanges", writer, writable, single, async (req, res) => {
     const rec = d.intake.parse(jsonBody(req));
-    assertOwnRecords(res.locals.principal, [rec]);
+    assertOwnRecords(principalIn(res), [rec]);
     await d.intake.verify([rec], false);
     const [result] = await d.appender.submit([rec]);
     res.status(result!.replay ? 200 : 201).json(view(result!));
@@ -78,7 +82,7 @@ export function exchangeRoutes(d: AppDeps): Router {
   r.post("/v1/exchanges/batch", writer, writable, batch, async (req, res) => {
     const body = jsonBody(req) as { records?: unknown } | null;
     if (typeof body !== "object" || body === null || Array.isArray(body) || !Array.isArray(body.records)) {
-      throw new LedgerError("VALIDATION_FAILED", "body must be {\"records\": [ … ]}");
+      throw new LedgerError("VALIDATION_FAILED", 'body must be {"records": [ … ]}');
     }
     const extra = Object.keys(body).filter((k) => k !== "records");
     if (extra.length) throw new LedgerError("VALIDATION_FAILED", `unknown field(s) in batch body: ${extra.join(", ")}`);
@@ -88,7 +92,7 @@ export function exchangeRoutes(d: AppDeps): Router {
       throw new LedgerError("VALIDATION_FAILED", `at most ${MAX_BATCH_RECORDS} records per batch, got ${raw.length}`);
     }
     const recs: ExchangeRecord[] = raw.map((x, i) => d.intake.parse(x, i));
-    assertOwnRecords(res.locals.principal, recs, true);
+    assertOwnRecords(principalIn(res), recs, true);
     await d.intake.verify(recs, true);
     const results = await d.appender.submit(recs);
     const anyNew = results.some((x) => !x.replay);
@@ -105,7 +109,7 @@ export function exchangeRoutes(d: AppDeps): Router {
   r.get("/v1/exchanges/:provider/:id", readers, async (req, res) => {
     const { provider, id } = providerIdParams(String(req.params.provider), String(req.params.id));
     const ex = await d.reader.exchange(await d.reader.seqOf(provider, id));
-    visibleTo(res.locals.principal)(ex.entry);
+    visibleTo(principalIn(res))(ex.entry);
     res.json({ ...ex, acknowledgement: await d.reader.acknowledgement(provider, id) });
   });
 
@@ -113,18 +117,18 @@ export function exchangeRoutes(d: AppDeps): Router {
     const { provider, id } = providerIdParams(String(req.params.provider), String(req.params.id));
     const opts = receiptQuery(req.query);
     const seq = await d.reader.seqOf(provider, id);
-    res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal), opts));
+    res.json(await d.reader.receipt(seq, visibleTo(principalIn(res)), opts));
   });
 
   r.get("/v1/entries/:seq/receipt", readers, async (req, res) => {
     const seq = uintParam("seq", req.params.seq, { in: "path" });
     const opts = receiptQuery(req.query);
-    res.json(await d.reader.receipt(seq, visibleTo(res.locals.principal), opts));
+    res.json(await d.reader.receipt(seq, visibleTo(principalIn(res)), opts));
   });
 
   r.post("/v1/acknowledgements", writer, writable, single, async (req, res) => {
     const body = jsonBody(req);
-    assertOwnAcknowledgement(res.locals.principal, body);
+    assertOwnAcknowledgement(principalIn(res), body);
     const checked = await d.ackIntake.check(body);
     const [result] = await d.appender.submitAcks([checked]);
     res.status(result!.replay ? 200 : 201).json({ ...view(result!), exchangeSeq: checked.exchangeSeq });

@@ -26,7 +26,7 @@ async function getJson(url: string, timeoutMs: number): Promise<Answer> {
 }
 
 function why(e: unknown, timeoutMs: number): string {
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } } | null | undefined;
   if (err?.name === "TimeoutError" || err?.name === "AbortError") return `no answer within ${timeoutMs} ms`;
   return String(err?.cause?.code ?? err?.cause?.message ?? err?.message ?? e).slice(0, 200);
 }
@@ -48,7 +48,8 @@ export class HttpGatewayProbe implements GatewayProbe {
       return { reachable: false, ready: false, anchoring: null, logId: null, error: `not an http(s) URL: ${url.slice(0, 200)}` };
     }
     const [ready, info] = await Promise.allSettled([getJson(`${base}/readyz`, timeoutMs), getJson(`${base}/v1/info`, timeoutMs)]);
-    if (ready.status === "rejected" && info.status === "rejected") return { reachable: false, ready: false, anchoring: null, logId: null, error: why(ready.reason, timeoutMs) };
+    if (ready.status === "rejected" && info.status === "rejected")
+      return { reachable: false, ready: false, anchoring: null, logId: null, error: why(ready.reason, timeoutMs) };
     const r = ready.status === "fulfilled" ? ready.value : undefined;
     const i = info.status === "fulfilled" && info.value.status === 200 ? info.value.body : undefined;
     const isReady = r?.status === 200;

@@ -16,17 +16,16 @@ import { Router, type Request, type RequestHandler } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { principalOf } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
-import type { MetricsDeps } from "../../ports/metrics.ts";
 
 export type { HttpMetrics, MetricsDeps } from "../../ports/metrics.ts";
-
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
 
 /** The label of the route that answered `req`. */
 export function routeLabel(req: Request): string {
-  const path = (req.route as { path?: unknown } | undefined)?.path;
-  return path === undefined ? "(none)" : `${req.baseUrl}${String(path)}`;
+  // Express types a route's path as a string (IRoute.path); req.route is unset when no route answered.
+  const path = (req.route as { path?: string } | undefined)?.path;
+  return path === undefined ? "(none)" : `${req.baseUrl}${path}`;
 }
 
 /** Times every request; MUST run first (after the request id), so refusals of every later middleware are counted. */
@@ -35,7 +34,9 @@ export function requestMetrics(d: Pick<AppDeps, "metrics">): RequestHandler {
   if (!m) return (_req, _res, next) => next();
   return (req, res, next) => {
     const t0 = performance.now();
-    res.once("finish", () => m.observeRequest(METHODS.has(req.method) ? req.method : "OTHER", routeLabel(req), res.statusCode, (performance.now() - t0) / 1000));
+    res.once("finish", () =>
+      m.observeRequest(METHODS.has(req.method) ? req.method : "OTHER", routeLabel(req), res.statusCode, (performance.now() - t0) / 1000),
+    );
     next();
   };
 }
@@ -52,7 +53,8 @@ export function metricsRoutes(d: AppDeps): Router {
     const isScraper = scrapeToken !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), scrapeToken);
     if (!isScraper) {
       const p = principalOf(req, d.tokens);
-      if (p.role !== "admin") throw new LedgerError("FORBIDDEN", `role ${p.role} may not GET /metrics (admin or METRICS_TOKEN)`, { role: p.role, allowed: ["admin"] });
+      if (p.role !== "admin")
+        throw new LedgerError("FORBIDDEN", `role ${p.role} may not GET /metrics (admin or METRICS_TOKEN)`, { role: p.role, allowed: ["admin"] });
     }
     const { contentType, body } = await m.http.scrape();
     res.set("Content-Type", contentType).set("Cache-Control", "no-store").send(body);

@@ -66,7 +66,7 @@ export const enumParam = <T extends string>(values: readonly [T, ...T[]]) =>
 export function parseQuery<S extends z.ZodRawShape>(shape: S, query: Record<string, unknown>, opts: { allowUnknown?: boolean } = {}): z.output<z.ZodObject<S>> {
   const schema = opts.allowUnknown ? z.object(shape) : z.strictObject(shape);
   const r = schema.safeParse({ ...query });
-  if (r.success) return r.data as z.output<z.ZodObject<S>>;
+  if (r.success) return r.data;
   const issues: ParamIssue[] = [];
   for (const i of r.error.issues) {
     if (i.code === "unrecognized_keys") {

@@ -11,8 +11,8 @@ import { LedgerError } from "../../core/errors.ts";
 import { DATASET_ID, type Entry } from "../../core/record.ts";
 import { toProvJson } from "../../core/prov.ts";
 import { DEFAULT_PAGE, MAX_PAGE, type ProvenanceQueries } from "../../ports/api/provenance.ts";
-import { departmentOf, type Principal } from "../../core/roles.ts";
-import { requireRole } from "./auth.ts";
+import { departmentOf } from "../../core/roles.ts";
+import { principalIn, requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 import { oneOfParam, uintParam } from "./params.ts";
 
@@ -32,7 +32,7 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceQueries })
     const limit = uintParam("limit", req.query.limit, { def: DEFAULT_PAGE, max: MAX_PAGE });
     const format = oneOfParam("format", req.query.format, PROVENANCE_FORMATS, "json");
 
-    const p: Principal = res.locals.principal;
+    const p = principalIn(res);
     const party = departmentOf(p.role);
     const visible = party ? (e: Entry) => e.record.provider === party || e.record.consumer === party : undefined;
     if (format === "bundle") {
@@ -47,7 +47,10 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceQueries })
     // The origin is the first exchange of the dataset; a department sees it only if it was a party.
     const first = firstAll.items[0];
     const origin = first && (!party || first.provider === party || first.consumer === party) ? first : null;
-    const next = page.next === null ? null : `/v1/datasets/${encodeURIComponent(dataset)}/provenance?after=${page.next}&limit=${limit}${format === "prov" ? "&format=prov" : ""}`;
+    const next =
+      page.next === null
+        ? null
+        : `/v1/datasets/${encodeURIComponent(dataset)}/provenance?after=${page.next}&limit=${limit}${format === "prov" ? "&format=prov" : ""}`;
     if (format === "prov") {
       // The body is pure PROV-JSON; the next page is in the Link header.
       if (next) res.set("Link", `<${next}>; rel="next"`);
@@ -57,7 +60,9 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceQueries })
     res.json({
       dataset,
       asOf: { treeSize: d.appender.size, anchoredSize: d.anchorer.anchoredSize },
-      origin: origin ? { provider: origin.provider, consumer: origin.consumer, seq: origin.seq, id: origin.id, occurredAt: origin.occurredAt, receivedAt: origin.receivedAt } : null,
+      origin: origin
+        ? { provider: origin.provider, consumer: origin.consumer, seq: origin.seq, id: origin.id, occurredAt: origin.occurredAt, receivedAt: origin.receivedAt }
+        : null,
       exchanges: page.items,
       next,
       lineage,
@@ -77,7 +82,15 @@ async function streamBundle(d: AppDeps & { provenance: ProvenanceQueries }, data
   res.status(200);
   res.type("application/json");
   res.set("Content-Disposition", `attachment; filename="provenance-${dataset.replace(/[^A-Za-z0-9._-]/g, "_")}.json"`);
-  const head = { v: 1, kind: BUNDLE_KIND, dataset, generatedAt: new Date().toISOString(), chainId: d.info.chainId, contract: d.info.contract, logId: d.info.logId };
+  const head = {
+    v: 1,
+    kind: BUNDLE_KIND,
+    dataset,
+    generatedAt: new Date().toISOString(),
+    chainId: d.info.chainId,
+    contract: d.info.contract,
+    logId: d.info.logId,
+  };
   res.write(`${JSON.stringify(head).slice(0, -1)},"receipts":[`);
   const pending: number[] = [];
   let after: number | undefined;

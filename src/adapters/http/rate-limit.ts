@@ -25,7 +25,9 @@ export function rateLimitPerCaller(rps: number, log: Logger): RequestHandler {
     handler: (req, res) => {
       const p = callerOf(res.locals);
       const who = p ? `token ${p.tokenId}` : `address ${req.ip}`;
-      sendErrorBody(res, RATE_LIMITED.status, RATE_LIMITED.code, `more than ${rps} requests per second from ${who}; retry after the time in Retry-After`, { limitPerSecond: rps });
+      sendErrorBody(res, RATE_LIMITED.status, RATE_LIMITED.code, `more than ${rps} requests per second from ${who}; retry after the time in Retry-After`, {
+        limitPerSecond: rps,
+      });
     },
     // Proxies are not trusted (req.ip is the peer); a client's own X-Forwarded-For is ignored, not reported.
     validate: { xForwardedForHeader: false, forwardedHeader: false },

@@ -49,10 +49,14 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
   };
   /** The log size an answer covers: now, or an anchored checkpoint's. */
   const coverage = (req: Request) => {
-    if (req.query.asOf === undefined) return { size: undefined as number | undefined, checkpoint: d.anchorer.latest?.treeSize === d.appender.size ? d.anchorer.latest!.index : null };
+    if (req.query.asOf === undefined)
+      return { size: undefined as number | undefined, checkpoint: d.anchorer.latest?.treeSize === d.appender.size ? d.anchorer.latest.index : null };
     const index = uintParam("asOf", req.query.asOf);
     const cp = d.anchorer.checkpoints[index];
-    if (!cp) throw new LedgerError("NOT_FOUND", `no anchored checkpoint ${index}`, [{ parameter: "asOf", in: "query", message: `no anchored checkpoint ${index}`, value: index }]);
+    if (!cp)
+      throw new LedgerError("NOT_FOUND", `no anchored checkpoint ${index}`, [
+        { parameter: "asOf", in: "query", message: `no anchored checkpoint ${index}`, value: index },
+      ]);
     return { size: cp.treeSize, checkpoint: cp.index };
   };
   const send = (res: Response, fmt: "json" | "csv", a: UsageAnswer, checkpoint: number | null) => {
@@ -86,7 +90,12 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
     const cov = coverage(req);
     const flows = await d.stats.flows(from, to, cov.size);
     if (format === "csv") {
-      res.type("text/csv; charset=utf-8; header=present").send(toCsv(["provider", "consumer", "exchanges", "records"], flows.map((f) => [f.provider, f.consumer, f.exchanges, f.records])));
+      res.type("text/csv; charset=utf-8; header=present").send(
+        toCsv(
+          ["provider", "consumer", "exchanges", "records"],
+          flows.map((f) => [f.provider, f.consumer, f.exchanges, f.records]),
+        ),
+      );
       return;
     }
     res.json({ from, to, flows, asOf: { treeSize: cov.size ?? d.appender.size, checkpoint: cov.checkpoint } });

@@ -5,14 +5,14 @@
  * secret and id are not repeated.
  */
 import { Router } from "express";
-import { departmentOf, type Principal } from "../../core/roles.ts";
-import { requireRole } from "./auth.ts";
+import { departmentOf } from "../../core/roles.ts";
+import { principalIn, requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 
 export function whoamiRoutes(d: AppDeps): Router {
   const r = Router();
   r.get("/v1/whoami", requireRole(d.tokens), (_req, res) => {
-    const p: Principal = res.locals.principal;
+    const p = principalIn(res);
     const department = departmentOf(p.role);
     res.json(department === undefined ? { role: p.role } : { role: "department", department });
   });

@@ -14,9 +14,12 @@ export function counterKeys(r: CountedRecord): string[] {
   const month = day.slice(0, 7);
   const year = day.slice(0, 4);
   const keys = [
-    K.counter("*", "", "_", day), K.flow(day, r.provider, r.consumer),
-    K.monthCounter("_", month), K.monthFlow(month, r.provider, r.consumer),
-    K.yearCounter("_", year), K.yearFlow(year, r.provider, r.consumer),
+    K.counter("*", "", "_", day),
+    K.flow(day, r.provider, r.consumer),
+    K.monthCounter("_", month),
+    K.monthFlow(month, r.provider, r.consumer),
+    K.yearCounter("_", year),
+    K.yearFlow(year, r.provider, r.consumer),
   ];
   for (const g of DIMENSIONS) {
     keys.push(K.counter("*", "", g, day, dimensionValue(r, g)));
@@ -46,9 +49,9 @@ export const parseCount = (v: string | undefined): [number, number] => {
 const groupAt = (rest: string, len: number, group: CounterGroup): string | undefined => (group === "_" ? undefined : decodeURIComponent(rest.slice(len + 1)));
 
 export class LevelCounters implements CounterStore {
-  readonly #db: Level<string, string>;
+  readonly #db: Level;
 
-  constructor(db: Level<string, string>) {
+  constructor(db: Level) {
     this.#db = db;
   }
 
@@ -65,7 +68,13 @@ export class LevelCounters implements CounterStore {
     for await (const [k, v] of this.#db.iterator({ gte: `${prefix}${from}`, lte: `${prefix}${to}\xff` })) each(k.slice(prefix.length), parseCount(v));
   }
 
-  async days(filter: CounterFilter, group: CounterGroup, from: string, to: string, each: (day: string, g: string | undefined, v: Count) => void): Promise<void> {
+  async days(
+    filter: CounterFilter,
+    group: CounterGroup,
+    from: string,
+    to: string,
+    each: (day: string, g: string | undefined, v: Count) => void,
+  ): Promise<void> {
     const prefix = filter === "*" ? K.counterPrefix("*", "", group) : K.counterPrefix(filter.dim, filter.value, group);
     await this.#scan(prefix, from, to, (rest, v) => each(rest.slice(0, 10), groupAt(rest, 10, group), v));
   }

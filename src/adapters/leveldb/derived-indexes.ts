@@ -11,7 +11,7 @@ import { counterKeys } from "./counter-store.ts";
 import { indexKeys, K, prefixEnd } from "./keys.ts";
 import type { LogStore } from "../../ports/store.ts";
 
-type Store = Pick<LogStore, "size" | "entriesFrom"> & { readonly db: Level<string, string> };
+type Store = Pick<LogStore, "size" | "entriesFrom"> & { readonly db: Level };
 
 export { COUNTER_PREFIXES } from "./counter-store.ts";
 
@@ -81,7 +81,12 @@ export interface DerivedDiff {
 }
 
 /** Differences between the live keys under `prefixes` and the rebuilt ones. */
-export async function compareDerived(store: { readonly db: Level<string, string> }, d: DerivedIndexes, prefixes: readonly string[], max = 1000): Promise<{ diffs: DerivedDiff[]; total: number; compared: number }> {
+export async function compareDerived(
+  store: { readonly db: Level },
+  d: DerivedIndexes,
+  prefixes: readonly string[],
+  max = 1000,
+): Promise<{ diffs: DerivedDiff[]; total: number; compared: number }> {
   const diffs: DerivedDiff[] = [];
   const seen = new Set<string>();
   let total = 0;

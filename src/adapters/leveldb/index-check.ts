@@ -10,9 +10,9 @@ const idKey = (k: IdIndexKey): string => (k.kind === "ack" ? K.ackOf(k.provider,
 const DATASET = "x:d:";
 
 export class LevelIndexCheck implements IndexCheck {
-  readonly #db: Level<string, string>;
+  readonly #db: Level;
 
-  constructor(db: Level<string, string>) {
+  constructor(db: Level) {
     this.#db = db;
   }
 
@@ -28,7 +28,9 @@ export class LevelIndexCheck implements IndexCheck {
     return idKey(k);
   }
 
-  async datasetIndex(exchanges: ReadonlyArray<{ seq: number; dataset: string; derivedFrom: readonly string[] }>): Promise<{ missing: Array<{ seq: number; key: string }>; present: number }> {
+  async datasetIndex(
+    exchanges: ReadonlyArray<{ seq: number; dataset: string; derivedFrom: readonly string[] }>,
+  ): Promise<{ missing: Array<{ seq: number; key: string }>; present: number }> {
     const keys = exchanges.flatMap((e) => indexKeys(e).map((k) => [e.seq, k] as const));
     const got = keys.length === 0 ? [] : await this.#db.getMany(keys.map(([, k]) => k));
     const missing: Array<{ seq: number; key: string }> = [];

@@ -19,7 +19,10 @@ export { indexKeys } from "./keys.ts";
 export class DataDirInUseError extends Error {
   readonly location: string;
   constructor(location: string, cause: unknown) {
-    super(`the data dir ${dirname(location)} is in use by another dxledger process (${join(location, "LOCK")} is held); stop that process first, or use another DATA_DIR`, { cause });
+    super(
+      `the data dir ${dirname(location)} is in use by another dxledger process (${join(location, "LOCK")} is held); stop that process first, or use another DATA_DIR`,
+      { cause },
+    );
     this.name = "DataDirInUseError";
     this.location = location;
   }
@@ -31,13 +34,13 @@ export class DataDirInUseError extends Error {
  * index check) and for tests that damage a store on purpose.
  */
 export class Store implements LogStore, CheckpointStore, DatasetIndex {
-  readonly db: Level<string, string>;
+  readonly db: Level;
   /** The usage counters (src/ports/counters.ts). */
   readonly counters: LevelCounters;
   /** The derived indexes as the audit reads them (src/ports/index-check.ts). */
   readonly indexCheck: LevelIndexCheck;
 
-  private constructor(db: Level<string, string>) {
+  private constructor(db: Level) {
     this.db = db;
     this.counters = new LevelCounters(db);
     this.indexCheck = new LevelIndexCheck(db);
@@ -46,7 +49,12 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex {
   /** Opens the store; a store another process (or this one) holds is a DataDirInUseError. */
   static async open(location: string): Promise<Store> {
     // A 32 MiB memtable absorbs the rewrites of hot counters between compactions; 64 MiB of block cache keeps tree nodes and indexes hot.
-    const db = new Level<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8", writeBufferSize: 32 * 1024 * 1024, cacheSize: 64 * 1024 * 1024 });
+    const db = new Level<string, string>(location, {
+      keyEncoding: "utf8",
+      valueEncoding: "utf8",
+      writeBufferSize: 32 * 1024 * 1024,
+      cacheSize: 64 * 1024 * 1024,
+    });
     try {
       await db.open();
     } catch (e) {
@@ -64,8 +72,21 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex {
     return this.db.status === "open";
   }
 
+  /**
+   * The value at `key`, undefined when missing. level's index.d.ts types get (and getMany) as always
+   * finding the key; the abstract-level it runs on answers undefined for a missing one.
+   */
+  #read(key: string): Promise<string | undefined> {
+    return this.db.get(key);
+  }
+
+  /** The values at `keys`, in order, undefined for a missing one (see #read). */
+  #readMany(keys: string[]): Promise<Array<string | undefined>> {
+    return this.db.getMany(keys);
+  }
+
   async size(): Promise<number> {
-    const v = await this.db.get(K.size);
+    const v = await this.#read(K.size);
     return v === undefined ? 0 : Number(v);
   }
 
@@ -100,14 +121,14 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex {
   /** Seqs of exchanges (or, with `kind: "ack"`, of their acknowledgements) by provider + id. */
   async seqsByProviderId(keys: ReadonlyArray<{ provider: string; id: string; kind?: "exchange" | "ack" }>): Promise<Array<number | undefined>> {
     if (keys.length === 0) return [];
-    const vals = await this.db.getMany(keys.map((k) => (k.kind === "ack" ? K.ackOf(k.provider, k.id) : K.byProvider(k.provider, k.id))));
+    const vals = await this.#readMany(keys.map((k) => (k.kind === "ack" ? K.ackOf(k.provider, k.id) : K.byProvider(k.provider, k.id))));
     return vals.map((v) => (v === undefined ? undefined : Number(v)));
   }
 
   /** Hashes (hex) of stored nodes, in order; a missing node is an integrity error. */
   async nodes(ids: readonly NodeId[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const vals = await this.db.getMany(ids.map((n) => K.node(n.level, n.index)));
+    const vals = await this.#readMany(ids.map((n) => K.node(n.level, n.index)));
     return vals.map((v, i) => {
       if (v === undefined) throw new Error(`store: tree node (${ids[i]!.level}, ${ids[i]!.index}) is missing`);
       return v;
@@ -184,7 +205,7 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex {
 
   // ── small JSON records: tokens, departments, deployment ──
   async getJson<T>(key: string): Promise<T | undefined> {
-    const v = await this.db.get(key);
+    const v = await this.#read(key);
     return v === undefined ? undefined : (JSON.parse(v) as T);
   }
 

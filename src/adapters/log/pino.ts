@@ -37,7 +37,23 @@ export interface LoggerOptions {
 const CENSOR = "[redacted]";
 
 /** Field names whose values are credentials, at the top level and one level down. */
-const SECRET_FIELDS = ["authorization", "cookie", "token", "secret", "password", "privateKey", "anchorPrivateKey", "adminToken", "metricsToken", "ANCHOR_PRIVATE_KEY", "ADMIN_TOKEN", "METRICS_TOKEN", "DEPLOYER_PRIVATE_KEY", "DEPARTMENT_PRIVATE_KEY", "DXLEDGER_TOKEN"];
+const SECRET_FIELDS = [
+  "authorization",
+  "cookie",
+  "token",
+  "secret",
+  "password",
+  "privateKey",
+  "anchorPrivateKey",
+  "adminToken",
+  "metricsToken",
+  "ANCHOR_PRIVATE_KEY",
+  "ADMIN_TOKEN",
+  "METRICS_TOKEN",
+  "DEPLOYER_PRIVATE_KEY",
+  "DEPARTMENT_PRIVATE_KEY",
+  "DXLEDGER_TOKEN",
+];
 const REDACT_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`), "*.headers.authorization", "*.headers.cookie"];
 
 const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
@@ -67,13 +83,16 @@ function destination(opts: LoggerOptions): NodeJS.WritableStream | number {
 
 const RESERVED = new Set(["level", "time", "msg", "pid", "hostname", "requestId"]);
 
+/** Whether stderr is a terminal, as a boolean: on a pipe or a file `isTTY` is undefined (not false, as @types/node has it). */
+const stderrIsTty = (): boolean => (process.stderr as { isTTY?: boolean }).isTTY === true;
+
 /** The pino logger behind `createLogger` (for adapters that want pino itself). */
-export function createPino(opts: LoggerOptions = {}): Pino<never, boolean> {
+export function createPino(opts: LoggerOptions = {}): Pino {
   const format = opts.format ?? "auto";
   const dest = destination(opts);
-  const usePretty = format === "pretty" || (format === "auto" && !opts.write && process.stderr.isTTY === true);
+  const usePretty = format === "pretty" || (format === "auto" && !opts.write && stderrIsTty());
   const stream = usePretty
-    ? pretty({ destination: dest as never, colorize: !opts.write && process.stderr.isTTY === true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
+    ? pretty({ destination: dest as never, colorize: !opts.write && stderrIsTty(), sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
     : typeof dest === "number"
       ? pino.destination({ dest, sync: true })
       : dest;
@@ -108,6 +127,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger & { debug: NonNul
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }

@@ -41,34 +41,88 @@ export class PrometheusMetrics implements ServiceMetrics, HttpMetrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.#http = new Histogram({ name: "dxledger_http_request_duration_seconds", help: "HTTP requests by method, route pattern and status: latency (its _count is the request count)", labelNames: ["method", "route", "status"], buckets: HTTP_BUCKETS, registers });
-    this.#appended = new Counter({ name: "dxledger_entries_appended_total", help: "Entries appended to the log (each on disk), by kind: exchange or ack", labelNames: ["kind"], registers });
-    this.#group = new Histogram({ name: "dxledger_commit_group_entries", help: "New entries per group commit (one synced LevelDB batch)", buckets: GROUP_BUCKETS, registers });
-    this.#signatures = new Counter({ name: "dxledger_signature_failures_total", help: "Submissions refused for their signature, by kind (exchange, ack), code (INVALID_SIGNATURE, SIGNER_MISMATCH) and reason", labelNames: ["kind", "code", "reason"], registers });
-    this.#anchorSeconds = new Histogram({ name: "dxledger_anchor_duration_seconds", help: "Time from sending an anchoring transaction to its checkpoint confirmed (CONFIRMATIONS blocks)", buckets: ANCHOR_BUCKETS, registers });
+    this.#http = new Histogram({
+      name: "dxledger_http_request_duration_seconds",
+      help: "HTTP requests by method, route pattern and status: latency (its _count is the request count)",
+      labelNames: ["method", "route", "status"],
+      buckets: HTTP_BUCKETS,
+      registers,
+    });
+    this.#appended = new Counter({
+      name: "dxledger_entries_appended_total",
+      help: "Entries appended to the log (each on disk), by kind: exchange or ack",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.#group = new Histogram({
+      name: "dxledger_commit_group_entries",
+      help: "New entries per group commit (one synced LevelDB batch)",
+      buckets: GROUP_BUCKETS,
+      registers,
+    });
+    this.#signatures = new Counter({
+      name: "dxledger_signature_failures_total",
+      help: "Submissions refused for their signature, by kind (exchange, ack), code (INVALID_SIGNATURE, SIGNER_MISMATCH) and reason",
+      labelNames: ["kind", "code", "reason"],
+      registers,
+    });
+    this.#anchorSeconds = new Histogram({
+      name: "dxledger_anchor_duration_seconds",
+      help: "Time from sending an anchoring transaction to its checkpoint confirmed (CONFIRMATIONS blocks)",
+      buckets: ANCHOR_BUCKETS,
+      registers,
+    });
     this.#anchoredEntries = new Counter({ name: "dxledger_anchored_entries_total", help: "Entries covered by newly anchored checkpoints", registers });
-    this.#anchors = new Counter({ name: "dxledger_anchors_total", help: "Anchorings by result (ok, failed) and, when failed, the ChainError kind (or HALTED, INTERNAL)", labelNames: ["result", "kind"], registers });
-    this.#gas = new Histogram({ name: "dxledger_chain_gas_used", help: "Gas used by each confirmed transaction, by contract method", labelNames: ["operation"], buckets: GAS_BUCKETS, registers });
-    this.#chainErrors = new Counter({ name: "dxledger_chain_errors_total", help: "Failed chain calls by ChainError kind (UNAVAILABLE, REVERTED, UNDERPRICED, FEE_CAP, NONCE, INSUFFICIENT_FUNDS, WRONG_CONTRACT, OTHER) and operation", labelNames: ["kind", "operation"], registers });
-    const self = this;
+    this.#anchors = new Counter({
+      name: "dxledger_anchors_total",
+      help: "Anchorings by result (ok, failed) and, when failed, the ChainError kind (or HALTED, INTERNAL)",
+      labelNames: ["result", "kind"],
+      registers,
+    });
+    this.#gas = new Histogram({
+      name: "dxledger_chain_gas_used",
+      help: "Gas used by each confirmed transaction, by contract method",
+      labelNames: ["operation"],
+      buckets: GAS_BUCKETS,
+      registers,
+    });
+    this.#chainErrors = new Counter({
+      name: "dxledger_chain_errors_total",
+      help: "Failed chain calls by ChainError kind (UNAVAILABLE, REVERTED, UNDERPRICED, FEE_CAP, NONCE, INSUFFICIENT_FUNDS, WRONG_CONTRACT, OTHER) and operation",
+      labelNames: ["kind", "operation"],
+      registers,
+    });
+    const sources = () => this.#sources;
     const gauge = (name: string, help: string, read: (s: MetricSources) => number) =>
       new Gauge({
         name,
         help,
         registers,
         collect() {
-          if (self.#sources) this.set(read(self.#sources));
+          const s = sources();
+          if (s) this.set(read(s));
         },
       });
-    gauge("dxledger_anchoring_pending_entries", "Entries committed but not yet covered by an anchored checkpoint (the anchoring backlog)", (s) => s.anchoring().pending);
-    gauge("dxledger_anchoring_oldest_pending_age_seconds", "How long the oldest unanchored entry has waited (0 when none); writes stop at MAX_UNANCHORED_AGE_MS", (s) => s.anchoring().oldestPendingAgeMs / 1000);
-    gauge("dxledger_anchoring_halted", "1 when the chain holds a checkpoint this log cannot back and appending has stopped", (s) => (s.anchoring().halted ? 1 : 0));
+    gauge(
+      "dxledger_anchoring_pending_entries",
+      "Entries committed but not yet covered by an anchored checkpoint (the anchoring backlog)",
+      (s) => s.anchoring().pending,
+    );
+    gauge(
+      "dxledger_anchoring_oldest_pending_age_seconds",
+      "How long the oldest unanchored entry has waited (0 when none); writes stop at MAX_UNANCHORED_AGE_MS",
+      (s) => s.anchoring().oldestPendingAgeMs / 1000,
+    );
+    gauge("dxledger_anchoring_halted", "1 when the chain holds a checkpoint this log cannot back and appending has stopped", (s) =>
+      s.anchoring().halted ? 1 : 0,
+    );
     gauge("dxledger_tree_size", "Entries in the log (committed)", (s) => s.treeSize());
     gauge("dxledger_anchored_tree_size", "Entries covered by the latest checkpoint the chain holds", (s) => s.anchoring().anchoredSize);
     // Series that exist from the start, so that rate() and increase() see their first change.
     for (const kind of ["exchange", "ack"]) this.#appended.inc({ kind }, 0);
     for (const kind of ["exchange", "ack"] as const) {
-      for (const reason of SIGNATURE_REASONS) this.#signatures.inc({ kind, code: reason === "not-active-signer" ? "SIGNER_MISMATCH" : "INVALID_SIGNATURE", reason }, 0);
+      for (const reason of SIGNATURE_REASONS)
+        this.#signatures.inc({ kind, code: reason === "not-active-signer" ? "SIGNER_MISMATCH" : "INVALID_SIGNATURE", reason }, 0);
     }
     this.#anchors.inc({ result: "ok", kind: "" }, 0);
   }

@@ -105,7 +105,7 @@ export class SignerPool {
     for (const p of job.parts) {
       let st = this.#all.get(p.w);
       if (!st) {
-        st = { out: new Array(p.w.records.length), missing: p.w.records.length };
+        st = { out: new Array<RecoverResult>(p.w.records.length), missing: p.w.records.length };
         this.#all.set(p.w, st);
       }
       for (let i = p.from; i < p.to; i++) st.out[i] = res[k++]!;

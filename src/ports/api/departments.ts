@@ -32,7 +32,13 @@ export interface Authorization {
 
 export type SignerChange =
   | { readonly status: "rotated"; readonly department: DepartmentRecord; readonly txHash: string | null; readonly by: "authorization" | "recovery" }
-  | { readonly status: "recovery-pending"; readonly id: string; readonly signer: string; readonly executableAt: number; readonly proposalTxHash: string | null };
+  | {
+      readonly status: "recovery-pending";
+      readonly id: string;
+      readonly signer: string;
+      readonly executableAt: number;
+      readonly proposalTxHash: string | null;
+    };
 
 export interface DepartmentKeyChanges {
   rotate(id: string, signer: string, auth: Authorization): Promise<SignerChange>;

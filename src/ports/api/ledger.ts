@@ -67,7 +67,12 @@ export interface UnacknowledgedItem {
 export interface LogReader {
   status(seq: number): "pending" | "anchored";
   acknowledgement(provider: string, id: string): Promise<{ seq: number; acknowledgedAt: string; receivedAt: string } | null>;
-  unacknowledged(before: string, after: number | undefined, limit: number, visible?: (provider: string, consumer: string) => boolean): Promise<{ items: UnacknowledgedItem[]; next: number | null }>;
+  unacknowledged(
+    before: string,
+    after: number | undefined,
+    limit: number,
+    visible?: (provider: string, consumer: string) => boolean,
+  ): Promise<{ items: UnacknowledgedItem[]; next: number | null }>;
   seqOf(provider: string, id: string): Promise<number>;
   exchange(seq: number): Promise<{ entry: LogEntry; leafHash: Hex; status: "pending" | "anchored" }>;
   receipt(seq: number, maySee?: (e: LogEntry) => void, opts?: ReceiptOptions): Promise<Receipt>;

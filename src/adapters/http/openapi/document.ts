@@ -24,12 +24,23 @@ import * as R from "./responses.ts";
 export const OPERATIONS: readonly Operation[] = [...LEDGER_OPERATIONS, ...ADMIN_OPERATIONS, ...FEDERATION_OPERATIONS, ...META_OPERATIONS];
 
 /** Request-side components (what a client may send). */
-const INPUTS = { ExchangeRecordInput: exchangeRecordInput, AcknowledgementInput: acknowledgementInput, BatchInput: batchBody, NewDepartment: newDepartment, NewToken: newToken, PutSigner: putSigner, CancelRecovery: cancelRecovery };
+const INPUTS = {
+  ExchangeRecordInput: exchangeRecordInput,
+  AcknowledgementInput: acknowledgementInput,
+  BatchInput: batchBody,
+  NewDepartment: newDepartment,
+  NewToken: newToken,
+  PutSigner: putSigner,
+  CancelRecovery: cancelRecovery,
+};
 /** Response-side components (what the service answers). */
 const OUTPUTS: Record<string, z.ZodType> = { ...(R as Record<string, z.ZodType>), ExchangeRecord: exchangeRecordInput, Acknowledgement: acknowledgementInput };
 
 const ERROR_CODES: Record<string, number> = { ...ERROR_STATUS, [RATE_LIMITED.code]: RATE_LIMITED.status };
-const codesAt = (status: number) => Object.entries(ERROR_CODES).filter(([, s]) => s === status).map(([c]) => c);
+const codesAt = (status: number) =>
+  Object.entries(ERROR_CODES)
+    .filter(([, s]) => s === status)
+    .map(([c]) => c);
 
 /** Error statuses an operation can answer, from its shape and its own list. */
 function errorStatuses(op: Operation): number[] {
@@ -45,7 +56,10 @@ const whoText = (op: Operation) => (typeof op.who === "string" ? op.who : op.who
 function build(): Record<string, unknown> {
   const components = { input: toComponents(INPUTS, "input"), output: toComponents(OUTPUTS, "output") };
   const names = new Map<z.ZodType, Record<Io, string | undefined>>();
-  for (const [io, table] of [["input", INPUTS], ["output", OUTPUTS]] as const) {
+  for (const [io, table] of [
+    ["input", INPUTS],
+    ["output", OUTPUTS],
+  ] as const) {
     for (const [name, s] of Object.entries(table)) names.set(s, { ...(names.get(s) ?? { input: undefined, output: undefined }), [io]: name });
   }
   const ref = (s: z.ZodType, io: Io): JsonSchema => {
@@ -57,16 +71,27 @@ function build(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const parameters = [
-      ...Object.entries(op.pathParams ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: toJsonSchema(p.schema, "input") })),
+      ...Object.entries(op.pathParams ?? {}).map(([name, p]) => ({
+        name,
+        in: "path",
+        required: true,
+        description: p.description,
+        schema: toJsonSchema(p.schema, "input"),
+      })),
       ...Object.entries(op.query ?? {}).map(([name, s]) => ({
-        name, in: "query", required: required(s), schema: toJsonSchema(s, "input"), ...(op.queryDocs?.[name] ? { description: op.queryDocs[name] } : {}),
+        name,
+        in: "query",
+        required: required(s),
+        schema: toJsonSchema(s, "input"),
+        ...(op.queryDocs?.[name] ? { description: op.queryDocs[name] } : {}),
       })),
     ];
     const responses: Record<string, unknown> = {};
     for (const ok of op.ok) {
       const content: Record<string, unknown> = {};
       if (ok.schema) content["application/json"] = { schema: ref(ok.schema, "output") };
-      for (const [type, m] of Object.entries(ok.media ?? {})) content[type] = { schema: { type: "string", ...(m.description ? { description: m.description } : {}) } };
+      for (const [type, m] of Object.entries(ok.media ?? {}))
+        content[type] = { schema: { type: "string", ...(m.description ? { description: m.description } : {}) } };
       responses[String(ok.status)] = { description: ok.description, content };
     }
     for (const st of errorStatuses(op)) responses[String(st)] = { $ref: `#/components/responses/Error${st}` };
@@ -80,7 +105,9 @@ function build(): Record<string, unknown> {
       ...(op.expressRoute ? { "x-express-route": op.expressRoute } : {}),
       security: op.who === "anyone" ? [] : [{ bearer: [] }],
       ...(parameters.length ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: true, description: op.body.description, content: { "application/json": { schema: ref(op.body.schema, "input") } } } } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, description: op.body.description, content: { "application/json": { schema: ref(op.body.schema, "input") } } } }
+        : {}),
       responses,
     };
   }
@@ -92,19 +119,27 @@ function build(): Record<string, unknown> {
     info: {
       title: "dxledger HTTP API",
       version: "1",
-      description: "An audit ledger for data exchanged between departments (../shared/SPEC.md §5, §8). Generated from the zod schemas the routes validate with. Roles: docs/roles.md; each operation's `x-roles` names who may call it.",
+      description:
+        "An audit ledger for data exchanged between departments (../shared/SPEC.md §5, §8). Generated from the zod schemas the routes validate with. Roles: docs/roles.md; each operation's `x-roles` names who may call it.",
     },
     servers: [{ url: "/" }],
     tags: ["health", "log", "exchanges", "provenance", "statistics", "departments", "tokens", "federation", "meta"].map((name) => ({ name })),
     paths,
     components: {
       schemas: { ...components.output, ...components.input },
-      responses: Object.fromEntries(statuses.map((st) => [`Error${st}`, {
-        description: `Error; code ${codesAt(st).join(" | ")}`,
-        ...(st === 429 || st === 503 ? { headers: retry } : {}),
-        content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } },
-      }])),
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a token with one role: admin, auditor, regulator or department:<id> (POST /v1/tokens)" } },
+      responses: Object.fromEntries(
+        statuses.map((st) => [
+          `Error${st}`,
+          {
+            description: `Error; code ${codesAt(st).join(" | ")}`,
+            ...(st === 429 || st === 503 ? { headers: retry } : {}),
+            content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } },
+          },
+        ]),
+      ),
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "a token with one role: admin, auditor, regulator or department:<id> (POST /v1/tokens)" },
+      },
     },
     "x-error-codes": ERROR_CODES,
   };

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 
 /** Who may call: "anyone" (no token), "any token", or these roles (docs/roles.md). */
-export type Who = "anyone" | "any token" | readonly ("admin" | "auditor" | "regulator" | "department")[];
+export type Who = "anyone" | "any token" | ReadonlyArray<"admin" | "auditor" | "regulator" | "department">;
 
 export interface Success {
   readonly status: number;

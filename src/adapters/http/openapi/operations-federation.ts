@@ -39,7 +39,12 @@ export const Federation = z.object({
 
 export const FEDERATION_OPERATIONS: readonly Operation[] = [
   {
-    method: "get", path: "/v1/federation", id: "federation", tag: "federation", summary: "Every log on the ledger: its gateway, latest checkpoint on chain and health", who: "anyone",
+    method: "get",
+    path: "/v1/federation",
+    id: "federation",
+    tag: "federation",
+    summary: "Every log on the ledger: its gateway, latest checkpoint on chain and health",
+    who: "anyone",
     description:
       "The directory is the chain's (ExchangeLedger.logCount/logAt/logInfo); each gateway is asked GET /readyz and GET /v1/info in parallel with a 2 s timeout, so a dead or slow gateway is reported, never waited for.",
     query: FEDERATION_QUERY,
