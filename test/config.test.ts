@@ -12,7 +12,7 @@ import { configTable, docOf, envShape, SECRET_VARIABLES, type Env } from "../src
 import { BEGIN, END } from "../scripts/config-table.ts";
 
 const ROOT = join(import.meta.dirname, "..");
-const NAMES = Object.keys(envShape.shape) as (keyof Env)[];
+const NAMES = Object.keys(envShape.shape) as Array<keyof Env>;
 
 /** README's Configuration table: variable → [default, meaning]. */
 function readmeTable(): { text: string; rows: Map<string, [string, string]> } {
@@ -59,7 +59,19 @@ describe("configuration: one schema", () => {
     }
     expect(literal).to.be.at.least(15);
     const c = loadConfig({});
-    expect(c).to.include({ port: 8080, host: "127.0.0.1", chainPort: 8545, logName: "default", anchorIntervalMs: 5000, anchorMaxLeaves: 10_000, confirmations: 1, maxUnanchoredAgeMs: 600_000, logLevel: "info", logFormat: "auto", embedded: true });
+    expect(c).to.include({
+      port: 8080,
+      host: "127.0.0.1",
+      chainPort: 8545,
+      logName: "default",
+      anchorIntervalMs: 5000,
+      anchorMaxLeaves: 10_000,
+      confirmations: 1,
+      maxUnanchoredAgeMs: 600_000,
+      logLevel: "info",
+      logFormat: "auto",
+      embedded: true,
+    });
     expect(c.chain).to.deep.include({ rpcTimeoutMs: 5000, replaceAfterMs: 30_000 });
   });
 
@@ -87,7 +99,12 @@ describe("configuration: one schema", () => {
 
   it("secrets are never repeated in a problem; an RPC URL's credentials are redacted", () => {
     expect(SECRET_VARIABLES).to.deep.equal(["ANCHOR_PRIVATE_KEY", "ADMIN_TOKEN", "METRICS_TOKEN"]);
-    const p = problems({ ANCHOR_PRIVATE_KEY: "0xnot-a-key-s3cr3t", ADMIN_TOKEN: "short-s3cr3t", METRICS_TOKEN: "tiny-s3cr3t", RPC_URL: "ftp://user:s3cr3t@rpc.example/?apikey=s3cr3t" });
+    const p = problems({
+      ANCHOR_PRIVATE_KEY: "0xnot-a-key-s3cr3t",
+      ADMIN_TOKEN: "short-s3cr3t",
+      METRICS_TOKEN: "tiny-s3cr3t",
+      RPC_URL: "ftp://user:s3cr3t@rpc.example/?apikey=s3cr3t",
+    });
     expect(p.join("\n")).to.not.contain("s3cr3t");
     expect(p).to.include("ANCHOR_PRIVATE_KEY must be 0x + 64 hex digits");
     expect(p).to.include("ADMIN_TOKEN must be at least 24 characters");

@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { Api, start, tempDir, until } from "../helpers/service.ts";
+import { ifSet, Api, start, tempDir, until } from "../helpers/service.ts";
 import { tampered } from "../helpers/receipts.ts";
 import type { RunningService } from "../../src/server.ts";
 import { seed, type Plan, type Seeded } from "./seed.ts";
@@ -73,8 +73,8 @@ describe("web console in Chromium", function () {
     data = await seed(api, PLAN);
   });
   after(async () => {
-    await browser?.close();
-    await svc?.stop();
+    await ifSet(browser)?.close();
+    await ifSet(svc)?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
     expect(errors, "console errors (a CSP refusal is one)").to.deep.equal([]);
   });
@@ -106,9 +106,14 @@ describe("web console in Chromium", function () {
     expect(page.status).to.equal(200);
     expect(page.headers.get("content-type")).to.match(/^text\/html/);
     const csp = page.headers.get("content-security-policy")!;
-    expect(csp).to.contain("script-src 'self'").and.contain("style-src 'self'").and.contain(`connect-src 'self' ${new URL(svc.rpcUrl).origin}`);
+    expect(csp)
+      .to.contain("script-src 'self'")
+      .and.contain("style-src 'self'")
+      .and.contain(`connect-src 'self' ${new URL(svc.rpcUrl).origin}`);
     expect(csp).to.not.contain("unsafe-inline");
-    expect(await page.text()).to.contain("<dx-app>").and.not.match(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(await page.text())
+      .to.contain("<dx-app>")
+      .and.not.match(/<script(?![^>]*\bsrc=)[^>]*>/);
     const deep = await fetch(`${svc.url}/some/page`, { headers: { accept: "text/html" } });
     expect(deep.status).to.equal(200);
     const info = await fetch(`${svc.url}/v1/info`);
@@ -132,7 +137,7 @@ describe("web console in Chromium", function () {
   it("a regulator sees usage, top datasets and flows with the API's totals; filters; goes back to checkpoint 0; downloads CSV", async () => {
     const { ctx, page } = await newPage();
     await signIn(page, data.tokens.regulator);
-    await until("the statistics page", async () => (page.url().endsWith("#/stats") ? true : undefined));
+    await until("the statistics page", () => (page.url().endsWith("#/stats") ? true : undefined));
     // What a regulator may not open is not offered.
     expect(await page.locator("dx-app nav a").allTextContents()).to.deep.equal(["Statistics", "Verify", "Checkpoints", "Federation"]);
     const from = await page.locator('dx-stats-view input[name="from"]').inputValue();
@@ -173,8 +178,12 @@ describe("web console in Chromium", function () {
 
     // CSV: the API's own CSV for the same question.
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#usage button.secondary").first().click()]);
-    const csv = readFileSync((await download.path())!, "utf8");
-    const apiCsv = await (await fetch(`${svc.url}/v1/stats/usage?from=${from}&to=${to}&groupBy=month&asOf=0&format=csv`, { headers: { authorization: `Bearer ${data.tokens.regulator}` } })).text();
+    const csv = readFileSync(await download.path(), "utf8");
+    const apiCsv = await (
+      await fetch(`${svc.url}/v1/stats/usage?from=${from}&to=${to}&groupBy=month&asOf=0&format=csv`, {
+        headers: { authorization: `Bearer ${data.tokens.regulator}` },
+      })
+    ).text();
     expect(csv).to.equal(apiCsv);
     expect(download.suggestedFilename()).to.equal(`dxledger-usage-${from}-${to}-cp0.csv`);
     await ctx.close();
@@ -186,7 +195,11 @@ describe("web console in Chromium", function () {
     await page.goto(`${svc.url}/#/audit?dataset=${encodeURIComponent("social/benefits-2026")}`);
     await page.locator("#lineage dx-chart[data-drawn]").waitFor();
     const edges = await page.locator("#edges li").evaluateAll((ls) => ls.map((l) => l.getAttribute("data-edge")));
-    expect(edges).to.have.members(["tax/income-2025->social/benefits-2026", "health/visits-2025->social/benefits-2026", "social/benefits-2026->stats/poverty-index"]);
+    expect(edges).to.have.members([
+      "tax/income-2025->social/benefits-2026",
+      "health/visits-2025->social/benefits-2026",
+      "social/benefits-2026->stats/poverty-index",
+    ]);
     expect(await page.locator("#timeline li[data-seq]").count()).to.equal(2);
     // Missing acknowledgements: what the API lists.
     const missing = (await api.get("/v1/acknowledgements/missing", as(data.tokens.auditor))).body.exchanges;
@@ -198,8 +211,16 @@ describe("web console in Chromium", function () {
     const verdict = page.locator(`#timeline dx-verdict[data-for="${first.provider}/${first.id}"] [data-valid]`);
     await verdict.waitFor({ timeout: 30_000 });
     expect(await verdict.getAttribute("data-valid")).to.equal("true");
-    const steps = await page.locator(`#timeline dx-verdict[data-for="${first.provider}/${first.id}"] li`).evaluateAll((ls) => ls.map((l) => [l.getAttribute("data-step"), l.getAttribute("data-ok")]));
-    expect(steps).to.deep.equal([["leaf-hash", "true"], ["inclusion", "true"], ["checkpoint", "true"], ["signature", "true"], ["consistency", "true"]]);
+    const steps = await page
+      .locator(`#timeline dx-verdict[data-for="${first.provider}/${first.id}"] li`)
+      .evaluateAll((ls) => ls.map((l) => [l.getAttribute("data-step"), l.getAttribute("data-ok")]));
+    expect(steps).to.deep.equal([
+      ["leaf-hash", "true"],
+      ["inclusion", "true"],
+      ["checkpoint", "true"],
+      ["signature", "true"],
+      ["consistency", "true"],
+    ]);
     expect(await verdict.textContent()).to.contain("Receipt is VALID");
     await shoot(page, "auditor-provenance");
 
@@ -215,7 +236,9 @@ describe("web console in Chromium", function () {
     expect(await bad.textContent()).to.contain("LEAF_HASH_MISMATCH");
     await shoot(page, "verify-tampered");
     // The genuine one, from a file.
-    await page.locator("dx-verify-view #file").setInputFiles({ name: "receipt.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(receipt)) });
+    await page
+      .locator("dx-verify-view #file")
+      .setInputFiles({ name: "receipt.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(receipt)) });
     await until("the file's verdict", async () => ((await bad.getAttribute("data-valid")) === "true" ? true : undefined), 30_000);
     await ctx.close();
   });
@@ -258,13 +281,21 @@ describe("web console in Chromium", function () {
     const PAGES: Array<{ name: string; hash: string; token: () => string | null; ready: string }> = [
       { name: "sign-in", hash: "#/sign-in", token: () => null, ready: "dx-sign-in form" },
       { name: "statistics", hash: "#/stats", token: () => data.tokens.regulator, ready: "#flows dx-chart[data-drawn]" },
-      { name: "audit", hash: `#/audit?dataset=${encodeURIComponent("social/benefits-2026")}`, token: () => data.tokens.auditor, ready: "#lineage dx-chart[data-drawn]" },
+      {
+        name: "audit",
+        hash: `#/audit?dataset=${encodeURIComponent("social/benefits-2026")}`,
+        token: () => data.tokens.auditor,
+        ready: "#lineage dx-chart[data-drawn]",
+      },
       { name: "verify", hash: "#/verify", token: () => null, ready: "dx-verify-view dl" },
       { name: "checkpoints", hash: "#/checkpoints", token: () => null, ready: "#checkpoints tr[data-index]" },
     ];
     for (const p of PAGES) {
       it(`${p.name}: no serious or critical axe violation; no horizontal scrolling at 375 px`, async () => {
-        for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+        for (const [size, viewport] of [
+          ["desktop", DESKTOP],
+          ["phone", PHONE],
+        ] as const) {
           const { ctx, page } = await newPage(viewport);
           const token = p.token();
           if (token) await signIn(page, token);

@@ -13,7 +13,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
 import type { Browser, Page } from "playwright-core";
-import { Api, dept, signExchange, tempDir, unsigned, until } from "../helpers/service.ts";
+import { ifSet, Api, dept, signExchange, tempDir, unsigned, until } from "../helpers/service.ts";
 import { anvilNode, serviceOn, TEST_ADMIN_TOKEN, type Node } from "../helpers/external-chain.ts";
 import { deployCity, type CityLog } from "../helpers/gateways.ts";
 import { DEV_KEYS } from "../helpers/evm.ts";
@@ -57,7 +57,15 @@ describe("web console: the Federation page", function () {
     }
     for (const l of logs) {
       dirs.push(tempDir(`dxledger-console-${l.name}-`));
-      svcs.push(await serviceOn(dirs.at(-1)!, node.rpcUrl, ledger, { LOG_NAME: l.name, PORT: String(l.port), PUBLIC_URL: l.url, ANCHOR_PRIVATE_KEY: l.anchorKey, RPC_TIMEOUT_MS: "2000" }));
+      svcs.push(
+        await serviceOn(dirs.at(-1)!, node.rpcUrl, ledger, {
+          LOG_NAME: l.name,
+          PORT: String(l.port),
+          PUBLIC_URL: l.url,
+          ANCHOR_PRIVATE_KEY: l.anchorKey,
+          RPC_TIMEOUT_MS: "2000",
+        }),
+      );
       apis.push(new Api(svcs.at(-1)!.url, TEST_ADMIN_TOKEN));
     }
     // Different checkpoints at each gateway: A two entries anchored, B one anchored and one pending, C nothing.
@@ -79,9 +87,9 @@ describe("web console: the Federation page", function () {
   });
 
   after(async () => {
-    await browser?.close();
+    await ifSet(browser)?.close();
     for (const s of svcs) await s.stop().catch(() => undefined);
-    await node?.stop();
+    await ifSet(node)?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
     expect(errors, "console errors (a CSP refusal is one)").to.deep.equal([]);
   });
@@ -107,7 +115,9 @@ describe("web console: the Federation page", function () {
       return b.logs?.length === 3 && b.logs.every((l: any) => l.health.ready) ? b : undefined;
     });
     const page = await open();
-    await until("every gateway shown reachable", async () => ((await page.locator('dx-federation-view li[data-reachable="true"]').count()) === 3 ? true : undefined));
+    await until("every gateway shown reachable", async () =>
+      (await page.locator('dx-federation-view li[data-reachable="true"]').count()) === 3 ? true : undefined,
+    );
     expect(await page.locator("dx-federation-view #summary").textContent()).to.equal("3 gateways, 0 stale");
     expect(await page.locator("dx-federation-view li[aria-current='true']").getAttribute("data-name")).to.equal("gw-a");
     expect(await card(page, "gw-a").locator(".badge.self").textContent()).to.equal("this gateway");
@@ -129,13 +139,20 @@ describe("web console: the Federation page", function () {
       }
       expect(await field(page, l.name, "pending").getAttribute("data-value")).to.equal(String(l.health.anchoring.pending));
     }
-    expect(fed.logs.map((l: any) => [l.latestCheckpoint?.index ?? null, l.latestCheckpoint?.treeSize ?? null, l.health.anchoring.pending])).to.deep.equal([[0, 2, 0], [0, 1, 1], [null, null, 0]]);
+    expect(fed.logs.map((l: any) => [l.latestCheckpoint?.index ?? null, l.latestCheckpoint?.treeSize ?? null, l.health.anchoring.pending])).to.deep.equal([
+      [0, 2, 0],
+      [0, 1, 1],
+      [null, null, 0],
+    ]);
     expect(await field(page, "gw-b", "pending").textContent()).to.match(/^1 · oldest \d+/);
     await page.context().close();
   });
 
   it("passes axe-core with no serious or critical violation at 1280×800 and 375×812, with no sideways scrolling", async () => {
-    for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    for (const [size, viewport] of [
+      ["desktop", DESKTOP],
+      ["phone", PHONE],
+    ] as const) {
       const page = await open(viewport);
       await until("every gateway shown", async () => ((await page.locator('dx-federation-view li[data-reachable="true"]').count()) === 3 ? true : undefined));
       expect(await axeSerious(page), `federation at ${size}`).to.deep.equal([]);
@@ -148,13 +165,20 @@ describe("web console: the Federation page", function () {
 
   it("a gateway stopped: after a refresh, reported unreachable and stale, in words (and in Chinese too)", async () => {
     const page = await open();
-    await until("every gateway shown reachable", async () => ((await page.locator('dx-federation-view li[data-reachable="true"]').count()) === 3 ? true : undefined));
+    await until("every gateway shown reachable", async () =>
+      (await page.locator('dx-federation-view li[data-reachable="true"]').count()) === 3 ? true : undefined,
+    );
     await svcs[2]!.stop();
     // The service reuses one answer for 2 s: refresh until the stopped gateway is reported.
-    await until("gw-c unreachable in the page", async () => {
-      if (await page.locator("dx-federation-view #refresh:not([disabled])").count()) await page.locator("dx-federation-view #refresh").click();
-      return (await card(page, "gw-c").getAttribute("data-reachable")) === "false" ? true : undefined;
-    }, 20_000, 300);
+    await until(
+      "gw-c unreachable in the page",
+      async () => {
+        if (await page.locator("dx-federation-view #refresh:not([disabled])").count()) await page.locator("dx-federation-view #refresh").click();
+        return (await card(page, "gw-c").getAttribute("data-reachable")) === "false" ? true : undefined;
+      },
+      20_000,
+      300,
+    );
     const gwc = card(page, "gw-c");
     expect(await gwc.getAttribute("data-stale")).to.equal("true");
     expect(await gwc.locator(".badge.status").textContent()).to.equal("unreachable");
@@ -167,7 +191,9 @@ describe("web console: the Federation page", function () {
     expect(await axeSerious(page), "federation with a gateway down").to.deep.equal([]);
     await shoot(page, "federation-unreachable");
     await page.locator("dx-app select#lang").selectOption("zh");
-    await until("Chinese summary", async () => ((await page.locator("dx-federation-view #summary").textContent()) === "3 个网关，1 个滞后 (1 个无法连接)" ? true : undefined));
+    await until("Chinese summary", async () =>
+      (await page.locator("dx-federation-view #summary").textContent()) === "3 个网关，1 个滞后 (1 个无法连接)" ? true : undefined,
+    );
     expect(await gwc.locator(".badge.status").textContent()).to.equal("无法连接");
     expect(await field(page, "gw-a", "anchoredAt").textContent()).to.match(/\d{4}年/);
     await shoot(page, "federation-unreachable-zh");

@@ -57,7 +57,12 @@ export async function seed(api: Api, plan: Plan, onProgress: (done: number, tota
   for (const d of plan.departments) await must(`department ${d.id}`, api.post("/v1/departments", { id: d.id, name: d.name, signer: keyOf(d.id).address }));
   const token = async (role: string) => (await must(`token ${role}`, api.post("/v1/tokens", { role, label: `console ${role}` }))).token as string;
   const departmentId = plan.departments[0]!.id;
-  const tokens = { admin: api.token!, auditor: await token("auditor"), regulator: await token("regulator"), department: await token(`department:${departmentId}`) };
+  const tokens = {
+    admin: api.token!,
+    auditor: await token("auditor"),
+    regulator: await token("regulator"),
+    department: await token(`department:${departmentId}`),
+  };
 
   const derived = new Map(plan.datasets.map((d) => [d.id, d.derivedFrom ?? []]));
   const total = plan.groups.reduce((n, g) => n + g.length, 0);
@@ -97,7 +102,13 @@ export async function seed(api: Api, plan: Plan, onProgress: (done: number, tota
     }
     n += group.length;
     for (const { made, at } of acks) {
-      const ack = await signAcknowledgement(keyOf(made.consumer), domain, { provider: made.provider, id: made.id, consumer: made.consumer, exchangeLeafHash: made.leafHash, acknowledgedAt: at });
+      const ack = await signAcknowledgement(keyOf(made.consumer), domain, {
+        provider: made.provider,
+        id: made.id,
+        consumer: made.consumer,
+        exchangeLeafHash: made.leafHash,
+        acknowledgedAt: at,
+      });
       await must(`ack ${made.id}`, api.post("/v1/acknowledgements", ack));
     }
     await must("anchor", api.post("/v1/anchor"));

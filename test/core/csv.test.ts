@@ -4,7 +4,7 @@ import { csvField, neutralise, toCsv } from "../../src/core/csv.ts";
 describe("core/csv: RFC 4180, and no formula ever reaches a spreadsheet (OWASP CSV injection)", () => {
   it("prefixes text cells that start with = + - @ TAB or CR with a quote", () => {
     const cases: Array<[string, string]> = [
-      ["=HYPERLINK(\"http://evil.example\",\"click\")", `"'=HYPERLINK(""http://evil.example"",""click"")"`],
+      ['=HYPERLINK("http://evil.example","click")', `"'=HYPERLINK(""http://evil.example"",""click"")"`],
       ["+1+2", "'+1+2"],
       ["-2+3", "'-2+3"],
       ["@SUM(A1:A9)", "'@SUM(A1:A9)"],
@@ -25,6 +25,14 @@ describe("core/csv: RFC 4180, and no formula ever reaches a spreadsheet (OWASP C
   });
 
   it("neutralises the header row and every row, with CRLF line ends", () => {
-    expect(toCsv(["purpose", "exchanges"], [["=1+1", 2], ["ok", -1]])).to.equal("purpose,exchanges\r\n'=1+1,2\r\nok,-1\r\n");
+    expect(
+      toCsv(
+        ["purpose", "exchanges"],
+        [
+          ["=1+1", 2],
+          ["ok", -1],
+        ],
+      ),
+    ).to.equal("purpose,exchanges\r\n'=1+1,2\r\nok,-1\r\n");
   });
 });

@@ -58,7 +58,10 @@ describe("core/key-history: which key was valid, by chain order", () => {
       const after = (pred: (e: RegistryEvent) => boolean) => events.filter(pred).at(-1)?.signer;
       const inForce = new Set<string>();
       for (let b = from; b <= to; b++) {
-        for (const s of [after((e) => e.block < b), ...events.filter((e) => e.block === b).map((x) => after((e) => e.block < b || (e.block === b && e.logIndex <= x.logIndex)))]) {
+        for (const s of [
+          after((e) => e.block < b),
+          ...events.filter((e) => e.block === b).map((x) => after((e) => e.block < b || (e.block === b && e.logIndex <= x.logIndex))),
+        ]) {
           if (s) inForce.add(s);
         }
       }
@@ -82,7 +85,11 @@ describe("core/signer-check: one verdict for verify and audit", () => {
   });
 
   it("the audit finds each entry's first covering checkpoint by tree size; pending entries run to the head", () => {
-    const cps = [{ treeSize: 3, blockNumber: 10 }, { treeSize: 5, blockNumber: 20 }, { treeSize: 9, blockNumber: 30 }];
+    const cps = [
+      { treeSize: 3, blockNumber: 10 },
+      { treeSize: 5, blockNumber: 20 },
+      { treeSize: 9, blockNumber: 30 },
+    ];
     const a = new SignatureAuditor(eip712Domain(1, `0x${"11".repeat(20)}`), cps, 77, new Map([["tax", h]]));
     expect([0, 2, 3, 4, 5, 8, 9, 100].map((s) => a.firstCovering(s))).to.deep.equal([0, 0, 1, 1, 2, 2, 3, 3]);
     expect(a.windowOf(0)).to.deep.equal({ from: 0, to: 10 });

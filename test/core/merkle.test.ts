@@ -20,11 +20,13 @@ function storedTree(n: number) {
     for (const node of f.append(leaf)) nodes.set(`${node.level}:${node.index}`, node.hash);
   }
   const rangeHash = (r: Range): Hash =>
-    foldRange(decompose(r.begin, r.end).map((id) => {
-      const h = nodes.get(`${id.level}:${id.index}`);
-      if (!h) throw new Error(`node ${id.level}:${id.index} not stored`);
-      return h;
-    }));
+    foldRange(
+      decompose(r.begin, r.end).map((id) => {
+        const h = nodes.get(`${id.level}:${id.index}`);
+        if (!h) throw new Error(`node ${id.level}:${id.index} not stored`);
+        return h;
+      }),
+    );
   return { leaves, frontier: f, rangeHash };
 }
 

@@ -21,21 +21,51 @@ function covered(s: ReturnType<typeof splitPeriods>): string[] {
 describe("core/periods", () => {
   it("splits a day range into whole years, whole months and edge days", () => {
     expect(splitPeriods("2025-01-01", "2025-12-31")).to.deep.equal({ days: [], months: [], years: ["2025", "2025"] });
-    expect(splitPeriods("2025-01-15", "2025-03-10")).to.deep.equal({ days: [["2025-01-15", "2025-01-31"], ["2025-03-01", "2025-03-10"]], months: [["2025-02", "2025-02"]], years: null });
+    expect(splitPeriods("2025-01-15", "2025-03-10")).to.deep.equal({
+      days: [
+        ["2025-01-15", "2025-01-31"],
+        ["2025-03-01", "2025-03-10"],
+      ],
+      months: [["2025-02", "2025-02"]],
+      years: null,
+    });
     expect(splitPeriods("2025-01-15", "2025-01-20")).to.deep.equal({ days: [["2025-01-15", "2025-01-20"]], months: [], years: null });
     expect(splitPeriods("2024-02-01", "2024-02-29")).to.deep.equal({ days: [], months: [["2024-02", "2024-02"]], years: null });
     expect(splitPeriods("2025-12-31", "2026-01-31")).to.deep.equal({ days: [["2025-12-31", "2025-12-31"]], months: [["2026-01", "2026-01"]], years: null });
     expect(splitPeriods("2025-02-03", "2025-03-02")).to.deep.equal({ days: [["2025-02-03", "2025-03-02"]], months: [], years: null });
     expect(splitPeriods("2023-11-20", "2026-02-10")).to.deep.equal({
-      days: [["2023-11-20", "2023-11-30"], ["2026-02-01", "2026-02-10"]],
-      months: [["2023-12", "2023-12"], ["2026-01", "2026-01"]],
+      days: [
+        ["2023-11-20", "2023-11-30"],
+        ["2026-02-01", "2026-02-10"],
+      ],
+      months: [
+        ["2023-12", "2023-12"],
+        ["2026-01", "2026-01"],
+      ],
       years: ["2024", "2025"],
     });
     expect(splitPeriods("2024-01-01", "2025-06-30")).to.deep.equal({ days: [], months: [["2025-01", "2025-06"]], years: ["2024", "2024"] });
   });
 
   it("knows which days exist: impossible months and days are refused", () => {
-    for (const bad of ["2026-13-01", "2026-00-10", "2026-01-00", "2026-01-32", "2026-02-29", "2026-02-30", "2026-04-31", "1900-02-29", "2026-1-01", "2026-01-1", "26-01-01", "2026/01/01", "2026-01-01T00:00:00Z", "", " 2026-01-01", "２０２６-01-01"]) {
+    for (const bad of [
+      "2026-13-01",
+      "2026-00-10",
+      "2026-01-00",
+      "2026-01-32",
+      "2026-02-29",
+      "2026-02-30",
+      "2026-04-31",
+      "1900-02-29",
+      "2026-1-01",
+      "2026-01-1",
+      "26-01-01",
+      "2026/01/01",
+      "2026-01-01T00:00:00Z",
+      "",
+      " 2026-01-01",
+      "２０２６-01-01",
+    ]) {
       expect(isUtcDay(bad), bad).to.equal(false);
     }
     for (const good of ["2024-02-29", "2000-02-29", "2026-12-31", "0000-01-01", "0050-06-15", "9999-12-31"]) expect(isUtcDay(good), good).to.equal(true);
@@ -48,13 +78,22 @@ describe("core/periods", () => {
   });
 
   it("stays in four-digit years at both ends of the calendar (no Date.UTC 19xx mapping)", () => {
-    expect(splitPeriods("0050-03-04", "0052-01-31")).to.deep.equal({ days: [["0050-03-04", "0050-03-31"]], months: [["0050-04", "0050-12"], ["0052-01", "0052-01"]], years: ["0051", "0051"] });
+    expect(splitPeriods("0050-03-04", "0052-01-31")).to.deep.equal({
+      days: [["0050-03-04", "0050-03-31"]],
+      months: [
+        ["0050-04", "0050-12"],
+        ["0052-01", "0052-01"],
+      ],
+      years: ["0051", "0051"],
+    });
     expect(splitPeriods("9999-12-05", "9999-12-31")).to.deep.equal({ days: [["9999-12-05", "9999-12-31"]], months: [], years: null });
     expect(splitPeriods("0000-01-01", "9999-12-31")).to.deep.equal({ days: [], months: [], years: ["0000", "9999"] });
   });
 
   it("covers every day of the range exactly once (property, against a day-by-day reference)", () => {
-    const day = fc.date({ min: new Date("1999-01-01T00:00:00Z"), max: new Date("2031-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    const day = fc
+      .date({ min: new Date("1999-01-01T00:00:00Z"), max: new Date("2031-12-31T00:00:00Z"), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10));
     fc.assert(
       fc.property(day, day, (a, b) => {
         const [from, to] = a <= b ? [a, b] : [b, a];

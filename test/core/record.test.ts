@@ -26,7 +26,13 @@ describe("core/record and core/eip712", () => {
     const cases = [
       { ...base, legalBasis: "", derivedFrom: [] },
       { ...base, legalBasis: "Art. 6(1)(e) GDPR", derivedFrom: ["a", "b/c:d"] },
-      { ...base, purpose: "ünïcødé ✓ 目的", legalBasis: "x".repeat(256), derivedFrom: Array.from({ length: 64 }, (_, i) => `ds${i}`), recordCount: Number.MAX_SAFE_INTEGER },
+      {
+        ...base,
+        purpose: "ünïcødé ✓ 目的",
+        legalBasis: "x".repeat(256),
+        derivedFrom: Array.from({ length: 64 }, (_, i) => `ds${i}`),
+        recordCount: Number.MAX_SAFE_INTEGER,
+      },
       { ...base, recordCount: 0, legalBasis: "", derivedFrom: ["only"] },
     ];
     for (const c of cases) {
@@ -102,7 +108,7 @@ describe("core/record and core/eip712", () => {
   });
 
   it("the fast entry text equals the RFC 8785 library's output on random entries", () => {
-    const pool = ["a", "é", "€", "😀", "\\", "\"", "\u2028", "\u00ad", "<", "Z", "0", " ", "ß", "\ud83d"];
+    const pool = ["a", "é", "€", "😀", "\\", '"', "\u2028", "\u00ad", "<", "Z", "0", " ", "ß", "\ud83d"];
     let state = 0x9e3779b9; // mulberry32, seeded: the same 2000 entries every run
     const random = () => {
       state = (state + 0x6d2b79f5) | 0;
@@ -118,11 +124,17 @@ describe("core/record and core/eip712", () => {
         seq: rnd(2 ** 40),
         receivedAt: new Date(rnd(2 ** 42)).toISOString(),
         record: {
-          id: `id-${i}`, provider: "tax", consumer: "health", dataset: `ds/${i}`,
-          purpose: str(40), legalBasis: i % 3 ? str(20) : "",
+          id: `id-${i}`,
+          provider: "tax",
+          consumer: "health",
+          dataset: `ds/${i}`,
+          purpose: str(40),
+          legalBasis: i % 3 ? str(20) : "",
           recordCount: [0, 1, 2 ** 53 - 1, rnd(1e9)][i % 4]!,
-          payloadDigest: `0x${"0a".repeat(32)}`, derivedFrom: Array.from({ length: rnd(4) }, (_, k) => `src${k}`),
-          occurredAt: new Date(rnd(2 ** 42)).toISOString(), signature: `0x${"1".repeat(130)}`,
+          payloadDigest: `0x${"0a".repeat(32)}`,
+          derivedFrom: Array.from({ length: rnd(4) }, (_, k) => `src${k}`),
+          occurredAt: new Date(rnd(2 ** 42)).toISOString(),
+          signature: `0x${"1".repeat(130)}`,
         },
       };
       expect(entryText(entry)).to.equal(canonicalJson(entry));

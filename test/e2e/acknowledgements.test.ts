@@ -37,7 +37,14 @@ describe("e2e: two-party exchanges (consumer acknowledgements)", () => {
     return r.body as { seq: number; id: string; leafHash: string };
   };
   const ack = (by = health, patch: Record<string, string> = {}, x?: { id: string; leafHash: string }) =>
-    signAcknowledgement(by.wallet, domain, { provider: "tax", id: x!.id, consumer: by.id, exchangeLeafHash: x!.leafHash, acknowledgedAt: "2026-11-23T12:00:00.000Z", ...patch });
+    signAcknowledgement(by.wallet, domain, {
+      provider: "tax",
+      id: x!.id,
+      consumer: by.id,
+      exchangeLeafHash: x!.leafHash,
+      acknowledgedAt: "2026-11-23T12:00:00.000Z",
+      ...patch,
+    });
 
   it("the fast acknowledgement digest equals ethers' EIP-712 hash", () => {
     const a = { provider: "tax", id: "x-1", consumer: "health", exchangeLeafHash: `0x${"ab".repeat(32)}`, acknowledgedAt: "2026-11-23T12:00:00.000Z" };
@@ -75,7 +82,17 @@ describe("e2e: two-party exchanges (consumer acknowledgements)", () => {
       [ack(health, { exchangeLeafHash: `0x${"00".repeat(32)}` }, x), 400, "VALIDATION_FAILED"],
       [ack(health, {}, { id: "no-such-exchange", leafHash: x.leafHash }), 404, "NOT_FOUND"],
       [ack(health, {}, x).then((a) => ({ ...a, consumer: "schools" })), 403, "SIGNER_MISMATCH"],
-      [signAcknowledgement(schools.wallet, domain, { provider: "tax", id: x.id, consumer: "health", exchangeLeafHash: x.leafHash, acknowledgedAt: "2026-11-23T12:00:00.000Z" }), 403, "SIGNER_MISMATCH"],
+      [
+        signAcknowledgement(schools.wallet, domain, {
+          provider: "tax",
+          id: x.id,
+          consumer: "health",
+          exchangeLeafHash: x.leafHash,
+          acknowledgedAt: "2026-11-23T12:00:00.000Z",
+        }),
+        403,
+        "SIGNER_MISMATCH",
+      ],
       [ack(health, {}, x).then((a) => ({ ...a, acknowledgedAt: "yesterday" })), 400, "VALIDATION_FAILED"],
     ];
     for (const [body, status, code] of cases) {

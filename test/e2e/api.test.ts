@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, rmSync } from "node:fs";
+import { writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Wallet } from "ethers";
-import { Api, dept, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
+import { ifSet, Api, dept, signExchange, start, tempDir, unsigned, until, type Dept } from "../helpers/service.ts";
 import { stepOf, verifyReceipt } from "../helpers/verify.ts";
-import { selfRotate } from "../helpers/keys.ts";
+import { chainNow, selfRotate } from "../helpers/keys.ts";
+import { testWallet } from "../helpers/seeded.ts";
 import { verifyConsistency } from "../../src/core/merkle/verify.ts";
 import { fromHex } from "../../src/core/hex.ts";
 import type { RunningService } from "../../src/server.ts";
@@ -16,7 +16,7 @@ function expectError(res: { status: number; body: any }, status: number, code: s
   expect(res.status, JSON.stringify(res.body)).to.equal(status);
   expect(res.body).to.have.property("error");
   expect(res.body.error.code).to.equal(code);
-  expect(res.body.error.message).to.be.a("string").and.not.empty;
+  expect(res.body.error.message).to.be.a("string").with.length.above(0);
 }
 
 describe("e2e: HTTP API on a real chain and LevelDB", function () {
@@ -42,7 +42,7 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     }
   });
   after(async () => {
-    await svc?.stop();
+    await ifSet(svc)?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -111,7 +111,11 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     // A replayed batch gets the original results.
     const again = await api.post("/v1/exchanges/batch", { records: recs.slice(0, 3) });
     expect(again.status).to.equal(200);
-    expect(again.body.results.map((x: any) => [x.seq, x.replay])).to.deep.equal([[before, true], [before + 1, true], [before + 2, true]]);
+    expect(again.body.results.map((x: any) => [x.seq, x.replay])).to.deep.equal([
+      [before, true],
+      [before + 1, true],
+      [before + 2, true],
+    ]);
     expectError(await api.post("/v1/exchanges/batch", { records: [] }), 400, "VALIDATION_FAILED");
     expectError(await api.post("/v1/exchanges/batch", recs), 400, "VALIDATION_FAILED");
   });
@@ -126,22 +130,61 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
 
   describe("bad input gets the SPEC error shape and stores nothing", () => {
     const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
-      ["malformed JSON", () => api.post("/v1/exchanges", undefined, { raw: "{\"id\": " }), 400, "INVALID_JSON"],
-      ["wrong content type", () => api.post("/v1/exchanges", undefined, { raw: "id=1", contentType: "application/x-www-form-urlencoded" }), 415, "UNSUPPORTED_MEDIA_TYPE"],
+      ["malformed JSON", () => api.post("/v1/exchanges", undefined, { raw: '{"id": ' }), 400, "INVALID_JSON"],
+      [
+        "wrong content type",
+        () => api.post("/v1/exchanges", undefined, { raw: "id=1", contentType: "application/x-www-form-urlencoded" }),
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+      ],
       ["not an object", () => api.post("/v1/exchanges", [1, 2]), 400, "VALIDATION_FAILED"],
       ["wrong type", async () => api.post("/v1/exchanges", { ...(await sign(tax)), recordCount: "12" }), 400, "VALIDATION_FAILED"],
       ["oversize field", async () => api.post("/v1/exchanges", { ...(await sign(tax)), purpose: "p".repeat(300) }), 400, "VALIDATION_FAILED"],
       ["unknown field", async () => api.post("/v1/exchanges", { ...(await sign(tax)), secret: 1 }), 400, "VALIDATION_FAILED"],
-      ["non-canonical occurredAt", async () => api.post("/v1/exchanges", { ...(await sign(tax)), occurredAt: "2026-11-01T00:00:00Z" }), 400, "VALIDATION_FAILED"],
-      ["body over the size limit", () => api.post("/v1/exchanges", undefined, { raw: JSON.stringify({ purpose: "x".repeat(70_000) }) }), 413, "PAYLOAD_TOO_LARGE"],
-      ["unknown provider", async () => api.post("/v1/exchanges", await signExchange(tax.wallet, domain, unsigned("nobody", "health"))), 422, "UNKNOWN_DEPARTMENT"],
+      [
+        "non-canonical occurredAt",
+        async () => api.post("/v1/exchanges", { ...(await sign(tax)), occurredAt: "2026-11-01T00:00:00Z" }),
+        400,
+        "VALIDATION_FAILED",
+      ],
+      [
+        "body over the size limit",
+        () => api.post("/v1/exchanges", undefined, { raw: JSON.stringify({ purpose: "x".repeat(70_000) }) }),
+        413,
+        "PAYLOAD_TOO_LARGE",
+      ],
+      [
+        "unknown provider",
+        async () => api.post("/v1/exchanges", await signExchange(tax.wallet, domain, unsigned("nobody", "health"))),
+        422,
+        "UNKNOWN_DEPARTMENT",
+      ],
       ["unknown consumer", async () => api.post("/v1/exchanges", await sign(tax, {}, "nobody")), 422, "UNKNOWN_DEPARTMENT"],
-      ["signature by another key", async () => api.post("/v1/exchanges", await signExchange(health.wallet, domain, unsigned("tax", "health"))), 403, "SIGNER_MISMATCH"],
-      ["signature for another ledger (foreign domain)", async () => api.post("/v1/exchanges", await signExchange(tax.wallet, { ...domain, chainId: 1 }, unsigned("tax", "health"))), 403, "SIGNER_MISMATCH"],
+      [
+        "signature by another key",
+        async () => api.post("/v1/exchanges", await signExchange(health.wallet, domain, unsigned("tax", "health"))),
+        403,
+        "SIGNER_MISMATCH",
+      ],
+      [
+        "signature for another ledger (foreign domain)",
+        async () => api.post("/v1/exchanges", await signExchange(tax.wallet, { ...domain, chainId: 1 }, unsigned("tax", "health"))),
+        403,
+        "SIGNER_MISMATCH",
+      ],
       ["garbage signature", async () => api.post("/v1/exchanges", { ...(await sign(tax)), signature: `0x${"00".repeat(64)}1b` }), 422, "INVALID_SIGNATURE"],
       ["missing token", () => api.get("/v1/exchanges/tax/x-1", { token: null }), 401, "UNAUTHENTICATED"],
       ["wrong token", () => api.get("/v1/exchanges/tax/x-1", { token: "dxl_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }), 401, "UNAUTHENTICATED"],
-      ["malformed authorization", () => api.req("GET", "/v1/departments", undefined, { token: null }).then(() => fetch(`${api.base}/v1/departments`, { headers: { authorization: "Basic abc" } })).then(async (r) => ({ status: r.status, body: await r.json() })), 401, "UNAUTHENTICATED"],
+      [
+        "malformed authorization",
+        () =>
+          api
+            .req("GET", "/v1/departments", undefined, { token: null })
+            .then(() => fetch(`${api.base}/v1/departments`, { headers: { authorization: "Basic abc" } }))
+            .then(async (r) => ({ status: r.status, body: await r.json() })),
+        401,
+        "UNAUTHENTICATED",
+      ],
       ["unknown route", () => api.get("/v1/nothing"), 404, "NOT_FOUND"],
       ["bad seq", () => api.get("/v1/entries/abc/receipt"), 400, "BAD_REQUEST"],
     ];
@@ -161,8 +204,8 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
       const before = await size();
       expectError(await api.post("/v1/exchanges", await sign(gone)), 403, "DEPARTMENT_REVOKED");
       expect(await size()).to.equal(before);
-      expectError(await api.req("PUT", "/v1/departments/gone/signer", { signer: Wallet.createRandom().address }), 403, "DEPARTMENT_REVOKED");
-      expectError(await selfRotate(api, svc.rpcUrl, "gone", gone.wallet, Wallet.createRandom().address), 403, "DEPARTMENT_REVOKED");
+      expectError(await api.req("PUT", "/v1/departments/gone/signer", { signer: testWallet().address }), 403, "DEPARTMENT_REVOKED");
+      expectError(await selfRotate(api, svc.rpcUrl, "gone", gone.wallet, testWallet().address), 403, "DEPARTMENT_REVOKED");
     });
   });
 
@@ -191,8 +234,10 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
   it("rotating a signer: the old key is refused, the new one accepted, and receipts signed before still verify", async () => {
     const before = await api.post("/v1/exchanges", await sign(schools, {}, "tax"));
     expect(before.status).to.equal(201);
-    await new Promise((r) => setTimeout(r, 1100)); // block times have whole seconds
-    const next = Wallet.createRandom();
+    // Block times have whole seconds: the rotation must land in a later second than the record and every block so far.
+    const second = Math.max(Math.floor(Date.now() / 1000), await chainNow(svc.rpcUrl));
+    await until("the clock to pass the record's second", () => (Date.now() / 1000 >= second + 1 ? true : undefined), 5_000, 20);
+    const next = testWallet("schools-next");
     const r = await selfRotate(api, svc.rpcUrl, "schools", schools.wallet, next.address);
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
     expectError(await api.post("/v1/exchanges", await sign(schools, {}, "tax")), 403, "SIGNER_MISMATCH");
@@ -250,7 +295,9 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     const cp2 = (await api.post("/v1/anchor")).body;
     expect(cp2.index).to.equal(cp1.body.index + 1);
     const cons = await api.get(`/v1/proofs/consistency?from=${cp1.body.treeSize}&to=${cp2.treeSize}`);
-    expect(verifyConsistency(cp1.body.treeSize, cp2.treeSize, cons.body.proof.map(fromHex), fromHex(cp1.body.rootHash), fromHex(cp2.rootHash)).ok).to.equal(true);
+    expect(verifyConsistency(cp1.body.treeSize, cp2.treeSize, cons.body.proof.map(fromHex), fromHex(cp1.body.rootHash), fromHex(cp2.rootHash)).ok).to.equal(
+      true,
+    );
     expectError(await api.get(`/v1/proofs/consistency?from=5&to=${cp2.treeSize + 10}`), 400, "BAD_REQUEST");
     const list = await api.get(`/v1/checkpoints`);
     expect(list.body.checkpoints.map((c: any) => c.index).slice(-2)).to.deep.equal([cp1.body.index, cp2.index]);
@@ -265,7 +312,8 @@ describe("e2e: HTTP API on a real chain and LevelDB", function () {
     const bad = join(dir, "bad.json");
     writeFileSync(good, JSON.stringify(receipt));
     writeFileSync(bad, JSON.stringify(tampered[0]));
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin/dxledger.mjs"), ...args], { encoding: "utf8", env: { ...process.env, RPC_URL: "" } });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, "bin/dxledger.mjs"), ...args], { encoding: "utf8", env: { ...process.env, RPC_URL: "" } });
     const ok = cli("verify", good, "--rpc", svc.rpcUrl);
     expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
     expect(ok.stdout).to.contain("VALID");

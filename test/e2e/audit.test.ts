@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { cpSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
+import { ifSet, Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
 import { Store } from "../../src/adapters/leveldb/store.ts";
 import { K } from "../../src/adapters/leveldb/keys.ts";
 import { startAnvilReadOnly, type EmbeddedChain } from "../../src/adapters/chain/anvil.ts";
@@ -34,7 +34,11 @@ describe("dxledger audit finds any tampering, by seq", function () {
     domain = (await api.get("/v1/info")).body.eip712.domain;
     const batch = async (n: number) =>
       api.post("/v1/exchanges/batch", {
-        records: await Promise.all(Array.from({ length: n }, (_, i) => signExchange(a.wallet, domain, unsigned("tax", "health", { dataset: `ds/${i % 3}`, derivedFrom: i % 2 ? ["ds/src"] : [] })))),
+        records: await Promise.all(
+          Array.from({ length: n }, (_, i) =>
+            signExchange(a.wallet, domain, unsigned("tax", "health", { dataset: `ds/${i % 3}`, derivedFrom: i % 2 ? ["ds/src"] : [] })),
+          ),
+        ),
       });
     await batch(20);
     await api.post("/v1/anchor");
@@ -45,7 +49,13 @@ describe("dxledger audit finds any tampering, by seq", function () {
     const { signAcknowledgement } = await import("../../src/client/sign.ts");
     const target = (await api.get("/v1/entries/30/receipt")).body.entry.record;
     const leafHash = (await api.get(`/v1/exchanges/tax/${target.id}`)).body.leafHash;
-    const ack = await signAcknowledgement(b.wallet, domain, { provider: "tax", id: target.id, consumer: "health", exchangeLeafHash: leafHash, acknowledgedAt: "2026-11-23T12:00:00.000Z" });
+    const ack = await signAcknowledgement(b.wallet, domain, {
+      provider: "tax",
+      id: target.id,
+      consumer: "health",
+      exchangeLeafHash: leafHash,
+      acknowledgedAt: "2026-11-23T12:00:00.000Z",
+    });
     expect((await api.post("/v1/acknowledgements", ack)).status).to.equal(201);
     size = (await api.get("/v1/info")).body.treeSize;
     contract = svc.contract;
@@ -54,8 +64,8 @@ describe("dxledger audit finds any tampering, by seq", function () {
     client = await LedgerClient.connect({ rpcUrl: chain.rpcUrl, address: contract });
   });
   after(async () => {
-    await client?.close();
-    await chain?.stop();
+    await ifSet(client)?.close();
+    await ifSet(chain)?.stop();
     for (const d of [base, ...work]) rmSync(d, { recursive: true, force: true });
   });
 
@@ -100,7 +110,8 @@ describe("dxledger audit finds any tampering, by seq", function () {
       const { hashLeaf } = await import("../../src/core/merkle/hash.ts");
       const { toHex } = await import("../../src/core/hex.ts");
       const f = new Frontier();
-      for (let i = 0; i < size; i++) for (const n of f.append(hashLeaf(Buffer.from((await s.entry(i))!, "utf8")))) await s.db.put(K.node(n.level, n.index), toHex(n.hash));
+      for (let i = 0; i < size; i++)
+        for (const n of f.append(hashLeaf(Buffer.from((await s.entry(i))!, "utf8")))) await s.db.put(K.node(n.level, n.index), toHex(n.hash));
     });
     expect(r.discrepancies.some((d) => d.kind === "LEAF_MISMATCH")).to.equal(false);
     expect(kinds(r)).to.deep.include(["CHAIN_CHECKPOINT_MISMATCH", 19]);
@@ -114,9 +125,17 @@ describe("dxledger audit finds any tampering, by seq", function () {
   it("a swapped pair", async () => {
     const r = await auditAfter(async (s) => {
       const [x, y] = [await s.entry(10), await s.entry(11)];
-      await s.db.batch([{ type: "put", key: K.entry(10), value: y! }, { type: "put", key: K.entry(11), value: x! }]);
+      await s.db.batch([
+        { type: "put", key: K.entry(10), value: y! },
+        { type: "put", key: K.entry(11), value: x! },
+      ]);
     });
-    expect(kinds(r)).to.deep.include.members([["ENTRY_MISPLACED", 10], ["ENTRY_MISPLACED", 11], ["LEAF_MISMATCH", 10], ["LEAF_MISMATCH", 11]]);
+    expect(kinds(r)).to.deep.include.members([
+      ["ENTRY_MISPLACED", 10],
+      ["ENTRY_MISPLACED", 11],
+      ["LEAF_MISMATCH", 10],
+      ["LEAF_MISMATCH", 11],
+    ]);
   });
 
   it("an index entry pointing at the wrong entry", async () => {
@@ -124,7 +143,10 @@ describe("dxledger audit finds any tampering, by seq", function () {
       const e = await entryAt(s, 3);
       await s.db.put(K.byProvider(e.record.provider, e.record.id), "4");
     });
-    expect(kinds(r)).to.deep.include.members([["ID_INDEX_WRONG", 3], ["ID_INDEX_DANGLING", 4]]);
+    expect(kinds(r)).to.deep.include.members([
+      ["ID_INDEX_WRONG", 3],
+      ["ID_INDEX_DANGLING", 4],
+    ]);
   });
 
   it("a dataset index key that is missing or names another dataset's entry", async () => {
@@ -133,7 +155,10 @@ describe("dxledger audit finds any tampering, by seq", function () {
       await s.db.del(K.datasetExchange(e.record.dataset, 8));
       await s.db.put(K.datasetExchange("ds/other", 9), "");
     });
-    expect(kinds(r)).to.deep.include.members([["DATASET_INDEX_MISSING", 8], ["DATASET_INDEX_DANGLING", 9]]);
+    expect(kinds(r)).to.deep.include.members([
+      ["DATASET_INDEX_MISSING", 8],
+      ["DATASET_INDEX_DANGLING", 9],
+    ]);
   });
 
   it("an acknowledgement whose index or reference was tampered with", async () => {
@@ -142,12 +167,19 @@ describe("dxledger audit finds any tampering, by seq", function () {
       await s.db.put(K.ackOf(e.ack.provider, e.ack.id), "3");
       await s.db.put(K.byProvider(e.ack.provider, e.ack.id), "2");
     });
-    expect(kinds(r)).to.deep.include.members([["ACK_INDEX_WRONG", size - 1], ["ACK_REFERENCE_INVALID", size - 1]]);
+    expect(kinds(r)).to.deep.include.members([
+      ["ACK_INDEX_WRONG", size - 1],
+      ["ACK_REFERENCE_INVALID", size - 1],
+    ]);
   });
 
   it("a usage counter that disagrees with the entries", async () => {
     const r = await auditAfter(async (s) => {
-      for await (const [k, v] of s.db.iterator({ gte: "q:*::_:", lt: "q:*::_:\xff", limit: 1 })) await s.db.put(k, v.replace(/^\d+/, (n) => String(Number(n) + 1)));
+      for await (const [k, v] of s.db.iterator({ gte: "q:*::_:", lt: "q:*::_:\xff", limit: 1 }))
+        await s.db.put(
+          k,
+          v.replace(/^\d+/, (n) => String(Number(n) + 1)),
+        );
     });
     expect(r.discrepancies.map((d) => d.kind)).to.include("COUNTER_MISMATCH");
   });
@@ -156,7 +188,8 @@ describe("dxledger audit finds any tampering, by seq", function () {
     const dir = tempDir();
     work.push(dir);
     cpSync(base, dir, { recursive: true });
-    const reindex = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin/dxledger.mjs"), "reindex", "--data-dir", dir, ...args], { encoding: "utf8" });
+    const reindex = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, "bin/dxledger.mjs"), "reindex", "--data-dir", dir, ...args], { encoding: "utf8" });
     const ok = reindex();
     expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
     expect(ok.stdout).to.contain("EQUAL to the live ones");
@@ -202,7 +235,10 @@ describe("dxledger audit finds any tampering, by seq", function () {
         { type: "put", key: K.size, value: String(size + 1) },
       ]);
     });
-    expect(kinds(r)).to.deep.include.members([["RECEIVED_AT_OUT_OF_ORDER", size], ["RECEIVED_BEFORE_CHECKPOINT", size]]);
+    expect(kinds(r)).to.deep.include.members([
+      ["RECEIVED_AT_OUT_OF_ORDER", size],
+      ["RECEIVED_BEFORE_CHECKPOINT", size],
+    ]);
   });
 
   /** Replaces entry `seq` by `e`, with its leaf rewritten to match (as an operator covering tracks would). */
@@ -210,7 +246,10 @@ describe("dxledger audit finds any tampering, by seq", function () {
     const { hashLeaf } = await import("../../src/core/merkle/hash.ts");
     const { toHex } = await import("../../src/core/hex.ts");
     const text = entryText(e);
-    await s.db.batch([{ type: "put", key: K.entry(seq), value: text }, { type: "put", key: K.node(0, seq), value: toHex(hashLeaf(Buffer.from(text, "utf8"))) }]);
+    await s.db.batch([
+      { type: "put", key: K.entry(seq), value: text },
+      { type: "put", key: K.node(0, seq), value: toHex(hashLeaf(Buffer.from(text, "utf8"))) },
+    ]);
   };
 
   it("signatures: a key the department never had, a broken signature, an unregistered department", async () => {
@@ -225,7 +264,11 @@ describe("dxledger audit finds any tampering, by seq", function () {
       const { signature: __, ...body7 } = e7.record;
       await rewrite(s, 7, { ...e7, record: await signExchange(mallory, domain, { ...body7, provider: "ghost" }) });
     });
-    expect(kinds(r)).to.deep.include.members([["SIGNER_NOT_ACTIVE", 5], ["SIGNATURE_INVALID", 6], ["DEPARTMENT_UNKNOWN", 7]]);
+    expect(kinds(r)).to.deep.include.members([
+      ["SIGNER_NOT_ACTIVE", 5],
+      ["SIGNATURE_INVALID", 6],
+      ["DEPARTMENT_UNKNOWN", 7],
+    ]);
     expect(r.discrepancies.find((d) => d.seq === 5 && d.kind === "SIGNER_NOT_ACTIVE")!.detail).to.contain(mallory.address.toLowerCase());
   });
 

@@ -13,12 +13,19 @@ import type { ExchangeRecord } from "../../src/core/record.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
 import { tempDir } from "../helpers/service.ts";
 
-const rec = (i: number): ExchangeRecord =>
-  ({
-    id: `q-${i}`, provider: "tax", consumer: "health", dataset: "ds/q", purpose: "backpressure", legalBasis: "",
-    recordCount: i, payloadDigest: payloadDigest(`q ${i}`), derivedFrom: [], occurredAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
-    signature: `0x${"1".repeat(130)}`,
-  }) as ExchangeRecord;
+const rec = (i: number): ExchangeRecord => ({
+  id: `q-${i}`,
+  provider: "tax",
+  consumer: "health",
+  dataset: "ds/q",
+  purpose: "backpressure",
+  legalBasis: "",
+  recordCount: i,
+  payloadDigest: payloadDigest(`q ${i}`),
+  derivedFrom: [],
+  occurredAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+  signature: `0x${"1".repeat(130)}`,
+});
 
 describe("appender: backpressure", () => {
   it("refuses with OVERLOADED past maxQueued, stores nothing refused, and recovers once drained", async () => {
@@ -32,7 +39,7 @@ describe("appender: backpressure", () => {
       const taken = outcomes.filter((o) => o.status === "fulfilled");
       expect(refused.length, "some submissions are refused").to.be.above(0);
       expect(taken.length, "some are taken").to.be.above(0);
-      for (const o of refused) expect(isLedgerError((o as PromiseRejectedResult).reason, "OVERLOADED"), String((o as PromiseRejectedResult).reason)).to.equal(true);
+      for (const o of refused) expect(isLedgerError(o.reason, "OVERLOADED"), String(o.reason)).to.equal(true);
       expect(appender.size, "exactly the records of the taken submissions are in the log").to.equal(taken.length * 5);
       // Drained: writes are taken again.
       const again = await appender.submit([rec(10_000)]);

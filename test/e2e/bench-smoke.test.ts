@@ -21,7 +21,13 @@ describe("benchmarks: a short smoke (sizes of seconds; speed is not tested)", fu
   this.timeout(600_000);
 
   it("npm run bench prints every target with its baseline and a PASS or MISS", async () => {
-    const r = await run("scripts/bench/ingest.ts", { BENCH_ENTRIES: "3000", BENCH_SECONDS: "1", BENCH_CONNECTIONS: "4", BENCH_BATCHES: "2", BENCH_STATS_SIZES: "2000,4000" });
+    const r = await run("scripts/bench/ingest.ts", {
+      BENCH_ENTRIES: "3000",
+      BENCH_SECONDS: "1",
+      BENCH_CONNECTIONS: "4",
+      BENCH_BATCHES: "2",
+      BENCH_STATS_SIZES: "2000,4000",
+    });
     expect(r.code, r.err).to.equal(0);
     for (const line of [
       /\| single-record ingest, signed \+ durable \| [\d,]+ entries\/s \| echo [\d,]+ req\/s \| [\d.]+ % \| ≥ 40 % of echo \| (PASS|MISS) \|/,
@@ -32,7 +38,8 @@ describe("benchmarks: a short smoke (sizes of seconds; speed is not tested)", fu
       /\| statistics p99 at 4,000: usage by dataset \/ top-10 \/ flows \|/,
       /\| statistics p99 flat, 2,000 → 4,000 entries \|.*\| (PASS|MISS)/,
       /load average at the end: /,
-    ]) expect(r.out).to.match(line);
+    ])
+      expect(r.out).to.match(line);
   });
 
   it("npm run profile prints a per-stage table for every path", async () => {

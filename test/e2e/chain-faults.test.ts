@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { rmSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Wallet, keccak256, toUtf8Bytes } from "ethers";
 import { Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
@@ -47,7 +47,6 @@ describe("e2e: chain faults on an external chain", function () {
     node = undefined;
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
-
 
   for (const kind of ["anvil", "hardhat"] as const) {
     describe(`on ${kind === "anvil" ? "Anvil" : "Hardhat's node"}`, () => {
@@ -139,16 +138,25 @@ describe("e2e: chain faults on an external chain", function () {
       it("fails closed: past MAX_UNANCHORED_AGE_MS writes get 503 ANCHORING_STALLED, and are taken again once anchoring catches up", async () => {
         node = await evmNode(kind);
         dir = tempDir();
-        const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl), { ANCHOR_INTERVAL_MS: "300", MAX_UNANCHORED_AGE_MS: "1500", RPC_TIMEOUT_MS: "500" });
+        const svc = await serviceOn(dir, node.rpcUrl, await deployLedger(node.rpcUrl), {
+          ANCHOR_INTERVAL_MS: "300",
+          MAX_UNANCHORED_AGE_MS: "1500",
+          RPC_TIMEOUT_MS: "500",
+        });
         try {
           const api = new Api(svc.url, TEST_ADMIN_TOKEN);
           const { sign } = await setup(api);
           process.kill(node.pid, "SIGSTOP");
           expect((await api.post("/v1/exchanges", await sign())).status).to.equal(201);
-          const refused = await until("writes refused", async () => {
-            const r = await api.post("/v1/exchanges", await sign());
-            return r.status === 503 ? r : undefined;
-          }, 10_000, 200);
+          const refused = await until(
+            "writes refused",
+            async () => {
+              const r = await api.post("/v1/exchanges", await sign());
+              return r.status === 503 ? r : undefined;
+            },
+            10_000,
+            200,
+          );
           expect(refused.body.error.code).to.equal("ANCHORING_STALLED");
           expect(refused.headers.get("retry-after")).to.match(/^\d+$/);
           const ready = await api.get("/readyz");
@@ -183,10 +191,14 @@ describe("e2e: chain faults on an external chain", function () {
       expect((await api.post("/v1/exchanges", await sign())).status, "writes go on while the node is down").to.equal(201);
       const port = node.port;
       node = await anvilNode(["--state", state, "--state-interval", "1"], port);
-      await until("everything anchored again", async () => {
-        const i = (await api.get("/v1/info")).body;
-        return i.anchoredSize === 9 && i.anchoring.lostCheckpoints === 0 ? true : undefined;
-      }, 60_000);
+      await until(
+        "everything anchored again",
+        async () => {
+          const i = (await api.get("/v1/info")).body;
+          return i.anchoredSize === 9 && i.anchoring.lostCheckpoints === 0 ? true : undefined;
+        },
+        60_000,
+      );
       for (let seq = 0; seq < 9; seq++) {
         const v = await verifyReceipt((await api.get(`/v1/entries/${seq}/receipt`)).body, node.rpcUrl);
         expect(stepOf(v, "checkpoint").ok, `seq ${seq}: ${JSON.stringify(v.checks)}`).to.equal(true);
@@ -197,8 +209,6 @@ describe("e2e: chain faults on an external chain", function () {
       rmSync(stateDir, { recursive: true, force: true });
     }
   });
-
-
 
   it("free gas with an unfunded anchoring key: works with GAS_PRICE=0; without it the problem is reported in /readyz and as 503, never 500", async () => {
     node = await anvilNode(["--gas-price", "0", "--base-fee", "0"]);
@@ -245,13 +255,19 @@ describe("e2e: chain faults on an external chain", function () {
       await api.post("/v1/exchanges", await sign());
       await node.rpc("evm_setAutomine", [false]);
       const anchoring = api.post("/v1/anchor");
-      const stuck = await until("replaced twice", async () => {
-        const tx = (await api.get("/readyz")).body.anchoring.pendingTx;
-        return tx && tx.txHashes.length >= 3 ? tx : undefined;
-      }, 20_000);
+      const stuck = await until(
+        "replaced twice",
+        async () => {
+          const tx = (await api.get("/readyz")).body.anchoring.pendingTx;
+          return tx && tx.txHashes.length >= 3 ? tx : undefined;
+        },
+        20_000,
+      );
       const pool = await node.rpc<{ pending: string }>("txpool_status");
       expect(Number(pool.pending), "one transaction in the pool: each version replaced the last").to.equal(1);
-      const fees = await Promise.all(stuck.txHashes.map((h: string) => node!.rpc<{ nonce: string; maxFeePerGas: string } | null>("eth_getTransactionByHash", [h])));
+      const fees = await Promise.all(
+        stuck.txHashes.map((h: string) => node!.rpc<{ nonce: string; maxFeePerGas: string } | null>("eth_getTransactionByHash", [h])),
+      );
       expect(fees.at(-1)!.nonce).to.equal(`0x${stuck.nonce.toString(16)}`);
       await node.rpc("evm_mine");
       await node.rpc("evm_setAutomine", [true]);
@@ -284,7 +300,7 @@ describe("e2e: chain faults on an external chain", function () {
       const leftover = await dev.sendTransaction({ to: dev.address, value: 0n, nonce, gasLimit: 21_000n, ...fees });
       const anchoring = api.post("/v1/anchor");
       const sent = await until("the anchor replaced the leftover", async () => (await api.get("/readyz")).body.anchoring.pendingTx ?? undefined);
-      expect(BigInt(sent.pricePerGas), "outbid by at least 10 %").to.be.at.least((fees.type === 2 ? fees.maxFeePerGas : fees.gasPrice) * 110n / 100n);
+      expect(BigInt(sent.pricePerGas), "outbid by at least 10 %").to.be.at.least(((fees.type === 2 ? fees.maxFeePerGas : fees.gasPrice) * 110n) / 100n);
       expect(Number((await node.rpc<{ pending: string }>("txpool_status")).pending)).to.equal(1);
       await node.rpc("evm_mine");
       await node.rpc("evm_setAutomine", [true]);
@@ -353,7 +369,7 @@ describe("e2e: chain faults on an external chain", function () {
     dir = tempDir();
     const target = node.rpcUrl;
     const seen: string[] = [];
-    const proxy = createServer(async (req, res) => {
+    const forward = async (req: IncomingMessage, res: ServerResponse) => {
       seen.push(String(req.headers.authorization));
       if (req.headers.authorization !== `Basic ${Buffer.from("city:s3cret").toString("base64")}`) {
         res.writeHead(401).end();
@@ -363,7 +379,8 @@ describe("e2e: chain faults on an external chain", function () {
       for await (const c of req) chunks.push(c as Buffer);
       const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.concat(chunks) });
       res.writeHead(upstream.status, { "content-type": "application/json" }).end(Buffer.from(await upstream.arrayBuffer()));
-    });
+    };
+    const proxy = createServer((req, res) => void forward(req, res));
     await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
     const url = `http://city:s3cret@127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const svc = await serviceOn(dir, url, await deployLedger(node.rpcUrl));
@@ -385,18 +402,27 @@ describe("e2e: chain faults on an external chain", function () {
   it("a wrong LEDGER_ADDRESS (no code), another log or another chain under the same data dir is refused at start with one clear line", async () => {
     node = await anvilNode();
     dir = tempDir();
-    let err = await serviceOn(dir, node.rpcUrl, seeded("nothing here").address).then(() => undefined, (e: Error) => e);
+    let err = await serviceOn(dir, node.rpcUrl, seeded("nothing here").address).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(err?.message).to.match(/^LEDGER_ADDRESS: no contract at 0x[0-9a-fA-F]{40} on chain 31337/);
     expect(err!.message).to.not.include("\n");
     const ledger = await deployLedger(node.rpcUrl);
     const svc = await serviceOn(dir, node.rpcUrl, ledger);
     await svc.stop();
-    err = await serviceOn(dir, node.rpcUrl, ledger, { LOG_NAME: "another-log" }).then(() => undefined, (e: Error) => e);
+    err = await serviceOn(dir, node.rpcUrl, ledger, { LOG_NAME: "another-log" }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(err?.message).to.match(/^this data dir holds log "default" \(0x[0-9a-f]{64}\); LOG_NAME is now "another-log"/);
     const other = await anvilNode(["--chain-id", "777"]);
     try {
       const ledger2 = await deployLedger(other.rpcUrl);
-      err = await serviceOn(dir, other.rpcUrl, ledger2).then(() => undefined, (e: Error) => e);
+      err = await serviceOn(dir, other.rpcUrl, ledger2).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
       expect(err?.message).to.match(/this data dir anchors to 0x[0-9a-f]{40} on chain 31337/);
     } finally {
       await other.stop();

@@ -38,25 +38,29 @@ describe("e2e: npm run demo (a city in a box)", function () {
 
   it("builds the city through the API, prints the console URL and a token per role, and stops cleanly on Ctrl-C", async () => {
     const dir = tempDir("dxledger-demo-test-");
-    const child = spawn(process.execPath, [join(ROOT, "scripts/demo/city.ts"), "--exchanges", String(EXCHANGES), "--days", "7", "--seed", "1", "--port", "0", "--data-dir", join(dir, "city")], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "error" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, "scripts/demo/city.ts"), "--exchanges", String(EXCHANGES), "--days", "7", "--seed", "1", "--port", "0", "--data-dir", join(dir, "city")],
+      {
+        cwd: ROOT,
+        env: { ...process.env, LOG_LEVEL: "error" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
-    child.stdout!.on("data", (d) => (out += d));
-    child.stderr!.on("data", (d) => (out += d));
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     try {
       await until(
         "the demo to print its tokens",
-        async () => {
+        () => {
           if (child.exitCode !== null) throw new Error(`the demo exited (${child.exitCode}):\n${out}`);
-          return /serving until Ctrl-C/.test(out) ? true : undefined;
+          return out.includes("serving until Ctrl-C") ? true : undefined;
         },
         75_000,
         200,
-      ).catch((e: Error) => Promise.reject(new Error(`${e.message}\n${out}`)));
+      ).catch((e: unknown) => Promise.reject(new Error(`${(e as Error).message}\n${out}`)));
 
       // What a newcomer reads: the console, the API reference, a token per role, and the city in numbers.
       const base = /^\s+console\s+(http:\/\/127\.0\.0\.1:\d+)\/$/m.exec(out)?.[1];
@@ -77,7 +81,9 @@ describe("e2e: npm run demo (a city in a box)", function () {
 
       // 80 departments and 10 districts, each registered on chain with its own key and a bilingual name.
       const deps = (await admin.get("/v1/departments")).body.departments as Array<{ id: string; name: string; signer: string; status: string }>;
-      expect(deps).to.have.length(DEPARTMENTS.length + DISTRICTS.length).and.to.be.at.least(90);
+      expect(deps)
+        .to.have.length(DEPARTMENTS.length + DISTRICTS.length)
+        .and.to.be.at.least(90);
       expect(new Set(deps.map((d) => d.signer)).size, "one key per department").to.equal(deps.length);
       expect(deps.find((d) => d.id === "tax")?.name).to.equal("税务局 Tax Bureau");
       expect(deps.filter((d) => d.id.startsWith("district-"))).to.have.length(10);
@@ -96,13 +102,15 @@ describe("e2e: npm run demo (a city in a box)", function () {
 
       // Most exchanges acknowledged, a few not: exactly those the demo says.
       let missing = 0;
-      for (let path: string | null = "/v1/acknowledgements/missing?limit=1000"; path; ) {
+      for (let path: string | null = "/v1/acknowledgements/missing?limit=1000"; path;) {
         const page: { exchanges: unknown[]; next: string | null } = (await auditor.get(path)).body;
         missing += page.exchanges.length;
         path = page.next;
       }
       expect(missing).to.equal(notAcked);
-      expect(missing).to.be.greaterThan(0).and.lessThan(EXCHANGES * 0.15);
+      expect(missing)
+        .to.be.greaterThan(0)
+        .and.lessThan(EXCHANGES * 0.15);
 
       // Everything anchored: every exchange and acknowledgement is under the latest checkpoint, and there were several.
       const info = (await admin.get("/v1/info")).body;
@@ -133,7 +141,11 @@ describe("e2e: npm run demo (a city in a box)", function () {
       child.kill("SIGINT");
       expect(await exited, out).to.equal(0);
       expect(out).to.match(/received SIGINT, shutting down\nstopped\n/);
-      const chainGone = await fetch(info.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' }).then(
+      const chainGone = await fetch(info.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
+      }).then(
         () => false,
         () => true,
       );

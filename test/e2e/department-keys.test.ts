@@ -8,15 +8,16 @@
 import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
-import { Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
+import { ifSet, Api, dept, signExchange, tempDir, unsigned } from "../helpers/service.ts";
 import { anvilNode, deployLedger, serviceOn, TEST_ADMIN_TOKEN, TEST_DELAYS, until, type Node } from "../helpers/external-chain.ts";
 import { DEV_KEYS, runCli } from "../helpers/evm.ts";
 import { cancellationAuthorization, chainNow, rotationAuthorization, selfRotate } from "../helpers/keys.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
 import { registryHistory } from "../../src/adapters/chain/registry-history.ts";
 import type { RunningService } from "../../src/server.ts";
+import { testWallet } from "../helpers/seeded.ts";
 
-const newKey = () => Wallet.createRandom() as unknown as Wallet;
+const newKey = () => testWallet();
 
 describe("e2e: department keys", function () {
   this.timeout(60_000);
@@ -51,8 +52,8 @@ describe("e2e: department keys", function () {
     for (const d of [tax, health]) expect((await api.post("/v1/departments", { id: d.id, name: d.id, signer: d.wallet.address })).status).to.equal(201);
   });
   after(async () => {
-    await svc?.stop();
-    await node?.stop();
+    await ifSet(svc)?.stop();
+    await ifSet(node)?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -116,7 +117,10 @@ describe("e2e: department keys", function () {
     expect(r.body.proposalTxHash).to.match(/^0x[0-9a-f]{64}$/);
     const executableAt = r.body.executableAt;
     expect(Date.parse(executableAt) / 1000 - (await chainNow(node.rpcUrl))).to.be.within(TEST_DELAYS.recoveryDelay - 5, TEST_DELAYS.recoveryDelay);
-    expect(await department("tax")).to.deep.include({ signer: taxKey.address.toLowerCase(), pendingRecovery: { signer: chosen.address.toLowerCase(), executableAt } });
+    expect(await department("tax")).to.deep.include({
+      signer: taxKey.address.toLowerCase(),
+      pendingRecovery: { signer: chosen.address.toLowerCase(), executableAt },
+    });
     expect((await post(chosen)).body.error.code).to.equal("SIGNER_MISMATCH");
     const again = await api.req("PUT", "/v1/departments/tax/signer", { signer: chosen.address });
     expect([again.status, again.body.executableAt, again.body.proposalTxHash]).to.deep.equal([202, executableAt, r.body.proposalTxHash]);
@@ -156,7 +160,10 @@ describe("e2e: department keys", function () {
     const p = new JsonRpcProvider(node.rpcUrl);
     try {
       const events = await registryHistory(p, ledger, "health");
-      expect(events.map((e) => [e.kind, e.recovery ?? false])).to.deep.equal([["registered", false], ["rotated", true]]);
+      expect(events.map((e) => [e.kind, e.recovery ?? false])).to.deep.equal([
+        ["registered", false],
+        ["rotated", true],
+      ]);
       const taxEvents = await registryHistory(p, ledger, "tax");
       expect(taxEvents.filter((e) => e.kind === "rotated").every((e) => e.recovery === undefined)).to.equal(true);
     } finally {
@@ -199,7 +206,10 @@ describe("e2e: department keys", function () {
     const token = (await api.post("/v1/tokens", { role: "department:tax", label: "tax cli" })).body.token;
     const next = newKey();
     const env = { DEPARTMENT_PRIVATE_KEY: taxKey.privateKey, DXLEDGER_TOKEN: token };
-    const wrongKey = await runCli(["department", "rotate", "--service", svc.url, "--id", "tax", "--new-signer", next.address], { ...env, DEPARTMENT_PRIVATE_KEY: newKey().privateKey });
+    const wrongKey = await runCli(["department", "rotate", "--service", svc.url, "--id", "tax", "--new-signer", next.address], {
+      ...env,
+      DEPARTMENT_PRIVATE_KEY: newKey().privateKey,
+    });
     expect(wrongKey.status).to.equal(1);
     expect(wrongKey.stderr).to.include("nothing was signed");
     const r = await runCli(["department", "rotate", "--service", svc.url, "--id", "tax", "--new-signer", next.address, "--rpc", node.rpcUrl], env);
@@ -210,7 +220,10 @@ describe("e2e: department keys", function () {
     expect(stale.status).to.equal(1); // the old key is no longer the signer
     taxKey = next;
     expect((await api.req("PUT", "/v1/departments/tax/signer", { signer: newKey().address })).status).to.equal(202);
-    const c = await runCli(["department", "cancel-recovery", "--service", svc.url, "--id", "tax", "--rpc", node.rpcUrl, "--json"], { ...env, DEPARTMENT_PRIVATE_KEY: taxKey.privateKey });
+    const c = await runCli(["department", "cancel-recovery", "--service", svc.url, "--id", "tax", "--rpc", node.rpcUrl, "--json"], {
+      ...env,
+      DEPARTMENT_PRIVATE_KEY: taxKey.privateKey,
+    });
     expect(c.status, c.stderr).to.equal(0);
     expect(JSON.parse(c.stdout)).to.include({ httpStatus: 200, pendingRecovery: null });
   });

@@ -9,7 +9,7 @@ import { logIdOf } from "../../src/config.ts";
 import { makeProvider } from "../../src/adapters/chain/rpc.ts";
 import { hasRole, ledgerAt } from "../../src/adapters/chain/deploy.ts";
 import { inspectLedger } from "../../src/adapters/chain/contract-check.ts";
-import { freePort } from "../helpers/service.ts";
+import { ifSet, freePort } from "../helpers/service.ts";
 import { DEV_KEYS, rpc, runCli, startAnvilNode, startNode, type EvmNode } from "../helpers/evm.ts";
 
 const DEPLOYER = new Wallet(DEV_KEYS[0]).address.toLowerCase();
@@ -35,8 +35,8 @@ for (const kind of ["anvil", "hardhat"] as const) {
       provider = makeProvider(node.rpcUrl, 5000);
     });
     after(async () => {
-      provider?.destroy();
-      await node?.stop();
+      ifSet(provider)?.destroy();
+      await ifSet(node)?.stop();
     });
 
     it("deploy --json: address, chainId, logId, txHash, blockNumber, and the chain agrees", async () => {
@@ -46,14 +46,23 @@ for (const kind of ["anvil", "hardhat"] as const) {
       const out = JSON.parse(r.stdout);
       address = out.address;
       expect(out.address).to.match(/^0x[0-9a-f]{40}$/);
-      expect(out).to.include({ chainId: 31337, logId: logIdOf("tenant-a"), logName: "tenant-a", anchorer: DEPLOYER, registrar: DEPLOYER, admin: DEPLOYER, recoveryDelay: 604_800, adminDelay: 86_400 });
+      expect(out).to.include({
+        chainId: 31337,
+        logId: logIdOf("tenant-a"),
+        logName: "tenant-a",
+        anchorer: DEPLOYER,
+        registrar: DEPLOYER,
+        admin: DEPLOYER,
+        recoveryDelay: 604_800,
+        adminDelay: 86_400,
+      });
       expect(out.txHash).to.match(/^0x[0-9a-f]{64}$/);
       expect(out.bindTxHash).to.match(/^0x[0-9a-f]{64}$/);
       const rc = await rpc<{ contractAddress: string; blockNumber: string }>(node.rpcUrl, "eth_getTransactionReceipt", [out.txHash]);
       expect([rc.contractAddress.toLowerCase(), Number(rc.blockNumber)]).to.deep.equal([address, out.blockNumber]);
       expect((await inspectLedger(provider, address, 31337)).kind).to.equal("ledger");
       const ledger = ledgerAt(address, provider);
-      expect(String(await ledger.getFunction("anchorerOf")(logIdOf("tenant-a"))).toLowerCase()).to.equal(DEPLOYER);
+      expect((await ledger.getFunction("anchorerOf")(logIdOf("tenant-a"))).toLowerCase()).to.equal(DEPLOYER);
       expect(await hasRole(ledger, "registrar", DEPLOYER)).to.equal(true);
       expect(await hasRole(ledger, "admin", DEPLOYER)).to.equal(true);
     });
@@ -77,8 +86,19 @@ for (const kind of ["anvil", "hardhat"] as const) {
       expect(r.stdout).to.match(/^registrar +0x[0-9a-f]{40} has REGISTRAR_ROLE$/m);
       expect(r.stdout).to.match(/^recovery +a registrar's key recovery waits 604800 s \(7\.00 days\)/m);
       expect(r.stdout).to.match(/^status: OK/m);
-      const j = JSON.parse((await runCli(["chain", "status", "--json"], { RPC_URL: node.rpcUrl, LEDGER_ADDRESS: address, LOG_NAME: "tenant-a", ANCHOR_PRIVATE_KEY: DEV_KEYS[0] })).stdout);
-      expect(j).to.include({ ok: true, chainId: 31337, contractKind: "ledger", boundTo: DEPLOYER, anchorer: DEPLOYER, anchorerIsRegistrar: true, checkpoints: 0 });
+      const j = JSON.parse(
+        (await runCli(["chain", "status", "--json"], { RPC_URL: node.rpcUrl, LEDGER_ADDRESS: address, LOG_NAME: "tenant-a", ANCHOR_PRIVATE_KEY: DEV_KEYS[0] }))
+          .stdout,
+      );
+      expect(j).to.include({
+        ok: true,
+        chainId: 31337,
+        contractKind: "ledger",
+        boundTo: DEPLOYER,
+        anchorer: DEPLOYER,
+        anchorerIsRegistrar: true,
+        checkpoints: 0,
+      });
     });
 
     it("bind-log is idempotent: the second run sends no transaction; status then sees the mismatch", async () => {
@@ -120,7 +140,10 @@ for (const kind of ["anvil", "hardhat"] as const) {
     });
 
     it("--admin starts a two-step handover; the new admin accepts after the admin delay; the deployer keeps nothing it was not named for", async () => {
-      const r = await runCli(["deploy", "--rpc", node.rpcUrl, "--admin", B, "--anchorer", C, "--admin-delay", "0", "--recovery-delay", "120", "--json"], deployEnv());
+      const r = await runCli(
+        ["deploy", "--rpc", node.rpcUrl, "--admin", B, "--anchorer", C, "--admin-delay", "0", "--recovery-delay", "120", "--json"],
+        deployEnv(),
+      );
       expect(r.status, r.stderr).to.equal(0);
       const out = JSON.parse(r.stdout);
       expect(out).to.include({ admin: B, anchorer: C, registrar: C, recoveryDelay: 120, adminDelay: 0 });
@@ -131,7 +154,7 @@ for (const kind of ["anvil", "hardhat"] as const) {
       expect(await roles(C)).to.deep.equal([false, true]);
       expect(await roles(DEPLOYER)).to.deep.equal([true, false]);
       expect(Number(await ledger.getFunction("recoveryDelay")())).to.equal(120);
-      expect(String(await ledger.getFunction("anchorerOf")(logIdOf("default"))).toLowerCase()).to.equal(C);
+      expect((await ledger.getFunction("anchorerOf")(logIdOf("default"))).toLowerCase()).to.equal(C);
 
       // DEFAULT_ADMIN_ROLE cannot be granted directly: said clearly, nothing sent.
       const nonce = await nonceOf(node.rpcUrl, DEPLOYER);
@@ -148,11 +171,16 @@ for (const kind of ["anvil", "hardhat"] as const) {
       expect(await roles(B)).to.deep.equal([true, true]);
       expect(await roles(DEPLOYER)).to.deep.equal([false, false]);
 
-      const denied = await runCli(["chain", "grant", "--rpc", node.rpcUrl, "--contract", out.address, "--role", "registrar", "--account", DEPLOYER], deployEnv());
+      const denied = await runCli(
+        ["chain", "grant", "--rpc", node.rpcUrl, "--contract", out.address, "--role", "registrar", "--account", DEPLOYER],
+        deployEnv(),
+      );
       expect(denied.status).to.equal(2);
       expect(denied.stderr).to.match(ONE_LINE);
       expect(denied.stderr).to.include("lacks DEFAULT_ADMIN_ROLE");
-      const byB = await runCli(["chain", "grant", "--rpc", node.rpcUrl, "--contract", out.address, "--role", "registrar", "--account", DEPLOYER, "--json"], { DEPLOYER_PRIVATE_KEY: DEV_KEYS[1] });
+      const byB = await runCli(["chain", "grant", "--rpc", node.rpcUrl, "--contract", out.address, "--role", "registrar", "--account", DEPLOYER, "--json"], {
+        DEPLOYER_PRIVATE_KEY: DEV_KEYS[1],
+      });
       expect(byB.status, byB.stderr).to.equal(0);
       expect(JSON.parse(byB.stdout).changed).to.equal(true);
       const st = JSON.parse((await runCli(["chain", "status", "--rpc", node.rpcUrl, "--contract", out.address, "--json"], {})).stdout);
@@ -168,7 +196,7 @@ describe("dxledger deploy / chain: errors are one line", function () {
     node = await startAnvilNode();
   });
   after(async () => {
-    await node?.stop();
+    await ifSet(node)?.stop();
   });
 
   it("without DEPLOYER_PRIVATE_KEY: exit 2, no development-key fallback, nothing sent", async () => {
@@ -189,7 +217,10 @@ describe("dxledger deploy / chain: errors are one line", function () {
 
   it("an unreachable RPC: exit 2 (deploy and status)", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    for (const args of [["deploy", "--rpc", url], ["chain", "status", "--rpc", url, "--contract", DEPLOYER]]) {
+    for (const args of [
+      ["deploy", "--rpc", url],
+      ["chain", "status", "--rpc", url, "--contract", DEPLOYER],
+    ]) {
       const r = await runCli(args, { DEPLOYER_PRIVATE_KEY: DEV_KEYS[0] });
       expect(r.status, args.join(" ")).to.equal(2);
       expect(r.stderr).to.match(ONE_LINE);
@@ -198,7 +229,11 @@ describe("dxledger deploy / chain: errors are one line", function () {
   });
 
   it("a bad URL or unknown option: exit 2", async () => {
-    for (const args of [["deploy", "--rpc", "localhost:8545"], ["deploy", "--rpc", node.rpcUrl, "--key", "x"], ["chain", "grant", "--rpc", node.rpcUrl, "--contract", DEPLOYER, "--role", "root", "--account", B]]) {
+    for (const args of [
+      ["deploy", "--rpc", "localhost:8545"],
+      ["deploy", "--rpc", node.rpcUrl, "--key", "x"],
+      ["chain", "grant", "--rpc", node.rpcUrl, "--contract", DEPLOYER, "--role", "root", "--account", B],
+    ]) {
       const r = await runCli(args, { DEPLOYER_PRIVATE_KEY: DEV_KEYS[0] });
       expect(r.status, args.join(" ")).to.equal(2);
       expect(r.stderr).to.match(ONE_LINE);
@@ -232,7 +267,7 @@ describe("dxledger deploy on a free-gas chain (Anvil --gas-price 0 --base-fee 0)
     node = await startAnvilNode(["--gas-price", "0", "--base-fee", "0"]);
   });
   after(async () => {
-    await node?.stop();
+    await ifSet(node)?.stop();
   });
 
   it("without GAS_PRICE the node's suggested price needs funds: exit 2 pointing at GAS_PRICE=0", async () => {
@@ -248,11 +283,19 @@ describe("dxledger deploy on a free-gas chain (Anvil --gas-price 0 --base-fee 0)
     expect(r.status, r.stderr).to.equal(0);
     const out = JSON.parse(r.stdout);
     expect(out.anchorer).to.equal(unfunded);
-    const b = await runCli(["chain", "bind-log", "--rpc", node.rpcUrl, "--contract", out.address, "--log-name", "second", "--anchorer", unfunded, "--json"], env);
+    const b = await runCli(
+      ["chain", "bind-log", "--rpc", node.rpcUrl, "--contract", out.address, "--log-name", "second", "--anchorer", unfunded, "--json"],
+      env,
+    );
     expect(b.status, b.stderr).to.equal(0);
     expect(JSON.parse(b.stdout).changed).to.equal(true);
     expect(await rpc(node.rpcUrl, "eth_getBalance", [unfunded, "latest"])).to.equal("0x0");
-    const st = await runCli(["chain", "status", "--json"], { RPC_URL: node.rpcUrl, LEDGER_ADDRESS: out.address, ANCHOR_PRIVATE_KEY: UNFUNDED_KEY, GAS_PRICE: "0" });
+    const st = await runCli(["chain", "status", "--json"], {
+      RPC_URL: node.rpcUrl,
+      LEDGER_ADDRESS: out.address,
+      ANCHOR_PRIVATE_KEY: UNFUNDED_KEY,
+      GAS_PRICE: "0",
+    });
     expect(st.status, st.stdout + st.stderr).to.equal(0);
     expect(JSON.parse(st.stdout)).to.include({ ok: true, balanceWei: "0", anchorsAffordable: "unlimited" });
   });

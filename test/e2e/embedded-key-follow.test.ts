@@ -13,6 +13,7 @@ import { Api, dept, signExchange, start, tempDir, unsigned, until } from "../hel
 import { DEV_KEYS } from "../helpers/evm.ts";
 import { rotationAuthorization } from "../helpers/keys.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
+import { testWallet } from "../helpers/seeded.ts";
 
 describe("embedded chain: the remembered signer follows rotations made by others", function () {
   this.timeout(120_000);
@@ -25,7 +26,7 @@ describe("embedded chain: the remembered signer follows rotations made by others
     const token = svc.adminToken;
     const tax = dept("tax");
     const health = dept("health");
-    const next = Wallet.createRandom() as unknown as Wallet;
+    const next = testWallet();
     try {
       const api = new Api(svc.url, token);
       for (const d of [tax, health]) expect((await api.post("/v1/departments", { id: d.id, name: d.id, signer: d.wallet.address })).status).to.equal(201);
@@ -39,10 +40,15 @@ describe("embedded chain: the remembered signer follows rotations made by others
       } finally {
         p.destroy();
       }
-      await until("the service to accept the new key", async () => {
-        const r = await api.post("/v1/exchanges", await signExchange(next, info.eip712.domain, unsigned("tax", "health")));
-        return r.status === 201 ? true : undefined;
-      }, 15_000, 200);
+      await until(
+        "the service to accept the new key",
+        async () => {
+          const r = await api.post("/v1/exchanges", await signExchange(next, info.eip712.domain, unsigned("tax", "health")));
+          return r.status === 201 ? true : undefined;
+        },
+        15_000,
+        200,
+      );
     } finally {
       await svc.stop();
     }

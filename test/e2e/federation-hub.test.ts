@@ -12,7 +12,7 @@ import { Contract, JsonRpcProvider } from "ethers";
 import { verifyReceipt } from "@dxledger/verify";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
 import { DxLedgerClient } from "../../src/client/client.ts";
-import { Api, dept, unsigned, until, type Dept } from "../helpers/service.ts";
+import { ifSet, Api, dept, unsigned, until, type Dept } from "../helpers/service.ts";
 import { anvilNode, TEST_ADMIN_TOKEN, type Node } from "../helpers/external-chain.ts";
 import { deployCity, spawnGateway, spawnHub, type CityLog, type Proc } from "../helpers/gateways.ts";
 import { createServer } from "node:http";
@@ -56,7 +56,11 @@ describe("e2e: a city of three gateway processes and a hub on one chain", functi
     KEYS.forEach((k, i) => (gw[k] = { log: city.logs[i]!, proc: procs[i]!, admin: new Api(procs[i]!.url, TEST_ADMIN_TOKEN) }));
 
     // Each department is registered (on chain) through its home gateway, which gives it a token.
-    for (const [id, home] of [["tax", "a"], ["health", "b"], ["police", "c"]] as const) {
+    for (const [id, home] of [
+      ["tax", "a"],
+      ["health", "b"],
+      ["police", "c"],
+    ] as const) {
       const d = dept(id);
       const reg = await gw[home].admin.post("/v1/departments", { id, name: id, signer: d.wallet.address });
       expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
@@ -88,16 +92,22 @@ describe("e2e: a city of three gateway processes and a hub on one chain", functi
     // One more at gateway A after its checkpoint: pending, so in no anchored figure.
     await send("tax", "health", { dataset: "tax/income-2025", recordCount: 1000 });
 
-    hub = await spawnHub({ HUB_RPC_URL: node.rpcUrl, LEDGER_ADDRESS: ledger, HUB_TOKENS: `regulator=${REGULATOR},auditor=${AUDITOR}`, HUB_GATEWAY_TOKENS: hubTokens.join(","), HUB_TIMEOUT_MS: "2000" });
+    hub = await spawnHub({
+      HUB_RPC_URL: node.rpcUrl,
+      LEDGER_ADDRESS: ledger,
+      HUB_TOKENS: `regulator=${REGULATOR},auditor=${AUDITOR}`,
+      HUB_GATEWAY_TOKENS: hubTokens.join(","),
+      HUB_TIMEOUT_MS: "2000",
+    });
     regulator = new Api(hub.url, REGULATOR);
     auditor = new Api(hub.url, AUDITOR);
   });
 
   after(async () => {
-    await hub?.stop();
+    await ifSet(hub)?.stop();
     for (const g of Object.values(gw)) await g.proc.stop();
-    chain?.destroy();
-    await node?.stop();
+    ifSet(chain)?.destroy();
+    await ifSet(node)?.stop();
   });
 
   it("finds the three gateways in the chain's directory, each backing the chain's latest checkpoint", async () => {
@@ -162,26 +172,37 @@ describe("e2e: a city of three gateway processes and a hub on one chain", functi
     const r = await auditor.get(`/v1/departments/health/exchanges?role=consumer&from=${NOV.from}&to=${NOV.to}`);
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
     expect(r.body.complete).to.equal(true);
-    expect(r.body.exchanges.map((e: { log: string; provider: string }) => `${e.log}:${e.provider}`).sort()).to.deep.equal(["city-a:tax", "city-a:tax", "city-a:tax", "city-c:police"]);
+    expect(r.body.exchanges.map((e: { log: string; provider: string }) => `${e.log}:${e.provider}`).sort()).to.deep.equal([
+      "city-a:tax",
+      "city-a:tax",
+      "city-a:tax",
+      "city-c:police",
+    ]);
     expect(r.body.total.exchanges).to.equal(4);
   });
 
   it("a department reads through the hub with its own gateway tokens only; a gateway it has none for is missing", async () => {
     const get = async (path: string, tokens: string) => {
       const res = await fetch(`${hub.url}${path}`, { headers: { "x-gateway-tokens": tokens } });
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: await res.json() };
     };
     expect((await new Api(hub.url).get(`/v1/departments/health/exchanges?from=${NOV.from}&to=${NOV.to}`)).status).to.equal(401);
     const r = await get(`/v1/departments/health/exchanges?role=provider&from=${NOV.from}&to=${NOV.to}`, `city-b=${deps.health!.token}`);
     expect(r.status).to.equal(200);
     expect(r.body.exchanges, JSON.stringify(r.body)).to.have.length(2);
     expect(r.body.complete).to.equal(false);
-    expect(r.body.missing.map((m: any) => [m.log.name, m.code])).to.deep.equal([["city-a", "NO_TOKEN"], ["city-c", "NO_TOKEN"]]);
+    expect(r.body.missing.map((m: any) => [m.log.name, m.code])).to.deep.equal([
+      ["city-a", "NO_TOKEN"],
+      ["city-c", "NO_TOKEN"],
+    ]);
     // With a token of its own at every gateway (any gateway's admin may issue one: the department is on chain),
     // health sees every exchange naming it, each part read with its own token.
     const own: string[] = [];
     for (const k of KEYS) {
-      const t = k === "b" ? { body: { token: deps.health!.token } } : await gw[k].admin.post("/v1/tokens", { role: "department:health", label: "health, away from home" });
+      const t =
+        k === "b"
+          ? { body: { token: deps.health!.token } }
+          : await gw[k].admin.post("/v1/tokens", { role: "department:health", label: "health, away from home" });
       own.push(`${gw[k].log.name}=${t.body.token}`);
     }
     const all = await get(`/v1/departments/health/exchanges?role=consumer&from=${NOV.from}&to=${NOV.to}`, own.join(","));
@@ -229,7 +250,14 @@ describe("e2e: a city of three gateway processes and a hub on one chain", functi
     const liarUrl = `http://127.0.0.1:${(liar.address() as { port: number }).port}`;
     const aToken = (await gw.a.admin.post("/v1/tokens", { role: "regulator", label: "second hub" })).body.token;
     const second = await startHub(
-      loadHubConfig({ PORT: "0", HUB_RPC_URL: node.rpcUrl, LEDGER_ADDRESS: ledger, HUB_GATEWAYS: `${gw.a.log.url},${liarUrl}`, HUB_GATEWAY_TOKENS: `${gw.a.log.url}=${aToken},${liarUrl}=whatever`, HUB_TOKENS: `regulator=${REGULATOR}` }),
+      loadHubConfig({
+        PORT: "0",
+        HUB_RPC_URL: node.rpcUrl,
+        LEDGER_ADDRESS: ledger,
+        HUB_GATEWAYS: `${gw.a.log.url},${liarUrl}`,
+        HUB_GATEWAY_TOKENS: `${gw.a.log.url}=${aToken},${liarUrl}=whatever`,
+        HUB_TOKENS: `regulator=${REGULATOR}`,
+      }),
       createLogger({ silent: true }),
     );
     try {
@@ -239,7 +267,11 @@ describe("e2e: a city of three gateway processes and a hub on one chain", functi
       expect(u.body.complete).to.equal(false);
       expect(u.body.parts.map((p: any) => p.log.name)).to.deep.equal(["city-a"]);
       expect(u.body.unverifiable).to.have.length(1);
-      expect(u.body.unverifiable[0]).to.deep.include({ code: "CHECKPOINT_MISMATCH", claimed: { index: real.index, treeSize: real.treeSize, rootHash: claim.rootHash }, onChain: { index: real.index, treeSize: real.treeSize, rootHash: real.rootHash } });
+      expect(u.body.unverifiable[0]).to.deep.include({
+        code: "CHECKPOINT_MISMATCH",
+        claimed: { index: real.index, treeSize: real.treeSize, rootHash: claim.rootHash },
+        onChain: { index: real.index, treeSize: real.treeSize, rootHash: real.rootHash },
+      });
       expect(u.body.total).to.deep.equal(u.body.parts[0].answer.total);
       claim = { ...real, index: real.index + 5 };
       u = await ask();

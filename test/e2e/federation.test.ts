@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
-import { Api, dept, freePort, signExchange, tempDir, unsigned, until } from "../helpers/service.ts";
+import { ifSet, Api, dept, freePort, signExchange, tempDir, unsigned, until } from "../helpers/service.ts";
 import { anvilNode, serviceOn, TEST_ADMIN_TOKEN, type Node } from "../helpers/external-chain.ts";
 import { DEV_KEYS, runCli } from "../helpers/evm.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
@@ -33,14 +33,19 @@ describe("e2e: a federation of gateways on one ledger", function () {
     node = await anvilNode();
     for (let i = 0; i < 3; i++) urls.push(`http://127.0.0.1:${await freePort()}`);
     // gw-a's log is bound at deployment to dev account 0 (the admin), with its URL and operator; gw-b and gw-c get their own anchoring accounts.
-    const dep = await runCli(["deploy", "--rpc", node.rpcUrl, "--log-name", "gw-a", "--url", urls[0]!, "--operator", "city-it", "--json"], { DEPLOYER_PRIVATE_KEY: DEV_KEYS[0] });
+    const dep = await runCli(["deploy", "--rpc", node.rpcUrl, "--log-name", "gw-a", "--url", urls[0]!, "--operator", "city-it", "--json"], {
+      DEPLOYER_PRIVATE_KEY: DEV_KEYS[0],
+    });
     expect(dep.status, dep.stderr).to.equal(0);
     const deployed = JSON.parse(dep.stdout);
     ledger = deployed.address;
     expect(deployed.logInfo).to.include({ url: urls[0], operator: "city-it" });
     expect(deployed.env.PUBLIC_URL).to.equal(urls[0]);
     // gw-b through the deployment command, with its URL and operator in the same run.
-    const bind = await runCli(["chain", "bind-log", "--log-name", "gw-b", "--anchorer", addressOf(DEV_KEYS[1]), "--url", urls[1]!, "--operator", "county-b", "--json"], cliEnv());
+    const bind = await runCli(
+      ["chain", "bind-log", "--log-name", "gw-b", "--anchorer", addressOf(DEV_KEYS[1]), "--url", urls[1]!, "--operator", "county-b", "--json"],
+      cliEnv(),
+    );
     expect(bind.status, bind.stderr).to.equal(0);
     expect(JSON.parse(bind.stdout)).to.include({ changed: true, logInfoChanged: true });
     const p = new JsonRpcProvider(node.rpcUrl);
@@ -58,14 +63,22 @@ describe("e2e: a federation of gateways on one ledger", function () {
     for (let i = 0; i < 3; i++) {
       dirs.push(tempDir());
       const port = new URL(urls[i]!).port;
-      svcs.push(await serviceOn(dirs[i]!, node.rpcUrl, ledger, { LOG_NAME: NAMES[i]!, PORT: port, PUBLIC_URL: urls[i]!, ANCHOR_PRIVATE_KEY: DEV_KEYS[i]!, RPC_TIMEOUT_MS: "2000" }));
+      svcs.push(
+        await serviceOn(dirs[i]!, node.rpcUrl, ledger, {
+          LOG_NAME: NAMES[i]!,
+          PORT: port,
+          PUBLIC_URL: urls[i]!,
+          ANCHOR_PRIVATE_KEY: DEV_KEYS[i]!,
+          RPC_TIMEOUT_MS: "2000",
+        }),
+      );
       apis.push(new Api(svcs[i]!.url, TEST_ADMIN_TOKEN));
     }
   });
 
   after(async () => {
     for (const s of svcs) await s.stop().catch(() => undefined);
-    await node?.stop();
+    await ifSet(node)?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -114,7 +127,10 @@ describe("e2e: a federation of gateways on one ledger", function () {
     const rec = await asTax.post("/v1/exchanges", await signExchange(tax.wallet, domain, unsigned("tax", "police")));
     expect(rec.status, JSON.stringify(rec.body)).to.equal(201);
     // Every gateway records something, then anchors it.
-    for (const [i, who, to] of [[0, tax, "police"], [2, police, "tax"]] as const) {
+    for (const [i, who, to] of [
+      [0, tax, "police"],
+      [2, police, "tax"],
+    ] as const) {
       const d = (await apis[i]!.get("/v1/info")).body.eip712.domain;
       expect((await apis[i]!.post("/v1/exchanges", await signExchange(who.wallet, d, unsigned(who === tax ? "tax" : "police", to)))).status).to.equal(201);
     }
@@ -131,7 +147,9 @@ describe("e2e: a federation of gateways on one ledger", function () {
   it("a gateway that stopped anchoring: stale in the directory, ALARM from the monitor", async () => {
     const d = (await apis[2]!.get("/v1/info")).body.eip712.domain;
     expect((await apis[2]!.post("/v1/exchanges", await signExchange(police.wallet, d, unsigned("police", "tax")))).status).to.equal(201);
-    await until("an entry pending at gw-c for over 1.5 s", async () => ((await apis[2]!.get("/v1/info")).body.anchoring.oldestPendingAgeMs > 1500 ? true : undefined));
+    await until("an entry pending at gw-c for over 1.5 s", async () =>
+      (await apis[2]!.get("/v1/info")).body.anchoring.oldestPendingAgeMs > 1500 ? true : undefined,
+    );
     const fed = await until("gw-c stale", async () => {
       const b = (await apis[0]!.get("/v1/federation?staleAfterS=1", { token: null })).body;
       return b.logs[2].stale ? b : undefined;

@@ -15,7 +15,7 @@ import { ledgerAt, sendLedgerTx, type AdminSigner } from "../../src/adapters/cha
 import { isChainError } from "../../src/core/chain-error.ts";
 import { refConsistency, refRoot } from "../helpers/reference-tree.ts";
 import { DEV_KEYS, rpc, runCli, startAnvilNode, type EvmNode } from "../helpers/evm.ts";
-
+import { ifSet } from "../helpers/service.ts";
 
 const leaves = Array.from({ length: 7 }, (_, i) => hashLeaf(createHash("sha256").update(`entry ${i}`).digest()));
 const root = (n: number) => toHex(refRoot(leaves.slice(0, n)));
@@ -42,7 +42,7 @@ describe("hard forks: deploy, anchor twice, register on Anvil per fork", functio
         node = await startAnvilNode(c.fork ? ["--hardfork", c.fork] : []);
       });
       after(async () => {
-        await node?.stop();
+        await ifSet(node)?.stop();
       });
 
       it("deploys with `dxledger deploy` and sends transactions of the fork's type", async () => {
@@ -86,7 +86,12 @@ describe("hard forks: deploy, anchor twice, register on Anvil per fork", functio
       });
 
       it("`dxledger chain status` is OK and names the missing forks", async () => {
-        const r = await runCli(["chain", "status", "--json"], { RPC_URL: node.rpcUrl, LEDGER_ADDRESS: address, ANCHOR_PRIVATE_KEY: DEV_KEYS[0], TX_TYPE: c.txType });
+        const r = await runCli(["chain", "status", "--json"], {
+          RPC_URL: node.rpcUrl,
+          LEDGER_ADDRESS: address,
+          ANCHOR_PRIVATE_KEY: DEV_KEYS[0],
+          TX_TYPE: c.txType,
+        });
         expect(r.status, r.stdout + r.stderr).to.equal(0);
         const out = JSON.parse(r.stdout);
         expect(out.checkpoints).to.equal(2);

@@ -7,14 +7,20 @@ import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { Wallet } from "ethers";
-import { Api, dept, freePort, signExchange, start, tempDir, unsigned, until } from "../helpers/service.ts";
+import { ifSet, Api, dept, freePort, signExchange, start, tempDir, unsigned, until } from "../helpers/service.ts";
 import { createLogger } from "../../src/logger.ts";
 import { loadConfig, secretsOf } from "../../src/config.ts";
 import type { RunningService } from "../../src/server.ts";
+import { testWallet } from "../helpers/seeded.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-type Line = { level: string; time: string; msg: string; requestId?: string; [k: string]: unknown };
+interface Line {
+  level: string;
+  time: string;
+  msg: string;
+  requestId?: string;
+  [k: string]: unknown;
+}
 
 /** `dxledger serve` with `env`; resolves once it exits (or is killed after `ms`) with everything it wrote. */
 function serve(env: NodeJS.ProcessEnv, ms = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -45,7 +51,7 @@ describe("e2e: structured logs", function () {
     api = new Api(svc.url, svc.adminToken);
   });
   after(async () => {
-    await svc?.stop();
+    await ifSet(svc)?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -61,9 +67,31 @@ describe("e2e: structured logs", function () {
     const token = (await api.post("/v1/tokens", { role: "department:tax", label: "logging" })).body.token as string;
     const domain = (await api.get("/v1/info")).body.eip712.domain;
     for (const [id, send] of [
-      ["log-probe-unauthenticated", () => fetch(`${svc.url}/v1/departments`, { headers: { "x-request-id": "log-probe-unauthenticated", authorization: "Bearer dxl_0123456789abcdef_notarealsecretnotarealsecret000" } })],
-      ["log-probe-bad-json", () => fetch(`${svc.url}/v1/exchanges`, { method: "POST", headers: { "x-request-id": "log-probe-bad-json", authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{not json" })],
-      ["log-probe-write", async () => fetch(`${svc.url}/v1/exchanges`, { method: "POST", headers: { "x-request-id": "log-probe-write", authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(await signExchange(tax.wallet, domain, unsigned("tax", "tax"))) })],
+      [
+        "log-probe-unauthenticated",
+        () =>
+          fetch(`${svc.url}/v1/departments`, {
+            headers: { "x-request-id": "log-probe-unauthenticated", authorization: "Bearer dxl_0123456789abcdef_notarealsecretnotarealsecret000" },
+          }),
+      ],
+      [
+        "log-probe-bad-json",
+        () =>
+          fetch(`${svc.url}/v1/exchanges`, {
+            method: "POST",
+            headers: { "x-request-id": "log-probe-bad-json", authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: "{not json",
+          }),
+      ],
+      [
+        "log-probe-write",
+        async () =>
+          fetch(`${svc.url}/v1/exchanges`, {
+            method: "POST",
+            headers: { "x-request-id": "log-probe-write", authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify(await signExchange(tax.wallet, domain, unsigned("tax", "tax"))),
+          }),
+      ],
     ] as const) {
       const from = out.length;
       const r = await send();
@@ -80,15 +108,30 @@ describe("e2e: structured logs", function () {
   });
 
   it("no secret in a line: authorization headers, tokens, keys and RPC credentials, by field name and by value", () => {
-    const key = Wallet.createRandom().privateKey;
-    const config = loadConfig({ RPC_URL: "https://ops:hunter2hunter2@rpc.example/v1?apikey=k3yk3yk3y", LEDGER_ADDRESS: `0x${"ab".repeat(20)}`, ANCHOR_PRIVATE_KEY: key, ADMIN_TOKEN: "admin-token-value-0123456789", METRICS_TOKEN: "metrics-token-value-0123456789" });
+    const key = testWallet().privateKey;
+    const config = loadConfig({
+      RPC_URL: "https://ops:hunter2hunter2@rpc.example/v1?apikey=k3yk3yk3y",
+      LEDGER_ADDRESS: `0x${"ab".repeat(20)}`,
+      ANCHOR_PRIVATE_KEY: key,
+      ADMIN_TOKEN: "admin-token-value-0123456789",
+      METRICS_TOKEN: "metrics-token-value-0123456789",
+    });
     const got: string[] = [];
     const log = createLogger({ write: (l) => got.push(l), secrets: secretsOf(config) });
     log.info("configuration", { ...config, chain: undefined });
     log.warn(`chain down at ${config.rpcUrl}`, { headers: { authorization: "Bearer dxl_00112233445566aa_abcdefghijklmnopqrstuvwxyz012345" } });
     log.error("a key turned up in a message", { detail: `key=${key.slice(2)} and ${key}`, nested: { privateKey: key, token: "t-o-k-e-n" } });
     const text = got.join("");
-    for (const secret of [key, key.slice(2), "hunter2hunter2", "k3yk3yk3y", "admin-token-value-0123456789", "metrics-token-value-0123456789", "abcdefghijklmnopqrstuvwxyz012345", "t-o-k-e-n"]) {
+    for (const secret of [
+      key,
+      key.slice(2),
+      "hunter2hunter2",
+      "k3yk3yk3y",
+      "admin-token-value-0123456789",
+      "metrics-token-value-0123456789",
+      "abcdefghijklmnopqrstuvwxyz012345",
+      "t-o-k-e-n",
+    ]) {
       expect(text, secret).to.not.contain(secret);
     }
     expect(got).to.have.length(3);
@@ -101,7 +144,17 @@ describe("e2e: structured logs", function () {
     const data = tempDir();
     const port = await freePort();
     const child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), "serve"], {
-      env: { ...process.env, RPC_URL: "", DATA_DIR: data, PORT: String(port), CHAIN_PORT: String(await freePort()), ANCHOR_PRIVATE_KEY: key, ADMIN_TOKEN: "admin-token-value-0123456789", LOG_LEVEL: "debug", LOG_FORMAT: "" },
+      env: {
+        ...process.env,
+        RPC_URL: "",
+        DATA_DIR: data,
+        PORT: String(port),
+        CHAIN_PORT: String(await freePort()),
+        ANCHOR_PRIVATE_KEY: key,
+        ADMIN_TOKEN: "admin-token-value-0123456789",
+        LOG_LEVEL: "debug",
+        LOG_FORMAT: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -110,23 +163,28 @@ describe("e2e: structured logs", function () {
     child.stderr.on("data", (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     try {
-      await until("the service to start", async () => (/dxledger is running/.test(stdout) ? true : undefined), 60_000);
-      const r = await fetch(`http://127.0.0.1:${port}/v1/departments`, { headers: { authorization: "Bearer admin-token-value-0123456789", "x-request-id": "serve-probe" } });
+      await until("the service to start", () => (stdout.includes("dxledger is running") ? true : undefined), 60_000);
+      const r = await fetch(`http://127.0.0.1:${port}/v1/departments`, {
+        headers: { authorization: "Bearer admin-token-value-0123456789", "x-request-id": "serve-probe" },
+      });
       expect(r.status).to.equal(200);
-      await until("the request's line", async () => (stderr.includes("serve-probe") ? true : undefined), 10_000, 50);
+      await until("the request's line", () => (stderr.includes("serve-probe") ? true : undefined), 10_000, 50);
     } finally {
       child.kill("SIGTERM");
       expect(await exited).to.equal(0);
       rmSync(data, { recursive: true, force: true });
     }
-    const logged = stderr.trim().split("\n").map((l) => JSON.parse(l) as Line);
+    const logged = stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Line);
     expect(logged.find((l) => l.requestId === "serve-probe")).to.include({ level: "debug", msg: "GET /v1/departments 200" });
     expect(logged.some((l) => l.msg === "dxledger is listening")).to.equal(true);
     for (const secret of [key, key.slice(2), "admin-token-value-0123456789"]) expect(stdout + stderr, secret).to.not.contain(secret);
   });
 
   it("dxledger serve against an RPC URL with credentials: they appear nowhere, in JSON or pretty output", async () => {
-    const key = Wallet.createRandom().privateKey;
+    const key = testWallet().privateKey;
     const dead = await freePort();
     const env = {
       DATA_DIR: tempDir(),
@@ -144,7 +202,8 @@ describe("e2e: structured logs", function () {
         expect(run.code, run.stderr).to.equal(1);
         expect(run.stderr).to.contain("could not start");
         const text = run.stdout + run.stderr;
-        for (const secret of [key, key.slice(2), "hunter2hunter2", "k3yk3yk3y", "admin-token-value-0123456789"]) expect(text, `${format}: ${secret}`).to.not.contain(secret);
+        for (const secret of [key, key.slice(2), "hunter2hunter2", "k3yk3yk3y", "admin-token-value-0123456789"])
+          expect(text, `${format}: ${secret}`).to.not.contain(secret);
       }
     } finally {
       rmSync(env.DATA_DIR, { recursive: true, force: true });

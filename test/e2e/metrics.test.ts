@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Api, dept, signExchange, start, tempDir, unsigned, until } from "../helpers/service.ts";
+import { ifSet, Api, dept, signExchange, start, tempDir, unsigned, until } from "../helpers/service.ts";
 import { signAcknowledgement } from "../../src/client/sign.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { PrometheusMetrics } from "../../src/adapters/metrics/prometheus.ts";
@@ -45,7 +45,8 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
 /** Every metric name a Grafana dashboard's queries use. */
 export function dashboardMetricNames(dashboard: { panels: Array<{ targets?: Array<{ expr: string }> }> }): string[] {
   const names = new Set<string>();
-  for (const p of dashboard.panels) for (const t of p.targets ?? []) for (const m of t.expr.matchAll(/\b(dxledger_[a-z0-9_]+|process_[a-z0-9_]+|nodejs_[a-z0-9_]+)\b/g)) names.add(m[1]!);
+  for (const p of dashboard.panels)
+    for (const t of p.targets ?? []) for (const m of t.expr.matchAll(/\b(dxledger_[a-z0-9_]+|process_[a-z0-9_]+|nodejs_[a-z0-9_]+)\b/g)) names.add(m[1]!);
   return [...names].sort();
 }
 
@@ -70,7 +71,7 @@ describe("e2e: Prometheus metrics at /metrics", function () {
     for (const d of [tax, health]) expect((await api.post("/v1/departments", { id: d.id, name: d.id, signer: d.wallet.address })).status).to.equal(201);
   });
   after(async () => {
-    await svc?.stop();
+    await ifSet(svc)?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -99,15 +100,29 @@ describe("e2e: Prometheus metrics at /metrics", function () {
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
       made.push(r.body);
     }
-    const batch = await api.post("/v1/exchanges/batch", { records: await Promise.all([1, 2].map(() => signExchange(tax.wallet, domain, unsigned("tax", "health")))) });
+    const batch = await api.post("/v1/exchanges/batch", {
+      records: await Promise.all([1, 2].map(() => signExchange(tax.wallet, domain, unsigned("tax", "health")))),
+    });
     expect(batch.status, JSON.stringify(batch.body)).to.equal(201);
-    const ack = await signAcknowledgement(health.wallet, domain, { provider: "tax", id: made[0]!.id, consumer: "health", exchangeLeafHash: made[0]!.leafHash, acknowledgedAt: "2026-11-23T12:00:00.000Z" });
+    const ack = await signAcknowledgement(health.wallet, domain, {
+      provider: "tax",
+      id: made[0]!.id,
+      consumer: "health",
+      exchangeLeafHash: made[0]!.leafHash,
+      acknowledgedAt: "2026-11-23T12:00:00.000Z",
+    });
     expect((await api.post("/v1/acknowledgements", ack)).status).to.equal(201);
     // Refused: a record signed by another key, a signature with a bad recovery byte, an acknowledgement by the wrong key.
     expect((await api.post("/v1/exchanges", await signExchange(health.wallet, domain, unsigned("tax", "health")))).body.error.code).to.equal("SIGNER_MISMATCH");
     const bad = { ...(await signExchange(tax.wallet, domain, unsigned("tax", "health"))), signature: `0x${"11".repeat(64)}05` };
     expect((await api.post("/v1/exchanges", bad)).body.error.code).to.equal("INVALID_SIGNATURE");
-    const forged = await signAcknowledgement(tax.wallet, domain, { provider: "tax", id: made[1]!.id, consumer: "health", exchangeLeafHash: made[1]!.leafHash, acknowledgedAt: "2026-11-23T12:00:00.000Z" });
+    const forged = await signAcknowledgement(tax.wallet, domain, {
+      provider: "tax",
+      id: made[1]!.id,
+      consumer: "health",
+      exchangeLeafHash: made[1]!.leafHash,
+      acknowledgedAt: "2026-11-23T12:00:00.000Z",
+    });
     expect((await api.post("/v1/acknowledgements", forged)).body.error.code).to.equal("SIGNER_MISMATCH");
 
     const m1 = await metrics();
@@ -126,7 +141,12 @@ describe("e2e: Prometheus metrics at /metrics", function () {
     // The oldest pending entry ages while it waits.
     const age = value(m1, "dxledger_anchoring_oldest_pending_age_seconds");
     expect(age).to.be.above(0);
-    await until("the oldest pending entry to age", async () => (value(await metrics(), "dxledger_anchoring_oldest_pending_age_seconds") > age ? true : undefined), 10_000, 50);
+    await until(
+      "the oldest pending entry to age",
+      async () => (value(await metrics(), "dxledger_anchoring_oldest_pending_age_seconds") > age ? true : undefined),
+      10_000,
+      50,
+    );
 
     expect((await api.post("/v1/anchor")).status).to.equal(200);
     const m2 = await metrics();
@@ -153,7 +173,8 @@ describe("e2e: Prometheus metrics at /metrics", function () {
     expect((await api.get("/v1/no/such/route/7")).status).to.equal(404);
     expect((await api.get("/v1/departments", { token: null })).status).to.equal(401);
     const m1 = await metrics();
-    const count = (labels: Record<string, string>) => value(m1, "dxledger_http_request_duration_seconds_count", labels) - value(m0, "dxledger_http_request_duration_seconds_count", labels);
+    const count = (labels: Record<string, string>) =>
+      value(m1, "dxledger_http_request_duration_seconds_count", labels) - value(m0, "dxledger_http_request_duration_seconds_count", labels);
     expect(count({ method: "GET", route: "/v1/exchanges/:provider/:id", status: "200" })).to.equal(3);
     expect(count({ method: "GET", route: "/v1/exchanges/:provider/:id", status: "404" })).to.equal(1);
     expect(count({ method: "GET", route: "(none)", status: "404" })).to.equal(1);
@@ -172,7 +193,11 @@ describe("e2e: Prometheus metrics at /metrics", function () {
     const client = await LedgerClient.connect({ rpcUrl: svc.rpcUrl, address: svc.contract, metrics: own });
     try {
       const logId = (await api.get("/v1/info")).body.logId;
-      for (let i = 0; i < 2; i++) await client.checkpointAt(logId, 999).then(() => expect.fail("no checkpoint 999"), () => undefined);
+      for (let i = 0; i < 2; i++)
+        await client.checkpointAt(logId, 999).then(
+          () => expect.fail("no checkpoint 999"),
+          () => undefined,
+        );
       expect(value((await own.scrape()).body, "dxledger_chain_errors_total", { kind: "REVERTED", operation: "checkpointAt" })).to.equal(2);
     } finally {
       await client.close();
@@ -189,9 +214,22 @@ describe("e2e: Prometheus metrics at /metrics", function () {
       known.add(name);
       if (type === "histogram") for (const s of ["_bucket", "_sum", "_count"]) known.add(name + s);
     }
-    expect(names.filter((n) => !known.has(n)), "metrics the dashboard uses but the service does not expose").to.deep.equal([]);
+    expect(
+      names.filter((n) => !known.has(n)),
+      "metrics the dashboard uses but the service does not expose",
+    ).to.deep.equal([]);
     // And it shows each thing an operator asks about.
-    for (const must of ["dxledger_http_request_duration_seconds_bucket", "dxledger_entries_appended_total", "dxledger_signature_failures_total", "dxledger_commit_group_entries_bucket", "dxledger_anchoring_pending_entries", "dxledger_anchoring_oldest_pending_age_seconds", "dxledger_anchor_duration_seconds_bucket", "dxledger_chain_gas_used_sum", "dxledger_chain_errors_total"]) {
+    for (const must of [
+      "dxledger_http_request_duration_seconds_bucket",
+      "dxledger_entries_appended_total",
+      "dxledger_signature_failures_total",
+      "dxledger_commit_group_entries_bucket",
+      "dxledger_anchoring_pending_entries",
+      "dxledger_anchoring_oldest_pending_age_seconds",
+      "dxledger_anchor_duration_seconds_bucket",
+      "dxledger_chain_gas_used_sum",
+      "dxledger_chain_errors_total",
+    ]) {
       expect(names, must).to.include(must);
     }
   });

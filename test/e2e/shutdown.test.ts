@@ -16,10 +16,14 @@ const ROOT = join(import.meta.dirname, "..", "..");
 
 /** `dxledger serve` as the leader of its own process group, like a shell job. */
 function serve(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), "serve"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), "serve"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   return { child, out: () => out, exited };
 }
@@ -42,7 +46,7 @@ describe("e2e: shutdown", function () {
     const env = { DATA_DIR: dir, PORT: String(port), CHAIN_PORT: String(await freePort()), ANCHOR_INTERVAL_MS: "600000", MAX_UNANCHORED_AGE_MS: "0" };
     const first = serve(env);
     try {
-      await until("service up", async () => (/dxledger is running/.test(first.out()) ? true : undefined), 60_000);
+      await until("service up", () => (first.out().includes("dxledger is running") ? true : undefined), 60_000);
       const api = new Api(`http://127.0.0.1:${port}`, readFileSync(join(dir, "admin-token"), "utf8").trim());
       await record(api, 4);
       expect((await api.get("/v1/info")).body.anchoredSize).to.equal(0);
@@ -51,7 +55,7 @@ describe("e2e: shutdown", function () {
       expect(first.out()).to.not.match(/final anchoring not done/);
       const second = serve(env);
       try {
-        await until("service up again", async () => (/dxledger is running/.test(second.out()) ? true : undefined), 60_000);
+        await until("service up again", () => (second.out().includes("dxledger is running") ? true : undefined), 60_000);
         const info = (await api.get("/v1/info")).body;
         expect(info).to.include({ treeSize: 4, anchoredSize: 4 });
         expect(second.out(), "nothing had to be re-anchored").to.not.match(/reconciled/);
@@ -74,12 +78,19 @@ describe("e2e: shutdown", function () {
     const dir = tempDir();
     const port = await freePort();
     const env = {
-      DATA_DIR: dir, PORT: String(port), RPC_URL: node.rpcUrl, LEDGER_ADDRESS: await deployLedger(node.rpcUrl),
-      ANCHOR_PRIVATE_KEY: ANVIL_DEV_KEY, ADMIN_TOKEN: TEST_ADMIN_TOKEN, RPC_TIMEOUT_MS: "2000", ANCHOR_INTERVAL_MS: "600000", MAX_UNANCHORED_AGE_MS: "0",
+      DATA_DIR: dir,
+      PORT: String(port),
+      RPC_URL: node.rpcUrl,
+      LEDGER_ADDRESS: await deployLedger(node.rpcUrl),
+      ANCHOR_PRIVATE_KEY: ANVIL_DEV_KEY,
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      RPC_TIMEOUT_MS: "2000",
+      ANCHOR_INTERVAL_MS: "600000",
+      MAX_UNANCHORED_AGE_MS: "0",
     };
     const first = serve(env);
     try {
-      await until("service up", async () => (/dxledger is running/.test(first.out()) ? true : undefined), 60_000);
+      await until("service up", () => (first.out().includes("dxledger is running") ? true : undefined), 60_000);
       const api = new Api(`http://127.0.0.1:${port}`, TEST_ADMIN_TOKEN);
       await record(api, 5);
       process.kill(node.pid, "SIGSTOP");
@@ -92,7 +103,7 @@ describe("e2e: shutdown", function () {
       process.kill(node.pid, "SIGCONT");
       const second = serve(env);
       try {
-        await until("service up again", async () => (/dxledger is running/.test(second.out()) ? true : undefined), 60_000);
+        await until("service up again", () => (second.out().includes("dxledger is running") ? true : undefined), 60_000);
         expect((await api.get("/v1/info")).body.treeSize).to.equal(5);
         const cp = await api.post("/v1/anchor");
         expect(cp.body).to.include({ treeSize: 5 });

@@ -47,7 +47,8 @@ for (const kind of ["anvil", "hardhat"] as const) {
         const api = new Api(svc.url, TEST_ADMIN_TOKEN);
         logId = (await api.get("/v1/info")).body.logId;
         const tax = dept("tax");
-        for (const x of [tax, dept("health")]) expect((await api.post("/v1/departments", { id: x.id, name: x.id, signer: x.wallet.address })).status).to.equal(201);
+        for (const x of [tax, dept("health")])
+          expect((await api.post("/v1/departments", { id: x.id, name: x.id, signer: x.wallet.address })).status).to.equal(201);
         const domain = (await api.get("/v1/info")).body.eip712.domain;
         const ids: string[] = [];
         for (let round = 0; round < 2; round++) {
@@ -76,7 +77,7 @@ for (const kind of ["anvil", "hardhat"] as const) {
         // Not anchored yet: as today.
         const [late] = await Promise.all([signExchange(tax.wallet, domain, unsigned("tax", "health"))]);
         expect((await api.post("/v1/exchanges", late)).status).to.equal(201);
-        const pending = await api.get(`/v1/exchanges/tax/${late!.id}/receipt?proof=state`);
+        const pending = await api.get(`/v1/exchanges/tax/${late.id}/receipt?proof=state`);
         expect(pending.status).to.equal(409);
         expect(pending.body.error.code).to.equal("NOT_YET_ANCHORED");
       } finally {
@@ -123,8 +124,16 @@ for (const kind of ["anvil", "hardhat"] as const) {
       const block = await node!.rpc<Record<string, unknown>>("eth_getBlockByNumber", ["latest", false]);
       expect(keccak256(encodeHeader(block))).to.equal(block.hash);
       const refusals: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["a field the service does not know (a future fork)", { ...block, requestsHash: undefined, parentBeaconBlockRoot: undefined, hash: block.hash }, /hashes to 0x[0-9a-f]{64}, not to the block's hash .*header format is not one the service knows/],
-        ["a later fork's field without an earlier one's", { ...block, withdrawalsRoot: undefined }, /has requestsHash but not withdrawalsRoot: an unknown header layout/],
+        [
+          "a field the service does not know (a future fork)",
+          { ...block, requestsHash: undefined, parentBeaconBlockRoot: undefined, hash: block.hash },
+          /hashes to 0x[0-9a-f]{64}, not to the block's hash .*header format is not one the service knows/,
+        ],
+        [
+          "a later fork's field without an earlier one's",
+          { ...block, withdrawalsRoot: undefined },
+          /has requestsHash but not withdrawalsRoot: an unknown header layout/,
+        ],
         ["no state root", { ...block, stateRoot: undefined }, /has no stateRoot/],
       ];
       for (const [what, b, message] of refusals) {
@@ -158,7 +167,9 @@ for (const kind of ["anvil", "hardhat"] as const) {
       const file = join(dir, "receipt.json");
       writeFileSync(file, JSON.stringify(receipts[0]));
       // RPC_URL names the dead node: --offline must not read it.
-      const cli = await runCli(["verify", file, "--offline", "--block-hash", trusted, "--contract", ledger, "--log-id", logId, "--chain-id", "31337"], { RPC_URL: node!.rpcUrl });
+      const cli = await runCli(["verify", file, "--offline", "--block-hash", trusted, "--contract", ledger, "--log-id", logId, "--chain-id", "31337"], {
+        RPC_URL: node!.rpcUrl,
+      });
       expect(cli.status, cli.stdout + cli.stderr).to.equal(0);
       expect(cli.stdout).to.match(/receipt is VALID offline/);
       expect(cli.stdout).to.match(/skip signature \[NOT_CHECKED\]: offline:/);
@@ -182,23 +193,93 @@ for (const kind of ["anvil", "hardhat"] as const) {
     });
 
     const tamperings: Array<[string, (r: Json) => void, Array<[string, string]>]> = [
-      ["a byte of the header (its hash no longer matches)", (r) => (r.stateProof.block.header = flip(r.stateProof.block.header, 100)), [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
-      ["a forged header, re-hashed (its hash is not the trusted one)", (r) => {
-        r.stateProof.block.header = flip(r.stateProof.block.header, 100);
-        r.stateProof.block.hash = keccak256(r.stateProof.block.header);
-      }, [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
-      ["a node of the account proof", (r) => (r.stateProof.account.proof[0] = flip(r.stateProof.account.proof[0], 40)), [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
-      ["the last node of a storage proof", (r) => {
-        const p = r.stateProof.storage[2].proof;
-        p[p.length - 1] = flip(p[p.length - 1], p[p.length - 1].length / 2 - 3);
-      }, [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
-      ["a storage value", (r) => (r.stateProof.storage[0].value = `0x${"00".repeat(31)}09`), [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
-      ["a storage proof dropped", (r) => r.stateProof.storage.pop(), [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
+      [
+        "a byte of the header (its hash no longer matches)",
+        (r) => (r.stateProof.block.header = flip(r.stateProof.block.header, 100)),
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
+      [
+        "a forged header, re-hashed (its hash is not the trusted one)",
+        (r) => {
+          r.stateProof.block.header = flip(r.stateProof.block.header, 100);
+          r.stateProof.block.hash = keccak256(r.stateProof.block.header);
+        },
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
+      [
+        "a node of the account proof",
+        (r) => (r.stateProof.account.proof[0] = flip(r.stateProof.account.proof[0], 40)),
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
+      [
+        "the last node of a storage proof",
+        (r) => {
+          const p = r.stateProof.storage[2].proof;
+          p[p.length - 1] = flip(p[p.length - 1], p[p.length - 1].length / 2 - 3);
+        },
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
+      [
+        "a storage value",
+        (r) => (r.stateProof.storage[0].value = `0x${"00".repeat(31)}09`),
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
+      [
+        "a storage proof dropped",
+        (r) => r.stateProof.storage.pop(),
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
       ["the checkpoint's root", (r) => (r.checkpoint.rootHash = `0x${"11".repeat(32)}`), [["inclusion", "INCLUSION_PROOF_INVALID"]]],
-      ["the checkpoint's block", (r) => (r.checkpoint.blockNumber += 1), [["checkpoint", "CHECKPOINT_MISMATCH"], ["state-proof", "CHECKPOINT_MISMATCH"]]],
-      ["the checkpoint's index", (r) => (r.checkpoint.index += 1), [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
-      ["the block number", (r) => (r.stateProof.block.number -= 1), [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
-      ["the stateProof's shape", (r) => (r.stateProof.account = "0x00"), [["checkpoint", "STATE_PROOF_INVALID"], ["state-proof", "STATE_PROOF_INVALID"]]],
+      [
+        "the checkpoint's block",
+        (r) => (r.checkpoint.blockNumber += 1),
+        [
+          ["checkpoint", "CHECKPOINT_MISMATCH"],
+          ["state-proof", "CHECKPOINT_MISMATCH"],
+        ],
+      ],
+      [
+        "the checkpoint's index",
+        (r) => (r.checkpoint.index += 1),
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
+      [
+        "the block number",
+        (r) => (r.stateProof.block.number -= 1),
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
+      [
+        "the stateProof's shape",
+        (r) => (r.stateProof.account = "0x00"),
+        [
+          ["checkpoint", "STATE_PROOF_INVALID"],
+          ["state-proof", "STATE_PROOF_INVALID"],
+        ],
+      ],
     ];
     for (const [what, tamper, want] of tamperings) {
       it(`offline, tampering ${what} fails with its code`, async () => {
@@ -212,12 +293,18 @@ for (const kind of ["anvil", "hardhat"] as const) {
 
     it("offline, a wrong trusted hash, a wrong pinned contract, no trusted hash at all", async () => {
       const wrong = await verifyReceipt(receipts[0], { trustedBlockHash: `0x${"ab".repeat(32)}`, pins: pins() });
-      expect(failed(wrong)).to.deep.equal([["checkpoint", "BLOCK_NOT_TRUSTED"], ["state-proof", "BLOCK_NOT_TRUSTED"]]);
+      expect(failed(wrong)).to.deep.equal([
+        ["checkpoint", "BLOCK_NOT_TRUSTED"],
+        ["state-proof", "BLOCK_NOT_TRUSTED"],
+      ]);
       const other = await verifyReceipt(receipts[0], { trustedBlockHash: trusted, pins: { ...pins(), contract: `0x${"12".repeat(20)}` } });
       expect(failed(other)).to.deep.equal([["checkpoint", "PIN_MISMATCH"]]);
       const none = await verifyReceipt(receipts[0], { pins: pins() });
       expect(none.scope).to.equal("offline");
-      expect(failed(none)).to.deep.equal([["checkpoint", "BLOCK_NOT_TRUSTED"], ["state-proof", "BLOCK_NOT_TRUSTED"]]);
+      expect(failed(none)).to.deep.equal([
+        ["checkpoint", "BLOCK_NOT_TRUSTED"],
+        ["state-proof", "BLOCK_NOT_TRUSTED"],
+      ]);
     });
   });
 }

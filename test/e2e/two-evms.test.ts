@@ -25,7 +25,9 @@ for (const kind of ["anvil", "hardhat"] as const) {
     it("deploy → serve → register → record → anchor → receipt → verify → audit", async () => {
       node = await startNode(kind);
       const anchorer = new Wallet(DEV_KEYS[1]);
-      const deployed = await runCli(["deploy", "--rpc", node.rpcUrl, "--anchorer", anchorer.address, "--log-name", "city-a", "--json"], { DEPLOYER_PRIVATE_KEY: DEV_KEYS[0] });
+      const deployed = await runCli(["deploy", "--rpc", node.rpcUrl, "--anchorer", anchorer.address, "--log-name", "city-a", "--json"], {
+        DEPLOYER_PRIVATE_KEY: DEV_KEYS[0],
+      });
       expect(deployed.status, deployed.stderr).to.equal(0);
       const d = JSON.parse(deployed.stdout);
       const env = { RPC_URL: node.rpcUrl, LEDGER_ADDRESS: d.address, LOG_NAME: "city-a", ANCHOR_PRIVATE_KEY: DEV_KEYS[1], ADMIN_TOKEN: TEST_ADMIN_TOKEN };

@@ -103,6 +103,8 @@ export async function startHardhatNode(extraArgs: readonly string[] = [], opts: 
     stderr = (stderr + d.toString()).slice(-4000);
   });
   let exited = false;
+  // Read through a function: the exit handler sets it, which the compiler's narrowing does not see.
+  const hasExited = (): boolean => exited;
   const exit = new Promise<void>((resolve) => {
     child.once("exit", () => {
       exited = true;
@@ -112,7 +114,7 @@ export async function startHardhatNode(extraArgs: readonly string[] = [], opts: 
   });
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   while (!(await rpcReady(rpcUrl))) {
-    if (exited) throw new Error(`hardhat node exited before answering: ${stderr.trim()}`);
+    if (hasExited()) throw new Error(`hardhat node exited before answering: ${stderr.trim()}`);
     if (Date.now() > deadline) {
       signal(pid, "SIGKILL");
       await exit;
@@ -165,8 +167,8 @@ export function runCli(args: readonly string[], env: Record<string, string>, tim
     });
     let stdout = "";
     let stderr = "";
-    child.stdout!.on("data", (d) => (stdout += d));
-    child.stderr!.on("data", (d) => (stderr += d));
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("close", (status) => {
       clearTimeout(timer);

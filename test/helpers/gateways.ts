@@ -84,11 +84,16 @@ async function run(command: string, env: Record<string, string>, urlLine: RegExp
   live.add(child);
   let out = "";
   let err = "";
-  child.stderr!.on("data", (d) => (err = (err + d).slice(-8192)));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => (live.delete(child), resolve())));
+  child.stderr.on("data", (d) => (err = (err + d).slice(-8192)));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      live.delete(child);
+      resolve();
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${command} did not start in ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs);
-    child.stdout!.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       out = (out + d).slice(-8192);
       const m = urlLine.exec(out);
       if (m) {
@@ -118,7 +123,12 @@ async function run(command: string, env: Record<string, string>, urlLine: RegExp
 }
 
 /** `dxledger serve` for one log of the city, on its port, with its own data dir and anchoring key. */
-export function spawnGateway(rpcUrl: string, ledger: string, log: CityLog, env: Record<string, string> = {}): Promise<Proc & { dataDir: string; adminToken: string }> {
+export function spawnGateway(
+  rpcUrl: string,
+  ledger: string,
+  log: CityLog,
+  env: Record<string, string> = {},
+): Promise<Proc & { dataDir: string; adminToken: string }> {
   const dataDir = tempDir(`dxledger-${log.name}-`);
   return run(
     "serve",

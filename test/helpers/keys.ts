@@ -13,14 +13,27 @@ export async function chainNow(rpcUrl: string): Promise<number> {
   return Number((await rpc<{ timestamp: string }>(rpcUrl, "eth_getBlockByNumber", ["latest", false])).timestamp);
 }
 
-export async function rotationAuthorization(api: Api, rpcUrl: string, id: string, current: Wallet, newSigner: string, opts: { nonce?: number; deadline?: number } = {}): Promise<KeyAuthorization> {
+export async function rotationAuthorization(
+  api: Api,
+  rpcUrl: string,
+  id: string,
+  current: Wallet,
+  newSigner: string,
+  opts: { nonce?: number; deadline?: number } = {},
+): Promise<KeyAuthorization> {
   const domain = (await api.get("/v1/info")).body.eip712.domain;
   const nonce = opts.nonce ?? (await api.get(`/v1/departments/${id}`)).body.rotationNonce;
   const deadline = opts.deadline ?? (await chainNow(rpcUrl)) + 3600;
   return signSignerRotation(current, domain, { id, newSigner, nonce, deadline });
 }
 
-export async function cancellationAuthorization(api: Api, rpcUrl: string, id: string, current: Wallet, opts: { nonce?: number; deadline?: number } = {}): Promise<KeyAuthorization> {
+export async function cancellationAuthorization(
+  api: Api,
+  rpcUrl: string,
+  id: string,
+  current: Wallet,
+  opts: { nonce?: number; deadline?: number } = {},
+): Promise<KeyAuthorization> {
   const domain = (await api.get("/v1/info")).body.eip712.domain;
   const nonce = opts.nonce ?? (await api.get(`/v1/departments/${id}`)).body.rotationNonce;
   const deadline = opts.deadline ?? (await chainNow(rpcUrl)) + 3600;

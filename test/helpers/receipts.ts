@@ -10,6 +10,7 @@ import { rpc, startAnvilNode, type EvmNode } from "./evm.ts";
 import { deployLedger, serviceOn, TEST_ADMIN_TOKEN } from "./external-chain.ts";
 import { Api, signExchange, tempDir, unsigned } from "./service.ts";
 import { logIdOf } from "../../src/config.ts";
+import { testWallet } from "./seeded.ts";
 
 export const V0_DIR = join(import.meta.dirname, "..", "fixtures", "receipts-v0");
 
@@ -58,7 +59,7 @@ export async function liveReceipts(n = 4): Promise<LiveChain> {
     const tax = new Wallet(keccak256(toUtf8Bytes("dxledger live receipts tax")));
     const reg = await api.post("/v1/departments", { id: "tax", name: "Tax", signer: tax.address });
     if (reg.status !== 201) throw new Error(JSON.stringify(reg.body));
-    await api.post("/v1/departments", { id: "health", name: "Health", signer: Wallet.createRandom().address });
+    await api.post("/v1/departments", { id: "health", name: "Health", signer: testWallet().address });
     const domain = (await api.get("/v1/info")).body.eip712.domain;
     for (let i = 0; i < n; i++) {
       const r = await api.post("/v1/exchanges", await signExchange(tax, domain, unsigned("tax", "health")));

@@ -31,18 +31,14 @@ export function refPath(m: number, leaves: Uint8Array[]): Uint8Array[] {
   const n = leaves.length;
   if (n <= 1) return [];
   const s = k(n);
-  return m < s
-    ? [...refPath(m, leaves.slice(0, s)), refRoot(leaves.slice(s))]
-    : [...refPath(m - s, leaves.slice(s)), refRoot(leaves.slice(0, s))];
+  return m < s ? [...refPath(m, leaves.slice(0, s)), refRoot(leaves.slice(s))] : [...refPath(m - s, leaves.slice(s)), refRoot(leaves.slice(0, s))];
 }
 
 function subproof(m: number, leaves: Uint8Array[], b: boolean): Uint8Array[] {
   const n = leaves.length;
   if (m === n) return b ? [] : [refRoot(leaves)];
   const s = k(n);
-  return m <= s
-    ? [...subproof(m, leaves.slice(0, s), b), refRoot(leaves.slice(s))]
-    : [...subproof(m - s, leaves.slice(s), false), refRoot(leaves.slice(0, s))];
+  return m <= s ? [...subproof(m, leaves.slice(0, s), b), refRoot(leaves.slice(s))] : [...subproof(m - s, leaves.slice(s), false), refRoot(leaves.slice(0, s))];
 }
 
 /** PROOF(m, D[n]). */

@@ -9,6 +9,7 @@ import { createLogger } from "../../src/logger.ts";
 import type { Logger } from "../../src/adapters/http/errors.ts";
 import { startService, type RunningService } from "../../src/server.ts";
 import { signExchange, payloadDigest, type UnsignedExchange } from "../../src/client/sign.ts";
+import { testWallet } from "./seeded.ts";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,7 +27,12 @@ export function tempDir(prefix = "dxledger-test-"): string {
 }
 
 /** `log`: where the service logs (default: nowhere). */
-export async function start(dataDir: string, env: Record<string, string> = {}, chainPort?: number, log: Logger = createLogger({ silent: true })): Promise<RunningService & { chainPort: number }> {
+export async function start(
+  dataDir: string,
+  env: Record<string, string> = {},
+  chainPort?: number,
+  log: Logger = createLogger({ silent: true }),
+): Promise<RunningService & { chainPort: number }> {
   const cp = chainPort ?? (await freePort());
   const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", CHAIN_PORT: String(cp), ANCHOR_INTERVAL_MS: "600000", MAX_UNANCHORED_AGE_MS: "0", ...env });
   const svc = await startService(config, log);
@@ -68,7 +74,7 @@ export interface Dept {
 }
 
 export function dept(id: string): Dept {
-  return { id, wallet: Wallet.createRandom() as unknown as Wallet };
+  return { id, wallet: testWallet() };
 }
 
 let counter = 0;
@@ -90,7 +96,7 @@ export function unsigned(provider: string, consumer: string, patch: Partial<Unsi
 export { signExchange };
 
 /** Polls `f` until it returns a value other than undefined; fails after `ms` (tests wait for conditions, not times). */
-export async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000, everyMs = 100): Promise<T> {
+export async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 30_000, everyMs = 100): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
@@ -98,4 +104,12 @@ export async function until<T>(what: string, f: () => Promise<T | undefined>, ms
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * `v`, typed as possibly unset: for after() hooks, which mocha runs even when
+ * the before() hook that sets `v` failed half-way (`await ifSet(svc)?.stop()`).
+ */
+export function ifSet<T>(v: T): T | undefined {
+  return v;
 }

@@ -11,9 +11,19 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { chromium, type Browser } from "playwright-core";
 import { liveReceipts, tampered, type LiveChain } from "../helpers/receipts.ts";
+import { ifSet } from "../helpers/service.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 describe("@dxledger/verify in Chromium", function () {
   this.timeout(180_000);
@@ -25,7 +35,11 @@ describe("@dxledger/verify in Chromium", function () {
 
   before(async () => {
     const bundled = await build({
-      stdin: { contents: 'import { verifyReceipt } from "@dxledger/verify";\nwindow.dxVerify = (r, rpcUrl, pins) => verifyReceipt(r, { rpcUrl, pins });\n', resolveDir: ROOT, loader: "js" },
+      stdin: {
+        contents: 'import { verifyReceipt } from "@dxledger/verify";\nwindow.dxVerify = (r, rpcUrl, pins) => verifyReceipt(r, { rpcUrl, pins });\n',
+        resolveDir: ROOT,
+        loader: "js",
+      },
       bundle: true,
       platform: "browser",
       format: "esm",
@@ -34,11 +48,12 @@ describe("@dxledger/verify in Chromium", function () {
       metafile: true,
       logLevel: "silent",
     });
-    const nodeBuiltins = Object.keys(bundled.metafile!.inputs).filter((f) => f.startsWith("node:"));
+    const nodeBuiltins = Object.keys(bundled.metafile.inputs).filter((f) => f.startsWith("node:"));
     expect(nodeBuiltins, "node: builtins in the browser bundle").to.deep.equal([]);
-    const js = bundled.outputFiles![0]!.contents;
+    const js = bundled.outputFiles[0]!.contents;
     bundleBytes = js.byteLength;
-    const page = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>verify</title><script type="module" src="/verify.js"></script></head><body></body></html>';
+    const page =
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>verify</title><script type="module" src="/verify.js"></script></head><body></body></html>';
     server = createServer((req, res) => {
       if (req.url === "/verify.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
       else res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
@@ -49,9 +64,9 @@ describe("@dxledger/verify in Chromium", function () {
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   });
   after(async () => {
-    await browser?.close();
-    server?.close();
-    await live?.stop();
+    await ifSet(browser)?.close();
+    ifSet(server)?.close();
+    await ifSet(live)?.stop();
   });
 
   it("bundles for the browser with no node: builtin", () => {
@@ -68,7 +83,11 @@ describe("@dxledger/verify in Chromium", function () {
     const good = await run(live.receipts[3]);
     expect(good.valid, JSON.stringify(good.checks)).to.equal(true);
     expect(good.checks.map((c: { step: string; ok: boolean }) => [c.step, c.ok])).to.deep.equal([
-      ["leaf-hash", true], ["inclusion", true], ["checkpoint", true], ["signature", true], ["consistency", true],
+      ["leaf-hash", true],
+      ["inclusion", true],
+      ["checkpoint", true],
+      ["signature", true],
+      ["consistency", true],
     ]);
     const bad = await run(tampered(live.receipts[3]));
     expect(bad.valid).to.equal(false);

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { outsideEnv, systemNode } from "../helpers/system-node.ts";
-import { tempDir } from "../helpers/service.ts";
+import { ifSet, tempDir } from "../helpers/service.ts";
 import { liveReceipts, tampered, v0Chain, type LiveChain, type V0Chain } from "../helpers/receipts.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -24,7 +24,8 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
   let live: LiveChain;
   let v0: V0Chain;
 
-  const verify = (args: string[]) => spawnSync(join(dir, "app/node_modules/.bin/dxledger-verify"), args, { cwd: join(dir, "app"), env, encoding: "utf8", timeout: 60_000 });
+  const verify = (args: string[]) =>
+    spawnSync(join(dir, "app/node_modules/.bin/dxledger-verify"), args, { cwd: join(dir, "app"), env, encoding: "utf8", timeout: 60_000 });
   const file = (name: string, json: unknown) => {
     const p = join(dir, name);
     writeFileSync(p, JSON.stringify(json));
@@ -44,11 +45,16 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
     mkdirSync(join(dir, "app"));
     writeFileSync(join(dir, "app/package.json"), JSON.stringify({ name: "auditor", private: true, type: "module" }));
     const npm = join(dirname(node), "npm");
-    const inst = spawnSync(existsSync(npm) ? npm : "npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tgz], { cwd: join(dir, "app"), env, encoding: "utf8", timeout: 180_000 });
+    const inst = spawnSync(existsSync(npm) ? npm : "npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tgz], {
+      cwd: join(dir, "app"),
+      env,
+      encoding: "utf8",
+      timeout: 180_000,
+    });
     expect(inst.status, inst.stdout + inst.stderr).to.equal(0);
   });
   after(async () => {
-    await Promise.all([live?.stop(), v0?.node.stop()]);
+    await Promise.all([ifSet(live)?.stop(), ifSet(v0)?.node.stop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -56,10 +62,19 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
     const pkgDir = join(dir, "app/node_modules/@dxledger/verify");
     const files: string[] = [];
     const walk = (d: string) => {
-      for (const f of readdirSync(d, { withFileTypes: true })) f.isDirectory() ? walk(join(d, f.name)) : files.push(join(d, f.name).slice(pkgDir.length + 1));
+      for (const f of readdirSync(d, { withFileTypes: true })) {
+        if (f.isDirectory()) walk(join(d, f.name));
+        else files.push(join(d, f.name).slice(pkgDir.length + 1));
+      }
     };
     walk(pkgDir);
-    expect(files).to.include.members(["package.json", "dist/packages/verify/src/index.js", "dist/packages/verify/src/index.d.ts", "dist/packages/verify/src/bin.js", "dist/packages/verify/src/ledger-abi.js"]);
+    expect(files).to.include.members([
+      "package.json",
+      "dist/packages/verify/src/index.js",
+      "dist/packages/verify/src/index.d.ts",
+      "dist/packages/verify/src/bin.js",
+      "dist/packages/verify/src/ledger-abi.js",
+    ]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).to.deep.equal([]);
     expect(existsSync(join(dir, "app/node_modules/hardhat")), "hardhat installed").to.equal(false);
     expect(existsSync(join(dir, "app/node_modules/typescript")), "typescript installed").to.equal(false);

@@ -6,13 +6,14 @@
 import { expect } from "chai";
 import { ChainView, verifyBundle, verifyWith } from "@dxledger/verify";
 import { tampered, v0Chain, type V0Chain } from "../helpers/receipts.ts";
+import { ifSet } from "../helpers/service.ts";
 
 describe("@dxledger/verify: receipts issued before issue 10", function () {
   let v0: V0Chain;
   before(async () => {
     v0 = await v0Chain();
   });
-  after(async () => v0?.node.stop());
+  after(async () => ifSet(v0)?.node.stop());
 
   it("every receipt (before and after the registrar's immediate rotation, an acknowledgement) is valid, pinned, on the earlier build", async () => {
     const view = new ChainView({ rpcUrl: v0.node.rpcUrl });
@@ -27,7 +28,11 @@ describe("@dxledger/verify: receipts issued before issue 10", function () {
         signers.push(/ by (0x[0-9a-f]{40})/.exec(v.checks.find((c) => c.step === "signature")!.message)![1]!);
       }
       // tax's first key, then (after the rotation) its second; seq 7 is health's acknowledgement (fixture README).
-      const [oldKey, newKey, health] = ["0xf1c8d48d50940a740c19b4916a18efe84c98308b", "0x2ff2cc33f250985e35a6f5227366fbd93d2e1dee", "0x2e6f8b4a3bbe22d2ce47114ed63634fe8c142534"];
+      const [oldKey, newKey, health] = [
+        "0xf1c8d48d50940a740c19b4916a18efe84c98308b",
+        "0x2ff2cc33f250985e35a6f5227366fbd93d2e1dee",
+        "0x2e6f8b4a3bbe22d2ce47114ed63634fe8c142534",
+      ];
       expect(signers).to.deep.equal([oldKey, oldKey, oldKey, oldKey, oldKey, newKey, newKey, health, newKey, newKey]);
     } finally {
       view.close();

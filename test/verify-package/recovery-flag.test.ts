@@ -13,7 +13,7 @@ import { ChainView, verifyBundleWith, verifyWith, type Verdict } from "@dxledger
 import { rpc, startAnvilNode, type EvmNode } from "../helpers/evm.ts";
 import { deployLedger, serviceOn, TEST_ADMIN_TOKEN, TEST_DELAYS } from "../helpers/external-chain.ts";
 import { selfRotate } from "../helpers/keys.ts";
-import { Api, signExchange, tempDir, unsigned } from "../helpers/service.ts";
+import { ifSet, Api, signExchange, tempDir, unsigned } from "../helpers/service.ts";
 import { logIdOf } from "../../src/config.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -36,7 +36,10 @@ describe("@dxledger/verify: a key installed by recovery is flagged", function ()
     try {
       const api = new Api(svc.url, TEST_ADMIN_TOKEN);
       const [first, second, recovered] = [key("first"), key("second"), key("recovered")];
-      for (const [id, w] of [["tax", first], ["health", key("health")]] as const) {
+      for (const [id, w] of [
+        ["tax", first],
+        ["health", key("health")],
+      ] as const) {
         const r = await api.post("/v1/departments", { id, name: id, signer: w.address });
         expect(r.status, JSON.stringify(r.body)).to.equal(201);
       }
@@ -59,13 +62,15 @@ describe("@dxledger/verify: a key installed by recovery is flagged", function ()
       expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
       seqs.recovered = await record(recovered);
       for (const s of [seqs.own, seqs.rotated, seqs.recovered]) receipts.push((await api.get(`/v1/entries/${s}/receipt`)).body);
-      bundle = await (await fetch(`${svc.url}/v1/datasets/tax/returns/provenance?format=bundle`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json();
+      bundle = await (
+        await fetch(`${svc.url}/v1/datasets/tax/returns/provenance?format=bundle`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
+      ).json();
     } finally {
       await svc.stop();
     }
   });
   after(async () => {
-    await node?.stop();
+    await ifSet(node)?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -78,7 +83,9 @@ describe("@dxledger/verify: a key installed by recovery is flagged", function ()
       for (const r of receipts) out.push(await verifyWith(view, r, { pins: pins() }));
       out.forEach((v, i) => expect(v.valid, `${i}: ${JSON.stringify(v.checks)}`).to.equal(true));
       expect(out.map((v) => v.flags)).to.deep.equal([[], [], ["SIGNED_WITH_RECOVERED_KEY"]]);
-      expect(out[2]!.checks.find((c) => c.step === "signature")!.message).to.match(/installed by the registry's recovery in block \d+, not by the department itself/);
+      expect(out[2]!.checks.find((c) => c.step === "signature")!.message).to.match(
+        /installed by the registry's recovery in block \d+, not by the department itself/,
+      );
       const b = await verifyBundleWith(view, bundle, { pins: pins() });
       expect(b).to.include({ valid: true, receipts: 3, verified: 3 });
       expect(b.flagged).to.deep.equal([{ seq: seqs.recovered, flags: ["SIGNED_WITH_RECOVERED_KEY"] }]);
@@ -91,7 +98,11 @@ describe("@dxledger/verify: a key installed by recovery is flagged", function ()
     const file = join(dir, "recovered.json");
     writeFileSync(file, JSON.stringify(receipts[2]));
     const p = pins();
-    const r = spawnSync(process.execPath, [join(ROOT, "bin/dxledger.mjs"), "verify", file, "--rpc", node.rpcUrl, "--chain-id", "31337", "--contract", p.contract, "--log-id", p.logId], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, "bin/dxledger.mjs"), "verify", file, "--rpc", node.rpcUrl, "--chain-id", "31337", "--contract", p.contract, "--log-id", p.logId],
+      { encoding: "utf8" },
+    );
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.contain("FLAG SIGNED_WITH_RECOVERED_KEY");
     expect(r.stdout).to.contain("receipt is VALID");

@@ -9,15 +9,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AbiCoder, decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
-import {
-  LEDGER_STORAGE_LOCATION,
-  checkStateProof,
-  checkpointSlots,
-  departmentSlot,
-  unpackCheckpoint,
-  verifyMptProof,
-  verifyReceipt,
-} from "@dxledger/verify";
+import { LEDGER_STORAGE_LOCATION, checkStateProof, checkpointSlots, departmentSlot, unpackCheckpoint, verifyMptProof, verifyReceipt } from "@dxledger/verify";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const fx = JSON.parse(readFileSync(join(ROOT, "test/fixtures/state-proof/anvil-receipt.json"), "utf8"));
@@ -52,7 +44,9 @@ describe("@dxledger/verify: state slots", () => {
     expect(s.length).to.equal(length);
     expect(BigInt(s.packed)).to.equal(BigInt(keccak256(length)) + 6n);
     expect(BigInt(s.rootHash)).to.equal(BigInt(keccak256(length)) + 7n);
-    expect(departmentSlot("tax")).to.equal(keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256"], [keccak256("0x746178"), BigInt(LEDGER_STORAGE_LOCATION) + 2n])));
+    expect(departmentSlot("tax")).to.equal(
+      keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256"], [keccak256("0x746178"), BigInt(LEDGER_STORAGE_LOCATION) + 2n])),
+    );
     expect(unpackCheckpoint((7n << 128n) | (1234n << 64n) | 5n)).to.deep.equal({ treeSize: 5n, anchoredAt: 1234n, blockNumber: 7n });
   });
 
@@ -80,10 +74,22 @@ describe("@dxledger/verify: Merkle-Patricia proofs", () => {
   });
 
   const bad: Array<[string, () => ReturnType<typeof verifyMptProof>, RegExp]> = [
-    ["a byte of the root node flipped", () => verifyMptProof(fx.stateRoot, key(fx.pins.contract), [flip(sp.account.proof[0], 50), ...sp.account.proof.slice(1)]), /node 0 hashes to/],
-    ["a byte of the leaf flipped", () => verifyMptProof(fx.stateRoot, key(fx.pins.contract), [...sp.account.proof.slice(0, -1), flip(sp.account.proof.at(-1), 40)]), /hashes to/],
+    [
+      "a byte of the root node flipped",
+      () => verifyMptProof(fx.stateRoot, key(fx.pins.contract), [flip(sp.account.proof[0], 50), ...sp.account.proof.slice(1)]),
+      /node 0 hashes to/,
+    ],
+    [
+      "a byte of the leaf flipped",
+      () => verifyMptProof(fx.stateRoot, key(fx.pins.contract), [...sp.account.proof.slice(0, -1), flip(sp.account.proof.at(-1), 40)]),
+      /hashes to/,
+    ],
     ["the proof cut short", () => verifyMptProof(fx.stateRoot, key(fx.pins.contract), sp.account.proof.slice(0, -1)), /the proof ends after/],
-    ["a node left over after the leaf", () => verifyMptProof(fx.stateRoot, key(fx.pins.contract), [...sp.account.proof, sp.account.proof[0]]), /after the leaf/],
+    [
+      "a node left over after the leaf",
+      () => verifyMptProof(fx.stateRoot, key(fx.pins.contract), [...sp.account.proof, sp.account.proof[0]]),
+      /after the leaf/,
+    ],
     ["another key (an absent account)", () => verifyMptProof(fx.stateRoot, key(`0x${"12".repeat(20)}`), sp.account.proof), /absent|hashes to|ends after/],
     ["another root", () => verifyMptProof(`0x${"00".repeat(32)}`, key(fx.pins.contract), sp.account.proof), /node 0 hashes to/],
     ["the nodes out of order", () => verifyMptProof(fx.stateRoot, key(fx.pins.contract), [...sp.account.proof].reverse()), /hashes to/],
@@ -155,7 +161,15 @@ describe("@dxledger/verify: offline verdicts on a kept receipt (no chain)", () =
   it("checkStateProof returns a typed failure for anything but a state proof", () => {
     const want = { contract: fx.pins.contract, logId: cp.logId, index: cp.index, treeSize: cp.treeSize, rootHash: cp.rootHash, blockNumber: cp.blockNumber };
     expect(checkStateProof(sp, want).ok).to.equal(true);
-    for (const junk of [null, 1, "x", {}, { ...sp, block: { ...sp.block, header: "0xzz" } }, { ...sp, storage: [] }, { ...sp, block: { ...sp.block, header: "0x80", hash: keccak256("0x80") } }]) {
+    for (const junk of [
+      null,
+      1,
+      "x",
+      {},
+      { ...sp, block: { ...sp.block, header: "0xzz" } },
+      { ...sp, storage: [] },
+      { ...sp, block: { ...sp.block, header: "0x80", hash: keccak256("0x80") } },
+    ]) {
       const r = checkStateProof(junk, want);
       expect(r.ok).to.equal(false);
       expect((r as { code: string }).code).to.equal("STATE_PROOF_INVALID");
