@@ -21,7 +21,12 @@ export class AckIntake implements AckCheck {
   readonly #digester: Eip712Digester;
   readonly #metrics: SignatureMetrics;
 
-  constructor(store: Pick<LogStore, "seqsByProviderId" | "entry" | "nodes">, registry: Registry, digester: Eip712Digester, metrics: SignatureMetrics = NO_METRICS) {
+  constructor(
+    store: Pick<LogStore, "seqsByProviderId" | "entry" | "nodes">,
+    registry: Registry,
+    digester: Eip712Digester,
+    metrics: SignatureMetrics = NO_METRICS,
+  ) {
     this.#store = store;
     this.#registry = registry;
     this.#digester = digester;
@@ -47,7 +52,11 @@ export class AckIntake implements AckCheck {
     }
     if (rec.address !== consumer.signer) {
       this.#metrics.signatureRejected("ack", "SIGNER_MISMATCH", signatureReason({ recovered: rec.address }));
-      throw new LedgerError("SIGNER_MISMATCH", `acknowledgement is not signed by consumer ${ack.consumer}'s active signer`, { ...detail, recovered: rec.address, expected: consumer.signer });
+      throw new LedgerError("SIGNER_MISMATCH", `acknowledgement is not signed by consumer ${ack.consumer}'s active signer`, {
+        ...detail,
+        recovered: rec.address,
+        expected: consumer.signer,
+      });
     }
     const [seq] = await this.#store.seqsByProviderId([{ provider: ack.provider, id: ack.id }]);
     if (seq === undefined) throw new LedgerError("NOT_FOUND", `no exchange ${ack.id} from provider ${ack.provider}`, detail);
@@ -57,7 +66,11 @@ export class AckIntake implements AckCheck {
     }
     const [leaf] = await this.#store.nodes([{ level: 0, index: seq }]);
     if (leaf !== ack.exchangeLeafHash) {
-      throw new LedgerError("VALIDATION_FAILED", `exchangeLeafHash does not match exchange ${ack.id} (seq ${seq}): it is ${leaf}`, { ...detail, seq, leafHash: leaf });
+      throw new LedgerError("VALIDATION_FAILED", `exchangeLeafHash does not match exchange ${ack.id} (seq ${seq}): it is ${leaf}`, {
+        ...detail,
+        seq,
+        leafHash: leaf,
+      });
     }
     return { ack, exchangeSeq: seq };
   }

@@ -1,6 +1,5 @@
 /** The anchorer's ports and outcomes: what it needs from the chain, what it reports. */
 import type { AnchoredTx, ChainCheckpoint } from "../core/chain-checkpoint.ts";
-import type { ChainErrorKind } from "../core/chain-error.ts";
 import type { Checkpoint } from "../core/chain-checkpoint.ts";
 import type { AnchorMetrics } from "../ports/metrics.ts";
 
@@ -8,7 +7,13 @@ export interface AnchorChain {
   blockNumber(): Promise<number>;
   checkpointCount(logId: string): Promise<number>;
   checkpointAt(logId: string, index: number): Promise<ChainCheckpoint>;
-  anchor(logId: string, treeSize: number, rootHash: string, proof: readonly string[], limits?: { signal?: AbortSignal; deadline?: number }): Promise<AnchoredTx>;
+  anchor(
+    logId: string,
+    treeSize: number,
+    rootHash: string,
+    proof: readonly string[],
+    limits?: { signal?: AbortSignal; deadline?: number },
+  ): Promise<AnchoredTx>;
   /** The transaction of an adopted checkpoint, when the chain can still say. */
   checkpointTx?(logId: string, index: number, fromBlock: number): Promise<string | undefined>;
 }

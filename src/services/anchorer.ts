@@ -102,7 +102,7 @@ export class Anchorer implements AnchoringState {
   notify(size: number): void {
     this.backlog.committed(size);
     if (!this.#stopped && !this.#inFlight && !this.#halted && size - this.anchoredSize >= this.#opts.maxLeaves) {
-      this.anchorNow(this.#background()).catch((e) => this.#failed(e));
+      this.anchorNow(this.#background()).catch((e: unknown) => this.#failed(e));
     }
   }
 
@@ -116,10 +116,10 @@ export class Anchorer implements AnchoringState {
   /** Records a failure; reports it when it differs from the last one, or a minute later (no log flood while the chain is down). */
   #failed(e: unknown): void {
     const kind = e instanceof CheckpointMismatchError ? "HALTED" : isChainError(e) ? e.kind : "INTERNAL";
-    const message = String((e as Error)?.message ?? e).slice(0, 500);
+    const message = String((e as Error | null | undefined)?.message ?? e).slice(0, 500);
     const prev = this.#lastError;
     this.#lastError = { kind, message, at: new Date().toISOString() };
-    if (!prev || prev.message !== message || Date.now() - this.#lastReportedAt >= 60_000) {
+    if (prev?.message !== message || Date.now() - this.#lastReportedAt >= 60_000) {
       this.#lastReportedAt = Date.now();
       this.#opts.onError?.(e);
     }
@@ -144,7 +144,8 @@ export class Anchorer implements AnchoringState {
   }
 
   #halt(e: CheckpointMismatchError): never {
-    if (!this.#halted) this.#opts.onEvent?.("HALTED: the chain holds a checkpoint this log cannot back; appending stopped", { index: e.index, local: e.local, chain: e.chain });
+    if (!this.#halted)
+      this.#opts.onEvent?.("HALTED: the chain holds a checkpoint this log cannot back; appending stopped", { index: e.index, local: e.local, chain: e.chain });
     this.#halted = e;
     throw e;
   }
@@ -179,17 +180,19 @@ export class Anchorer implements AnchoringState {
   }
 
   start(): void {
+    // stop() may run while a tick awaits: the flag is read afresh by a call after each await.
+    const stopped = (): boolean => this.#stopped;
     const tick = async (): Promise<void> => {
-      if (this.#stopped) return;
+      if (stopped()) return;
       try {
         await this.checkChain();
         const pending = this.#opts.committedSize() - this.anchoredSize;
         if (pending > 0 && (this.backlog.oldestAgeMs() >= this.#opts.intervalMs || pending >= this.#opts.maxLeaves)) await this.anchorNow(this.#background());
       } catch (e) {
-        if (!this.#stopped) this.#failed(e);
+        if (!stopped()) this.#failed(e);
       }
       // Halted: nothing more to anchor or check until an operator acts (restart after the incident).
-      if (!this.#stopped && !this.#halted) this.#timer = setTimeout(() => void tick(), this.#checkMs);
+      if (!stopped() && !this.#halted) this.#timer = setTimeout(() => void tick(), this.#checkMs);
     };
     this.#timer = setTimeout(() => void tick(), this.#checkMs);
   }
@@ -232,7 +235,15 @@ export class Anchorer implements AnchoringState {
     const tx = await this.#chain.anchor(logId, size, rootHash, proof, { signal: this.#abort.signal, ...limits });
     this.#opts.metrics?.anchored((performance.now() - sentAt) / 1000, size - (last?.treeSize ?? 0));
     if (tx.index !== this.#book.all.length) this.#halt(new CheckpointMismatchError(tx.index, { expectedIndex: this.#book.all.length }, { index: tx.index }));
-    const cp: Checkpoint = { index: tx.index, treeSize: size, rootHash, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt, sizeTakenAt };
+    const cp: Checkpoint = {
+      index: tx.index,
+      treeSize: size,
+      rootHash,
+      txHash: tx.txHash,
+      blockNumber: tx.blockNumber,
+      anchoredAt: tx.anchoredAt,
+      sizeTakenAt,
+    };
     await this.#store.putCheckpoint(cp);
     this.#book.all.push(cp);
     this.#book.onChain = this.#book.all.length;

@@ -10,11 +10,17 @@ import type { KnownKeys } from "./known-keys.ts";
 import type { StatsCounters } from "./stats-counters.ts";
 
 /** `counterKeys`: every counter key the items may change, built beforehand per submission (see Appender#vet). */
-export async function lookupGroup(store: Pick<LogStore, "seqsByProviderId" | "entries">, seen: KnownKeys, counters: StatsCounters, items: readonly Item[], counterKeys: Iterable<string>): Promise<Lookup> {
+export async function lookupGroup(
+  store: Pick<LogStore, "seqsByProviderId" | "entries">,
+  seen: KnownKeys,
+  counters: StatsCounters,
+  items: readonly Item[],
+  counterKeys: Iterable<string>,
+): Promise<Lookup> {
   const counterLoad = counters.load(counterKeys);
   const maybe: number[] = [];
   for (let i = 0; i < items.length; i++) if (seen.mightContain(itemKey(items[i]!))) maybe.push(i);
-  const seqs: Array<number | undefined> = new Array(items.length);
+  const seqs = new Array<number | undefined>(items.length);
   if (maybe.length === 0) {
     await counterLoad;
     return { seqs, entries: new Map() };

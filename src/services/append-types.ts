@@ -9,8 +9,7 @@ export type { AppendResult } from "../ports/api/ledger.ts";
 
 /** What can be appended: an exchange, or a consumer's acknowledgement of one. */
 export type Item =
-  | { readonly kind: "exchange"; readonly record: ExchangeRecord }
-  | { readonly kind: "ack"; readonly ack: Acknowledgement; readonly exchangeSeq: number };
+  { readonly kind: "exchange"; readonly record: ExchangeRecord } | { readonly kind: "ack"; readonly ack: Acknowledgement; readonly exchangeSeq: number };
 
 /** The idempotency key: "provider:id" for exchanges, "ack|provider:id" for acknowledgements. */
 export function itemKey(it: Item): string {

@@ -33,7 +33,9 @@ import type { CounterStore } from "../ports/counters.ts";
 import type { LogAppender } from "../ports/api/ledger.ts";
 
 /** What the appender reads and writes: the log, and the usage counters it keeps in step. */
-export type AppendStore = Pick<LogStore, "size" | "nodes" | "entry" | "entries" | "seqsByProviderId" | "providerIdKeys" | "append"> & { readonly counters: CounterStore };
+export type AppendStore = Pick<LogStore, "size" | "nodes" | "entry" | "entries" | "seqsByProviderId" | "providerIdKeys" | "append"> & {
+  readonly counters: CounterStore;
+};
 
 export const DEFAULT_MAX_GROUP = 2000;
 export const DEFAULT_MAX_QUEUED = 100_000;
@@ -101,9 +103,7 @@ export class Appender implements LogAppender {
   #enqueue(items: Item[]): Promise<AppendResult[]> {
     if (this.#closed) return Promise.reject(new LedgerError("NOT_READY", "the ledger is shutting down"));
     if (this.#queued + items.length > this.#maxQueued) {
-      return Promise.reject(
-        new LedgerError("OVERLOADED", "too many records waiting to be written; retry shortly", { retryAfterSeconds: 1 }),
-      );
+      return Promise.reject(new LedgerError("OVERLOADED", "too many records waiting to be written; retry shortly", { retryAfterSeconds: 1 }));
     }
     return new Promise((resolve, reject) => {
       this.#queue.push({ items, resolve, reject });
@@ -138,7 +138,18 @@ export class Appender implements LogAppender {
         let prep: Prepared | undefined;
         try {
           // A throw here is the store's (a read failed): it belongs to the whole group.
-          if (group.length > 0) prep = this.#prepare(group, await lookupGroup(this.#store, this.#seen, this.#counters, group.flatMap((p) => p.items), allKeys(tupleKeys)), tupleKeys);
+          if (group.length > 0)
+            prep = this.#prepare(
+              group,
+              await lookupGroup(
+                this.#store,
+                this.#seen,
+                this.#counters,
+                group.flatMap((p) => p.items),
+                allKeys(tupleKeys),
+              ),
+              tupleKeys,
+            );
         } catch (e) {
           for (const p of group) p.reject(e);
         }
@@ -232,7 +243,17 @@ export class Appender implements LogAppender {
       const first = k;
       k += p.items.length;
       try {
-        const outcome = prepareSubmission(p, { frontier: this.#frontier, inflight: this.#inflight, found, first, receivedAt, keys: mark.keys, inGroup, entries, nodes });
+        const outcome = prepareSubmission(p, {
+          frontier: this.#frontier,
+          inflight: this.#inflight,
+          found,
+          first,
+          receivedAt,
+          keys: mark.keys,
+          inGroup,
+          entries,
+          nodes,
+        });
         if (outcome.conflict) {
           refuse(outcome.conflict);
           continue;
@@ -285,4 +306,3 @@ export interface AppenderOptions {
   /** Told of every committed group (default: no metrics). */
   readonly metrics?: AppendMetrics;
 }
-

@@ -22,12 +22,30 @@ import type { IndexCheck } from "../ports/index-check.ts";
 export type AuditStore = Pick<LogStore, "size" | "entry" | "entriesFrom"> & Pick<CheckpointStore, "checkpoints"> & { readonly indexCheck: IndexCheck };
 
 export type DiscrepancyKind =
-  | "ENTRY_MISSING" | "ENTRY_CORRUPT" | "ENTRY_MISPLACED" | "ENTRY_NOT_CANONICAL" | "RECORD_INVALID"
-  | "ENTRY_BEYOND_LOG_SIZE" | "RECEIVED_AT_OUT_OF_ORDER" | "RECEIVED_BEFORE_CHECKPOINT"
-  | "LEAF_MISMATCH" | "TREE_NODE_MISMATCH" | "ID_INDEX_WRONG" | "ID_INDEX_DANGLING" | "DATASET_INDEX_MISSING"
-  | "DATASET_INDEX_DANGLING" | "CHECKPOINT_ROOT_MISMATCH" | "CHAIN_CHECKPOINT_MISMATCH" | "CHECKPOINT_MISSING_ON_CHAIN"
-  | "CHAIN_CHECKPOINT_NOT_LOCAL" | "ACK_INDEX_WRONG" | "ACK_REFERENCE_INVALID" | "COUNTER_MISMATCH"
-  | "SIGNATURE_INVALID" | "SIGNER_NOT_ACTIVE" | "DEPARTMENT_UNKNOWN";
+  | "ENTRY_MISSING"
+  | "ENTRY_CORRUPT"
+  | "ENTRY_MISPLACED"
+  | "ENTRY_NOT_CANONICAL"
+  | "RECORD_INVALID"
+  | "ENTRY_BEYOND_LOG_SIZE"
+  | "RECEIVED_AT_OUT_OF_ORDER"
+  | "RECEIVED_BEFORE_CHECKPOINT"
+  | "LEAF_MISMATCH"
+  | "TREE_NODE_MISMATCH"
+  | "ID_INDEX_WRONG"
+  | "ID_INDEX_DANGLING"
+  | "DATASET_INDEX_MISSING"
+  | "DATASET_INDEX_DANGLING"
+  | "CHECKPOINT_ROOT_MISMATCH"
+  | "CHAIN_CHECKPOINT_MISMATCH"
+  | "CHECKPOINT_MISSING_ON_CHAIN"
+  | "CHAIN_CHECKPOINT_NOT_LOCAL"
+  | "ACK_INDEX_WRONG"
+  | "ACK_REFERENCE_INVALID"
+  | "COUNTER_MISMATCH"
+  | "SIGNATURE_INVALID"
+  | "SIGNER_NOT_ACTIVE"
+  | "DEPARTMENT_UNKNOWN";
 
 export interface Discrepancy {
   readonly kind: DiscrepancyKind;
@@ -97,7 +115,11 @@ export async function audit(
       if (n.level === 0) add("LEAF_MISMATCH", `stored leaf hash ${stored[i] ?? "(none)"} differs from the entry's ${toHex(n.hash)}`, n.index);
       else {
         const first = n.index * 2 ** n.level;
-        add("TREE_NODE_MISMATCH", `stored node (level ${n.level}, index ${n.index}) over seqs ${first}..${first + 2 ** n.level - 1} differs from the recomputed one`, first);
+        add(
+          "TREE_NODE_MISMATCH",
+          `stored node (level ${n.level}, index ${n.index}) over seqs ${first}..${first + 2 ** n.level - 1} differs from the recomputed one`,
+          first,
+        );
       }
     });
     const acks = pending.filter((p) => p.entry && isAckEntry(p.entry)) as Array<{ seq: number; entry: AckEntry }>;
@@ -110,7 +132,11 @@ export async function audit(
         if (own[i] !== String(p.seq)) add("ACK_INDEX_WRONG", `${index.idIndexLabel(ackKeys[i]!)} points at ${own[i] ?? "nothing"}`, p.seq);
         const target = Number(ref[i]);
         if (ref[i] === undefined || !(target < p.seq) || refLeaf[i] !== p.entry.ack.exchangeLeafHash) {
-          add("ACK_REFERENCE_INVALID", `acknowledges ${p.entry.ack.provider}/${p.entry.ack.id}, which is not an earlier exchange with leaf hash ${p.entry.ack.exchangeLeafHash}`, p.seq);
+          add(
+            "ACK_REFERENCE_INVALID",
+            `acknowledges ${p.entry.ack.provider}/${p.entry.ack.id}, which is not an earlier exchange with leaf hash ${p.entry.ack.exchangeLeafHash}`,
+            p.seq,
+          );
         }
       });
     }
@@ -125,7 +151,9 @@ export async function audit(
     for (const m of ds.missing) add("DATASET_INDEX_MISSING", `index key ${m.key} is missing`, m.seq);
     dsOk += ds.present;
     if (sigs) {
-      const p = sigs.check(pending.filter((x) => x.valid) as Array<{ seq: number; entry: LogEntry }>, recover).then((fs) => fs.forEach((f) => add(f.code, f.detail, f.seq)));
+      const p = sigs
+        .check(pending.filter((x) => x.valid) as Array<{ seq: number; entry: LogEntry }>, recover)
+        .then((fs) => fs.forEach((f) => add(f.code, f.detail, f.seq)));
       p.catch(() => {}); // awaited below; a rejection is not unhandled meanwhile
       inflight.push(p);
       if (inflight.length >= SIG_INFLIGHT) await inflight.shift();
@@ -161,7 +189,11 @@ export async function audit(
         for (const cp of checkpoints) {
           if (seq < cp.treeSize || !cp.sizeTakenAt) continue;
           if (Date.parse(entry.receivedAt) < Date.parse(cp.sizeTakenAt) - CHECKPOINT_SLACK_MS) {
-            add("RECEIVED_BEFORE_CHECKPOINT", `received at ${entry.receivedAt}, before checkpoint ${cp.index} (size ${cp.treeSize}) was taken at ${cp.sizeTakenAt}, yet not in it`, seq);
+            add(
+              "RECEIVED_BEFORE_CHECKPOINT",
+              `received at ${entry.receivedAt}, before checkpoint ${cp.index} (size ${cp.treeSize}) was taken at ${cp.sizeTakenAt}, yet not in it`,
+              seq,
+            );
             break;
           }
         }
@@ -201,7 +233,15 @@ export async function audit(
   const checkpointsChecked = checkCheckpoints(checkpoints, rootsAt, chain && onChain, size, add);
   found.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   const anchored = checkpoints.length ? checkpoints[checkpoints.length - 1]!.treeSize : 0;
-  return { v: 1, logSize: size, pending: Math.max(0, size - anchored), entriesChecked: checked, checkpointsChecked, clean: found.length === 0, discrepancies: found };
+  return {
+    v: 1,
+    logSize: size,
+    pending: Math.max(0, size - anchored),
+    entriesChecked: checked,
+    checkpointsChecked,
+    clean: found.length === 0,
+    discrepancies: found,
+  };
 }
 
 /** p: keys that point at nothing, or at an entry that is not theirs. */
@@ -209,7 +249,7 @@ async function checkIdIndex(store: AuditStore, size: number, add: (k: Discrepanc
   for await (const { key: k, provider, id, value: v } of store.indexCheck.idIndexEntries()) {
     const seq = Number(v);
     const raw = Number.isSafeInteger(seq) && seq < size ? await store.entry(seq) : undefined;
-    let ok = false;
+    let ok: boolean;
     try {
       const e = raw ? (JSON.parse(raw) as Entry) : undefined;
       ok = !!e && e.record.provider === provider && e.record.id === id;
@@ -224,7 +264,7 @@ async function checkIdIndex(store: AuditStore, size: number, add: (k: Discrepanc
 async function checkDatasetIndex(store: AuditStore, size: number, add: (k: DiscrepancyKind, d: string, seq?: number) => void): Promise<void> {
   for await (const { key: k, dataset, seq } of store.indexCheck.datasetIndexEntries()) {
     const raw = seq < size ? await store.entry(seq) : undefined;
-    let ok = false;
+    let ok: boolean;
     try {
       ok = !!raw && (JSON.parse(raw) as Entry).record.dataset === dataset;
     } catch {
@@ -265,7 +305,11 @@ function checkCheckpoints(
     }
     const c = chain[cp.index]!;
     if (c.treeSize !== cp.treeSize || c.rootHash !== cp.rootHash) {
-      add("CHAIN_CHECKPOINT_MISMATCH", `chain checkpoint ${cp.index} is size ${c.treeSize} root ${c.rootHash}; local says size ${cp.treeSize} root ${cp.rootHash}`, last);
+      add(
+        "CHAIN_CHECKPOINT_MISMATCH",
+        `chain checkpoint ${cp.index} is size ${c.treeSize} root ${c.rootHash}; local says size ${cp.treeSize} root ${cp.rootHash}`,
+        last,
+      );
     }
     if (root !== undefined && c.rootHash !== root && c.treeSize === cp.treeSize) {
       add("CHAIN_CHECKPOINT_MISMATCH", `entries 0..${last} hash to ${root}, but the chain anchored ${c.rootHash}`, last);

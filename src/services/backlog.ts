@@ -36,7 +36,8 @@ export class Backlog {
     this.#anchored = size;
     if (this.#committed > size) {
       this.#commits = this.#commits.filter((c) => c.size > size);
-      if (!this.#commits.length || this.#commits[0]!.at > since) this.#commits.unshift({ size: Math.min(this.#committed, this.#commits[0]?.size ?? this.#committed), at: since });
+      if (!this.#commits.length || this.#commits[0]!.at > since)
+        this.#commits.unshift({ size: Math.min(this.#committed, this.#commits[0]?.size ?? this.#committed), at: since });
     }
   }
 

@@ -87,9 +87,15 @@ export class DepartmentKeys implements DepartmentKeyChanges {
       return this.#pendingView(id, now ?? { signer: s, executableAt: 0 }, proposalTxHash);
     }
     if (pending.signer !== s) {
-      throw new LedgerError("RECOVERY_PENDING", `a recovery of department ${id} to ${pending.signer} is pending (executable at ${iso(pending.executableAt)}); it must be executed or cancelled before another`, {
-        id, pendingSigner: pending.signer, executableAt: iso(pending.executableAt),
-      });
+      throw new LedgerError(
+        "RECOVERY_PENDING",
+        `a recovery of department ${id} to ${pending.signer} is pending (executable at ${iso(pending.executableAt)}); it must be executed or cancelled before another`,
+        {
+          id,
+          pendingSigner: pending.signer,
+          executableAt: iso(pending.executableAt),
+        },
+      );
     }
     if (!(await this.#chain.recoveryExecutableNow(id))) return this.#pendingView(id, pending, (await this.#chain.recoveryProposalTx(id)) ?? null);
     const txHash = await this.#chain.executeRecovery(id, this.#ports.limits());
@@ -117,13 +123,25 @@ export class DepartmentKeys implements DepartmentKeyChanges {
   async #checkAuthorization(id: string, auth: Authorization): Promise<void> {
     const [expected, now] = await Promise.all([this.#chain.rotationNonce(id), this.#chain.chainTime()]);
     if (auth.nonce < expected) {
-      throw new LedgerError("AUTHORIZATION_NONCE_USED", `nonce ${auth.nonce} of department ${id} was already used; the next is ${expected}`, { id, nonce: auth.nonce, rotationNonce: expected });
+      throw new LedgerError("AUTHORIZATION_NONCE_USED", `nonce ${auth.nonce} of department ${id} was already used; the next is ${expected}`, {
+        id,
+        nonce: auth.nonce,
+        rotationNonce: expected,
+      });
     }
     if (auth.nonce > expected) {
-      throw new LedgerError("AUTHORIZATION_NONCE_MISMATCH", `department ${id}'s next nonce is ${expected}, not ${auth.nonce}`, { id, nonce: auth.nonce, rotationNonce: expected });
+      throw new LedgerError("AUTHORIZATION_NONCE_MISMATCH", `department ${id}'s next nonce is ${expected}, not ${auth.nonce}`, {
+        id,
+        nonce: auth.nonce,
+        rotationNonce: expected,
+      });
     }
     if (auth.deadline < now) {
-      throw new LedgerError("AUTHORIZATION_EXPIRED", `the authorization expired at ${iso(auth.deadline)}; the chain's time is ${iso(now)}`, { id, deadline: auth.deadline, chainTime: now });
+      throw new LedgerError("AUTHORIZATION_EXPIRED", `the authorization expired at ${iso(auth.deadline)}; the chain's time is ${iso(now)}`, {
+        id,
+        deadline: auth.deadline,
+        chainTime: now,
+      });
     }
   }
 

@@ -26,7 +26,13 @@ export class Departments implements DepartmentAdmin {
   readonly #limits: () => { deadline?: number };
 
   /** `limits`: how long a request may wait for its transaction (a fresh deadline per call). */
-  constructor(store: RecordStore<DepartmentRecord>, chain: DepartmentChain, registry: Registry, keyLedger: KeyLedger, limits: () => { deadline?: number } = () => ({})) {
+  constructor(
+    store: RecordStore<DepartmentRecord>,
+    chain: DepartmentChain,
+    registry: Registry,
+    keyLedger: KeyLedger,
+    limits: () => { deadline?: number } = () => ({}),
+  ) {
     this.#store = store;
     this.#chain = chain;
     this.#registry = registry;
@@ -99,7 +105,12 @@ export class Departments implements DepartmentAdmin {
     }
     if (!d.active) throw new LedgerError("DEPARTMENT_REVOKED", `department ${id} is revoked`, { id });
     const rec = (await this.#store.get(id)) ?? {
-      id, name: id, signer: d.signer, active: true, registeredAt: "", txHash: "",
+      id,
+      name: id,
+      signer: d.signer,
+      active: true,
+      registeredAt: "",
+      txHash: "",
     };
     return { ...rec, signer: d.signer, active: d.active };
   }

@@ -32,11 +32,15 @@ export function staleness(opts: {
   const { health, latest, staleAfterMs, now } = opts;
   if (!opts.url) return { stale: true, reason: "the directory names no URL for this log's gateway" };
   if (!health.reachable) return { stale: true, reason: `its gateway is unreachable: ${health.error ?? "no answer"}` };
-  if (health.logId !== null && health.logId !== opts.logId) return { stale: true, reason: `the gateway at ${opts.url} serves log ${health.logId}, not this one` };
+  if (health.logId !== null && health.logId !== opts.logId)
+    return { stale: true, reason: `the gateway at ${opts.url} serves log ${health.logId}, not this one` };
   const a = health.anchoring;
   if (!a || !(a.pending > 0) || !(a.oldestPendingAgeMs > staleAfterMs)) return { stale: false, reason: null };
   const lastAgeMs = latest ? now - latest.anchoredAt * 1000 : Number.POSITIVE_INFINITY;
   if (lastAgeMs <= staleAfterMs) return { stale: false, reason: null };
   const last = latest ? `its latest checkpoint on chain (#${latest.index}) is ${Math.round(lastAgeMs / 1000)} s old` : "it has no checkpoint on chain";
-  return { stale: true, reason: `stopped anchoring: ${a.pending} entr${a.pending === 1 ? "y" : "ies"} pending, the oldest for ${Math.round(a.oldestPendingAgeMs / 1000)} s, and ${last}` };
+  return {
+    stale: true,
+    reason: `stopped anchoring: ${a.pending} entr${a.pending === 1 ? "y" : "ies"} pending, the oldest for ${Math.round(a.oldestPendingAgeMs / 1000)} s, and ${last}`,
+  };
 }

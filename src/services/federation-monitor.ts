@@ -84,8 +84,12 @@ export class FederationMonitor {
     f.entry = entry;
     const log = ref(entry);
     const [health, latest] = await Promise.all([
-      entry.url ? this.#d.probe.probe(entry.url, this.#d.probeTimeoutMs ?? 2000) : Promise.resolve({ reachable: false, ready: false, anchoring: null, logId: null, error: "no URL in the directory" }),
-      this.#d.chain.checkpointCount(entry.logId).then((n) => (n === 0 ? null : this.#d.chain.checkpointAt(entry.logId, n - 1).then((c) => ({ ...c, index: n - 1 })))),
+      entry.url
+        ? this.#d.probe.probe(entry.url, this.#d.probeTimeoutMs ?? 2000)
+        : Promise.resolve({ reachable: false, ready: false, anchoring: null, logId: null, error: "no URL in the directory" }),
+      this.#d.chain
+        .checkpointCount(entry.logId)
+        .then((n) => (n === 0 ? null : this.#d.chain.checkpointAt(entry.logId, n - 1).then((c) => ({ ...c, index: n - 1 })))),
     ]);
     const s = staleness({ url: entry.url, logId: entry.logId, health, latest, staleAfterMs: this.#d.staleAfterMs, now: (this.#d.now ?? Date.now)() });
     if (s.stale && s.reason !== f.alarm) out.push({ kind: "gateway-alarm", log, reason: s.reason!, evidence: { health, latestOnChain: latest } });

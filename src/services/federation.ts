@@ -13,7 +13,17 @@
  *   endpoint cannot be used to make this gateway flood the others; staleness
  *   is computed per request from it (its threshold is the caller's).
  */
-import { DEFAULT_STALE_AFTER_S, type DirectoryChain, type DirectoryEntry, type FederationListing, type FederationLog, type FederationView, type GatewayHealth, type GatewayProbe, type LatestOnChain } from "../ports/federation.ts";
+import {
+  DEFAULT_STALE_AFTER_S,
+  type DirectoryChain,
+  type DirectoryEntry,
+  type FederationListing,
+  type FederationLog,
+  type FederationView,
+  type GatewayHealth,
+  type GatewayProbe,
+  type LatestOnChain,
+} from "../ports/federation.ts";
 import { staleness } from "./federation-health.ts";
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 2000;
@@ -51,7 +61,13 @@ export class FederationDirectory implements FederationListing {
       return {
         ...entry,
         self: entry.logId === this.#selfLogId,
-        latestCheckpoint: latest && { index: latest.index, treeSize: latest.treeSize, rootHash: latest.rootHash, blockNumber: latest.blockNumber, anchoredAt: new Date(latest.anchoredAt * 1000).toISOString() },
+        latestCheckpoint: latest && {
+          index: latest.index,
+          treeSize: latest.treeSize,
+          rootHash: latest.rootHash,
+          blockNumber: latest.blockNumber,
+          anchoredAt: new Date(latest.anchoredAt * 1000).toISOString(),
+        },
         health,
         stale: s.stale,
         staleReason: s.reason,
@@ -62,7 +78,11 @@ export class FederationDirectory implements FederationListing {
 
   #fresh(): Promise<Snapshot> {
     const cur = this.#snapshot;
-    if (cur) return cur.then((s) => (this.#now() - s.at <= this.#cacheMs ? s : this.#take()), () => this.#take());
+    if (cur)
+      return cur.then(
+        (s) => (this.#now() - s.at <= this.#cacheMs ? s : this.#take()),
+        () => this.#take(),
+      );
     return this.#take();
   }
 

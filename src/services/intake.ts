@@ -9,9 +9,10 @@ import type { Registry, DepartmentState } from "./registry.ts";
 import type { RecoverRecords } from "../core/signature-audit.ts";
 
 /** Signature recovery off the event loop (adapters/workers/signer-pool.ts). */
-type SignerPool = { recover: RecoverRecords };
+interface SignerPool {
+  recover: RecoverRecords;
+}
 import { NO_METRICS, signatureReason, type SignatureMetrics } from "../ports/metrics.ts";
-import type { ZodError } from "zod";
 import type { ExchangeIntake } from "../ports/api/ledger.ts";
 
 import { zodDetails } from "../core/zod-details.ts";
@@ -60,11 +61,11 @@ export class Intake implements ExchangeIntake {
       }
       if (rec.address !== providers[i]!.signer) {
         this.#metrics.signatureRejected("exchange", "SIGNER_MISMATCH", signatureReason({ recovered: rec.address }));
-        throw new LedgerError(
-          "SIGNER_MISMATCH",
-          `record is not signed by provider ${r.provider}'s active signer${where}`,
-          { ...detail, recovered: rec.address, expected: providers[i]!.signer },
-        );
+        throw new LedgerError("SIGNER_MISMATCH", `record is not signed by provider ${r.provider}'s active signer${where}`, {
+          ...detail,
+          recovered: rec.address,
+          expected: providers[i]!.signer,
+        });
       }
     }
   }

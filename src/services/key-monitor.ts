@@ -36,9 +36,34 @@ export interface KeyMonitorChain {
 }
 
 export type KeyEvent =
-  | { readonly kind: "alarm" | "notice"; readonly reason: "recovery proposed"; readonly department: string; readonly newSigner: string; readonly executableAt: string; readonly proposer: string; readonly block: number; readonly txHash: string; readonly resolved?: "cancelled" | "executed" }
-  | { readonly kind: "alarm"; readonly reason: "recovery executed"; readonly department: string; readonly oldSigner: string; readonly newSigner: string; readonly block: number; readonly txHash: string }
-  | { readonly kind: "notice"; readonly reason: "recovery cancelled"; readonly department: string; readonly newSigner: string; readonly block: number; readonly txHash: string };
+  | {
+      readonly kind: "alarm" | "notice";
+      readonly reason: "recovery proposed";
+      readonly department: string;
+      readonly newSigner: string;
+      readonly executableAt: string;
+      readonly proposer: string;
+      readonly block: number;
+      readonly txHash: string;
+      readonly resolved?: "cancelled" | "executed";
+    }
+  | {
+      readonly kind: "alarm";
+      readonly reason: "recovery executed";
+      readonly department: string;
+      readonly oldSigner: string;
+      readonly newSigner: string;
+      readonly block: number;
+      readonly txHash: string;
+    }
+  | {
+      readonly kind: "notice";
+      readonly reason: "recovery cancelled";
+      readonly department: string;
+      readonly newSigner: string;
+      readonly block: number;
+      readonly txHash: string;
+    };
 
 export class KeyMonitor {
   readonly #chain: KeyMonitorChain;
@@ -86,7 +111,13 @@ export class KeyMonitor {
     const at = { department: e.id, newSigner: e.newSigner, block: e.block, txHash: e.txHash };
     if (e.name === "RecoveryProposed") {
       this.#pending.set(e.id, e.newSigner);
-      return { kind: "alarm", reason: "recovery proposed", ...at, executableAt: new Date((e.executableAt ?? 0) * 1000).toISOString(), proposer: e.proposer ?? "" };
+      return {
+        kind: "alarm",
+        reason: "recovery proposed",
+        ...at,
+        executableAt: new Date((e.executableAt ?? 0) * 1000).toISOString(),
+        proposer: e.proposer ?? "",
+      };
     }
     this.#pending.delete(e.id);
     if (e.name === "RecoveryExecuted") {

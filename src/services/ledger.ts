@@ -23,7 +23,14 @@ export class LedgerReader implements LogReader {
   readonly #id: ChainIdentity;
   readonly #stateProofs: StateProofs | undefined;
 
-  constructor(store: Pick<LogStore, "entry" | "entries" | "seqsByProviderId" | "unacknowledged">, prover: Prover, anchorer: Anchorer, size: () => number, id: ChainIdentity, stateProofs?: StateProofs) {
+  constructor(
+    store: Pick<LogStore, "entry" | "entries" | "seqsByProviderId" | "unacknowledged">,
+    prover: Prover,
+    anchorer: Anchorer,
+    size: () => number,
+    id: ChainIdentity,
+    stateProofs?: StateProofs,
+  ) {
     this.#store = store;
     this.#prover = prover;
     this.#anchorer = anchorer;
@@ -55,7 +62,12 @@ export class LedgerReader implements LogReader {
    * seq > `after`; `visible`, when given, hides those the caller may not see
    * (paging still counts them: `next` follows the keys read).
    */
-  async unacknowledged(before: string, after: number | undefined, limit: number, visible?: (provider: string, consumer: string) => boolean): Promise<{ items: UnacknowledgedItem[]; next: number | null }> {
+  async unacknowledged(
+    before: string,
+    after: number | undefined,
+    limit: number,
+    visible?: (provider: string, consumer: string) => boolean,
+  ): Promise<{ items: UnacknowledgedItem[]; next: number | null }> {
     const seqs = (await this.#store.unacknowledged(limit, after)).filter((s) => s < this.#size());
     const raw = await this.#store.entries(seqs);
     const items: UnacknowledgedItem[] = [];
@@ -69,7 +81,16 @@ export class LedgerReader implements LogReader {
       }
       const r = e.record;
       if (visible && !visible(r.provider, r.consumer)) continue;
-      items.push({ seq: seqs[i]!, provider: r.provider, consumer: r.consumer, id: r.id, dataset: r.dataset, occurredAt: r.occurredAt, receivedAt: e.receivedAt, receipt: `/v1/entries/${seqs[i]}/receipt` });
+      items.push({
+        seq: seqs[i]!,
+        provider: r.provider,
+        consumer: r.consumer,
+        id: r.id,
+        dataset: r.dataset,
+        occurredAt: r.occurredAt,
+        receivedAt: e.receivedAt,
+        receipt: `/v1/entries/${seqs[i]}/receipt`,
+      });
     }
     const last = seqs[seqs.length - 1];
     return { items, next: !done && seqs.length === limit && last !== undefined ? last : null };
@@ -105,7 +126,13 @@ export class LedgerReader implements LogReader {
     let stateProof: StateProof | undefined;
     if (opts.proof === "state") {
       if (!this.#stateProofs) throw new LedgerError("STATE_PROOF_UNAVAILABLE", "this service gives no state proofs (no chain adapter for them is configured)");
-      stateProof = await this.#stateProofs.prove({ logId: this.#id.logId, index: cp.index, treeSize: cp.treeSize, rootHash: cp.rootHash, blockNumber: cp.blockNumber });
+      stateProof = await this.#stateProofs.prove({
+        logId: this.#id.logId,
+        index: cp.index,
+        treeSize: cp.treeSize,
+        rootHash: cp.rootHash,
+        blockNumber: cp.blockNumber,
+      });
     }
     return {
       v: RECEIPT_VERSION,

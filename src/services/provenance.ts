@@ -98,8 +98,14 @@ export class ProvenanceService implements ProvenanceQueries {
       }
       return out;
     };
-    const upstream = await walk((d, n) => this.#store.sourcesOf(d, n), (d, src, depth) => ({ dataset: d, source: src, depth }));
-    const downstream = await walk((d, n) => this.#store.derivedFrom(d, n), (src, d, depth) => ({ dataset: d, source: src, depth }));
+    const upstream = await walk(
+      (d, n) => this.#store.sourcesOf(d, n),
+      (d, src, depth) => ({ dataset: d, source: src, depth }),
+    );
+    const downstream = await walk(
+      (d, n) => this.#store.derivedFrom(d, n),
+      (src, d, depth) => ({ dataset: d, source: src, depth }),
+    );
     return { upstream, downstream, truncated: budget <= 0 || cut };
   }
 
@@ -108,7 +114,7 @@ export class ProvenanceService implements ProvenanceQueries {
     const size = this.#size();
     const sources = new Set<string>();
     let after: number | undefined;
-    for (let read = 0; read < MAX_LINEAGE_SCAN; ) {
+    for (let read = 0; read < MAX_LINEAGE_SCAN;) {
       const keys = await this.#store.exchangesOf(dataset, Math.min(MAX_PAGE, MAX_LINEAGE_SCAN - read), after);
       const seqs = keys.filter((s) => s < size);
       for (const raw of await this.#store.entries(seqs)) {

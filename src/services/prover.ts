@@ -29,7 +29,7 @@ export class Prover {
 
   /** Hashes (hex) of stored nodes, upper ones from memory when already read. */
   async #nodes(ids: readonly NodeId[]): Promise<string[]> {
-    const out: string[] = new Array(ids.length);
+    const out = new Array<string>(ids.length);
     const miss: number[] = [];
     ids.forEach((n, i) => {
       const h = n.level >= CACHED_LEVEL ? this.#cache.get(`${n.level}:${n.index}`) : undefined;

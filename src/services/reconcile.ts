@@ -45,7 +45,11 @@ export async function reconcileWithChain(
     book.onChain = common;
     const since = opts.receivedAt ? await opts.receivedAt(book.anchoredSize).catch(() => Date.now()) : Date.now();
     backlog.unanchored(book.anchoredSize, since);
-    opts.onEvent?.("the chain lost anchored checkpoints; receipts against them wait until they are anchored again", { lost, from: common, chainCount: onChain });
+    opts.onEvent?.("the chain lost anchored checkpoints; receipts against them wait until they are anchored again", {
+      lost,
+      from: common,
+      chainCount: onChain,
+    });
   } else book.onChain = common;
   let adopted = 0;
   const size = opts.committedSize();

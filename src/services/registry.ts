@@ -43,8 +43,8 @@ export class Registry {
     this.#minBlock = minBlock;
   }
 
-  /** True when the cache has seen every block up to the latest anchored checkpoint. */
-  get fresh(): boolean {
+  /** True when the cache has seen every block up to the latest anchored checkpoint (a method: each call reads afresh, across awaits). */
+  isFresh(): boolean {
     return this.#lastBlock >= this.#minBlock();
   }
 
@@ -56,10 +56,10 @@ export class Registry {
       } catch {
         // The chain is unreachable for now; readiness reports it, the next tick retries.
       }
-      this.#timer = setTimeout(tick, pollMs);
+      this.#timer = setTimeout(() => void tick(), pollMs);
       this.#timer.unref();
     };
-    this.#timer = setTimeout(tick, pollMs);
+    this.#timer = setTimeout(() => void tick(), pollMs);
     this.#timer.unref();
   }
 
@@ -97,11 +97,12 @@ export class Registry {
 
   /** The department's signer and status, or undefined when the chain does not know it. */
   async get(id: string): Promise<DepartmentState | undefined> {
-    if (!this.fresh) {
+    if (!this.isFresh()) {
       await this.refresh();
       // A refresh joined may have read the head before the latest anchor moved the mark.
-      if (!this.fresh) await this.refresh();
-      if (!this.fresh) throw new ChainError("UNAVAILABLE", `the department registry has not yet seen block ${this.#minBlock()} (the latest anchored checkpoint's); retry`);
+      if (!this.isFresh()) await this.refresh();
+      if (!this.isFresh())
+        throw new ChainError("UNAVAILABLE", `the department registry has not yet seen block ${this.#minBlock()} (the latest anchored checkpoint's); retry`);
     }
     const hit = this.#cache.get(id);
     if (hit) return hit;
@@ -113,7 +114,7 @@ export class Registry {
 
   /** Cached state only (no chain call): for the hot path after a first `get`. */
   peek(id: string): DepartmentState | undefined {
-    return this.fresh ? this.#cache.get(id) : undefined;
+    return this.isFresh() ? this.#cache.get(id) : undefined;
   }
 
   /** Records a change this service made and saw mined. */

@@ -110,7 +110,10 @@ export function addToTuple(sums: Map<string, [number, number]>, tuple: string, r
 }
 
 /** Spreads per-tuple sums over their counter keys; `keysOf` MUST know every tuple of `sums`. */
-export function spreadTuples(sums: ReadonlyMap<string, readonly [number, number]>, keysOf: ReadonlyMap<string, readonly string[]>): Map<string, [number, number]> {
+export function spreadTuples(
+  sums: ReadonlyMap<string, readonly [number, number]>,
+  keysOf: ReadonlyMap<string, readonly string[]>,
+): Map<string, [number, number]> {
   const out = new Map<string, [number, number]>();
   for (const [tuple, [e, n]] of sums) {
     for (const k of keysOf.get(tuple)!) {

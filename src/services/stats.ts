@@ -5,15 +5,13 @@
  */
 import { LedgerError } from "../core/errors.ts";
 import { splitPeriods } from "../core/periods.ts";
-import type { Entry } from "../core/record.ts";
 import type { LogEntry } from "../core/ack.ts";
-import { dimensionValue, groupText, type Dimension } from "../core/counter-coords.ts";
+import { dimensionValue, groupText } from "../core/counter-coords.ts";
 import type { Count, CounterFilter, CounterGroup, CounterStore } from "../ports/counters.ts";
 import type { LogStore } from "../ports/store.ts";
 import { DIM_OF, type FilterName, type Flow, type Group, type GroupBy, type UsageAnswer, type UsageQuery, type UsageStatistics } from "../ports/api/stats.ts";
 
 export { DIM_OF, type FilterName, type Group, type GroupBy, type UsageAnswer, type UsageQuery } from "../ports/api/stats.ts";
-
 
 /** A query that cannot be answered as asked, naming the parameter (as the HTTP layer's parameter errors do). */
 function queryError(parameter: string, message: string): LedgerError {
@@ -43,9 +41,10 @@ export class StatsService implements UsageStatistics {
   async usage(q: UsageQuery, asOfSize?: number): Promise<UsageAnswer> {
     const size = this.#size();
     // Free text is matched by its NFC form, as the counters are keyed (see dimensionValue).
-    const filters = (Object.entries(q.filters).filter(([, v]) => v !== undefined) as Array<[FilterName, string]>).map(
-      ([name, v]): [FilterName, string] => [name, name === "purpose" ? groupText(v) : v],
-    );
+    // An absent filter may still be a key holding undefined (Partial<…> does not say so to Object.entries).
+    const filters = (Object.entries(q.filters) as Array<[FilterName, string | undefined]>)
+      .filter((f): f is [FilterName, string] => f[1] !== undefined)
+      .map(([name, v]): [FilterName, string] => [name, name === "purpose" ? groupText(v) : v]);
     if (filters.length > 2) throw queryError(filters[2]![0], "at most two filters at once");
     const groupBy = q.groupBy;
     const timeGroup = groupBy === undefined || groupBy === "day" || groupBy === "month";
@@ -57,7 +56,7 @@ export class StatsService implements UsageStatistics {
       g = DIM_OF[filters[1]![0]];
       gmatch = filters[1]![1];
     } else if (!timeGroup) {
-      g = DIM_OF[groupBy as FilterName];
+      g = DIM_OF[groupBy];
     }
     const groups = new Map<string, [number, number]>();
     const total: [number, number] = [0, 0];
@@ -78,7 +77,8 @@ export class StatsService implements UsageStatistics {
       else if (groupBy !== undefined) add(gval!, v);
     };
     // Unfiltered and not by day: whole years and months come from the rollups (not by year when grouping by month).
-    const periods = filter === "*" && groupBy !== "day" ? splitPeriods(q.from, q.to) : { days: [[q.from, q.to]] as Array<[string, string]>, months: [], years: null };
+    const periods =
+      filter === "*" && groupBy !== "day" ? splitPeriods(q.from, q.to) : { days: [[q.from, q.to]] as Array<[string, string]>, months: [], years: null };
     const split =
       periods.years && groupBy === "month"
         ? { days: periods.days, months: [...periods.months, [`${periods.years[0]}-01`, `${periods.years[1]}-12`] as [string, string]], years: null }
@@ -92,7 +92,15 @@ export class StatsService implements UsageStatistics {
     const out: Group[] = [...groups].filter(([, v]) => v[0] !== 0).map(([key, v]) => ({ key, exchanges: v[0], records: v[1] }));
     if (timeGroup) out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     else out.sort((a, b) => b.exchanges - a.exchanges || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { from: q.from, to: q.to, filters: Object.fromEntries(filters), groupBy: groupBy ?? null, total: { exchanges: total[0], records: total[1] }, groups: out, treeSize: asOfSize ?? size };
+    return {
+      from: q.from,
+      to: q.to,
+      filters: Object.fromEntries(filters),
+      groupBy: groupBy ?? null,
+      total: { exchanges: total[0], records: total[1] },
+      groups: out,
+      treeSize: asOfSize ?? size,
+    };
   }
 
   /** Removes the contribution of entries [from, to) (added after an "as of" checkpoint). */
@@ -112,10 +120,10 @@ export class StatsService implements UsageStatistics {
       const e = JSON.parse(text) as LogEntry;
       if (e.seq >= to) break;
       if (!("record" in e)) continue;
-      const r = (e as Entry).record;
+      const r = e.record;
       const day = r.occurredAt.slice(0, 10);
       if (day < q.from || day > q.to) continue;
-      if (!filters.every(([name, v]) => dimensionValue(r, DIM_OF[name] as Dimension) === v)) continue;
+      if (!filters.every(([name, v]) => dimensionValue(r, DIM_OF[name]) === v)) continue;
       const v: [number, number] = [-1, -r.recordCount];
       total[0] += v[0];
       total[1] += v[1];
@@ -139,12 +147,13 @@ export class StatsService implements UsageStatistics {
     if (split.years) await this.#counters.flows("year", split.years[0], split.years[1], pair);
     const size = this.#size();
     if (asOfSize !== undefined && asOfSize < size) {
-      if (size - asOfSize > MAX_AS_OF_ENTRIES) throw queryError("asOf", `that checkpoint is ${size - asOfSize} entries old; "as of" reaches back at most ${MAX_AS_OF_ENTRIES}`);
+      if (size - asOfSize > MAX_AS_OF_ENTRIES)
+        throw queryError("asOf", `that checkpoint is ${size - asOfSize} entries old; "as of" reaches back at most ${MAX_AS_OF_ENTRIES}`);
       for await (const [seq, text] of this.#store.entriesFrom(asOfSize)) {
         if (seq >= size) break;
         const e = JSON.parse(text) as LogEntry;
         if (!("record" in e)) continue;
-        const r = (e as Entry).record;
+        const r = e.record;
         const day = r.occurredAt.slice(0, 10);
         if (day >= from && day <= to) add(`${r.provider}:${r.consumer}`, [-1, -r.recordCount]);
       }

@@ -13,7 +13,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { LedgerError } from "../core/errors.ts";
-import { departmentOf, MAX_TTL_SECONDS, type Principal, type Role } from "../core/roles.ts";
+import type { Principal, Role } from "../core/roles.ts";
 import type { RecordStore } from "../ports/store.ts";
 import type { TokenAdmin, TokenCheck, TokenRecord, TokenView } from "../ports/api/tokens.ts";
 
@@ -61,7 +61,15 @@ export class Tokens implements TokenAdmin {
     const t = new Tokens(store, bootstrapToken, now);
     for (const rec of await store.tokens.all()) t.#byId.set(rec.tokenId, rec);
     if (!t.#byId.has(BOOTSTRAP_ID)) {
-      const rec: TokenRecord = { tokenId: BOOTSTRAP_ID, role: "admin", label: "bootstrap (ADMIN_TOKEN)", secretHash: null, createdAt: new Date(now()).toISOString(), revokedAt: null, expiresAt: null };
+      const rec: TokenRecord = {
+        tokenId: BOOTSTRAP_ID,
+        role: "admin",
+        label: "bootstrap (ADMIN_TOKEN)",
+        secretHash: null,
+        createdAt: new Date(now()).toISOString(),
+        revokedAt: null,
+        expiresAt: null,
+      };
       await store.tokens.put(BOOTSTRAP_ID, rec);
       t.#byId.set(BOOTSTRAP_ID, rec);
     }
@@ -91,7 +99,7 @@ export class Tokens implements TokenAdmin {
       lastUsedAt: null,
     };
     this.#byId.set(tokenId, rec);
-    await this.#write(tokenId).catch((e) => {
+    await this.#write(tokenId).catch((e: unknown) => {
       this.#byId.delete(tokenId);
       throw e;
     });
@@ -106,7 +114,11 @@ export class Tokens implements TokenAdmin {
     const rec = this.#byId.get(tokenId);
     if (!rec || rec.revokedAt) return false;
     if (rec.role === "admin" && !this.#list().some((x) => x.tokenId !== tokenId && x.role === "admin" && this.#status(x) === "active")) {
-      throw new LedgerError("LAST_ADMIN_TOKEN", `token ${tokenId} is the last active admin token; create another admin token first (POST /v1/tokens {"role":"admin"})`, { tokenId });
+      throw new LedgerError(
+        "LAST_ADMIN_TOKEN",
+        `token ${tokenId} is the last active admin token; create another admin token first (POST /v1/tokens {"role":"admin"})`,
+        { tokenId },
+      );
     }
     this.#byId.set(tokenId, { ...rec, revokedAt: new Date(this.#now()).toISOString() });
     await this.#write(tokenId);
