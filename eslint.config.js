@@ -73,4 +73,9 @@ export default defineConfig(
       globals: { process: "readonly", console: "readonly", URL: "readonly" },
     },
   },
+  {
+    // CommonJS tool configs (.dependency-cruiser.cjs).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", __dirname: "readonly" } },
+  },
 );
