@@ -5,7 +5,7 @@ import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-et
 const require = createRequire(import.meta.url);
 // Hardhat cannot download compilers on these machines: use the npm `solc`
 // package's soljson.js, whose version MUST equal SOLC_VERSION.
-const SOLC_VERSION: string = require("solc/package.json").version;
+const SOLC_VERSION = (require("solc/package.json") as { version: string }).version;
 const SOLJSON_PATH: string = require.resolve("solc/soljson.js");
 
 export default defineConfig({

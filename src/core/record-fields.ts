@@ -60,7 +60,8 @@ export const freeText = (min: number, max: number) =>
       .refine((s) => !CONTROL.test(s), "must not contain control characters")
       .superRefine((s, ctx) => {
         const m = FORMAT.exec(s);
-        if (m) ctx.addIssue({ code: "custom", message: `must not contain invisible format characters (bidi controls, zero-width characters): found ${u(m[0])}` });
+        if (m)
+          ctx.addIssue({ code: "custom", message: `must not contain invisible format characters (bidi controls, zero-width characters): found ${u(m[0])}` });
       }),
   );
 
@@ -71,13 +72,15 @@ export const recordId = ident(RECORD_ID, "must match ^[A-Za-z0-9][A-Za-z0-9._:-]
 export const hexField = (re: RegExp, message: string) => ident(re, message);
 
 /** A timestamp exactly as `Date#toISOString` prints it, and a real instant. */
-export const isoTimestamp = wellFormed.pipe(z
-  .string()
-  .regex(ISO_MS, "must be UTC in the form YYYY-MM-DDTHH:mm:ss.sssZ")
-  .refine((s) => {
-    const d = new Date(s);
-    return !Number.isNaN(d.getTime()) && d.toISOString() === s;
-  }, "is not a real UTC instant (check month, day and time fields)"));
+export const isoTimestamp = wellFormed.pipe(
+  z
+    .string()
+    .regex(ISO_MS, "must be UTC in the form YYYY-MM-DDTHH:mm:ss.sssZ")
+    .refine((s) => {
+      const d = new Date(s);
+      return !Number.isNaN(d.getTime()) && d.toISOString() === s;
+    }, "is not a real UTC instant (check month, day and time fields)"),
+);
 
 /** A field's value: text, a safe non-negative integer, or a list of texts (none holds U+0000–U+0002). */
 export type FieldKind = "text" | "count" | "list";
@@ -108,12 +111,18 @@ export const RECORD_FIELDS = [
   {
     name: "recordCount",
     schema: z.number().int("must be an integer").min(0).max(Number.MAX_SAFE_INTEGER),
-    kind: "count", eip712: "uint64", repeats: false, provAttribute: true,
+    kind: "count",
+    eip712: "uint64",
+    repeats: false,
+    provAttribute: true,
   },
   {
     name: "payloadDigest",
     schema: hexField(HEX32, "must be 0x + 64 lowercase hex (SHA-256 of the data handed over)"),
-    kind: "text", eip712: "bytes32", repeats: false, provAttribute: false,
+    kind: "text",
+    eip712: "bytes32",
+    repeats: false,
+    provAttribute: false,
   },
   {
     name: "derivedFrom",
@@ -122,13 +131,19 @@ export const RECORD_FIELDS = [
       .max(64, "at most 64 source datasets")
       .refine((a) => new Set(a).size === a.length, "must not repeat a dataset")
       .default([]),
-    kind: "list", eip712: "string[]", repeats: true, provAttribute: false,
+    kind: "list",
+    eip712: "string[]",
+    repeats: true,
+    provAttribute: false,
   },
   { name: "occurredAt", schema: isoTimestamp, kind: "text", eip712: "string", repeats: false, provAttribute: false },
   {
     name: "signature",
     schema: hexField(SIG, "must be 0x + 130 lowercase hex (65-byte EIP-712 signature)"),
-    kind: "text", eip712: null, repeats: false, provAttribute: false,
+    kind: "text",
+    eip712: null,
+    repeats: false,
+    provAttribute: false,
   },
 ] as const satisfies readonly FieldDeclaration[];
 
@@ -151,7 +166,9 @@ interface KindValue {
 type Assert<T extends true> = T;
 /** Compile-time: each field's kind holds exactly what its schema produces; a field whose does not is named in the error here. */
 export type KindsMatchSchemas = Assert<
-  { [F in Field as F["name"]]: [z.output<F["schema"]>, KindValue[F["kind"]]] extends [KindValue[F["kind"]], z.output<F["schema"]>] ? true : F["name"] }[RecordFieldName]
+  {
+    [F in Field as F["name"]]: [z.output<F["schema"]>, KindValue[F["kind"]]] extends [KindValue[F["kind"]], z.output<F["schema"]>] ? true : F["name"];
+  }[RecordFieldName]
 >;
 
 export const RECORD_FIELD_NAMES: readonly RecordFieldName[] = RECORD_FIELDS.map((f) => f.name);

@@ -9,8 +9,9 @@ import { refConsistency, refPath, refRoot } from "../helpers/reference-tree.ts";
 import { consistencyVectors, inclusionVectors } from "../helpers/vectors.ts";
 import { logIdOf } from "../../src/config.ts";
 
-const { ethers, networkHelpers } = await network.connect();
-const { loadFixture, time } = networkHelpers;
+const { ethers, networkHelpers } = await network.create();
+const { time } = networkHelpers;
+const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
 
 const is32 = (b: Uint8Array) => b.length === 32;
 const ADMIN_DELAY = 3600;
@@ -26,7 +27,7 @@ const key = (label: string) => new ethers.Wallet(ethers.id(`dxledger contract te
 /** A ledger (admin delay an hour, recovery ten minutes) whose log `logId` is bound to `anchorer`. */
 async function deployLedger() {
   const [admin, anchorer, other] = await ethers.getSigners();
-  const ledger = (await ethers.deployContract("ExchangeLedger", [ADMIN_DELAY, admin!.address, RECOVERY_DELAY])) as unknown as Contract;
+  const ledger = await ethers.deployContract("ExchangeLedger", [ADMIN_DELAY, admin!.address, RECOVERY_DELAY]);
   await (await ledger.getFunction("bindLog")(logId, anchorer!.address)).wait();
   return { ledger, admin: admin!, anchorer: anchorer!, other: other! };
 }
@@ -34,12 +35,11 @@ async function deployLedger() {
 /** deployLedger, and `logId`'s first checkpoint: the first 5 leaves. */
 async function anchoredLedger() {
   const f = await deployLedger();
-  await (await (f.ledger.connect(f.anchorer) as Contract).getFunction("anchor")(logId, 5, root(5), [])).wait();
+  await (await f.ledger.connect(f.anchorer).getFunction("anchor")(logId, 5, root(5), [])).wait();
   return f;
 }
 
 describe("contracts/ExchangeLedger", () => {
-
   describe("pure verifiers pass every RFC 9162 vector", () => {
     const inc = inclusionVectors();
     const con = consistencyVectors();
@@ -78,26 +78,42 @@ describe("contracts/ExchangeLedger", () => {
   describe("anchor", () => {
     it("refuses an account not bound to the log", async () => {
       const { ledger, admin, other } = await loadFixture(deployLedger);
-      await expect((ledger.connect(other) as Contract).getFunction("anchor")(logId, 5, root(5), [])).to.be.revertedWithCustomError(ledger, "UnauthorizedAnchorer").withArgs(logId, other.address);
-      await expect((ledger.connect(admin) as Contract).getFunction("anchor")(logId, 5, root(5), [])).to.be.revertedWithCustomError(ledger, "UnauthorizedAnchorer").withArgs(logId, admin.address);
+      await expect(ledger.connect(other).getFunction("anchor")(logId, 5, root(5), []))
+        .to.be.revertedWithCustomError(ledger, "UnauthorizedAnchorer")
+        .withArgs(logId, other.address);
+      await expect(ledger.connect(admin).getFunction("anchor")(logId, 5, root(5), []))
+        .to.be.revertedWithCustomError(ledger, "UnauthorizedAnchorer")
+        .withArgs(logId, admin.address);
     });
     it("refuses an empty first checkpoint", async () => {
       const { ledger, anchorer } = await loadFixture(deployLedger);
-      await expect((ledger.connect(anchorer) as Contract).getFunction("anchor")(logId, 0, root(0), [])).to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing").withArgs(logId, 0, 0);
+      await expect(ledger.connect(anchorer).getFunction("anchor")(logId, 0, root(0), []))
+        .to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing")
+        .withArgs(logId, 0, 0);
     });
     it("anchors, then only consistent growth", async () => {
       const { ledger, anchorer } = await loadFixture(anchoredLedger);
-      const a = ledger.connect(anchorer) as Contract;
+      const a = ledger.connect(anchorer);
       expect(Number(await ledger.getFunction("checkpointCount")(logId))).to.equal(1);
-      await expect(a.getFunction("anchor")(logId, 5, root(5), [])).to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing").withArgs(logId, 5, 5);
-      await expect(a.getFunction("anchor")(logId, 4, root(4), [])).to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing").withArgs(logId, 5, 4);
+      await expect(a.getFunction("anchor")(logId, 5, root(5), []))
+        .to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing")
+        .withArgs(logId, 5, 5);
+      await expect(a.getFunction("anchor")(logId, 4, root(4), []))
+        .to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing")
+        .withArgs(logId, 5, 4);
       // A root for 50 leaves whose first 5 differ from the anchored ones: the chain refuses the rewrite.
       const forged = [...leaves.slice(0, 50)];
       forged[2] = hashLeaf(Buffer.from("forged"));
       const forgedRoot = toHex(refRoot(forged));
-      await expect(a.getFunction("anchor")(logId, 50, forgedRoot, refConsistency(5, forged).map(toHex))).to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint").withArgs(logId, 5, 50, forgedRoot);
-      await expect(a.getFunction("anchor")(logId, 50, root(50), cproof(4, 50))).to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint").withArgs(logId, 5, 50, root(50));
-      await expect(a.getFunction("anchor")(logId, 50, root(50), [])).to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint").withArgs(logId, 5, 50, root(50));
+      await expect(a.getFunction("anchor")(logId, 50, forgedRoot, refConsistency(5, forged).map(toHex)))
+        .to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint")
+        .withArgs(logId, 5, 50, forgedRoot);
+      await expect(a.getFunction("anchor")(logId, 50, root(50), cproof(4, 50)))
+        .to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint")
+        .withArgs(logId, 5, 50, root(50));
+      await expect(a.getFunction("anchor")(logId, 50, root(50), []))
+        .to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint")
+        .withArgs(logId, 5, 50, root(50));
       const tx = await a.getFunction("anchor")(logId, 50, root(50), cproof(5, 50));
       const rc = await tx.wait();
       const ev = rc.logs.map((l: any) => ledger.interface.parseLog(l)).find((p: any) => p?.name === "CheckpointAnchored");
@@ -123,7 +139,7 @@ describe("contracts/ExchangeLedger", () => {
       }
       const gasLog = logIdOf("gas");
       await (await ledger.getFunction("bindLog")(gasLog, anchorer.address)).wait();
-      const a = ledger.connect(anchorer) as Contract;
+      const a = ledger.connect(anchorer);
       const first = await (await a.getFunction("anchor")(gasLog, 10_000, roots.get(10_000), [])).wait();
       const proof = refConsistency(10_000, nodes).map(toHex);
       const second = await (await a.getFunction("anchor")(gasLog, 20_000, roots.get(20_000), proof)).wait();
@@ -137,18 +153,24 @@ describe("contracts/ExchangeLedger", () => {
       const { ledger, admin, other } = await loadFixture(deployLedger);
       const id = "tax-office";
       const idHash = ethers.id(id);
-      await expect((ledger.connect(other) as Contract).getFunction("registerDepartment")(id, other.address)).to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount").withArgs(other.address, REGISTRAR);
+      await expect(ledger.connect(other).getFunction("registerDepartment")(id, other.address))
+        .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+        .withArgs(other.address, REGISTRAR);
       const rc = await (await ledger.getFunction("registerDepartment")(id, other.address)).wait();
       const ev = ledger.interface.parseLog(rc.logs[0]);
       expect([ev!.name, ev!.args[0], ev!.args[1], ev!.args[2]]).to.deep.equal(["DepartmentRegistered", idHash, id, other.address]);
       expect([...(await ledger.getFunction("departmentSigner")(id))]).to.deep.equal([other.address, true]);
-      await expect(ledger.getFunction("registerDepartment")(id, admin.address)).to.be.revertedWithCustomError(ledger, "DepartmentAlreadyRegistered").withArgs(id);
+      await expect(ledger.getFunction("registerDepartment")(id, admin.address))
+        .to.be.revertedWithCustomError(ledger, "DepartmentAlreadyRegistered")
+        .withArgs(id);
       expect(ledger.interface.getFunction("rotateSigner")).to.equal(null);
       await (await ledger.getFunction("revokeDepartment")(id)).wait();
       expect([...(await ledger.getFunction("departmentSigner")(id))]).to.deep.equal([other.address, false]);
       await expect(ledger.getFunction("revokeDepartment")(id)).to.be.revertedWithCustomError(ledger, "DepartmentIsRevoked").withArgs(id);
       await expect(ledger.getFunction("revokeDepartment")("nobody")).to.be.revertedWithCustomError(ledger, "UnknownDepartment").withArgs("nobody");
-      await expect(ledger.getFunction("registerDepartment")("Bad Id", admin.address)).to.be.revertedWithCustomError(ledger, "InvalidDepartmentId").withArgs("Bad Id");
+      await expect(ledger.getFunction("registerDepartment")("Bad Id", admin.address))
+        .to.be.revertedWithCustomError(ledger, "InvalidDepartmentId")
+        .withArgs("Bad Id");
       await expect(ledger.getFunction("registerDepartment")("-x", admin.address)).to.be.revertedWithCustomError(ledger, "InvalidDepartmentId").withArgs("-x");
       await expect(ledger.getFunction("registerDepartment")("ok", ethers.ZeroAddress)).to.be.revertedWithCustomError(ledger, "ZeroAddress");
       expect([...(await ledger.getFunction("departmentSigner")("unknown"))]).to.deep.equal([ethers.ZeroAddress, false]);
@@ -156,18 +178,46 @@ describe("contracts/ExchangeLedger", () => {
   });
 
   describe("department keys", () => {
-    const ROTATION = { SignerRotation: [{ name: "id", type: "string" }, { name: "newSigner", type: "address" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
-    const CANCELLATION = { RecoveryCancellation: [{ name: "id", type: "string" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
-    type Domain = { name: string; version: string; chainId: bigint; verifyingContract: string };
-    type Signer = { signTypedData: InstanceType<typeof ethers.Wallet>["signTypedData"] };
+    const ROTATION = {
+      SignerRotation: [
+        { name: "id", type: "string" },
+        { name: "newSigner", type: "address" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    };
+    const CANCELLATION = {
+      RecoveryCancellation: [
+        { name: "id", type: "string" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    };
+    interface Domain {
+      name: string;
+      version: string;
+      chainId: bigint;
+      verifyingContract: string;
+    }
+    interface Signer {
+      signTypedData: InstanceType<typeof ethers.Wallet>["signTypedData"];
+    }
     const now = async () => BigInt(await time.latest());
     const later = async () => (await now()) + 3600n;
-    const domainOf = async (ledger: Contract): Promise<Domain> => ({ name: "dxledger", version: "1", chainId: (await ethers.provider.getNetwork()).chainId, verifyingContract: await ledger.getAddress() });
-    const rotation = (k: Signer, dom: Domain, id: string, newSigner: string, nonce: bigint, deadline: bigint) => k.signTypedData(dom, ROTATION, { id, newSigner, nonce, deadline });
+    const domainOf = async (ledger: Contract): Promise<Domain> => ({
+      name: "dxledger",
+      version: "1",
+      chainId: (await ethers.provider.getNetwork()).chainId,
+      verifyingContract: await ledger.getAddress(),
+    });
+    const rotation = (k: Signer, dom: Domain, id: string, newSigner: string, nonce: bigint, deadline: bigint) =>
+      k.signTypedData(dom, ROTATION, { id, newSigner, nonce, deadline });
     const cancellation = (k: Signer, dom: Domain, id: string, nonce: bigint, deadline: bigint) => k.signTypedData(dom, CANCELLATION, { id, nonce, deadline });
     /** The address the ledger recovers from `sig` for this rotation (a signature of anything else recovers to some other key). */
-    const rotationRecovers = (dom: Domain, id: string, newSigner: string, nonce: bigint, deadline: bigint, sig: string) => ethers.verifyTypedData(dom, ROTATION, { id, newSigner, nonce, deadline }, sig);
-    const cancellationRecovers = (dom: Domain, id: string, nonce: bigint, deadline: bigint, sig: string) => ethers.verifyTypedData(dom, CANCELLATION, { id, nonce, deadline }, sig);
+    const rotationRecovers = (dom: Domain, id: string, newSigner: string, nonce: bigint, deadline: bigint, sig: string) =>
+      ethers.verifyTypedData(dom, ROTATION, { id, newSigner, nonce, deadline }, sig);
+    const cancellationRecovers = (dom: Domain, id: string, nonce: bigint, deadline: bigint, sig: string) =>
+      ethers.verifyTypedData(dom, CANCELLATION, { id, nonce, deadline }, sig);
     const names = (ledger: Contract, rc: any) => rc.logs.map((l: any) => ledger.interface.parseLog(l)?.name);
     const nonceOf = async (ledger: Contract, id: string) => BigInt(await ledger.getFunction("rotationNonce")(id));
     const signerOf = async (ledger: Contract, id: string) => String((await ledger.getFunction("departmentSigner")(id))[0]);
@@ -176,14 +226,15 @@ describe("contracts/ExchangeLedger", () => {
       const { ledger } = await loadFixture(deployLedger);
       expect(await ledger.getFunction("domainSeparator")()).to.equal(ethers.TypedDataEncoder.hashDomain(await domainOf(ledger)));
       const art = await import("../../artifacts/contracts/ExchangeLedger.sol/ExchangeLedger.json", { with: { type: "json" } });
-      expect(art.default.immutableReferences ?? {}).to.deep.equal({});
+      expect(art.default.immutableReferences).to.deep.equal({});
       expect(await ethers.provider.getCode(await ledger.getAddress())).to.equal(art.default.deployedBytecode);
       expect(Number(await ledger.getFunction("recoveryDelay")())).to.equal(RECOVERY_DELAY);
     });
 
-    it("keeps its state at the ERC-7201 slots of \"dxledger.ExchangeLedger\" (anchorers +0, checkpoints +1)", async () => {
+    it('keeps its state at the ERC-7201 slots of "dxledger.ExchangeLedger" (anchorers +0, checkpoints +1)', async () => {
       const { ledger, anchorer } = await loadFixture(anchoredLedger);
-      const base = BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [BigInt(ethers.id("dxledger.ExchangeLedger")) - 1n]))) & ~0xffn;
+      const base =
+        BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [BigInt(ethers.id("dxledger.ExchangeLedger")) - 1n]))) & ~0xffn;
       const enc = ethers.AbiCoder.defaultAbiCoder();
       const addr = await ledger.getAddress();
       const at = (slot: bigint) => ethers.provider.getStorage(addr, slot);
@@ -205,7 +256,7 @@ describe("contracts/ExchangeLedger", () => {
     it("self-rotation: the current key's authorization, relayed by anyone; nonce counts; old authorization refused", async () => {
       const { ledger, other } = await loadFixture(deployLedger);
       const dom = await domainOf(ledger);
-      const relay = ledger.connect(other) as Contract;
+      const relay = ledger.connect(other);
       const [k1, k2, k3] = [key("self-rot 1"), key("self-rot 2"), key("self-rot 3")];
       const id = "self-rot";
       await (await ledger.getFunction("registerDepartment")(id, k1.address)).wait();
@@ -219,7 +270,9 @@ describe("contracts/ExchangeLedger", () => {
       expect(await signerOf(ledger, id)).to.equal(k2.address);
       expect(await nonceOf(ledger, id)).to.equal(1n);
       // The same authorization again: its nonce is used, it no longer recovers to the signer.
-      await expect(relay.getFunction("rotateSignerWithAuthorization")(id, k2.address, deadline, sig)).to.be.revertedWithCustomError(ledger, "SignerUnchanged").withArgs(id, k2.address);
+      await expect(relay.getFunction("rotateSignerWithAuthorization")(id, k2.address, deadline, sig))
+        .to.be.revertedWithCustomError(ledger, "SignerUnchanged")
+        .withArgs(id, k2.address);
       const replay = await rotation(k1, dom, id, k3.address, 0n, deadline);
       await expect(relay.getFunction("rotateSignerWithAuthorization")(id, k3.address, deadline, replay))
         .to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch")
@@ -238,7 +291,7 @@ describe("contracts/ExchangeLedger", () => {
       const id = "refusals";
       await (await ledger.getFunction("registerDepartment")(id, k1.address)).wait();
       await (await ledger.getFunction("registerDepartment")("other-dept", k1.address)).wait();
-      const f = (ledger.connect(other) as Contract).getFunction("rotateSignerWithAuthorization");
+      const f = ledger.connect(other).getFunction("rotateSignerWithAuthorization");
       const past = (await now()) - 1n;
       await expect(f(id, k2.address, past, await rotation(k1, dom, id, k2.address, 0n, past)))
         .to.be.revertedWithCustomError(ledger, "AuthorizationExpired")
@@ -246,21 +299,29 @@ describe("contracts/ExchangeLedger", () => {
       const d = await later();
       /** An authorization of something else: the ledger recovers some other address from it and names it. */
       const refusedAsMismatch = async (sig: string) =>
-        expect(f(id, k2.address, d, sig)).to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch").withArgs(id, rotationRecovers(dom, id, k2.address, 0n, d, sig), k1.address, 0);
+        expect(f(id, k2.address, d, sig))
+          .to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch")
+          .withArgs(id, rotationRecovers(dom, id, k2.address, 0n, d, sig), k1.address, 0);
       await refusedAsMismatch(await rotation(k1, dom, "other-dept", k2.address, 0n, d));
       await refusedAsMismatch(await rotation(k1, { ...dom, verifyingContract: other.address }, id, k2.address, 0n, d));
       await refusedAsMismatch(await rotation(k1, { ...dom, chainId: dom.chainId + 1n }, id, k2.address, 0n, d));
       await refusedAsMismatch(await rotation(k1, dom, id, k2.address, 1n, d));
       await refusedAsMismatch(await rotation(k1, dom, id, other.address, 0n, d));
       const wrong = key("refusals wrong");
-      await expect(f(id, k2.address, d, await rotation(wrong, dom, id, k2.address, 0n, d))).to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch").withArgs(id, wrong.address, k1.address, 0);
+      await expect(f(id, k2.address, d, await rotation(wrong, dom, id, k2.address, 0n, d)))
+        .to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch")
+        .withArgs(id, wrong.address, k1.address, 0);
       const good = ethers.Signature.from(await rotation(k1, dom, id, k2.address, 0n, d));
       const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
       const highS = ethers.toBeHex(N - BigInt(good.s), 32);
       const highSig = ethers.concat([good.r, highS, good.v === 27 ? "0x1c" : "0x1b"]);
       // ECDSA.RecoverError: 2 = not 65 bytes (detail: the length), 3 = high s (detail: s).
-      await expect(f(id, k2.address, d, highSig)).to.be.revertedWithCustomError(ledger, "InvalidAuthorizationSignature").withArgs(id, 3, highS);
-      await expect(f(id, k2.address, d, "0x1234")).to.be.revertedWithCustomError(ledger, "InvalidAuthorizationSignature").withArgs(id, 2, ethers.toBeHex(2, 32));
+      await expect(f(id, k2.address, d, highSig))
+        .to.be.revertedWithCustomError(ledger, "InvalidAuthorizationSignature")
+        .withArgs(id, 3, highS);
+      await expect(f(id, k2.address, d, "0x1234"))
+        .to.be.revertedWithCustomError(ledger, "InvalidAuthorizationSignature")
+        .withArgs(id, 2, ethers.toBeHex(2, 32));
       await expect(f(id, ethers.ZeroAddress, d, good.serialized)).to.be.revertedWithCustomError(ledger, "ZeroAddress");
       expect([await signerOf(ledger, id), await nonceOf(ledger, id)]).to.deep.equal([k1.address, 0n]);
       await (await f(id, k2.address, d, good.serialized)).wait();
@@ -269,20 +330,31 @@ describe("contracts/ExchangeLedger", () => {
 
     it("recovery: only the registrar proposes; too early reverts; executes after the delay with SignerRotated then RecoveryExecuted", async () => {
       const { ledger, admin, anchorer, other } = await loadFixture(deployLedger);
-      const relay = ledger.connect(other) as Contract;
+      const relay = ledger.connect(other);
       const k1 = key("recover-me 1");
       const id = "recover-me";
       await (await ledger.getFunction("registerDepartment")(id, k1.address)).wait();
-      await expect(relay.getFunction("proposeRecovery")(id, other.address)).to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount").withArgs(other.address, REGISTRAR);
+      await expect(relay.getFunction("proposeRecovery")(id, other.address))
+        .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+        .withArgs(other.address, REGISTRAR);
       await expect(ledger.getFunction("executeRecovery")(id)).to.be.revertedWithCustomError(ledger, "NoPendingRecovery").withArgs(id);
       const rc = await (await ledger.getFunction("proposeRecovery")(id, anchorer.address)).wait();
       const block = await ethers.provider.getBlock(rc.blockNumber);
       const at = block!.timestamp + RECOVERY_DELAY;
       const ev = ledger.interface.parseLog(rc.logs[0])!;
-      expect([ev.name, ...ev.args].map((x) => (typeof x === "bigint" ? Number(x) : x))).to.deep.equal(["RecoveryProposed", ethers.id(id), id, anchorer.address, at, admin.address]);
+      expect([ev.name, ...ev.args].map((x) => (typeof x === "bigint" ? Number(x) : x))).to.deep.equal([
+        "RecoveryProposed",
+        ethers.id(id),
+        id,
+        anchorer.address,
+        at,
+        admin.address,
+      ]);
       expect([...(await ledger.getFunction("pendingRecovery")(id))].map(String)).to.deep.equal([anchorer.address, String(at)]);
       expect(await signerOf(ledger, id)).to.equal(k1.address);
-      await expect(ledger.getFunction("proposeRecovery")(id, other.address)).to.be.revertedWithCustomError(ledger, "RecoveryAlreadyPending").withArgs(id, anchorer.address, at);
+      await expect(ledger.getFunction("proposeRecovery")(id, other.address))
+        .to.be.revertedWithCustomError(ledger, "RecoveryAlreadyPending")
+        .withArgs(id, anchorer.address, at);
       await expect(relay.getFunction("executeRecovery")(id))
         .to.be.revertedWithCustomError(ledger, "RecoveryNotYetExecutable")
         .withArgs(id, at, (t: bigint) => t < BigInt(at));
@@ -299,14 +371,14 @@ describe("contracts/ExchangeLedger", () => {
     it("cancellation by the signer (direct and by authorization); a self-rotation and a revocation cancel too", async () => {
       const { ledger, admin, other } = await loadFixture(deployLedger);
       const dom = await domainOf(ledger);
-      const relay = ledger.connect(other) as Contract;
+      const relay = ledger.connect(other);
       const k1 = key("cancel-me 1").connect(ethers.provider);
       await (await admin.sendTransaction({ to: k1.address, value: ethers.parseEther("1") })).wait();
       const id = "cancel-me";
       await (await ledger.getFunction("registerDepartment")(id, k1.address)).wait();
       await (await ledger.getFunction("proposeRecovery")(id, other.address)).wait();
       await expect(relay.getFunction("cancelRecovery")(id)).to.be.revertedWithCustomError(ledger, "NotDepartmentSigner").withArgs(id, other.address);
-      const c1 = await (await (ledger.connect(k1) as Contract).getFunction("cancelRecovery")(id)).wait();
+      const c1 = await (await ledger.connect(k1).getFunction("cancelRecovery")(id)).wait();
       expect(names(ledger, c1)).to.deep.equal(["RecoveryCancelled"]);
       await time.increase(RECOVERY_DELAY);
       await expect(relay.getFunction("executeRecovery")(id)).to.be.revertedWithCustomError(ledger, "NoPendingRecovery").withArgs(id);
@@ -339,24 +411,34 @@ describe("contracts/ExchangeLedger", () => {
     it("refuses a zero recovery delay", async () => {
       const [admin] = await ethers.getSigners();
       const f = await ethers.getContractFactory("ExchangeLedger");
-      await expect(f.deploy(ADMIN_DELAY, admin!.address, 0)).to.be.revertedWithCustomError(f, "InvalidRecoveryDelay").withArgs(0);
+      await expect(f.deploy(ADMIN_DELAY, admin!.address, 0))
+        .to.be.revertedWithCustomError(f, "InvalidRecoveryDelay")
+        .withArgs(0);
     });
     it("hands DEFAULT_ADMIN_ROLE over in two steps, after the delay; it cannot be granted directly", async () => {
       const { ledger: c, admin, anchorer, other } = await loadFixture(deployLedger);
       const ADMIN = await c.getFunction("DEFAULT_ADMIN_ROLE")();
       await expect(c.getFunction("grantRole")(ADMIN, other.address)).to.be.revertedWithCustomError(c, "AccessControlEnforcedDefaultAdminRules");
-      await expect((c.connect(other) as Contract).getFunction("beginDefaultAdminTransfer")(other.address)).to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount").withArgs(other.address, ADMIN);
+      await expect(c.connect(other).getFunction("beginDefaultAdminTransfer")(other.address))
+        .to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount")
+        .withArgs(other.address, ADMIN);
       await (await c.getFunction("beginDefaultAdminTransfer")(other.address)).wait();
       const [, schedule] = await c.getFunction("pendingDefaultAdmin")();
-      await expect((c.connect(other) as Contract).getFunction("acceptDefaultAdminTransfer")()).to.be.revertedWithCustomError(c, "AccessControlEnforcedDefaultAdminDelay").withArgs(schedule);
+      await expect(c.connect(other).getFunction("acceptDefaultAdminTransfer")())
+        .to.be.revertedWithCustomError(c, "AccessControlEnforcedDefaultAdminDelay")
+        .withArgs(schedule);
       expect(await c.getFunction("defaultAdmin")()).to.equal(admin.address);
       await time.increase(ADMIN_DELAY + 1);
-      await expect((c.connect(anchorer) as Contract).getFunction("acceptDefaultAdminTransfer")()).to.be.revertedWithCustomError(c, "AccessControlInvalidDefaultAdmin").withArgs(anchorer.address);
-      await (await (c.connect(other) as Contract).getFunction("acceptDefaultAdminTransfer")()).wait();
+      await expect(c.connect(anchorer).getFunction("acceptDefaultAdminTransfer")())
+        .to.be.revertedWithCustomError(c, "AccessControlInvalidDefaultAdmin")
+        .withArgs(anchorer.address);
+      await (await c.connect(other).getFunction("acceptDefaultAdminTransfer")()).wait();
       expect(await c.getFunction("defaultAdmin")()).to.equal(other.address);
       expect(await c.getFunction("hasRole")(ADMIN, admin.address)).to.equal(false);
-      await expect(c.getFunction("bindLog")(logId, admin.address)).to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount").withArgs(admin.address, ADMIN);
-      await (await (c.connect(other) as Contract).getFunction("bindLog")(logId, admin.address)).wait();
+      await expect(c.getFunction("bindLog")(logId, admin.address))
+        .to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount")
+        .withArgs(admin.address, ADMIN);
+      await (await c.connect(other).getFunction("bindLog")(logId, admin.address)).wait();
       expect(await c.getFunction("anchorerOf")(logId)).to.equal(admin.address);
     });
   });

@@ -6,20 +6,21 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { Contract } from "ethers";
+import type { BaseContract } from "ethers";
 import { logIdOf } from "../../src/config.ts";
 
-const { ethers, networkHelpers } = await network.connect();
-const { loadFixture } = networkHelpers;
+const { ethers, networkHelpers } = await network.create();
+const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
 
 const a = logIdOf("county-a");
 const b = logIdOf("county-b");
-const fn = (c: Contract, name: string) => c.getFunction(name);
+/** A function of `c` by name (c: the ledger, or the ledger connected to another account). */
+const fn = (c: Pick<BaseContract, "getFunction">, name: string) => c.getFunction(name);
 
 /** A ledger with no log bound yet. */
 async function emptyLedger() {
   const [admin, gatewayA, gatewayB, other] = await ethers.getSigners();
-  const ledger = (await ethers.deployContract("ExchangeLedger", [0, admin!.address, 60])) as unknown as Contract;
+  const ledger = await ethers.deployContract("ExchangeLedger", [0, admin!.address, 60]);
   return { ledger, admin: admin!, gatewayA: gatewayA!, gatewayB: gatewayB!, other: other! };
 }
 
@@ -56,27 +57,43 @@ describe("contracts/ExchangeLedger: the log directory", () => {
 
   it("takes the entry from the admin, with LogInfoSet", async () => {
     const { ledger, gatewayA } = await loadFixture(boundLedger);
-    await expect(fn(ledger, "setLogInfo")(a, "county-a", "https://a.example.gov", "county-a.it")).to.emit(ledger, "LogInfoSet").withArgs(a, "county-a", "https://a.example.gov", "county-a.it");
+    await expect(fn(ledger, "setLogInfo")(a, "county-a", "https://a.example.gov", "county-a.it"))
+      .to.emit(ledger, "LogInfoSet")
+      .withArgs(a, "county-a", "https://a.example.gov", "county-a.it");
     expect([...(await fn(ledger, "logInfo")(a))]).to.deep.equal(["county-a", "https://a.example.gov", "county-a.it", gatewayA.address]);
   });
 
   it("takes it from the log's own anchoring account (a gateway updates its URL), not from another log's", async () => {
     const { ledger, gatewayA, gatewayB, other } = await loadFixture(listedLedger);
-    await (await fn(ledger.connect(gatewayA) as Contract, "setLogInfo")(a, "county-a", "https://a2.example.gov", "county-a.it")).wait();
+    await (await fn(ledger.connect(gatewayA), "setLogInfo")(a, "county-a", "https://a2.example.gov", "county-a.it")).wait();
     expect((await fn(ledger, "logInfo")(a))[1]).to.equal("https://a2.example.gov");
-    await expect(fn(ledger.connect(gatewayB) as Contract, "setLogInfo")(a, "county-a", "https://evil", "")).to.be.revertedWithCustomError(ledger, "UnauthorizedLogEditor").withArgs(a, gatewayB.address);
-    await expect(fn(ledger.connect(other) as Contract, "setLogInfo")(a, "county-a", "https://evil", "")).to.be.revertedWithCustomError(ledger, "UnauthorizedLogEditor").withArgs(a, other.address);
+    await expect(fn(ledger.connect(gatewayB), "setLogInfo")(a, "county-a", "https://evil", ""))
+      .to.be.revertedWithCustomError(ledger, "UnauthorizedLogEditor")
+      .withArgs(a, gatewayB.address);
+    await expect(fn(ledger.connect(other), "setLogInfo")(a, "county-a", "https://evil", ""))
+      .to.be.revertedWithCustomError(ledger, "UnauthorizedLogEditor")
+      .withArgs(a, other.address);
     expect((await fn(ledger, "logInfo")(a))[1]).to.equal("https://a2.example.gov");
   });
 
   it("refuses a name the log id was not derived from, an unbound log, a bad operator or an overlong URL", async () => {
     const { ledger, gatewayB } = await loadFixture(listedLedger);
-    await expect(fn(ledger, "setLogInfo")(a, "county-b", "https://a", "")).to.be.revertedWithCustomError(ledger, "LogNameMismatch").withArgs(a, "county-b");
-    await expect(fn(ledger, "setLogInfo")(a, "County-A", "https://a", "")).to.be.revertedWithCustomError(ledger, "LogNameMismatch").withArgs(a, "County-A");
+    await expect(fn(ledger, "setLogInfo")(a, "county-b", "https://a", ""))
+      .to.be.revertedWithCustomError(ledger, "LogNameMismatch")
+      .withArgs(a, "county-b");
+    await expect(fn(ledger, "setLogInfo")(a, "County-A", "https://a", ""))
+      .to.be.revertedWithCustomError(ledger, "LogNameMismatch")
+      .withArgs(a, "County-A");
     const c = logIdOf("county-c");
-    await expect(fn(ledger, "setLogInfo")(c, "county-c", "https://c", "")).to.be.revertedWithCustomError(ledger, "LogNotBound").withArgs(c);
-    await expect(fn(ledger, "setLogInfo")(a, "county-a", "https://a", "Tax Bureau")).to.be.revertedWithCustomError(ledger, "InvalidDepartmentId").withArgs("Tax Bureau");
-    await expect(fn(ledger, "setLogInfo")(a, "county-a", `https://${"x".repeat(505)}`, "")).to.be.revertedWithCustomError(ledger, "LogUrlTooLong").withArgs(513, 512);
+    await expect(fn(ledger, "setLogInfo")(c, "county-c", "https://c", ""))
+      .to.be.revertedWithCustomError(ledger, "LogNotBound")
+      .withArgs(c);
+    await expect(fn(ledger, "setLogInfo")(a, "county-a", "https://a", "Tax Bureau"))
+      .to.be.revertedWithCustomError(ledger, "InvalidDepartmentId")
+      .withArgs("Tax Bureau");
+    await expect(fn(ledger, "setLogInfo")(a, "county-a", `https://${"x".repeat(505)}`, ""))
+      .to.be.revertedWithCustomError(ledger, "LogUrlTooLong")
+      .withArgs(513, 512);
     await (await fn(ledger, "setLogInfo")(b, "county-b", "", "")).wait();
     expect([...(await fn(ledger, "logInfo")(b))]).to.deep.equal(["county-b", "", "", gatewayB.address]);
   });

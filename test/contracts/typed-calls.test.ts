@@ -19,24 +19,29 @@ import { logIdOf } from "../../src/config.ts";
 
 // ───────────── compile time ─────────────
 
+/** True when X and Y are the same type (not merely assignable both ways: `any` equals only `any`). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the deferred conditional types of two generic signatures are what compares X and Y exactly; T cannot appear more often
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
-const holds = <T extends true>(): T => true as T;
+/** Compiles only when T is `true`. */
+type Holds<T extends true> = T;
 
-// Results from the ABI's outputs: uint → bigint, bytes32/address/string → string, bool → boolean;
-// several outputs → by position and by name.
-holds<Equal<FunctionResult<LedgerAbi, "checkpointCount">, bigint>>();
-holds<Equal<FunctionResult<LedgerAbi, "hasRole">, boolean>>();
-holds<Equal<FunctionResult<LedgerAbi, "anchorerOf">, string>>();
-holds<Equal<FunctionResult<LedgerAbi, "anchor">, void>>();
-holds<Equal<FunctionResult<LedgerAbi, "checkpointAt">["treeSize"], bigint>>();
-holds<Equal<FunctionResult<LedgerAbi, "checkpointAt">[1], string>>();
-holds<Equal<FunctionResult<LedgerAbi, "departmentSigner">["active"], boolean>>();
-// Arguments from its inputs: uint accepts bigint or a (safe-integer) number, bytes32[] an array of hex strings.
-holds<Equal<FunctionArgs<LedgerAbi, "anchor">, readonly [string, bigint | number, string, readonly string[]]>>();
-holds<Equal<FunctionArgs<LedgerAbi, "logCount">, readonly []>>();
+type _Checked = [
+  // Results from the ABI's outputs: uint → bigint, bytes32/address/string → string, bool → boolean;
+  // several outputs → by position and by name.
+  Holds<Equal<FunctionResult<LedgerAbi, "checkpointCount">, bigint>>,
+  Holds<Equal<FunctionResult<LedgerAbi, "hasRole">, boolean>>,
+  Holds<Equal<FunctionResult<LedgerAbi, "anchorerOf">, string>>,
+  Holds<Equal<FunctionResult<LedgerAbi, "anchor">, void>>,
+  Holds<Equal<FunctionResult<LedgerAbi, "checkpointAt">["treeSize"], bigint>>,
+  Holds<Equal<FunctionResult<LedgerAbi, "checkpointAt">[1], string>>,
+  Holds<Equal<FunctionResult<LedgerAbi, "departmentSigner">["active"], boolean>>,
+  // Arguments from its inputs: uint accepts bigint or a (safe-integer) number, bytes32[] an array of hex strings.
+  Holds<Equal<FunctionArgs<LedgerAbi, "anchor">, readonly [string, bigint | number, string, readonly string[]]>>,
+  Holds<Equal<FunctionArgs<LedgerAbi, "logCount">, readonly []>>,
+];
 
 /** Never called: its body is what tsc checks. */
-function misuses(c: LedgerContract, s: AdminSigner, logId: string): void {
+function _misuses(c: LedgerContract, s: AdminSigner, logId: string): void {
   // @ts-expect-error a misspelt function
   void c.read("checkpointCont", logId);
   // @ts-expect-error a transaction's function called as a read
@@ -56,25 +61,22 @@ function misuses(c: LedgerContract, s: AdminSigner, logId: string): void {
   // @ts-expect-error a misspelt event
   c.topic("CheckpointAnchord");
   // @ts-expect-error the ledger has no such function (a result of an unknown name)
-  holds<Equal<FunctionResult<LedgerAbi, "rotateSigner">, void>>();
+  type _NoSuchFunction = FunctionResult<LedgerAbi, "rotateSigner">;
   const ev = c.decodeLog({ topics: [], data: "0x" });
   if (ev?.name === "CheckpointAnchored") {
-    const index: bigint = ev.args.index;
+    const _index: bigint = ev.args.index;
     // @ts-expect-error CheckpointAnchored has no `signer`
-    void ev.args.signer;
-    void index;
+    const _signer: unknown = ev.args.signer;
   }
   void c.read("checkpointAt", logId, 1).then((r) => {
     // @ts-expect-error treeSize is a bigint, not a number
-    const n: number = r.treeSize;
-    void n;
+    const _n: number = r.treeSize;
   });
 }
-void misuses;
 
 // ───────────── run time ─────────────
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 
 describe("typed calls of the ledger (src/adapters/chain/typed-contract.ts)", () => {
   const logId = logIdOf("typed");
@@ -110,7 +112,7 @@ describe("typed calls of the ledger (src/adapters/chain/typed-contract.ts)", () 
     const asOther = ledgerContract(deployed!.contractAddress!, other!);
     const refused = await asOther.estimateGas("anchor", logId, 1, leaf, []).then(
       () => undefined,
-      (e: { data?: string }) => e,
+      (e: unknown) => e as { data?: string },
     );
     expect(asOther.interface.parseError(refused!.data!)?.name).to.equal("UnauthorizedAnchorer");
   });

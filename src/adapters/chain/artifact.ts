@@ -9,9 +9,7 @@ export interface Artifact {
   readonly deployedBytecode: string;
 }
 
-const ARTIFACT_PATH = fileURLToPath(
-  new URL("../../../artifacts/contracts/ExchangeLedger.sol/ExchangeLedger.json", import.meta.url),
-);
+const ARTIFACT_PATH = fileURLToPath(new URL("../../../artifacts/contracts/ExchangeLedger.sol/ExchangeLedger.json", import.meta.url));
 
 let cached: Artifact | undefined;
 

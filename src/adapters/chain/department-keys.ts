@@ -64,14 +64,32 @@ const lower = (x: string) => x.toLowerCase();
 export async function recoveryEvents(c: LedgerClient, fromBlock: number, toBlock: number) {
   const topics = RECOVERY_EVENTS.map((n) => c.contract.topic(n));
   const logs = await read(c, "eth_getLogs", () => c.provider.getLogs({ address: c.address, topics: [topics], fromBlock, toBlock }));
-  const out: Array<{ name: "RecoveryProposed" | "RecoveryCancelled" | "RecoveryExecuted"; id: string; newSigner: string; executableAt?: number; proposer?: string; oldSigner?: string; block: number; txHash: string }> = [];
+  const out: Array<{
+    name: "RecoveryProposed" | "RecoveryCancelled" | "RecoveryExecuted";
+    id: string;
+    newSigner: string;
+    executableAt?: number;
+    proposer?: string;
+    oldSigner?: string;
+    block: number;
+    txHash: string;
+  }> = [];
   for (const log of [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index)) {
     const p = c.contract.decodeLog(log);
     if (!p) continue;
     const at = { block: log.blockNumber, txHash: log.transactionHash.toLowerCase() };
-    if (p.name === "RecoveryProposed") out.push({ name: p.name, id: p.args.id, ...at, newSigner: lower(p.args.newSigner), executableAt: Number(p.args.executableAt), proposer: lower(p.args.proposer) });
+    if (p.name === "RecoveryProposed")
+      out.push({
+        name: p.name,
+        id: p.args.id,
+        ...at,
+        newSigner: lower(p.args.newSigner),
+        executableAt: Number(p.args.executableAt),
+        proposer: lower(p.args.proposer),
+      });
     else if (p.name === "RecoveryCancelled") out.push({ name: p.name, id: p.args.id, ...at, newSigner: lower(p.args.newSigner) });
-    else if (p.name === "RecoveryExecuted") out.push({ name: p.name, id: p.args.id, ...at, oldSigner: lower(p.args.oldSigner), newSigner: lower(p.args.newSigner) });
+    else if (p.name === "RecoveryExecuted")
+      out.push({ name: p.name, id: p.args.id, ...at, oldSigner: lower(p.args.oldSigner), newSigner: lower(p.args.newSigner) });
   }
   return out;
 }

@@ -56,7 +56,11 @@ export const DEFAULT_RECOVERY_DELAY_SECONDS = 604_800;
  * Deploys `ExchangeLedger(adminDelay, admin, recoveryDelay)`; `admin` gets
  * DEFAULT_ADMIN_ROLE and REGISTRAR_ROLE.
  */
-export async function deployLedger(s: AdminSigner, admin: string, delays: { adminDelay: number; recoveryDelay: number }): Promise<SentTx & { address: string }> {
+export async function deployLedger(
+  s: AdminSigner,
+  admin: string,
+  delays: { adminDelay: number; recoveryDelay: number },
+): Promise<SentTx & { address: string }> {
   const data = deployData(LEDGER_ABI, ledgerArtifact().bytecode, delays.adminDelay, admin, delays.recoveryDelay);
   const { sent, contractAddress } = await send(s, "deploy ExchangeLedger", { data });
   if (!contractAddress) throw new ChainError("OTHER", `deployment ${sent.txHash} has no contract address in its receipt`);
@@ -102,7 +106,9 @@ export async function renounceRole(s: AdminSigner, ledger: string, role: RoleNam
 }
 
 /** The admin, the pending handover (if any) and its delays, as the chain has them. */
-export async function readAdmin(c: LedgerContract): Promise<{ admin: string; pending: { account: string; acceptableAt: number } | null; adminDelay: number; recoveryDelay: number }> {
+export async function readAdmin(
+  c: LedgerContract,
+): Promise<{ admin: string; pending: { account: string; acceptableAt: number } | null; adminDelay: number; recoveryDelay: number }> {
   const admin = (await read(() => c.read("defaultAdmin"))).toLowerCase();
   const { newAdmin: to, schedule } = await read(() => c.read("pendingDefaultAdmin"));
   const adminDelay = Number(await read(() => c.read("defaultAdminDelay")));
@@ -125,7 +131,11 @@ export async function acceptAdminTransfer(s: AdminSigner, ledger: string): Promi
   const me = s.wallet.address.toLowerCase();
   const a = await readAdmin(c);
   if (a.admin === me) return { changed: false };
-  if (a.pending?.account !== me) throw new ChainError("OTHER", `no admin handover to ${me} is pending on ${ledger} (the admin starts it with \`dxledger chain transfer-admin --account ${me}\`)`);
+  if (a.pending?.account !== me)
+    throw new ChainError(
+      "OTHER",
+      `no admin handover to ${me} is pending on ${ledger} (the admin starts it with \`dxledger chain transfer-admin --account ${me}\`)`,
+    );
   return changed(await call(s, c, "acceptDefaultAdminTransfer", []));
 }
 
@@ -142,13 +152,21 @@ export async function readLedger(provider: JsonRpcProvider, ledger: string, logI
 }
 
 /** Resolves once block `blockNumber` has `confirmations` confirmations (itself counts as one); returns the head. */
-export async function waitConfirmations(provider: JsonRpcProvider, blockNumber: number, confirmations: number, timeoutMs = DEFAULT_TX_TIMEOUT_MS): Promise<number> {
+export async function waitConfirmations(
+  provider: JsonRpcProvider,
+  blockNumber: number,
+  confirmations: number,
+  timeoutMs = DEFAULT_TX_TIMEOUT_MS,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const head = await read(() => provider.getBlockNumber());
     if (head - blockNumber + 1 >= confirmations) return head;
     if (Date.now() > deadline) {
-      throw new ChainError("UNAVAILABLE", `block ${blockNumber} has ${head - blockNumber + 1} of ${confirmations} confirmations after ${timeoutMs} ms (is the chain producing blocks?)`);
+      throw new ChainError(
+        "UNAVAILABLE",
+        `block ${blockNumber} has ${head - blockNumber + 1} of ${confirmations} confirmations after ${timeoutMs} ms (is the chain producing blocks?)`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -194,14 +212,17 @@ async function send(s: AdminSigner, what: string, req: TransactionRequest): Prom
     const price = pricePerGas(fees);
     const balance = await wallet.provider.getBalance(wallet.address);
     const noFunds = () =>
-      new ChainError("INSUFFICIENT_FUNDS", `${wallet.address.toLowerCase()} has ${balance} wei, not enough to ${what} at ${price} wei per gas (fund it, or on a free-gas network set GAS_PRICE=0)`);
+      new ChainError(
+        "INSUFFICIENT_FUNDS",
+        `${wallet.address.toLowerCase()} has ${balance} wei, not enough to ${what} at ${price} wei per gas (fund it, or on a free-gas network set GAS_PRICE=0)`,
+      );
     if (price > 0n && balance === 0n) throw noFunds();
     const tx: TransactionRequest = { ...req, ...overrides(fees), from: wallet.address };
     const gasLimit = await wallet.estimateGas(tx);
     if (balance < gasLimit * price) throw noFunds();
     const resp = await wallet.sendTransaction({ ...tx, gasLimit });
     const rc = await resp.wait(1, s.txTimeoutMs ?? DEFAULT_TX_TIMEOUT_MS);
-    if (!rc || rc.status !== 1) throw new ChainError("REVERTED", `${what} transaction ${resp.hash} failed on chain`);
+    if (rc?.status !== 1) throw new ChainError("REVERTED", `${what} transaction ${resp.hash} failed on chain`);
     return { sent: { txHash: rc.hash.toLowerCase(), blockNumber: rc.blockNumber }, contractAddress: rc.contractAddress };
   } catch (e) {
     throw toChainError(e, what);

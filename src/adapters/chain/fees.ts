@@ -27,8 +27,7 @@ export interface FeeSettings {
 export const DEFAULT_FEES: FeeSettings = Object.freeze({ txType: "auto" });
 
 export type TxFees =
-  | { readonly type: 0; readonly gasPrice: bigint }
-  | { readonly type: 2; readonly maxFeePerGas: bigint; readonly maxPriorityFeePerGas: bigint };
+  { readonly type: 0; readonly gasPrice: bigint } | { readonly type: 2; readonly maxFeePerGas: bigint; readonly maxPriorityFeePerGas: bigint };
 
 /** The most a transaction with these fees may pay per gas. */
 export function pricePerGas(f: TxFees): bigint {
@@ -43,7 +42,7 @@ export const ANCHOR_GAS = 150_000n;
 
 /** Whether the chain's latest block carries a base fee (undefined: no EIP-1559). */
 export async function baseFeeOf(provider: JsonRpcProvider): Promise<bigint | undefined> {
-  const block = (await provider.send("eth_getBlockByNumber", ["latest", false])) as { baseFeePerGas?: string } | null;
+  const block = (await provider.send("eth_getBlockByNumber", ["latest", false])) as { baseFeePerGas?: string | null } | null;
   return block?.baseFeePerGas === undefined || block.baseFeePerGas === null ? undefined : BigInt(block.baseFeePerGas);
 }
 
@@ -51,10 +50,7 @@ export async function baseFeeOf(provider: JsonRpcProvider): Promise<bigint | und
  * The fee fields for the next transaction. Returns `capped: true` when the cap stopped a raise (the
  * fee is then the cap), so a caller knows that waiting is all that is left.
  */
-export async function feesFor(
-  provider: JsonRpcProvider,
-  s: FeeSettings,
-): Promise<{ fees: TxFees; baseFee: bigint | undefined; capped: boolean }> {
+export async function feesFor(provider: JsonRpcProvider, s: FeeSettings): Promise<{ fees: TxFees; baseFee: bigint | undefined; capped: boolean }> {
   const baseFee = await baseFeeOf(provider);
   const legacy = s.txType === "legacy" || (s.txType === "auto" && baseFee === undefined);
   const cap = s.maxGasPriceWei;

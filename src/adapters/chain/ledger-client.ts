@@ -62,7 +62,6 @@ export interface ConnectOptions {
   readonly metrics?: ChainMetrics;
 }
 
-
 export class LedgerClient {
   readonly provider: JsonRpcProvider;
   readonly wallet: Wallet | undefined;
@@ -108,7 +107,7 @@ export class LedgerClient {
       if (opts.expectChainId !== undefined && chainId !== opts.expectChainId) {
         throw new ChainError("WRONG_CONTRACT", `the RPC serves chain ${chainId}, but this ledger is on chain ${opts.expectChainId}`);
       }
-      const found = await inspectLedger(provider, opts.address, chainId).catch((e) => {
+      const found = await inspectLedger(provider, opts.address, chainId).catch((e: unknown) => {
         throw toChainError(e, "reading the ledger contract");
       });
       if (found.kind === "no-code" || found.kind === "not-ledger") throw new ChainError("WRONG_CONTRACT", found.message);
@@ -125,7 +124,9 @@ export class LedgerClient {
     const { provider } = await connectRpc(rpcUrl);
     try {
       const wallet = new Wallet(privateKey, provider);
-      const deployed = await (await wallet.sendTransaction({ data: deployData(LEDGER_ABI, ledgerArtifact().bytecode, delays.adminDelay, wallet.address, delays.recoveryDelay) })).wait();
+      const deployed = await (
+        await wallet.sendTransaction({ data: deployData(LEDGER_ABI, ledgerArtifact().bytecode, delays.adminDelay, wallet.address, delays.recoveryDelay) })
+      ).wait();
       if (!deployed?.contractAddress) throw new ChainError("OTHER", "the ledger's deployment left no contract address in its receipt");
       const address = deployed.contractAddress.toLowerCase();
       const ledger = ledgerContract(address, wallet);
@@ -136,8 +137,10 @@ export class LedgerClient {
     }
   }
 
-  async close(): Promise<void> {
+  /** Synchronous underneath; a Promise so that callers close every resource alike. */
+  close(): Promise<void> {
     this.provider.destroy();
+    return Promise.resolve();
   }
 
   /** The transaction the service is waiting for, if any. */
@@ -172,7 +175,9 @@ export class LedgerClient {
   async checkpointTx(logId: string, index: number, fromBlock: number): Promise<string | undefined> {
     const topic = this.contract.topic("CheckpointAnchored");
     const idx = `0x${index.toString(16).padStart(64, "0")}`;
-    const logs = await this.#read("eth_getLogs", () => this.provider.getLogs({ address: this.address, topics: [topic, logId, idx], fromBlock, toBlock: "latest" }));
+    const logs = await this.#read("eth_getLogs", () =>
+      this.provider.getLogs({ address: this.address, topics: [topic, logId, idx], fromBlock, toBlock: "latest" }),
+    );
     return logs.at(-1)?.transactionHash.toLowerCase();
   }
 
@@ -196,7 +201,13 @@ export class LedgerClient {
     if (!problem && who && balance < need) {
       problem = `the anchoring account ${who} holds ${balance} wei; an anchor needs about ${need} wei at ${price} wei per gas (fund it, or on a free-gas network set GAS_PRICE=0)`;
     }
-    return { mode: fees.type === 0 ? "legacy" : "eip1559", pricePerGas: price.toString(), baseFee: baseFee === undefined ? null : baseFee.toString(), balance: balance.toString(), problem };
+    return {
+      mode: fees.type === 0 ? "legacy" : "eip1559",
+      pricePerGas: price.toString(),
+      baseFee: baseFee === undefined ? null : baseFee.toString(),
+      balance: balance.toString(),
+      problem,
+    };
   }
 
   /** Sends `anchor` and waits for `confirmations`; returns where it landed. */
@@ -276,7 +287,10 @@ export class LedgerClient {
     // The deadline bounds the wait in the queue too (behind an anchoring under way); past it `run` gives up at once.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ChainError("UNAVAILABLE", `${method}: another transaction of this account is still under way; nothing was sent`)), Math.max(0, limits.deadline! - Date.now()));
+      timer = setTimeout(
+        () => reject(new ChainError("UNAVAILABLE", `${method}: another transaction of this account is still under way; nothing was sent`)),
+        Math.max(0, limits.deadline! - Date.now()),
+      );
     });
     return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }

@@ -51,7 +51,13 @@ export class ChainLogDirectory implements DirectoryChain {
     const n = await this.#read("checkpointCount", async () => Number(await this.#c.read("checkpointCount", logId)));
     if (n === 0) return null;
     const r = await this.#read("checkpointAt", () => this.#c.read("checkpointAt", logId, n - 1));
-    return { index: n - 1, treeSize: Number(r.treeSize), rootHash: r.rootHash.toLowerCase(), anchoredAt: Number(r.anchoredAt), blockNumber: Number(r.blockNumber) };
+    return {
+      index: n - 1,
+      treeSize: Number(r.treeSize),
+      rootHash: r.rootHash.toLowerCase(),
+      anchoredAt: Number(r.anchoredAt),
+      blockNumber: Number(r.blockNumber),
+    };
   }
 }
 

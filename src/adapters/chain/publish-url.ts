@@ -17,12 +17,18 @@ export async function publishPublicUrl(client: LedgerClient, logId: string, logN
     if (cur.url === url && cur.name === logName) return;
     const me = client.wallet?.address.toLowerCase();
     if (!me || cur.anchorer !== me) {
-      log.warn("PUBLIC_URL differs from the log's URL in the directory, and this gateway's account is not the log's anchorer: the admin sets it (dxledger chain set-log-info)", { publicUrl: url, onChain: cur.url, anchorer: cur.anchorer });
+      log.warn(
+        "PUBLIC_URL differs from the log's URL in the directory, and this gateway's account is not the log's anchorer: the admin sets it (dxledger chain set-log-info)",
+        { publicUrl: url, onChain: cur.url, anchorer: cur.anchorer },
+      );
       return;
     }
     const txHash = await client.setLogInfo(logId, logName, url, cur.operator, { deadline: Date.now() + waitMs });
     log.info("PUBLIC_URL published in the log directory on chain", { publicUrl: url, previous: cur.url, txHash });
   } catch (e) {
-    log.warn("could not publish PUBLIC_URL in the log directory on chain", { publicUrl: url, error: String((e as Error)?.message ?? e).slice(0, 300) });
+    log.warn("could not publish PUBLIC_URL in the log directory on chain", {
+      publicUrl: url,
+      error: (e instanceof Error ? e.message : String(e)).slice(0, 300),
+    });
   }
 }

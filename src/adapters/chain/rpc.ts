@@ -82,7 +82,9 @@ export async function rpcChainId(rpcUrl: string, timeoutMs: number = DEFAULT_RPC
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {
-    const why = (e as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String((e as Error).cause ?? (e as Error).message);
+    // fetch rejects with an Error: a DOMException named TimeoutError on the timeout, else a TypeError whose cause (an Error) says why.
+    const err = e as Error;
+    const why = err.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : err.cause instanceof Error ? String(err.cause) : err.message;
     throw new ChainError("UNAVAILABLE", `the chain's RPC does not answer (${why})`);
   }
   const body = (await res.json().catch(() => undefined)) as { result?: string } | undefined;

@@ -21,7 +21,23 @@ import type { ProvenCheckpoint, StateProofs } from "../../ports/receipts.ts";
 import { toChainError } from "./to-chain-error.ts";
 
 /** The header fields every chain since the Merge has, in header order; integers are minimal big-endian. */
-const REQUIRED = ["parentHash", "sha3Uncles", "miner", "stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom", "difficulty", "number", "gasLimit", "gasUsed", "timestamp", "extraData", "mixHash", "nonce"] as const;
+const REQUIRED = [
+  "parentHash",
+  "sha3Uncles",
+  "miner",
+  "stateRoot",
+  "transactionsRoot",
+  "receiptsRoot",
+  "logsBloom",
+  "difficulty",
+  "number",
+  "gasLimit",
+  "gasUsed",
+  "timestamp",
+  "extraData",
+  "mixHash",
+  "nonce",
+] as const;
 /** Fields added by later forks (London, Shanghai, Cancun, Prague), in header order; each present only from its fork on. */
 const OPTIONAL = ["baseFeePerGas", "withdrawalsRoot", "blobGasUsed", "excessBlobGas", "parentBeaconBlockRoot", "requestsHash"] as const;
 const INTEGERS = new Set<string>(["difficulty", "number", "gasLimit", "gasUsed", "timestamp", "baseFeePerGas", "blobGasUsed", "excessBlobGas"]);
@@ -75,10 +91,14 @@ export class ChainStateProofs implements StateProofs {
     const head = await this.#rpc("eth_blockNumber", () => this.#provider.getBlockNumber());
     const at = head - this.#confirmations + 1;
     if (at < cp.blockNumber) {
-      throw new LedgerError("NOT_YET_ANCHORED", `checkpoint ${cp.index} is in block ${cp.blockNumber}, not yet confirmed (${this.#confirmations} confirmation(s); head ${head}); retry shortly`, {
-        checkpointBlock: cp.blockNumber,
-        head,
-      });
+      throw new LedgerError(
+        "NOT_YET_ANCHORED",
+        `checkpoint ${cp.index} is in block ${cp.blockNumber}, not yet confirmed (${this.#confirmations} confirmation(s); head ${head}); retry shortly`,
+        {
+          checkpointBlock: cp.blockNumber,
+          head,
+        },
+      );
     }
     const tag = toQuantity(at);
     const [block, proof] = await Promise.all([
@@ -106,7 +126,8 @@ export class ChainStateProofs implements StateProofs {
       return await f();
     } catch (e) {
       const ce = toChainError(e, what);
-      if (ce.kind === "OTHER" && /not (supported|found|available)|unknown method|does not exist/i.test(ce.message)) throw unavailable(`the node does not answer ${what} (${ce.message})`);
+      if (ce.kind === "OTHER" && /not (supported|found|available)|unknown method|does not exist/i.test(ce.message))
+        throw unavailable(`the node does not answer ${what} (${ce.message})`);
       throw ce;
     }
   }

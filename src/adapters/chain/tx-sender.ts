@@ -144,7 +144,8 @@ export class TxSender {
       await this.#provider.send("eth_sendRawTransaction", [raw]);
       return true;
     } catch (e) {
-      if (ALREADY_KNOWN.test(String((e as { info?: { error?: { message?: string } } })?.info?.error?.message ?? (e as Error)?.message))) return true;
+      const x = e as { message?: string; info?: { error?: { message?: string } } } | null | undefined;
+      if (ALREADY_KNOWN.test(String(x?.info?.error?.message ?? x?.message))) return true;
       return toChainError(e, what, iface);
     }
   }
@@ -200,7 +201,11 @@ export class TxSender {
             cap ??= pricePerGas(suggested.fees) * DEFAULT_CAP_MULTIPLE;
             const { fees, capped } = raised(suggested.fees, last, cap);
             if (last !== undefined && pricePerGas(fees) <= pricePerGas(last)) {
-              if (tx.hashes.length === 0) throw new ChainError("FEE_CAP", `${what}: another transaction of ${from} waits at nonce ${nonce} and the fee cap (${cap} wei per gas) does not allow outbidding it`);
+              if (tx.hashes.length === 0)
+                throw new ChainError(
+                  "FEE_CAP",
+                  `${what}: another transaction of ${from} waits at nonce ${nonce} and the fee cap (${cap} wei per gas) does not allow outbidding it`,
+                );
               atCap = true;
               continue;
             }
@@ -283,7 +288,7 @@ export class TxSender {
       await sleep(this.#opts.pollMs, limits.signal);
     }
     const again = await this.#rpc(`${what}: receipt`, () => p.getTransactionReceipt(rc.hash));
-    if (!again || again.blockHash !== rc.blockHash) return undefined;
+    if (again?.blockHash !== rc.blockHash) return undefined;
     return again;
   }
 }

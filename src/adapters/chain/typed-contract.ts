@@ -13,7 +13,17 @@
  *   (to-chain-error.ts), with `interface` to decode custom errors.
  */
 import { Contract, Interface, concat, type ContractRunner } from "ethers";
-import type { Abi, ConstructorArgs, DecodedEvent, EventName, FunctionArgs, FunctionName, FunctionResult, ReadFunctionName, WriteFunctionName } from "./abi-types.ts";
+import type {
+  Abi,
+  ConstructorArgs,
+  DecodedEvent,
+  EventName,
+  FunctionArgs,
+  FunctionName,
+  FunctionResult,
+  ReadFunctionName,
+  WriteFunctionName,
+} from "./abi-types.ts";
 
 export class TypedContract<A extends Abi> {
   readonly abi: A;

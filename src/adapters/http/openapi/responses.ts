@@ -19,13 +19,15 @@ const addr = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const when = z.string().describe("ISO 8601 UTC timestamp");
 const status = z.enum(["pending", "anchored"]);
 
-export const ErrorBody = z.object({
-  error: z.object({
-    code: z.enum([...(Object.keys(ERROR_STATUS) as (keyof typeof ERROR_STATUS)[]), RATE_LIMITED.code]),
-    message: z.string(),
-    details: z.unknown().optional().describe("evidence: e.g. [{path, message}] for a body, [{parameter, in, message, value}] for a parameter"),
-  }),
-}).describe("Every error (SPEC §5). The status of each code is in x-error-codes at the top of this document.");
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum([...(Object.keys(ERROR_STATUS) as Array<keyof typeof ERROR_STATUS>), RATE_LIMITED.code]),
+      message: z.string(),
+      details: z.unknown().optional().describe("evidence: e.g. [{path, message}] for a body, [{parameter, in, message, value}] for a parameter"),
+    }),
+  })
+  .describe("Every error (SPEC §5). The status of each code is in x-error-codes at the top of this document.");
 
 /** /readyz's and /v1/info's `anchoring` (SPEC §8); open to further fields. */
 export const AnchoringHealth = z.looseObject({
@@ -97,11 +99,25 @@ export const Exchange = z.object({
 export const Receipt = receiptSchema.extend({
   v: z.literal(1),
   entry: z.union([ExchangeEntry, AckEntry]),
-  stateProof: z.record(z.string(), z.unknown()).optional().describe("with ?proof=state: the checkpoint's storage slots proven under a confirmed block (docs/evidence.md)"),
+  stateProof: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("with ?proof=state: the checkpoint's storage slots proven under a confirmed block (docs/evidence.md)"),
 });
 export const MissingAcknowledgements = z.object({
   before: when,
-  exchanges: z.array(z.object({ seq: uint, provider: z.string(), consumer: z.string(), id: z.string(), dataset: z.string(), occurredAt: when, receivedAt: when, receipt: z.string() })),
+  exchanges: z.array(
+    z.object({
+      seq: uint,
+      provider: z.string(),
+      consumer: z.string(),
+      id: z.string(),
+      dataset: z.string(),
+      occurredAt: when,
+      receivedAt: when,
+      receipt: z.string(),
+    }),
+  ),
   next: z.string().nullable(),
 });
 
@@ -112,11 +128,18 @@ export const Provenance = z.object({
   dataset: z.string(),
   asOf: z.object({ treeSize: uint, anchoredSize: uint }),
   origin: z.object({ provider: z.string(), consumer: z.string(), seq: uint, id: z.string(), occurredAt: when, receivedAt: when }).nullable(),
-  exchanges: z.array(z.object({
-    seq: uint, ...exchangeViewFields, receivedAt: when, leafHash: hex32, status,
-    checkpoint: z.object({ index: uint, treeSize: uint, rootHash: hex32, txHash: z.string(), blockNumber: uint }).nullable(),
-    receipt: z.string(), acknowledgedBySeq: uint.nullable(),
-  })),
+  exchanges: z.array(
+    z.object({
+      seq: uint,
+      ...exchangeViewFields,
+      receivedAt: when,
+      leafHash: hex32,
+      status,
+      checkpoint: z.object({ index: uint, treeSize: uint, rootHash: hex32, txHash: z.string(), blockNumber: uint }).nullable(),
+      receipt: z.string(),
+      acknowledgedBySeq: uint.nullable(),
+    }),
+  ),
   next: z.string().nullable(),
   lineage: z.object({ upstream: z.array(lineageEdge), downstream: z.array(lineageEdge), truncated: z.boolean() }),
 });
@@ -124,7 +147,8 @@ export const Provenance = z.object({
 const asOf = z.object({ treeSize: uint, checkpoint: uint.nullable() }).describe("the log size the figures cover, and its checkpoint when anchored");
 const counts = { exchanges: uint, records: uint };
 export const Usage = z.object({
-  from: z.string(), to: z.string(),
+  from: z.string(),
+  to: z.string(),
   filters: z.record(z.string(), z.string()),
   groupBy: z.string().nullable(),
   total: z.object(counts),
@@ -134,7 +158,12 @@ export const Usage = z.object({
 export const Flows = z.object({ from: z.string(), to: z.string(), flows: z.array(z.object({ provider: z.string(), consumer: z.string(), ...counts })), asOf });
 
 export const Department = z.object({
-  id: z.string(), name: z.string(), signer: addr, status: z.enum(["active", "revoked"]), registeredAt: when, txHash: z.string(),
+  id: z.string(),
+  name: z.string(),
+  signer: addr,
+  status: z.enum(["active", "revoked"]),
+  registeredAt: when,
+  txHash: z.string(),
   rotationNonce: uint,
   pendingRecovery: z.object({ signer: addr, executableAt: when }).nullable(),
 });
@@ -142,20 +171,45 @@ export const DepartmentList = z.object({ departments: z.array(Department) });
 export const DepartmentRegistered = z.object({ id: z.string(), name: z.string(), signer: addr, txHash: z.string() });
 export const DepartmentRevoked = z.object({ id: z.string(), signer: addr, active: z.literal(false), txHash: z.string() });
 export const SignerChanged = Department.extend({ rotationTxHash: z.string(), changedBy: z.string() });
-export const RecoveryPending = z.object({ id: z.string(), signer: addr, executableAt: when, proposalTxHash: z.string(), status: z.literal("recovery-pending") });
+export const RecoveryPending = z.object({
+  id: z.string(),
+  signer: addr,
+  executableAt: when,
+  proposalTxHash: z.string(),
+  status: z.literal("recovery-pending"),
+});
 export const RecoveryCancelled = Department.extend({ cancelledSigner: addr, cancellationTxHash: z.string() });
 
-export const TokenCreated = z.object({ tokenId: z.string(), token: z.string().describe("the secret: shown once, stored only hashed"), expiresAt: when.nullable() });
+export const TokenCreated = z.object({
+  tokenId: z.string(),
+  token: z.string().describe("the secret: shown once, stored only hashed"),
+  expiresAt: when.nullable(),
+});
 export const TokenList = z.object({
-  tokens: z.array(z.object({
-    tokenId: z.string(), role: z.string(), label: z.string(), createdAt: when, lastUsedAt: when.nullable(), expiresAt: when.nullable(),
-    revokedAt: when.nullable(), status: z.enum(["active", "revoked", "expired"]),
-  })),
+  tokens: z.array(
+    z.object({
+      tokenId: z.string(),
+      role: z.string(),
+      label: z.string(),
+      createdAt: when,
+      lastUsedAt: when.nullable(),
+      expiresAt: when.nullable(),
+      revokedAt: when.nullable(),
+      status: z.enum(["active", "revoked", "expired"]),
+    }),
+  ),
 });
 export const TokenRevoked = z.object({ tokenId: z.string(), revoked: z.literal(true) });
 export const WhoAmI = z.object({ role: z.string(), department: z.string().optional() });
 export const ProvJson = z.record(z.string(), z.unknown()).describe("W3C PROV-JSON document");
 export const Bundle = z.object({
-  v: z.literal(1), kind: z.literal("dxledger-provenance-bundle"), dataset: z.string(), generatedAt: when,
-  chainId: z.number().int(), contract: addr, logId: hex32, receipts: z.array(Receipt), pending: z.array(uint),
+  v: z.literal(1),
+  kind: z.literal("dxledger-provenance-bundle"),
+  dataset: z.string(),
+  generatedAt: when,
+  chainId: z.number().int(),
+  contract: addr,
+  logId: hex32,
+  receipts: z.array(Receipt),
+  pending: z.array(uint),
 });
