@@ -2,10 +2,26 @@
 import { canonicalJson, type ExchangeRecord } from "../core/record.ts";
 import type { Acknowledgement, LogEntry } from "../core/ack.ts";
 import type { Frontier } from "../core/merkle/frontier.ts";
-import type { AckWrite, CounterWrite, IndexedEntry } from "../ports/store.ts";
+import type { AckWrite, CounterWrite, IndexedEntry, LogStore } from "../ports/store.ts";
 import type { AppendResult } from "../ports/api/ledger.ts";
+import type { CounterStore } from "../ports/counters.ts";
+import type { AppendMetrics } from "../ports/metrics.ts";
 
 export type { AppendResult } from "../ports/api/ledger.ts";
+
+/** What the appender reads and writes: the log, and the usage counters it keeps in step. */
+export type AppendStore = Pick<LogStore, "size" | "nodes" | "entry" | "entries" | "seqsByProviderId" | "providerIdKeys" | "append"> & {
+  readonly counters: CounterStore;
+};
+
+export interface AppenderOptions {
+  readonly maxGroup?: number;
+  readonly maxQueued?: number;
+  /** Called after each commit with the new size. */
+  readonly onCommit?: (size: number) => void;
+  /** Told of every committed group (default: no metrics). */
+  readonly metrics?: AppendMetrics;
+}
 
 /** What can be appended: an exchange, or a consumer's acknowledgement of one. */
 export type Item =

@@ -24,18 +24,12 @@ import { counterTuple } from "../core/counter-coords.ts";
 import { allKeys, lookupGroup } from "./append-lookup.ts";
 import { prepareSubmission, vetGroup } from "./append-prepare.ts";
 import { entryKinds, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
+import type { AppendStore, AppenderOptions } from "./append-types.ts";
 import { NO_METRICS, type AppendMetrics } from "../ports/metrics.ts";
-export type { AppendResult } from "./append-types.ts";
+export type { AppendResult, AppendStore, AppenderOptions } from "./append-types.ts";
 import { decompose } from "../core/merkle/range.ts";
 import { fromHex } from "../core/hex.ts";
-import type { LogStore } from "../ports/store.ts";
-import type { CounterStore } from "../ports/counters.ts";
 import type { LogAppender } from "../ports/api/ledger.ts";
-
-/** What the appender reads and writes: the log, and the usage counters it keeps in step. */
-export type AppendStore = Pick<LogStore, "size" | "nodes" | "entry" | "entries" | "seqsByProviderId" | "providerIdKeys" | "append"> & {
-  readonly counters: CounterStore;
-};
 
 export const DEFAULT_MAX_GROUP = 2000;
 export const DEFAULT_MAX_QUEUED = 100_000;
@@ -296,13 +290,4 @@ export class Appender implements LogAppender {
 
 function writeFailed(cause: string): LedgerError {
   return new LedgerError("INTERNAL", "the log could not be written; nothing of this request was stored", { cause });
-}
-
-export interface AppenderOptions {
-  readonly maxGroup?: number;
-  readonly maxQueued?: number;
-  /** Called after each commit with the new size. */
-  readonly onCommit?: (size: number) => void;
-  /** Told of every committed group (default: no metrics). */
-  readonly metrics?: AppendMetrics;
 }
