@@ -34,7 +34,11 @@ export class HubConfigError extends Error {}
 
 const url = z.url({ protocol: /^https?$/ });
 const unset = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
-const list = (v: string | undefined): string[] => (unset(v) ?? "").split(/[,\n]/).map((s) => s.trim()).filter((s) => s && !s.startsWith("#"));
+const list = (v: string | undefined): string[] =>
+  (unset(v) ?? "")
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith("#"));
 const trim = (u: string): string => u.replace(/\/+$/, "");
 
 /** `key=value` pairs; a value is never echoed. */
@@ -60,7 +64,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv): HubConfig {
   if (!rpcUrl) problems.push("HUB_RPC_URL: required (the chain the gateways anchor to; RPC_URL is used when it is unset)");
   else if (!url.safeParse(rpcUrl).success) problems.push("HUB_RPC_URL: must be an http(s) URL");
   const ledgerAddress = unset(env.LEDGER_ADDRESS)?.toLowerCase();
-  if (!ledgerAddress || !/^0x[0-9a-f]{40}$/.test(ledgerAddress)) problems.push("LEDGER_ADDRESS: required, the address of the shared ExchangeLedger (0x + 40 hex)");
+  if (!ledgerAddress || !/^0x[0-9a-f]{40}$/.test(ledgerAddress))
+    problems.push("LEDGER_ADDRESS: required, the address of the shared ExchangeLedger (0x + 40 hex)");
 
   const gateways = unset(env.HUB_GATEWAYS) === undefined ? undefined : list(env.HUB_GATEWAYS).map(trim);
   for (const g of gateways ?? []) if (!url.safeParse(g).success) problems.push(`HUB_GATEWAYS: "${g.slice(0, 80)}" is not an http(s) URL`);
@@ -78,14 +83,25 @@ export function loadHubConfig(env: NodeJS.ProcessEnv): HubConfig {
 
   const tokens: Array<{ role: HubRole; token: string }> = [];
   for (const [role, token] of pairs("HUB_TOKENS", list(env.HUB_TOKENS), problems)) {
-    if (role !== "auditor" && role !== "regulator") problems.push(`HUB_TOKENS: role "${role.slice(0, 20)}" is not auditor or regulator (departments bring their own gateway tokens)`);
+    if (role !== "auditor" && role !== "regulator")
+      problems.push(`HUB_TOKENS: role "${role.slice(0, 20)}" is not auditor or regulator (departments bring their own gateway tokens)`);
     else if (token.length < 16) problems.push(`HUB_TOKENS: a ${role} token is shorter than 16 characters`);
     else tokens.push({ role, token });
   }
   if (tokens.length === 0 && !problems.some((p) => p.startsWith("HUB_TOKENS"))) problems.push("HUB_TOKENS: required, at least one <auditor|regulator>=<token>");
 
   if (problems.length) throw new HubConfigError(`invalid hub configuration:\n  ${problems.join("\n  ")}`);
-  return Object.freeze({ port, host: unset(env.HOST) ?? "127.0.0.1", rpcUrl: rpcUrl!, ledgerAddress: ledgerAddress!, gateways, gatewayTokens, tokens, timeoutMs, rateLimitRps });
+  return Object.freeze({
+    port,
+    host: unset(env.HOST) ?? "127.0.0.1",
+    rpcUrl: rpcUrl!,
+    ledgerAddress: ledgerAddress!,
+    gateways,
+    gatewayTokens,
+    tokens,
+    timeoutMs,
+    rateLimitRps,
+  });
 }
 
 /** Every secret of the configuration (for log redaction). */

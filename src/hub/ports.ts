@@ -66,9 +66,7 @@ export interface HubTokens {
  * `department`, each MUST be that department's (checked with /v1/whoami) —
  * required wherever the hub adds anything of its own to the answer.
  */
-export type Reader =
-  | { readonly kind: "hub" }
-  | { readonly kind: "caller"; readonly department?: string; readonly tokens: ReadonlyMap<string, string> };
+export type Reader = { readonly kind: "hub" } | { readonly kind: "caller"; readonly department?: string; readonly tokens: ReadonlyMap<string, string> };
 
 // ── what the hub's HTTP routes ask of its services ──
 
@@ -87,9 +85,22 @@ export interface FederatedFigures {
 
 export interface HubStatistics {
   /** `params`: from, to, at most the filters and groupBy of a gateway's usage query. */
-  usage(params: Record<string, string>): Promise<Completeness & { readonly groupBy: string | null; readonly groups: readonly FederatedFigures[]; readonly total: { readonly exchanges: number; readonly records: number } }>;
+  usage(params: Record<string, string>): Promise<
+    Completeness & {
+      readonly groupBy: string | null;
+      readonly groups: readonly FederatedFigures[];
+      readonly total: { readonly exchanges: number; readonly records: number };
+    }
+  >;
   top(from: string, to: string, by: string, limit: number): Promise<Completeness & { readonly groups: readonly FederatedFigures[] }>;
-  flows(from: string, to: string): Promise<Completeness & { readonly flows: ReadonlyArray<{ readonly provider: string; readonly consumer: string; readonly exchanges: number; readonly records: number }> }>;
+  flows(
+    from: string,
+    to: string,
+  ): Promise<
+    Completeness & {
+      readonly flows: ReadonlyArray<{ readonly provider: string; readonly consumer: string; readonly exchanges: number; readonly records: number }>;
+    }
+  >;
 }
 
 /** Record-level reads across gateways; the answers are served as JSON as they are. */

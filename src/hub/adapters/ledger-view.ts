@@ -55,8 +55,9 @@ export class ChainLedgerView implements LedgerView {
     const ids = await Promise.all(Array.from({ length: Number(count) }, (_, i) => this.#directory.getFunction("logAt")(i) as Promise<string>));
     return Promise.all(
       ids.map(async (logId) => {
-        const r = await this.#directory.getFunction("logInfo")(logId);
-        return { logId: String(logId).toLowerCase(), name: String(r[0]) || null, url: String(r[1]), operator: String(r[2]) || null };
+        // logInfo(bytes32) returns (name, url, operator).
+        const r = (await this.#directory.getFunction("logInfo")(logId)) as readonly [unknown, unknown, unknown];
+        return { logId: logId.toLowerCase(), name: String(r[0]) || null, url: String(r[1]), operator: String(r[2]) || null };
       }),
     );
   }

@@ -41,7 +41,10 @@ export function readerOf(req: Request, tokens: HubTokens, department?: string): 
   if (forwarded) return department === undefined ? { kind: "caller", tokens: forwarded } : { kind: "caller", department, tokens: forwarded };
   const role = hubRoleOf(req, tokens);
   if (role !== "auditor") {
-    throw new LedgerError("FORBIDDEN", `role ${role} may not read record-level data; a department brings its own gateway tokens in X-Gateway-Tokens`, { role, allowed: ["auditor"] });
+    throw new LedgerError("FORBIDDEN", `role ${role} may not read record-level data; a department brings its own gateway tokens in X-Gateway-Tokens`, {
+      role,
+      allowed: ["auditor"],
+    });
   }
   return { kind: "hub" };
 }
@@ -53,7 +56,10 @@ export function readerOf(req: Request, tokens: HubTokens, department?: string): 
 export function parseGatewayTokens(header: string | undefined): Map<string, string> | undefined {
   if (header === undefined) return undefined;
   const m = new Map<string, string>();
-  for (const pair of header.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of header
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     // Log names, gateway URLs and dxledger tokens hold no "=": split at the first.
     const eq = pair.indexOf("=");
     if (eq <= 0 || eq === pair.length - 1) throw new Error(`X-Gateway-Tokens: "${pair.slice(0, 40)}" is not <log name or URL>=<token>`);

@@ -26,7 +26,13 @@ export function hubRateLimit(rps: number): RequestHandler {
     legacyHeaders: false,
     keyGenerator: callerKey,
     handler: (_req, res) => {
-      sendErrorBody(res, RATE_LIMITED.status, RATE_LIMITED.code, `more than ${rps} requests per second from this caller at the hub; retry after the time in Retry-After`, { limitPerSecond: rps });
+      sendErrorBody(
+        res,
+        RATE_LIMITED.status,
+        RATE_LIMITED.code,
+        `more than ${rps} requests per second from this caller at the hub; retry after the time in Retry-After`,
+        { limitPerSecond: rps },
+      );
     },
     validate: { xForwardedForHeader: false, forwardedHeader: false },
   });

@@ -7,7 +7,6 @@
  * Readers: see auth.ts and services/readers.ts.
  */
 import { Router } from "express";
-import { z } from "zod";
 import { LedgerError } from "../../core/errors.ts";
 import { DATASET_ID, DEPARTMENT_ID } from "../../core/record.ts";
 import { dayParam, enumParam, paramError, parseQuery } from "../../adapters/http/params.ts";
@@ -24,7 +23,7 @@ export function hubRecordRoutes(tokens: HubTokens, records: FederatedRecords): R
     if (parts.length < 2 || parts[parts.length - 1] !== "provenance") throw new LedgerError("NOT_FOUND", `no route GET ${req.path}`);
     const dataset = parts.slice(0, -1).join("/");
     if (!DATASET_ID.test(dataset)) throw new LedgerError("BAD_REQUEST", "not a valid dataset id", { dataset });
-    parseQuery({ format: enumParam(["json"]).optional() } as z.ZodRawShape, req.query as Record<string, unknown>);
+    parseQuery({ format: enumParam(["json"]).optional() }, req.query as Record<string, unknown>);
     res.json(await records.provenance(dataset, readerOf(req, tokens)));
   });
 

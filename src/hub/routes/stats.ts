@@ -19,7 +19,6 @@ const { asOf: _t, ...HUB_TOP } = TOP;
 const { asOf: _f, ...HUB_FLOWS } = FLOWS;
 export { HUB_USAGE, HUB_TOP, HUB_FLOWS };
 
-
 function completeness(res: Response, f: Completeness): void {
   res.set("Federation-Complete", String(f.complete));
   const left = [...f.missing, ...f.unverifiable].map((m) => m.log.name ?? m.log.url);
@@ -33,7 +32,7 @@ function csv(res: Response, header: string[], rows: Array<Array<string | number>
 export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router {
   const r = Router();
   const who = requireHubRole(tokens, "regulator", "auditor");
-  const query = <S extends Record<string, unknown>>(shape: S, req: Request) => {
+  const query = (shape: Record<string, unknown>, req: Request) => {
     const q = parseQuery(shape as never, req.query as Record<string, unknown>) as Record<string, string | undefined>;
     if (q.from! > q.to!) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
     return q;
@@ -44,7 +43,14 @@ export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router
     const params = Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
     const a = await stats.usage(params);
     completeness(res, a);
-    if (format === "csv") return csv(res, [a.groupBy ?? "key", "exchanges", "records"], a.groupBy ? a.groups.map((g) => [g.key, g.exchanges, g.records]) : [["total", a.total.exchanges, a.total.records]]);
+    if (format === "csv") {
+      csv(
+        res,
+        [a.groupBy ?? "key", "exchanges", "records"],
+        a.groupBy ? a.groups.map((g) => [g.key, g.exchanges, g.records]) : [["total", a.total.exchanges, a.total.records]],
+      );
+      return;
+    }
     res.json(a);
   });
 
@@ -53,7 +59,14 @@ export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router
     const limit = uintParam("limit", q.limit, { def: 10, max: 1000 });
     const a = await stats.top(q.from!, q.to!, q.by!, limit);
     completeness(res, a);
-    if (q.format === "csv") return csv(res, [q.by!, "exchanges", "records"], a.groups.map((g) => [g.key, g.exchanges, g.records]));
+    if (q.format === "csv") {
+      csv(
+        res,
+        [q.by!, "exchanges", "records"],
+        a.groups.map((g) => [g.key, g.exchanges, g.records]),
+      );
+      return;
+    }
     res.json(a);
   });
 
@@ -61,7 +74,14 @@ export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router
     const q = query(HUB_FLOWS, req);
     const a = await stats.flows(q.from!, q.to!);
     completeness(res, a);
-    if (q.format === "csv") return csv(res, ["provider", "consumer", "exchanges", "records"], a.flows.map((f) => [f.provider, f.consumer, f.exchanges, f.records]));
+    if (q.format === "csv") {
+      csv(
+        res,
+        ["provider", "consumer", "exchanges", "records"],
+        a.flows.map((f) => [f.provider, f.consumer, f.exchanges, f.records]),
+      );
+      return;
+    }
     res.json(a);
   });
   return r;

@@ -52,7 +52,7 @@ export interface Unverifiable extends Missing {
 export interface Gathered<T> {
   readonly complete: boolean;
   readonly source: string;
-  readonly parts: Part<T>[];
+  readonly parts: Array<Part<T>>;
   readonly missing: Missing[];
   readonly unverifiable: Unverifiable[];
 }
@@ -81,10 +81,10 @@ export interface AskContext {
 
 export type Ask<T> = (c: AskContext) => Promise<{ answer: T; request: string }>;
 
-/** The body of a 2xx reply, else a `missing` failure naming the gateway's status and error code. */
-export function okBody<T>(r: GatewayReply, what: string): T {
-  if (r.status >= 200 && r.status < 300) return r.body as T;
-  const err = (r.body as { error?: { code?: string; message?: string } })?.error;
+/** The body of a 2xx reply (untrusted JSON: the caller types what it checks), else a `missing` failure naming the gateway's status and error code. */
+export function okBody(r: GatewayReply, what: string): unknown {
+  if (r.status >= 200 && r.status < 300) return r.body;
+  const err = (r.body as { error?: { code?: string; message?: string } } | null | undefined)?.error;
   throw new GatewayFailure("missing", "GATEWAY_ERROR", `${what} answered ${r.status}${err?.code ? ` ${err.code}: ${err.message ?? ""}` : ""}`.trim());
 }
 
@@ -106,7 +106,7 @@ export class Gatherer {
   async gather<T>(ask: Ask<T>): Promise<Gathered<T>> {
     const list = await this.#logs.list();
     const out = await Promise.all(list.logs.map((l) => this.#one(l, ask)));
-    const parts: Part<T>[] = [];
+    const parts: Array<Part<T>> = [];
     const missing: Missing[] = [];
     const unverifiable: Unverifiable[] = [];
     for (const o of out) {
@@ -135,8 +135,9 @@ export class Gatherer {
   /** Steps 1 and 2: the gateway's latest checkpoint, confirmed by the chain. */
   async #checkpoint(l: FederationLog & { name: string; logId: string }, signal: AbortSignal): Promise<VerifiedCheckpoint> {
     const r = await this.#http.get(l.url, "/v1/checkpoints/latest", undefined, signal);
-    if (r.status === 404) throw new GatewayFailure("missing", "NO_ANCHORED_CHECKPOINT", "the gateway has anchored no checkpoint yet: nothing of it is tied to the chain");
-    const claimed = okBody<{ logId?: string; index?: number; treeSize?: number; rootHash?: string }>(r, "GET /v1/checkpoints/latest");
+    if (r.status === 404)
+      throw new GatewayFailure("missing", "NO_ANCHORED_CHECKPOINT", "the gateway has anchored no checkpoint yet: nothing of it is tied to the chain");
+    const claimed = okBody(r, "GET /v1/checkpoints/latest") as { logId?: string; index?: number; treeSize?: number; rootHash?: string };
     if (String(claimed.logId).toLowerCase() !== l.logId || !Number.isSafeInteger(claimed.index) || typeof claimed.rootHash !== "string") {
       throw new GatewayFailure("unverifiable", "LOG_MISMATCH", `the gateway's checkpoint is not one of log ${l.logId}`, { claimed });
     }
@@ -149,10 +150,19 @@ export class Gatherer {
         "reading the chain",
       );
     } catch (e) {
-      throw new GatewayFailure("unverifiable", "CHAIN_UNAVAILABLE", `the hub could not read checkpoint ${claimed.index} from the chain: ${(e as Error).message}`, { claimed });
+      throw new GatewayFailure(
+        "unverifiable",
+        "CHAIN_UNAVAILABLE",
+        `the hub could not read checkpoint ${claimed.index} from the chain: ${(e as Error).message}`,
+        { claimed },
+      );
     }
     const shown = { index: claimed.index, treeSize: claimed.treeSize, rootHash: claimed.rootHash };
-    if (!onChain) throw new GatewayFailure("unverifiable", "CHECKPOINT_NOT_ON_CHAIN", `the chain holds no checkpoint ${claimed.index} for this log`, { claimed: shown, onChain: null });
+    if (!onChain)
+      throw new GatewayFailure("unverifiable", "CHECKPOINT_NOT_ON_CHAIN", `the chain holds no checkpoint ${claimed.index} for this log`, {
+        claimed: shown,
+        onChain: null,
+      });
     if (onChain.treeSize !== claimed.treeSize || onChain.rootHash !== claimed.rootHash.toLowerCase()) {
       throw new GatewayFailure("unverifiable", "CHECKPOINT_MISMATCH", `the gateway's checkpoint ${claimed.index} differs from the chain's`, {
         claimed: shown,

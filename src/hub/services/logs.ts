@@ -64,13 +64,19 @@ export class FederationLogs {
     try {
       const signal = AbortSignal.timeout(this.#timeoutMs);
       const r = await this.#http.get(url, "/v1/info", undefined, signal);
-      const info = r.body as Info;
+      const info = r.body as Info | null | undefined;
       if (r.status !== 200 || typeof info?.logId !== "string" || typeof info.logName !== "string") {
         return { ...named, problem: { code: "GATEWAY_ERROR", reason: `GET /v1/info answered ${r.status}` } };
       }
       const contract = String(info.contract).toLowerCase();
       if (info.chainId !== this.#ledger.chainId || contract !== this.#ledger.contract) {
-        return { ...named, problem: { code: "WRONG_LEDGER", reason: `the gateway anchors to ${contract} on chain ${String(info.chainId)}, not to ${this.#ledger.contract} on chain ${this.#ledger.chainId}` } };
+        return {
+          ...named,
+          problem: {
+            code: "WRONG_LEDGER",
+            reason: `the gateway anchors to ${contract} on chain ${String(info.chainId)}, not to ${this.#ledger.contract} on chain ${this.#ledger.chainId}`,
+          },
+        };
       }
       const log = { url, name: info.logName, logId: info.logId.toLowerCase() };
       this.#known.set(url, { name: log.name, logId: log.logId });
@@ -83,8 +89,8 @@ export class FederationLogs {
 
 /** The problem of a gateway that gave no answer. */
 export function unreachable(e: unknown, timeoutMs: number): Problem {
-  const err = e as Error;
+  const err = e as Error | null | undefined;
   if (err?.name === "TimeoutError" || err?.name === "AbortError") return { code: "TIMEOUT", reason: `no answer within ${timeoutMs} ms` };
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const cause = (err as { cause?: { code?: string; message?: string } } | null | undefined)?.cause;
   return { code: "UNREACHABLE", reason: cause?.code ?? cause?.message ?? err?.message ?? String(e) };
 }

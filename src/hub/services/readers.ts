@@ -29,10 +29,10 @@ export async function readToken(c: AskContext, reader: Reader, hubToken: TokenFo
   if (reader.department === undefined) return t;
   const who = await c.get("/v1/whoami", t);
   if (who.status === 401 || who.status === 403 || who.status === 422) {
-    const code = (who.body as { error?: { code?: string } })?.error?.code ?? String(who.status);
+    const code = (who.body as { error?: { code?: string } } | null | undefined)?.error?.code ?? String(who.status);
     throw new GatewayFailure("missing", "TOKEN_REFUSED", `the gateway refused the department's token (${who.status} ${code})`);
   }
-  const me = okBody<{ role?: string; department?: string }>(who, "GET /v1/whoami");
+  const me = okBody(who, "GET /v1/whoami") as { role?: string; department?: string };
   if (me.role !== "department" || me.department !== reader.department) {
     throw new GatewayFailure("missing", "TOKEN_REFUSED", `the token given for this gateway is not department ${reader.department}'s`);
   }

@@ -39,13 +39,17 @@ export interface Exchange {
 export const MAX_PAGES = 20;
 const PAGE = 1000;
 
-async function allPages(c: AskContext, token: string, dataset: string): Promise<{ first: ProvenancePage; exchanges: Exchange[]; truncated: boolean; request: string }> {
+async function allPages(
+  c: AskContext,
+  token: string,
+  dataset: string,
+): Promise<{ first: ProvenancePage; exchanges: Exchange[]; truncated: boolean; request: string }> {
   const request = `/v1/datasets/${encodeURIComponent(dataset)}/provenance?limit=${PAGE}`;
-  let page = okBody<ProvenancePage>(await c.get(request, token), "GET provenance");
+  let page = okBody(await c.get(request, token), "GET provenance") as ProvenancePage;
   const first = page;
   const exchanges = [...page.exchanges];
   for (let n = 1; page.next && n < MAX_PAGES; n++) {
-    page = okBody<ProvenancePage>(await c.get(page.next, token), "GET provenance (next page)");
+    page = okBody(await c.get(page.next, token), "GET provenance (next page)") as ProvenancePage;
     exchanges.push(...page.exchanges);
   }
   return { first, exchanges, truncated: page.next !== null, request };
@@ -105,7 +109,7 @@ export class FederatedRecords {
       const hub = this.#hubToken(c.log);
       if (!hub) throw new GatewayFailure("missing", "NO_TOKEN", "the hub holds no token for this gateway (HUB_GATEWAY_TOKENS)");
       const request = `/v1/stats/usage?${new URLSearchParams({ from, to, [role]: department, groupBy: "dataset", asOf: String(c.checkpoint.index) })}`;
-      const usage = okBody<GatewayUsage>(await c.get(request, hub), "GET /v1/stats/usage");
+      const usage = okBody(await c.get(request, hub), "GET /v1/stats/usage") as GatewayUsage;
       const found: Exchange[] = [];
       let truncated = false;
       for (const ds of usage.groups) {
@@ -117,7 +121,12 @@ export class FederatedRecords {
         }
       }
       if (!truncated && found.length !== usage.total.exchanges) {
-        throw new GatewayFailure("unverifiable", "COUNT_MISMATCH", `the gateway's counters name ${usage.total.exchanges} exchanges, its records ${found.length}`, { claimed: { counters: usage.total.exchanges, records: found.length } });
+        throw new GatewayFailure(
+          "unverifiable",
+          "COUNT_MISMATCH",
+          `the gateway's counters name ${usage.total.exchanges} exchanges, its records ${found.length}`,
+          { claimed: { counters: usage.total.exchanges, records: found.length } },
+        );
       }
       return { request, answer: { exchanges: found, counted: usage.total, truncated } };
     });

@@ -51,11 +51,18 @@ export class FederatedStats {
       const token = this.#tokenFor(c.log);
       if (!token) throw new GatewayFailure("missing", "NO_TOKEN", "the hub holds no token for this gateway (HUB_GATEWAY_TOKENS)");
       const request = `${path}?${new URLSearchParams({ ...params, asOf: String(c.checkpoint.index) })}`;
-      const answer = okBody<T>(await c.get(request, token), `GET ${path}`);
-      if (answer.asOf?.checkpoint !== c.checkpoint.index || answer.asOf.treeSize !== c.checkpoint.treeSize) {
-        throw new GatewayFailure("unverifiable", "ANSWER_NOT_AS_OF", `the gateway's answer does not cover checkpoint ${c.checkpoint.index} (size ${c.checkpoint.treeSize})`, { claimed: answer.asOf, onChain: { index: c.checkpoint.index, treeSize: c.checkpoint.treeSize } });
+      const body = okBody(await c.get(request, token), `GET ${path}`);
+      // The answer is taken as a T only once its asOf names the checkpoint the chain confirmed.
+      const asOf = (body as { asOf?: { treeSize?: unknown; checkpoint?: unknown } }).asOf;
+      if (asOf?.checkpoint !== c.checkpoint.index || asOf.treeSize !== c.checkpoint.treeSize) {
+        throw new GatewayFailure(
+          "unverifiable",
+          "ANSWER_NOT_AS_OF",
+          `the gateway's answer does not cover checkpoint ${c.checkpoint.index} (size ${c.checkpoint.treeSize})`,
+          { claimed: asOf, onChain: { index: c.checkpoint.index, treeSize: c.checkpoint.treeSize } },
+        );
       }
-      return { answer, request };
+      return { answer: body as T, request };
     });
     return { ...g, directory: source, sumRule: SUM_RULE };
   }
@@ -71,7 +78,10 @@ export class FederatedStats {
       filters: Object.fromEntries(Object.entries(params).filter(([k]) => !["from", "to", "groupBy"].includes(k))),
       groupBy,
       total: sumTotals(answers.map((a) => a.total)),
-      groups: sumGroups(answers.map((a) => a.groups), groupBy === "day" || groupBy === "month"),
+      groups: sumGroups(
+        answers.map((a) => a.groups),
+        groupBy === "day" || groupBy === "month",
+      ),
       ...f,
     };
   }

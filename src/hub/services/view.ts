@@ -39,23 +39,41 @@ export class FederationView {
 
   async #one(l: FederationLog) {
     const base = { ...logRef(l), hubHasToken: this.#tokenFor(logRef(l)) !== undefined };
-    if (l.problem || !l.logId) return { ...base, chain: null, gateway: { status: "missing", ...(l.problem ?? { code: "UNKNOWN_LOG", reason: "the gateway never said which log it keeps" }) } };
+    if (l.problem || !l.logId)
+      return {
+        ...base,
+        chain: null,
+        gateway: { status: "missing", ...(l.problem ?? { code: "UNKNOWN_LOG", reason: "the gateway never said which log it keeps" }) },
+      };
     const signal = AbortSignal.timeout(this.#timeoutMs);
     const logId = l.logId;
     const chain = await deadline(
       (async () => {
         const count = await this.#ledger.checkpointCount(logId, signal);
         const latest = count > 0 ? await this.#ledger.checkpointAt(logId, count - 1, signal) : undefined;
-        return { checkpoints: count, latest: latest ? { index: count - 1, treeSize: latest.treeSize, rootHash: latest.rootHash, anchoredAt: new Date(latest.anchoredAt * 1000).toISOString() } : null };
+        return {
+          checkpoints: count,
+          latest: latest
+            ? { index: count - 1, treeSize: latest.treeSize, rootHash: latest.rootHash, anchoredAt: new Date(latest.anchoredAt * 1000).toISOString() }
+            : null,
+        };
       })(),
       signal,
       "reading the chain",
-    ).catch((e) => ({ error: (e as Error).message }));
+    ).catch((e: unknown) => ({ error: (e as Error).message }));
     try {
-      const [ready, cp] = await Promise.all([this.#http.get(l.url, "/readyz", undefined, signal), this.#http.get(l.url, "/v1/checkpoints/latest", undefined, signal)]);
+      const [ready, cp] = await Promise.all([
+        this.#http.get(l.url, "/readyz", undefined, signal),
+        this.#http.get(l.url, "/v1/checkpoints/latest", undefined, signal),
+      ]);
       const claimed = cp.status === 200 ? (cp.body as { index: number; treeSize: number; rootHash: string }) : null;
       const latest = "latest" in chain ? chain.latest : undefined;
-      const backsChain = latest === undefined ? null : latest === null ? claimed === null : claimed !== null && claimed.index === latest.index && claimed.rootHash === latest.rootHash;
+      const backsChain =
+        latest === undefined
+          ? null
+          : latest === null
+            ? claimed === null
+            : claimed !== null && claimed.index === latest.index && claimed.rootHash === latest.rootHash;
       return {
         ...base,
         chain,
