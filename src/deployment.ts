@@ -27,7 +27,9 @@ export interface Deployment {
 /** Refuses a data dir started under another LOG_NAME than the one it holds; remembers the log otherwise. */
 export async function rememberLog(store: Store, config: Config, d: Deployment): Promise<Deployment> {
   if (d.logId && d.logId !== config.logId) {
-    throw new Error(`this data dir holds log "${d.logName}" (${d.logId}); LOG_NAME is now "${config.logName}" — set LOG_NAME=${d.logName}, or use that log's own DATA_DIR`);
+    throw new Error(
+      `this data dir holds log "${d.logName}" (${d.logId}); LOG_NAME is now "${config.logName}" — set LOG_NAME=${d.logName}, or use that log's own DATA_DIR`,
+    );
   }
   if (d.logId) return d;
   const withLog = { ...d, logName: config.logName, logId: config.logId };

@@ -78,7 +78,7 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = new PrometheusMetrics();
   const shutdown = new Shutdown(hooks.onShutdownStep);
-  const unwind = () => shutdown.run((step, e) => log.warn(`shutdown: ${step} failed`, { error: String((e as Error)?.message ?? e) }));
+  const unwind = () => shutdown.run((step, e) => log.warn(`shutdown: ${step} failed`, { error: String((e as Error | null | undefined)?.message ?? e) }));
   try {
     // The store opens first: a data dir in use by another process is refused (DataDirInUseError)
     // before anything touches its embedded chain, whose pid file names the other process's Anvil.
@@ -122,8 +122,10 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
     await checkFees();
     if (feeProblem) log.error(`anchoring will fail until this is fixed: ${feeProblem}`);
 
-    let anchorer: Anchorer | undefined;
-    let registry: Registry | undefined;
+    // Declared before they exist: onCommit may read the anchorer, and onAnchored (which reconcile() may
+    // call) the registry, before they are assigned; a const would be in its temporal dead zone then.
+    // eslint-disable-next-line prefer-const -- see above: `let` makes an early read undefined, not a ReferenceError
+    let anchorer: Anchorer | undefined, registry: Registry | undefined;
     // A commit may set off anchoring, which serves no one request: it runs outside the committing request's context.
     const appender = await Appender.open(store, { metrics, onCommit: (size) => outsideRequest(() => anchorer?.notify(size)) });
     shutdown.add("drain the appender", () => appender.close());
@@ -137,7 +139,7 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
       committedSize: () => appender.size,
       receivedAt: async (seq) => Date.parse((JSON.parse((await store.entry(seq)) ?? "{}") as { receivedAt?: string }).receivedAt ?? "") || Date.now(),
       onError: (e) => {
-        log.error("anchoring failed; will retry", { error: String((e as Error)?.message ?? e) });
+        log.error("anchoring failed; will retry", { error: String((e as Error | null | undefined)?.message ?? e) });
         checkFees().catch(() => undefined);
       },
       onAnchored: () => {
@@ -147,15 +149,15 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
       onEvent: (msg, details) => log.warn(msg, details),
       metrics,
     });
-    metrics.watch({ anchoring: () => anchorer!.health(), treeSize: () => appender.size });
+    metrics.watch({ anchoring: () => anchorer.health(), treeSize: () => appender.size });
     const rec = await anchorer.reconcile();
     if (rec.reanchored || rec.adopted) log.warn("checkpoints reconciled with the chain", rec);
     anchorer.start();
-    shutdown.add("stop the anchorer", () => anchorer!.stop());
+    shutdown.add("stop the anchorer", () => anchorer.stop());
 
-    registry = new Registry(client, () => anchorer!.latest?.blockNumber ?? 0);
+    registry = new Registry(client, () => anchorer.latest?.blockNumber ?? 0);
     await registry.start();
-    shutdown.add("stop the registry", () => registry!.stop());
+    shutdown.add("stop the registry", () => registry.stop());
     // Known departments are read now, while the chain answers: recording then needs no chain call.
     for (const d of await store.jsonRange<DepartmentRecord>(K.departmentPrefix)) await registry.get(d.id);
 
@@ -191,7 +193,7 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
       federation: new FederationDirectory(new ChainLogDirectory(client.contract), new HttpGatewayProbe(), config.logId),
       info: { chainId: client.chainId, contract, logId: config.logId, logName: config.logName, rpcUrl: redactUrl(rpcUrl!), domain },
       ready: async () => {
-        let chainOk: boolean | string = false;
+        let chainOk: boolean | string;
         try {
           // Health checkers have short timeouts: readiness answers within 2 s even when RPC_TIMEOUT_MS is longer.
           let timer: NodeJS.Timeout | undefined;
@@ -201,10 +203,10 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
           await Promise.race([client.blockNumber(), slow]).finally(() => clearTimeout(timer));
           chainOk = true;
         } catch (e) {
-          chainOk = `unreachable: ${String((e as Error).message).slice(0, 160)}`;
+          chainOk = `unreachable: ${String((e as { message?: unknown }).message).slice(0, 160)}`;
         }
-        const refusal = writeRefusal(anchorer!, config.maxUnanchoredAgeMs);
-        const h = anchorer!.health();
+        const refusal = writeRefusal(anchorer, config.maxUnanchoredAgeMs);
+        const h = anchorer.health();
         const checks: Record<string, boolean | string> = {
           store: store.isOpen,
           chain: chainOk,
@@ -213,8 +215,13 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
         };
         return { ok: Object.values(checks).every((v) => v === true), checks };
       },
-      anchoring: () => ({ ...anchorer!.health(), maxUnanchoredAgeMs: config.maxUnanchoredAgeMs, feeProblem: feeProblem ?? null, pendingTx: client.pendingTx ?? null }),
-      writeRefusal: () => writeRefusal(anchorer!, config.maxUnanchoredAgeMs),
+      anchoring: () => ({
+        ...anchorer.health(),
+        maxUnanchoredAgeMs: config.maxUnanchoredAgeMs,
+        feeProblem: feeProblem ?? null,
+        pendingTx: client.pendingTx ?? null,
+      }),
+      writeRefusal: () => writeRefusal(anchorer, config.maxUnanchoredAgeMs),
       chainWaitMs: 2 * config.chain.rpcTimeoutMs,
       retryAfterS: Math.max(1, Math.ceil(Math.min(config.anchorIntervalMs, config.chain.rpcTimeoutMs) / 1000)),
       log,
@@ -238,15 +245,21 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
     shutdown.add("refuse new requests", () => {
       closing = true;
     });
-    shutdown.add("close the listener", () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), 5000).unref();
-    }));
+    shutdown.add(
+      "close the listener",
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 5000).unref();
+        }),
+    );
     shutdown.add("final anchor", async () => {
-      const last = await anchorer!.finalAnchor(config.chain.rpcTimeoutMs).catch((e: Error) => e);
+      const last = await anchorer.finalAnchor(config.chain.rpcTimeoutMs).catch((e: unknown) => e);
       if (last === "skipped" || last instanceof Error) {
-        log.warn("final anchoring not done; pending entries are anchored at the next start", { error: last === "skipped" ? "the chain is unavailable" : last.message });
+        log.warn("final anchoring not done; pending entries are anchored at the next start", {
+          error: last === "skipped" ? "the chain is unavailable" : last.message,
+        });
       }
     });
 

@@ -11,8 +11,7 @@ function files(dir: string): string[] {
   });
 }
 
-const importsOf = (f: string): string[] =>
-  [...readFileSync(f, "utf8").matchAll(/(?:import|export)[^;]*?from\s+["']([^"']+)["']/g)].map((m) => m[1]!);
+const importsOf = (f: string): string[] => [...readFileSync(f, "utf8").matchAll(/(?:import|export)[^;]*?from\s+["']([^"']+)["']/g)].map((m) => m[1]!);
 
 describe("architecture", () => {
   it("src/core is pure: no fs, net, child processes, level, ethers or express", () => {
@@ -26,11 +25,17 @@ describe("architecture", () => {
     expect(offenders).to.deep.equal([]);
   });
   it("services depend on ports, not on express", () => {
-    const offenders = files(join(SRC, "services")).flatMap((f) => importsOf(f).filter((s) => /^express|\/http\//.test(s)).map((s) => `${relative(SRC, f)} → ${s}`));
+    const offenders = files(join(SRC, "services")).flatMap((f) =>
+      importsOf(f)
+        .filter((s) => /^express|\/http\//.test(s))
+        .map((s) => `${relative(SRC, f)} → ${s}`),
+    );
     expect(offenders).to.deep.equal([]);
   });
   it("files stay small (≤ 300 lines)", () => {
-    const big = files(SRC).map((f) => [relative(SRC, f), readFileSync(f, "utf8").split("\n").length] as const).filter(([, n]) => n > 300);
+    const big = files(SRC)
+      .map((f) => [relative(SRC, f), readFileSync(f, "utf8").split("\n").length] as const)
+      .filter(([, n]) => n > 300);
     expect(big).to.deep.equal([]);
   });
 });

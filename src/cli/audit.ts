@@ -24,6 +24,7 @@ import { audit, type AuditChain, type AuditReport } from "../services/audit.ts";
 import { SignerPool } from "../adapters/workers/signer-pool.ts";
 import { logIdOf } from "../config.ts";
 import { chainForCli } from "./chain-for-cli.ts";
+import { nonEmpty } from "./non-empty.ts";
 
 /** Below this many entries, signatures are recovered inline (starting worker threads costs more). */
 const POOL_FROM_ENTRIES = 20_000;
@@ -55,7 +56,9 @@ export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
       },
     }).values;
   } catch (e) {
-    process.stderr.write(`dxledger audit: ${(e as Error).message}\nusage: dxledger audit [--data-dir DIR] [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]\n`);
+    process.stderr.write(
+      `dxledger audit: ${(e as Error).message}\nusage: dxledger audit [--data-dir DIR] [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]\n`,
+    );
     return 2;
   }
   const dataDir = resolve(o["data-dir"] ?? env.DATA_DIR ?? "./data");
@@ -79,7 +82,7 @@ export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
       return 2;
     }
     const logFrom = o["log-id"] !== undefined ? "--log-id" : deployment?.logId ? "the data dir" : env.LOG_NAME ? "LOG_NAME" : 'the default LOG_NAME "default"';
-    const logId = (o["log-id"] ?? deployment?.logId ?? logIdOf(env.LOG_NAME || "default")).toLowerCase();
+    const logId = (o["log-id"] ?? deployment?.logId ?? logIdOf(nonEmpty(env.LOG_NAME) ?? "default")).toLowerCase();
     if (!contract) {
       say("no contract: give --contract or LEDGER_ADDRESS (the data dir names none)");
       return 2;
@@ -113,26 +116,37 @@ export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     ].filter(Boolean);
     if (unpinned.length) say(`NOT PINNED — trusting ${unpinned.join(", ")}; pin them with --chain-id, --contract, --log-id`);
 
-    const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: "audit [{bar}] {percentage}% | {value}/{total} entries | ETA {eta}s" }, cliProgress.Presets.shades_classic) : undefined;
+    const bar =
+      !o.json && process.stderr.isTTY
+        ? new cliProgress.SingleBar({ format: "audit [{bar}] {percentage}% | {value}/{total} entries | ETA {eta}s" }, cliProgress.Presets.shades_classic)
+        : undefined;
     let started = false;
     if ((await store.size()) >= POOL_FROM_ENTRIES) pool = new SignerPool(eip712Domain(client.chainId, client.address), Math.max(1, availableParallelism() - 1)); // the scan keeps one core
     // The pool's workers are unref'd (they must not keep a service alive): hold the loop open while one works.
-    const recover = pool && (async (rs: Parameters<SignerPool["recover"]>[0]) => {
-      const hold = setInterval(() => {}, 60_000);
-      try {
-        return await pool!.recover(rs);
-      } finally {
-        clearInterval(hold);
-      }
-    });
-    const report: AuditReport = await audit(store, auditChainOf(client), logId, (done, total) => {
-      if (!bar) return;
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    }, recover);
+    const recover =
+      pool &&
+      (async (rs: Parameters<SignerPool["recover"]>[0]) => {
+        const hold = setInterval(() => {}, 60_000);
+        try {
+          return await pool!.recover(rs);
+        } finally {
+          clearInterval(hold);
+        }
+      });
+    const report: AuditReport = await audit(
+      store,
+      auditChainOf(client),
+      logId,
+      (done, total) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(done);
+      },
+      recover,
+    );
     bar?.stop();
     if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {

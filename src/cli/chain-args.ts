@@ -1,5 +1,6 @@
 /** `dxledger chain`: its usage text and the contract argument every subcommand takes. */
 import { addressArg, CliError } from "./deploy.ts";
+import { nonEmpty } from "./non-empty.ts";
 
 export const USAGE = `usage:
   dxledger chain status   [--rpc URL] [--contract ADDR] [--log-name NAME] [--anchorer ADDR] [--json]
@@ -11,7 +12,7 @@ export const USAGE = `usage:
   dxledger chain accept-admin   [--rpc URL] [--contract ADDR] [--json]`;
 
 export function contractArg(v: string | undefined, env: NodeJS.ProcessEnv): string {
-  const c = addressArg(v ?? (env.LEDGER_ADDRESS || undefined), v === undefined ? "LEDGER_ADDRESS" : "--contract");
+  const c = addressArg(v ?? nonEmpty(env.LEDGER_ADDRESS), v === undefined ? "LEDGER_ADDRESS" : "--contract");
   if (!c) throw new CliError("no contract: give --contract ADDR (or set LEDGER_ADDRESS)");
   return c;
 }

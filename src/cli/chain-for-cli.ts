@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { rpcReady, startAnvilReadOnly } from "../adapters/chain/anvil.ts";
+import { nonEmpty } from "./non-empty.ts";
 
 export interface CliChain {
   readonly rpcUrl: string;
@@ -18,9 +19,9 @@ export async function chainForCli(rpc: string | undefined, env: NodeJS.ProcessEn
   const none = async () => {};
   if (rpc) return { rpcUrl: rpc, stop: none };
   if (env.RPC_URL) return { rpcUrl: env.RPC_URL, stop: none };
-  const local = `http://127.0.0.1:${env.CHAIN_PORT || "8545"}`;
+  const local = `http://127.0.0.1:${nonEmpty(env.CHAIN_PORT) ?? "8545"}`;
   if (await rpcReady(local)) return { rpcUrl: local, note: `using the embedded chain at ${local}`, stop: none };
-  const stateFile = join(resolve(env.DATA_DIR || "./data"), "chain", "anvil-state.json");
+  const stateFile = join(resolve(nonEmpty(env.DATA_DIR) ?? "./data"), "chain", "anvil-state.json");
   if (!existsSync(stateFile)) {
     throw new Error(`no chain: give --rpc or RPC_URL, or run where DATA_DIR holds the embedded chain (${stateFile} not found, nothing answers on ${local})`);
   }

@@ -25,7 +25,11 @@ interface Problem {
 }
 
 export async function status(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const o = parse(args, { rpc: { type: "string" }, contract: { type: "string" }, "log-name": { type: "string" }, anchorer: { type: "string" }, json: { type: "boolean" } }, USAGE);
+  const o = parse(
+    args,
+    { rpc: { type: "string" }, contract: { type: "string" }, "log-name": { type: "string" }, anchorer: { type: "string" }, json: { type: "boolean" } },
+    USAGE,
+  );
   const rpcUrl = rpcArg(o.rpc as string | undefined, env);
   const contract = contractArg(o.contract as string | undefined, env);
   const logName = logNameArg(o["log-name"] as string | undefined, env);
@@ -67,8 +71,13 @@ export async function status(args: string[], env: NodeJS.ProcessEnv): Promise<nu
         out.logInfo = { name: e.name, url: e.url, operator: e.operator };
         out.logCount = count;
         // Not a problem: one gateway alone needs no URL on chain; a federation does (README "Adding a gateway").
-        const none = bound ? ` (other gateways, hubs and monitors find it by its URL: dxledger chain set-log-info --log-name ${logName} --url URL, or PUBLIC_URL)` : "";
-        lines.push(["directory", `${count} log(s) on the ledger; this one: ${e.name ? `name "${e.name}", URL ${e.url || "(none)"}, operator ${e.operator || "(none)"}` : "no entry set"}${e.url ? "" : none}`]);
+        const none = bound
+          ? ` (other gateways, hubs and monitors find it by its URL: dxledger chain set-log-info --log-name ${logName} --url URL, or PUBLIC_URL)`
+          : "";
+        lines.push([
+          "directory",
+          `${count} log(s) on the ledger; this one: ${e.name ? `name "${e.name}", URL ${e.url || "(none)"}, operator ${e.operator || "(none)"}` : "no entry set"}${e.url ? "" : none}`,
+        ]);
       }
       if (ins.kind === "ledger") {
         const a = await readAdmin(led.contract);
@@ -76,32 +85,60 @@ export async function status(args: string[], env: NodeJS.ProcessEnv): Promise<nu
         out.pendingAdmin = a.pending;
         out.adminDelaySeconds = a.adminDelay;
         out.recoveryDelaySeconds = a.recoveryDelay;
-        lines.push(["admin", `${a.admin} (handover delay ${a.adminDelay} s)${a.pending ? `; handover to ${a.pending.account} pending, acceptable after ${new Date(a.pending.acceptableAt * 1000).toISOString()}` : ""}`]);
-        lines.push(["recovery", `a registrar's key recovery waits ${a.recoveryDelay} s (${(a.recoveryDelay / 86400).toFixed(2)} days) before it can be executed`]);
+        lines.push([
+          "admin",
+          `${a.admin} (handover delay ${a.adminDelay} s)${a.pending ? `; handover to ${a.pending.account} pending, acceptable after ${new Date(a.pending.acceptableAt * 1000).toISOString()}` : ""}`,
+        ]);
+        lines.push([
+          "recovery",
+          `a registrar's key recovery waits ${a.recoveryDelay} s (${(a.recoveryDelay / 86400).toFixed(2)} days) before it can be executed`,
+        ]);
       }
-      if (!bound) problems.push({ what: `log "${logName}" is not bound to an anchoring account`, fix: `dxledger chain bind-log --contract ${contract} --log-name ${logName} --anchorer <address of ANCHOR_PRIVATE_KEY>` });
+      if (!bound)
+        problems.push({
+          what: `log "${logName}" is not bound to an anchoring account`,
+          fix: `dxledger chain bind-log --contract ${contract} --log-name ${logName} --anchorer <address of ANCHOR_PRIVATE_KEY>`,
+        });
       else if (anchorer && bound !== anchorer) {
-        problems.push({ what: `log "${logName}" is bound to ${bound}, not to the anchorer ${anchorer} (${anchorerSource}): every anchor would revert`, fix: `dxledger chain bind-log --contract ${contract} --log-name ${logName} --anchorer ${anchorer}, or use the key of ${bound}` });
+        problems.push({
+          what: `log "${logName}" is bound to ${bound}, not to the anchorer ${anchorer} (${anchorerSource}): every anchor would revert`,
+          fix: `dxledger chain bind-log --contract ${contract} --log-name ${logName} --anchorer ${anchorer}, or use the key of ${bound}`,
+        });
       }
     }
     const account = anchorer ?? bound;
     out.anchorer = account ?? null;
     out.anchorerSource = anchorerSource ?? (bound ? "bound account" : null);
     if (account) {
-      lines.push(["anchorer", `${account} (${anchorerSource ?? "the bound account; give --anchorer or ANCHOR_PRIVATE_KEY to check yours"})${bound ? (bound === account ? ", bound to the log" : ", NOT the bound account") : ""}`]);
+      lines.push([
+        "anchorer",
+        `${account} (${anchorerSource ?? "the bound account; give --anchorer or ANCHOR_PRIVATE_KEY to check yours"})${bound ? (bound === account ? ", bound to the log" : ", NOT the bound account") : ""}`,
+      ]);
       if (led) {
         const reg = await hasRole(led.contract, "registrar", account);
         out.anchorerIsRegistrar = reg;
         lines.push(["registrar", reg ? `${account} has REGISTRAR_ROLE` : `${account} lacks REGISTRAR_ROLE`]);
-        if (!reg) problems.push({ what: `${account} lacks REGISTRAR_ROLE: POST /v1/departments would fail`, fix: `dxledger chain grant --contract ${contract} --role registrar --account ${account}` });
+        if (!reg)
+          problems.push({
+            what: `${account} lacks REGISTRAR_ROLE: POST /v1/departments would fail`,
+            fix: `dxledger chain grant --contract ${contract} --role registrar --account ${account}`,
+          });
       }
     }
 
     const { fees, baseFee } = await feesFor(provider, settings.fees);
     const price = pricePerGas(fees);
     const feeIssue = feeProblem(fees, baseFee);
-    out.fees = { mode: fees.type === 0 ? "legacy" : "eip1559", txType: settings.fees.txType, baseFeeWei: baseFee?.toString() ?? null, pricePerGasWei: price.toString() };
-    lines.push(["fees", `${fees.type === 0 ? "legacy" : "eip1559"} (TX_TYPE=${settings.fees.txType}), base fee ${baseFee === undefined ? "none (pre-London)" : `${baseFee} wei`}, paying up to ${price} wei per gas${settings.fees.gasPriceWei !== undefined ? " (GAS_PRICE)" : ""}`]);
+    out.fees = {
+      mode: fees.type === 0 ? "legacy" : "eip1559",
+      txType: settings.fees.txType,
+      baseFeeWei: baseFee?.toString() ?? null,
+      pricePerGasWei: price.toString(),
+    };
+    lines.push([
+      "fees",
+      `${fees.type === 0 ? "legacy" : "eip1559"} (TX_TYPE=${settings.fees.txType}), base fee ${baseFee === undefined ? "none (pre-London)" : `${baseFee} wei`}, paying up to ${price} wei per gas${settings.fees.gasPriceWei !== undefined ? " (GAS_PRICE)" : ""}`,
+    ]);
     if (feeIssue) problems.push({ what: feeIssue, fix: "set GAS_PRICE / TX_TYPE / MAX_GAS_PRICE to what the chain accepts" });
     if (account) {
       const balance = await provider.getBalance(account);
@@ -109,15 +146,26 @@ export async function status(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       const affordable = perAnchor === 0n ? null : balance / perAnchor;
       out.balanceWei = balance.toString();
       out.anchorsAffordable = affordable === null ? "unlimited" : affordable.toString();
-      lines.push(["balance", `${formatEther(balance)} (${balance} wei) = ${affordable === null ? "unlimited anchors (free gas)" : `${affordable} anchors at ${ANCHOR_GAS} gas`}`]);
+      lines.push([
+        "balance",
+        `${formatEther(balance)} (${balance} wei) = ${affordable === null ? "unlimited anchors (free gas)" : `${affordable} anchors at ${ANCHOR_GAS} gas`}`,
+      ]);
       if (affordable !== null && affordable < ANCHORS_AHEAD) {
-        problems.push({ what: `${account} can pay only ${affordable} anchors (needs ${ANCHORS_AHEAD} × ${ANCHOR_GAS} gas × ${price} wei = ${ANCHORS_AHEAD * perAnchor} wei)`, fix: "fund the anchoring account, or on a free-gas network set GAS_PRICE=0" });
+        problems.push({
+          what: `${account} can pay only ${affordable} anchors (needs ${ANCHORS_AHEAD} × ${ANCHOR_GAS} gas × ${price} wei = ${ANCHORS_AHEAD * perAnchor} wei)`,
+          fix: "fund the anchoring account, or on a free-gas network set GAS_PRICE=0",
+        });
       }
     }
 
     const evm = await probeEvmFeatures(provider);
     out.evm = { missing: evm.missing, missingForks: evm.missingForks };
-    lines.push(["evm", evm.missing.length ? `lacks ${evm.missing.map((m) => `${m.opcode} (${m.fork})`).join(", ")}${evm.runsContract ? " — fine: the contract needs berlin" : ""}` : "has every probed opcode (istanbul … cancun)"]);
+    lines.push([
+      "evm",
+      evm.missing.length
+        ? `lacks ${evm.missing.map((m) => `${m.opcode} (${m.fork})`).join(", ")}${evm.runsContract ? " — fine: the contract needs berlin" : ""}`
+        : "has every probed opcode (istanbul … cancun)",
+    ]);
     if (!evm.runsContract) problems.push({ what: "the chain lacks istanbul's CHAINID: older than berlin", fix: "the contract needs EVM berlin or later" });
   } catch (e) {
     if (e instanceof CliError) throw e;

@@ -20,12 +20,25 @@
  * problem printed with what to do), 2 on usage or an unreachable chain.
  */
 import { Wallet, type JsonRpcProvider } from "ethers";
-import { isChainError, type ChainError } from "../core/chain-error.ts";
+import { isChainError } from "../core/chain-error.ts";
 import { logIdOf } from "../config.ts";
 import { inspectLedger } from "../adapters/chain/contract-check.ts";
 import { toChainError } from "../adapters/chain/to-chain-error.ts";
 import { ChainLogDirectory } from "../adapters/chain/log-directory.ts";
-import { ledgerAt, acceptAdminTransfer, ADMIN_NOT_GRANTABLE, beginAdminTransfer, bindLog, grantRole, readAdmin, revokeRole, waitConfirmations, type Change, type RoleName, type AdminSigner } from "../adapters/chain/deploy.ts";
+import {
+  ledgerAt,
+  acceptAdminTransfer,
+  ADMIN_NOT_GRANTABLE,
+  beginAdminTransfer,
+  bindLog,
+  grantRole,
+  readAdmin,
+  revokeRole,
+  waitConfirmations,
+  type Change,
+  type RoleName,
+  type AdminSigner,
+} from "../adapters/chain/deploy.ts";
 import { setLogInfo } from "../adapters/chain/log-directory.ts";
 import { addressArg, chainSettings, CliError, deployerKey, logInfoArgs, logNameArg, openChain, parse, rpcArg, runCli, stepLine } from "./deploy.ts";
 import { status } from "./chain-status.ts";
@@ -97,7 +110,8 @@ async function admin(cmd: AdminCommand, args: string[], env: NodeJS.ProcessEnv):
     if (!account) throw new CliError("transfer-admin needs --account ADDR (the new admin)");
   } else if (cmd === "grant" || cmd === "revoke") {
     if (o.role === "admin") throw new CliError(`${ADMIN_NOT_GRANTABLE} (nothing was sent)`);
-    if (o.role !== "registrar" && o.role !== "admin") throw new CliError(`--role must be registrar or admin, got ${o.role === undefined ? "nothing" : `"${String(o.role)}"`}`);
+    if (o.role !== "registrar" && o.role !== "admin")
+      throw new CliError(`--role must be registrar or admin, got ${o.role === undefined ? "nothing" : `"${String(o.role)}"`}`);
     role = o.role;
     account = addressArg(o.account as string | undefined, "--account");
     if (!account) throw new CliError(`${cmd} needs --account ADDR`);
@@ -146,8 +160,15 @@ async function admin(cmd: AdminCommand, args: string[], env: NodeJS.ProcessEnv):
     if (last) await waitConfirmations(provider, last, settings.confirmations);
     if (o.json) {
       const out = {
-        command: cmd, chainId, contract, changed: c.changed, txHash: c.changed ? c.txHash : null, blockNumber: c.changed ? c.blockNumber : null, account,
-        ...(role ? { role } : {}), ...(logName ? { logName, logId: logIdOf(logName) } : {}),
+        command: cmd,
+        chainId,
+        contract,
+        changed: c.changed,
+        txHash: c.changed ? c.txHash : null,
+        blockNumber: c.changed ? c.blockNumber : null,
+        account,
+        ...(role ? { role } : {}),
+        ...(logName ? { logName, logId: logIdOf(logName) } : {}),
         ...(info && cmd === "bind-log" ? { logInfoChanged: infoChange?.changed ?? false, logInfoTxHash: infoChange?.changed ? infoChange.txHash : null } : {}),
       };
       process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -159,7 +180,13 @@ async function admin(cmd: AdminCommand, args: string[], env: NodeJS.ProcessEnv):
 }
 
 /** Sets the log's directory entry; a flag not given keeps what the chain has. */
-async function setLogInfoStep(s: AdminSigner, contract: string, logName: string, logId: string, info: { url?: string; operator?: string }): Promise<{ c: Change; what: string }> {
+async function setLogInfoStep(
+  s: AdminSigner,
+  contract: string,
+  logName: string,
+  logId: string,
+  info: { url?: string; operator?: string },
+): Promise<{ c: Change; what: string }> {
   const ledger = ledgerAt(contract, s.wallet);
   const cur = await new ChainLogDirectory(ledger).entry(logId);
   const url = info.url ?? cur.url;
@@ -169,8 +196,9 @@ async function setLogInfoStep(s: AdminSigner, contract: string, logName: string,
 }
 
 function unauthorized(e: unknown, me: string, contract: string): unknown {
-  const name = isChainError(e) ? (e as ChainError).revert?.name : undefined;
-  if (name === "UnauthorizedLogEditor") return new CliError(`the account ${me} of DEPLOYER_PRIVATE_KEY is neither the admin of ${contract} nor the log's anchorer (nothing was sent)`);
+  const name = isChainError(e) ? e.revert?.name : undefined;
+  if (name === "UnauthorizedLogEditor")
+    return new CliError(`the account ${me} of DEPLOYER_PRIVATE_KEY is neither the admin of ${contract} nor the log's anchorer (nothing was sent)`);
   if (name === "AccessControlUnauthorizedAccount") {
     return new CliError(`the account ${me} of DEPLOYER_PRIVATE_KEY lacks DEFAULT_ADMIN_ROLE on ${contract}: use the admin's key (nothing was sent)`);
   }

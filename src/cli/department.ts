@@ -13,7 +13,7 @@
  * ledger judges expiry by chain time), else this machine's clock.
  * Exit: 0 done, 1 refused by the service or the ledger, 2 usage or I/O error.
  */
-import { Wallet } from "ethers";
+import { Wallet, type TypedDataDomain } from "ethers";
 import { signRecoveryCancellation, signSignerRotation, type KeyAuthorization } from "../client/sign.ts";
 import { addressArg, CliError, parse, runCli } from "./deploy.ts";
 
@@ -21,6 +21,29 @@ const USAGE = `usage:
   dxledger department rotate          --service URL --id ID --new-signer ADDR [--valid-for SECONDS] [--rpc URL] [--json]
   dxledger department cancel-recovery --service URL --id ID [--valid-for SECONDS] [--rpc URL] [--json]
   (the current key from DEPARTMENT_PRIVATE_KEY, the token from DXLEDGER_TOKEN)`;
+
+/** The parts of the service's answers (docs: OpenAPI) read here; error bodies are read defensively. */
+interface ErrorBody {
+  readonly error?: { readonly code?: string; readonly message?: string };
+}
+interface DepartmentBody {
+  readonly signer: string;
+  readonly rotationNonce: number | string;
+}
+interface InfoBody {
+  readonly eip712?: { readonly domain?: TypedDataDomain };
+}
+interface RotatedBody {
+  readonly signer: string;
+  readonly rotationTxHash: string;
+  readonly rotationNonce: number;
+}
+interface CancelledBody {
+  readonly cancelledSigner: string;
+  readonly cancellationTxHash: string;
+  readonly rotationNonce: number;
+}
+const errorOf = (body: unknown) => (body as ErrorBody | null | undefined)?.error;
 
 export function departmentCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [sub, ...rest] = args;
@@ -32,7 +55,13 @@ export function departmentCommand(args: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 async function run(cmd: "rotate" | "cancel-recovery", args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const opts = { service: { type: "string" }, id: { type: "string" }, "valid-for": { type: "string" }, rpc: { type: "string" }, json: { type: "boolean" } } as const;
+  const opts = {
+    service: { type: "string" },
+    id: { type: "string" },
+    "valid-for": { type: "string" },
+    rpc: { type: "string" },
+    json: { type: "boolean" },
+  } as const;
   const o = cmd === "rotate" ? parse(args, { ...opts, "new-signer": { type: "string" } }, USAGE) : parse(args, opts, USAGE);
   const service = String(o.service ?? "").replace(/\/$/, "");
   if (!/^https?:\/\/\S+$/.test(service)) throw new CliError(`--service must be the service's http(s):// URL (${USAGE.split("\n")[1]!.trim()})`);
@@ -61,18 +90,23 @@ async function run(cmd: "rotate" | "cancel-recovery", args: string[], env: NodeJ
     } catch (e) {
       throw new CliError(`cannot reach the service at ${service} (${(e as Error).message})`);
     }
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
+    const answer: unknown = await res.json().catch(() => ({}));
+    return { status: res.status, body: answer };
   };
-  const dep = await call("GET", `/v1/departments/${id}`);
-  if (dep.status !== 200) throw new CliError(`GET /v1/departments/${id}: ${dep.status} ${dep.body?.error?.message ?? ""}`);
-  if (dep.body.signer !== current.address.toLowerCase()) {
-    throw new CliError(`DEPARTMENT_PRIVATE_KEY is the key of ${current.address.toLowerCase()}, but ${id}'s current signer is ${dep.body.signer}: nothing was signed`, 1);
+  const reply = await call("GET", `/v1/departments/${id}`);
+  if (reply.status !== 200) throw new CliError(`GET /v1/departments/${id}: ${reply.status} ${errorOf(reply.body)?.message ?? ""}`);
+  const dep = reply.body as DepartmentBody;
+  if (dep.signer !== current.address.toLowerCase()) {
+    throw new CliError(
+      `DEPARTMENT_PRIVATE_KEY is the key of ${current.address.toLowerCase()}, but ${id}'s current signer is ${dep.signer}: nothing was signed`,
+      1,
+    );
   }
   const info = await call("GET", "/v1/info");
-  const domain = info.body?.eip712?.domain;
+  const domain = (info.body as InfoBody | null | undefined)?.eip712?.domain;
   if (!domain) throw new CliError("the service's /v1/info has no eip712.domain");
   const now = o.rpc ? await chainTime(String(o.rpc)) : Math.floor(Date.now() / 1000);
-  const base = { id, nonce: Number(dep.body.rotationNonce), deadline: now + validFor };
+  const base = { id, nonce: Number(dep.rotationNonce), deadline: now + validFor };
   let authorization: KeyAuthorization;
   let r;
   if (cmd === "rotate") {
@@ -82,18 +116,22 @@ async function run(cmd: "rotate" | "cancel-recovery", args: string[], env: NodeJ
     authorization = await signRecoveryCancellation(current, domain, base);
     r = await call("DELETE", `/v1/departments/${id}/recovery`, { authorization });
   }
-  if (o.json) process.stdout.write(`${JSON.stringify({ httpStatus: r.status, ...r.body })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ httpStatus: r.status, ...(r.body as object | null) })}\n`);
   if (r.status !== 200) {
-    if (!o.json) process.stderr.write(`dxledger: refused (${r.status} ${r.body?.error?.code ?? ""}): ${r.body?.error?.message ?? JSON.stringify(r.body)}\n`);
+    if (!o.json)
+      process.stderr.write(`dxledger: refused (${r.status} ${errorOf(r.body)?.code ?? ""}): ${errorOf(r.body)?.message ?? JSON.stringify(r.body)}\n`);
     return r.status >= 500 ? 2 : 1;
   }
   if (!o.json) {
-    process.stdout.write(cmd === "rotate"
-      ? `department ${id}: signer ${current.address.toLowerCase()} → ${r.body.signer} (tx ${r.body.rotationTxHash}); next nonce ${r.body.rotationNonce}\n`
-      : `department ${id}: recovery to ${r.body.cancelledSigner} cancelled (tx ${r.body.cancellationTxHash}); next nonce ${r.body.rotationNonce}\n`);
+    process.stdout.write(cmd === "rotate" ? rotated(id, current.address.toLowerCase(), r.body as RotatedBody) : cancelled(id, r.body as CancelledBody));
   }
   return 0;
 }
+
+const rotated = (id: string, from: string, b: RotatedBody) =>
+  `department ${id}: signer ${from} → ${b.signer} (tx ${b.rotationTxHash}); next nonce ${b.rotationNonce}\n`;
+const cancelled = (id: string, b: CancelledBody) =>
+  `department ${id}: recovery to ${b.cancelledSigner} cancelled (tx ${b.cancellationTxHash}); next nonce ${b.rotationNonce}\n`;
 
 async function chainTime(rpcUrl: string): Promise<number> {
   try {

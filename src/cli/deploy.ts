@@ -22,43 +22,33 @@
  */
 import { parseArgs } from "node:util";
 import { isAddress, Wallet, type JsonRpcProvider } from "ethers";
-import { ConfigError, loadChainSettings, logIdOf, redactUrl, type ChainSettings } from "../config.ts";
-import { isChainError } from "../core/chain-error.ts";
+import { loadChainSettings, logIdOf, redactUrl, type ChainSettings } from "../config.ts";
 import { makeProvider } from "../adapters/chain/rpc.ts";
-import { beginAdminTransfer, bindLog, DEFAULT_ADMIN_DELAY_SECONDS, DEFAULT_RECOVERY_DELAY_SECONDS, deployLedger, grantRole, ledgerAt, readAdmin, renounceRole, waitConfirmations, type Change, type AdminSigner } from "../adapters/chain/deploy.ts";
+import {
+  beginAdminTransfer,
+  bindLog,
+  DEFAULT_ADMIN_DELAY_SECONDS,
+  DEFAULT_RECOVERY_DELAY_SECONDS,
+  deployLedger,
+  grantRole,
+  ledgerAt,
+  readAdmin,
+  renounceRole,
+  waitConfirmations,
+  type Change,
+  type AdminSigner,
+} from "../adapters/chain/deploy.ts";
 import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
 import { setLogInfo } from "../adapters/chain/log-directory.ts";
 import { DEPARTMENT_ID } from "../core/record.ts";
+import { nonEmpty } from "./non-empty.ts";
 
-/** An expected failure: printed as one line `dxledger: …`, exit `code`. */
-export class CliError extends Error {
-  readonly code: number;
-  constructor(message: string, code = 2) {
-    super(message);
-    this.code = code;
-  }
-}
-
-/** Runs a command body; expected errors become one stderr line and exit 2. */
-export async function runCli(body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (e) {
-    if (e instanceof CliError) return fail(e.message, e.code);
-    if (e instanceof ConfigError) return fail(e.problems.join("; "));
-    if (isChainError(e)) return fail(e.message);
-    throw e;
-  }
-}
-
-function fail(msg: string, code = 2): number {
-  process.stderr.write(`dxledger: ${msg.replace(/\s+/g, " ")}\n`);
-  return code;
-}
+import { CliError, runCli } from "./cli-error.ts";
+export { CliError, runCli } from "./cli-error.ts";
 
 export function parse(args: string[], options: Record<string, { type: "string" | "boolean" }>, usage: string): Record<string, string | boolean | undefined> {
   try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values;
   } catch (e) {
     throw new CliError(`${(e as Error).message} (${usage})`);
   }
@@ -66,18 +56,19 @@ export function parse(args: string[], options: Record<string, { type: "string" |
 
 export function addressArg(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (!isAddress(value)) throw new CliError(`${name} must be an address (0x + 40 hex digits), got "${value}"`);
+  const valid: boolean = isAddress(value); // not the type guard: `value` stays a string for the message
+  if (!valid) throw new CliError(`${name} must be an address (0x + 40 hex digits), got "${value}"`);
   return value.toLowerCase();
 }
 
 export function logNameArg(value: string | undefined, env: NodeJS.ProcessEnv): string {
-  const name = value ?? (env.LOG_NAME || "default");
+  const name = value ?? nonEmpty(env.LOG_NAME) ?? "default";
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new CliError(`log name must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$, got "${name}"`);
   return name;
 }
 
 export function rpcArg(value: string | undefined, env: NodeJS.ProcessEnv): string {
-  const url = value ?? (env.RPC_URL || undefined);
+  const url = value ?? nonEmpty(env.RPC_URL);
   if (url === undefined) throw new CliError("no chain: give --rpc URL (or set RPC_URL)");
   if (!/^https?:\/\/[^\s]+$/.test(url)) throw new CliError(`--rpc must be an http(s):// URL, got "${redactUrl(url)}"`);
   return url;
@@ -134,9 +125,11 @@ export function logInfoArgs(o: Record<string, string | boolean | undefined>): { 
   const url = o.url as string | undefined;
   const operator = o.operator as string | undefined;
   if (url === undefined && operator === undefined) return undefined;
-  if (url !== undefined && !/^https?:\/\/[^\s?#]+$/.test(url)) throw new CliError(`--url must be an http(s):// URL without query or fragment (the gateway's PUBLIC_URL), got "${url}"`);
+  if (url !== undefined && !/^https?:\/\/[^\s?#]+$/.test(url))
+    throw new CliError(`--url must be an http(s):// URL without query or fragment (the gateway's PUBLIC_URL), got "${url}"`);
   if (url !== undefined && Buffer.byteLength(url) > 512) throw new CliError("--url must be at most 512 bytes");
-  if (operator !== undefined && operator !== "" && !DEPARTMENT_ID.test(operator)) throw new CliError(`--operator must be a department id (1–64 of [a-z0-9._-], starting with a letter or digit), got "${operator}"`);
+  if (operator !== undefined && operator !== "" && !DEPARTMENT_ID.test(operator))
+    throw new CliError(`--operator must be a department id (1–64 of [a-z0-9._-], starting with a letter or digit), got "${operator}"`);
   return { ...(url !== undefined ? { url: url.replace(/\/+$/, "") } : {}), ...(operator !== undefined ? { operator } : {}) };
 }
 
@@ -145,7 +138,8 @@ export function stepLine(what: string, c: Change): string {
   return c.changed ? `${what} (tx ${c.txHash}, block ${c.blockNumber})` : `${what}: already so, no transaction sent`;
 }
 
-const USAGE = "usage: dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--url URL] [--operator DEPT] [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]";
+const USAGE =
+  "usage: dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--url URL] [--operator DEPT] [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]";
 
 /** A delay in whole seconds from a flag; `min` is the least the contract accepts. */
 export function secondsArg(value: string | undefined, name: string, fallback: number, min: number): number {
@@ -156,7 +150,22 @@ export function secondsArg(value: string | undefined, name: string, fallback: nu
 
 export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return runCli(async () => {
-    const o = parse(args, { rpc: { type: "string" }, anchorer: { type: "string" }, registrar: { type: "string" }, admin: { type: "string" }, "log-name": { type: "string" }, url: { type: "string" }, operator: { type: "string" }, "recovery-delay": { type: "string" }, "admin-delay": { type: "string" }, json: { type: "boolean" } }, USAGE);
+    const o = parse(
+      args,
+      {
+        rpc: { type: "string" },
+        anchorer: { type: "string" },
+        registrar: { type: "string" },
+        admin: { type: "string" },
+        "log-name": { type: "string" },
+        url: { type: "string" },
+        operator: { type: "string" },
+        "recovery-delay": { type: "string" },
+        "admin-delay": { type: "string" },
+        json: { type: "boolean" },
+      },
+      USAGE,
+    );
     const info = logInfoArgs(o);
     const recoveryDelay = secondsArg(o["recovery-delay"] as string | undefined, "--recovery-delay", DEFAULT_RECOVERY_DELAY_SECONDS, 1);
     const adminDelay = secondsArg(o["admin-delay"] as string | undefined, "--admin-delay", DEFAULT_ADMIN_DELAY_SECONDS, 0);
@@ -188,7 +197,9 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
         if (c.changed) lastBlock = Math.max(lastBlock, c.blockNumber);
         return c;
       };
-      say(`ExchangeLedger deployed at ${d.address} on chain ${chainId} (tx ${d.txHash}, block ${d.blockNumber}); recovery delay ${recoveryDelay} s, admin delay ${adminDelay} s`);
+      say(
+        `ExchangeLedger deployed at ${d.address} on chain ${chainId} (tx ${d.txHash}, block ${d.blockNumber}); recovery delay ${recoveryDelay} s, admin delay ${adminDelay} s`,
+      );
       const after = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
         try {
           const r = await f();
@@ -201,8 +212,11 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
       };
       const bind = await after("bindLog", () => bindLog(s, d.address, logId, anchorer));
       say(stepLine(`log "${logName}" (${logId}) bound to anchorer ${anchorer}`, bind));
-      const entry = info ? await after("setLogInfo", () => setLogInfo(s, ledgerAt(d.address, wallet), logId, logName, info.url ?? "", info.operator ?? "")) : undefined;
-      if (entry) say(stepLine(`log "${logName}" in the directory: URL ${info!.url || "(none)"}, operator ${info!.operator || "(none)"}`, entry));
+      const entry = info
+        ? await after("setLogInfo", () => setLogInfo(s, ledgerAt(d.address, wallet), logId, logName, info.url ?? "", info.operator ?? ""))
+        : undefined;
+      if (entry)
+        say(stepLine(`log "${logName}" in the directory: URL ${nonEmpty(info!.url) ?? "(none)"}, operator ${nonEmpty(info!.operator) ?? "(none)"}`, entry));
       const reg = await after("granting REGISTRAR_ROLE", () => grantRole(s, d.address, "registrar", registrar));
       say(stepLine(`REGISTRAR_ROLE held by ${registrar}`, reg));
       const handover: Record<string, string> = {};
@@ -214,7 +228,12 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
         const t = await after(`starting the admin handover to ${admin}`, () => beginAdminTransfer(s, d.address, admin));
         if (t.changed) handover.begin_admin_transfer = t.txHash;
         adminAcceptableAt = (await after("reading the admin handover", () => readAdmin(ledgerAt(d.address, provider)))).pending?.acceptableAt ?? null;
-        say(stepLine(`DEFAULT_ADMIN_ROLE handover to ${admin} started: ${admin} accepts with \`dxledger chain accept-admin\` after ${adminAcceptableAt === null ? "?" : new Date(adminAcceptableAt * 1000).toISOString()} (chain time); the deployer holds it until then`, t));
+        say(
+          stepLine(
+            `DEFAULT_ADMIN_ROLE handover to ${admin} started: ${admin} accepts with \`dxledger chain accept-admin\` after ${adminAcceptableAt === null ? "?" : new Date(adminAcceptableAt * 1000).toISOString()} (chain time); the deployer holds it until then`,
+            t,
+          ),
+        );
         if (registrar !== deployer) {
           const c = await after("renouncing the deployer's REGISTRAR_ROLE", () => renounceRole(s, d.address, "registrar"));
           say(stepLine(`deployer ${deployer} renounced REGISTRAR_ROLE`, c));
@@ -224,16 +243,34 @@ export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
       const head = await after(`waiting for ${settings.confirmations} confirmation(s)`, () => waitConfirmations(provider, lastBlock, settings.confirmations));
       say(`confirmed: ${settings.confirmations} confirmation(s), head block ${head}`);
       const evm = await probeEvmFeatures(provider).catch(() => undefined);
-      const env2: Record<string, string> = { RPC_URL: redactUrl(rpcUrl), LEDGER_ADDRESS: d.address, LOG_NAME: logName, ...(info?.url ? { PUBLIC_URL: info.url } : {}) };
+      const env2: Record<string, string> = {
+        RPC_URL: redactUrl(rpcUrl),
+        LEDGER_ADDRESS: d.address,
+        LOG_NAME: logName,
+        ...(info?.url ? { PUBLIC_URL: info.url } : {}),
+      };
 
       if (json) {
         const out = {
-          address: d.address, chainId, logId, logName, txHash: d.txHash, blockNumber: d.blockNumber,
-          deployer, anchorer, registrar, admin, recoveryDelay, adminDelay, adminAcceptableAt,
+          address: d.address,
+          chainId,
+          logId,
+          logName,
+          txHash: d.txHash,
+          blockNumber: d.blockNumber,
+          deployer,
+          anchorer,
+          registrar,
+          admin,
+          recoveryDelay,
+          adminDelay,
+          adminAcceptableAt,
           bindTxHash: bind.changed ? bind.txHash : null,
           logInfo: info ? { url: info.url ?? "", operator: info.operator ?? "", txHash: entry?.changed ? entry.txHash : null } : null,
           registrarTxHash: reg.changed ? reg.txHash : null,
-          handover, confirmations: settings.confirmations, headBlock: head,
+          handover,
+          confirmations: settings.confirmations,
+          headBlock: head,
           evm: evm ? { missingForks: evm.missingForks } : null,
           env: env2,
         };

@@ -70,8 +70,8 @@ main(process.argv.slice(2), process.env).then(
   (code) => {
     process.exitCode = code;
   },
-  (e) => {
-    process.stderr.write(`dxledger: ${(e as Error).stack ?? e}\n`);
+  (e: unknown) => {
+    process.stderr.write(`dxledger: ${String((e as Error).stack ?? e)}\n`);
     process.exitCode = 2;
   },
 );

@@ -57,7 +57,10 @@ export async function monitorAllLogs(o: Opts, env: NodeJS.ProcessEnv, say: (s: s
       probe: new HttpGatewayProbe(),
       staleAfterMs: Number(staleAfter) * 1000,
     });
-    const keys = new KeyMonitor({ blockNumber: () => c.blockNumber(), recoveryEvents: (from, to) => recoveryEvents(c, from, to) }, Number(o["since-block"]) || 0);
+    const keys = new KeyMonitor(
+      { blockNumber: () => c.blockNumber(), recoveryEvents: (from, to) => recoveryEvents(c, from, to) },
+      Number(o["since-block"]) || 0,
+    );
     const reportKey = keyReporter(Boolean(o.json));
     let alarms = 0;
     for (;;) {

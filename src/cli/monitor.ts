@@ -15,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { LedgerClient } from "../adapters/chain/ledger-client.ts";
-import { Monitor, type MonitorEvent, type MonitorService } from "../services/monitor.ts";
+import { Monitor, type MonitorEvent } from "../services/monitor.ts";
 import { KeyMonitor } from "../services/key-monitor.ts";
 import { recoveryEvents } from "../adapters/chain/department-keys.ts";
 import { chainForCli } from "./chain-for-cli.ts";
@@ -60,15 +60,21 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     const info = (await (await fetch(`${o.service.replace(/\/$/, "")}/v1/info`)).json()) as { contract: string; logId: string; rpcUrl: string };
     const contract = o.contract ?? info.contract;
     const logId = o["log-id"] ?? info.logId;
-    if (!o.contract || !o["log-id"]) say(`NOT PINNED — trusting the service's ${[!o.contract && "contract", !o["log-id"] && "log id"].filter(Boolean).join(" and ")}; pin with --contract and --log-id`);
+    if (!o.contract || !o["log-id"])
+      say(
+        `NOT PINNED — trusting the service's ${[!o.contract && "contract", !o["log-id"] && "log id"].filter(Boolean).join(" and ")}; pin with --contract and --log-id`,
+      );
     if (!o.rpc && !env.RPC_URL) say(`NOT PINNED — reading the chain through the service's own RPC (${info.rpcUrl}); give --rpc with your own node`);
     chain = await chainForCli(o.rpc ?? env.RPC_URL ?? info.rpcUrl, env);
     client = await LedgerClient.connect({ rpcUrl: chain.rpcUrl, address: contract });
     const monitor = new Monitor(client, service, logId);
     const c = client;
-    const keys = new KeyMonitor({ blockNumber: () => c.blockNumber(), recoveryEvents: (from, to) => recoveryEvents(c, from, to) }, Number(o["since-block"]) || 0);
+    const keys = new KeyMonitor(
+      { blockNumber: () => c.blockNumber(), recoveryEvents: (from, to) => recoveryEvents(c, from, to) },
+      Number(o["since-block"]) || 0,
+    );
     let alarms = 0;
-    const reportKey = keyReporter(Boolean(o.json));
+    const reportKey = keyReporter(o.json);
     const report = (e: MonitorEvent) => {
       if (e.kind === "alarm") alarms++;
       if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);

@@ -13,7 +13,10 @@ import { compareDerived, deriveFromStore, DERIVED_PREFIXES, writeDerived } from 
 export async function reindexCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let o;
   try {
-    o = parseArgs({ args: argv, options: { "data-dir": { type: "string" }, write: { type: "boolean", default: false }, json: { type: "boolean", default: false } } }).values;
+    o = parseArgs({
+      args: argv,
+      options: { "data-dir": { type: "string" }, write: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+    }).values;
   } catch (e) {
     process.stderr.write(`dxledger reindex: ${(e as Error).message}\nusage: dxledger reindex [--data-dir DIR] [--write] [--json]\n`);
     return 2;
@@ -23,14 +26,23 @@ export async function reindexCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   try {
     store = await Store.open(resolve(dataDir, "ledger"));
   } catch (e) {
-    process.stderr.write(`dxledger reindex: cannot open the store in ${dataDir}: ${(e as Error).message.split("\n")[0]} (is the service still running? stop it first)\n`);
+    process.stderr.write(
+      `dxledger reindex: cannot open the store in ${dataDir}: ${(e as Error).message.split("\n")[0]} (is the service still running? stop it first)\n`,
+    );
     return 2;
   }
   try {
     const size = await store.size();
     const derived = await deriveFromStore(store);
     let cmp = await compareDerived(store, derived, DERIVED_PREFIXES);
-    const report: Record<string, unknown> = { entries: size, derivedKeys: derived.size, liveKeysCompared: cmp.compared, differences: cmp.total, firstDifferences: cmp.diffs };
+    const differences = cmp.total;
+    const report: Record<string, unknown> = {
+      entries: size,
+      derivedKeys: derived.size,
+      liveKeysCompared: cmp.compared,
+      differences,
+      firstDifferences: cmp.diffs,
+    };
     if (cmp.total > 0 && o.write) {
       await writeDerived(store, derived);
       cmp = await compareDerived(store, derived, DERIVED_PREFIXES);
@@ -39,12 +51,13 @@ export async function reindexCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     }
     if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
-      for (const d of (report.firstDifferences as Array<{ key: string; live: string | null; rebuilt: string | null }>)) {
+      for (const d of report.firstDifferences as Array<{ key: string; live: string | null; rebuilt: string | null }>) {
         process.stdout.write(`${d.key}\tlive ${d.live ?? "(none)"}\trebuilt ${d.rebuilt ?? "(none)"}\n`);
       }
       process.stdout.write(
-        `rebuilt ${derived.size} derived keys from ${size} entries: ${report.differences === 0 ? "EQUAL to the live ones" : `${report.differences} DIFFERENCES`}` +
-          (report.rewritten ? `; rewritten, now ${cmp.total === 0 ? "EQUAL" : `${cmp.total} differences`}` : "") + "\n",
+        `rebuilt ${derived.size} derived keys from ${size} entries: ${differences === 0 ? "EQUAL to the live ones" : `${differences} DIFFERENCES`}` +
+          (report.rewritten ? `; rewritten, now ${cmp.total === 0 ? "EQUAL" : `${cmp.total} differences`}` : "") +
+          "\n",
       );
     }
     return cmp.total === 0 ? 0 : 1;

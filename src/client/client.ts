@@ -9,7 +9,6 @@
  *   const outcome = await dx.verify(receipt, { contract, chainId, logId });
  */
 import type { Signer, TypedDataDomain } from "ethers";
-import type { ErrorCode } from "../core/errors.ts";
 import type { Entry, ExchangeRecord } from "../core/record.ts";
 import type { Receipt } from "../ports/receipts.ts";
 import { verifyReceipt, type Pins, type Verdict } from "@dxledger/verify";
@@ -38,7 +37,8 @@ export interface LedgerInfo {
 /** An error answer of the service (SPEC §5), with its code. */
 export class DxLedgerApiError extends Error {
   readonly status: number;
-  readonly code: ErrorCode | string;
+  /** An ErrorCode of core/errors.ts, or a code a newer service added. */
+  readonly code: string;
   readonly details: unknown;
   constructor(status: number, code: string, message: string, details: unknown) {
     super(`${code}: ${message}`);
@@ -110,15 +110,29 @@ export class DxLedgerClient {
    * As the consumer: acknowledges exchange provider+id with this client's
    * signer, binding the exact entry by its leaf hash (read with this client's token).
    */
-  async acknowledge(provider: string, id: string, consumer: string, acknowledgedAt = new Date().toISOString()): Promise<RecordResult & { exchangeSeq: number }> {
+  async acknowledge(
+    provider: string,
+    id: string,
+    consumer: string,
+    acknowledgedAt = new Date().toISOString(),
+  ): Promise<RecordResult & { exchangeSeq: number }> {
     this.#needsToken("acknowledge");
     if (!this.#o.signer) throw new Error("DxLedgerClient: a signer is needed to acknowledge");
     const ex = await this.exchange(provider, id);
-    const ack = await signAcknowledgement(this.#o.signer, (await this.info()).eip712.domain, { provider, id, consumer, exchangeLeafHash: ex.leafHash, acknowledgedAt });
+    const ack = await signAcknowledgement(this.#o.signer, (await this.info()).eip712.domain, {
+      provider,
+      id,
+      consumer,
+      exchangeLeafHash: ex.leafHash,
+      acknowledgedAt,
+    });
     return this.#call("POST", "/v1/acknowledgements", ack);
   }
 
-  async exchange(provider: string, id: string): Promise<{ entry: Entry; leafHash: string; status: "pending" | "anchored"; acknowledgement: { seq: number; acknowledgedAt: string } | null }> {
+  async exchange(
+    provider: string,
+    id: string,
+  ): Promise<{ entry: Entry; leafHash: string; status: "pending" | "anchored"; acknowledgement: { seq: number; acknowledgedAt: string } | null }> {
     return this.#call("GET", `/v1/exchanges/${encodeURIComponent(provider)}/${encodeURIComponent(id)}`);
   }
 

@@ -4,10 +4,12 @@ import { DEPARTMENT_ID } from "./record.ts";
 
 export type Role = "admin" | "auditor" | "regulator" | `department:${string}`;
 
-export const roleSchema = z.string().refine(
-  (r) => r === "admin" || r === "auditor" || r === "regulator" || (r.startsWith("department:") && DEPARTMENT_ID.test(r.slice(11))),
-  "must be admin, auditor, regulator or department:<id>",
-);
+export const roleSchema = z
+  .string()
+  .refine(
+    (r) => r === "admin" || r === "auditor" || r === "regulator" || (r.startsWith("department:") && DEPARTMENT_ID.test(r.slice(11))),
+    "must be admin, auditor, regulator or department:<id>",
+  );
 
 /** Longest lifetime a token may be given (ten years). */
 export const MAX_TTL_SECONDS = 10 * 366 * 24 * 3600;

@@ -38,7 +38,9 @@ describe("layering (dependency-cruiser)", function () {
     expect(modules).to.be.greaterThan(150);
     expect(violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).to.deep.equal([]);
     // Exceptions would be rules below "error", an `allowed` list, or a baseline of known violations: there are none.
-    const config = (await import(join(root, ".dependency-cruiser.cjs"))) as { default: { forbidden: Array<{ name: string; severity: string }>; allowed?: unknown; options: Record<string, unknown> } };
+    const config = (await import(join(root, ".dependency-cruiser.cjs"))) as {
+      default: { forbidden: Array<{ name: string; severity: string }>; allowed?: unknown; options: Record<string, unknown> };
+    };
     expect(config.default.forbidden.filter((r) => r.severity !== "error").map((r) => r.name)).to.deep.equal([]);
     expect(config.default.allowed).to.equal(undefined);
     expect(config.default.options.knownViolations).to.equal(undefined);
@@ -56,7 +58,11 @@ describe("layering (dependency-cruiser)", function () {
       file("src/adapters/leveldb/store.ts", "export const store = 1;\n");
       file("src/services/stats.ts", 'import { store } from "../adapters/leveldb/store.ts";\nexport const n = store;\n');
       file("src/core/pure.ts", 'import { Level } from "level";\nexport const L = Level;\n');
-      const r = spawnSync(process.execPath, [depcruise, "src", "--config", join(root, ".dependency-cruiser.cjs"), "--output-type", "json"], { cwd: dir, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+      const r = spawnSync(process.execPath, [depcruise, "src", "--config", join(root, ".dependency-cruiser.cjs"), "--output-type", "json"], {
+        cwd: dir,
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
+      });
       const out = JSON.parse(r.stdout) as { summary: { violations: Violation[] } };
       expect(out.summary.violations.map((v) => `${v.rule.name}: ${v.from}`).sort()).to.deep.equal([
         "core-is-pure: src/core/pure.ts",
