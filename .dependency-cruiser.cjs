@@ -11,7 +11,8 @@
  *             core, ports and other adapters; never a service
  *   roots     src/server.ts, src/cli, src/hub/server.ts, … — wiring: anything
  */
-const IO = "^(node:)?(fs|fs/promises|net|http|https|http2|child_process|cluster|dgram|worker_threads|tls|dns)$|^(level|classic-level|ethers|express|hardhat|pino|prom-client|helmet|cors|express-rate-limit|@foundry-rs/anvil)($|/)";
+const IO =
+  "^(node:)?(fs|fs/promises|net|http|https|http2|child_process|cluster|dgram|worker_threads|tls|dns)$|^(level|classic-level|ethers|express|hardhat|pino|prom-client|helmet|cors|express-rate-limit|@foundry-rs/anvil)($|/)";
 const CORE = "^src/core/";
 const PORTS = "^src/(ports/|hub/ports\\.ts$)";
 const SERVICES = "^src/(services|hub/services)/";
@@ -20,15 +21,57 @@ const ADAPTERS = "^src/(adapters|hub/adapters|hub/routes)/";
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", comment: "Modules form no cycle.", from: { path: "^src/" }, to: { circular: true } },
-    { name: "core-is-pure", severity: "error", comment: "core imports no module with I/O.", from: { path: CORE }, to: { dependencyTypesNot: ["type-only"], path: IO } },
-    { name: "core-imports-core", severity: "error", comment: "core imports only core.", from: { path: "^src/core/" }, to: { path: "^src/", pathNot: "^src/core/" } },
-    { name: "ports-import-core", severity: "error", comment: "ports import only core and ports.", from: { path: PORTS }, to: { path: "^src/", pathNot: `${CORE}|${PORTS}` } },
+    {
+      name: "core-is-pure",
+      severity: "error",
+      comment: "core imports no module with I/O.",
+      from: { path: CORE },
+      to: { dependencyTypesNot: ["type-only"], path: IO },
+    },
+    {
+      name: "core-imports-core",
+      severity: "error",
+      comment: "core imports only core.",
+      from: { path: "^src/core/" },
+      to: { path: "^src/", pathNot: "^src/core/" },
+    },
+    {
+      name: "ports-import-core",
+      severity: "error",
+      comment: "ports import only core and ports.",
+      from: { path: PORTS },
+      to: { path: "^src/", pathNot: `${CORE}|${PORTS}` },
+    },
     { name: "ports-no-io", severity: "error", comment: "ports are declarations: no I/O module.", from: { path: PORTS }, to: { path: IO } },
-    { name: "services-import-core-and-ports", severity: "error", comment: "services import only core, ports and services.", from: { path: SERVICES }, to: { path: "^src/", pathNot: `${CORE}|${PORTS}|${SERVICES}` } },
+    {
+      name: "services-import-core-and-ports",
+      severity: "error",
+      comment: "services import only core, ports and services.",
+      from: { path: SERVICES },
+      to: { path: "^src/", pathNot: `${CORE}|${PORTS}|${SERVICES}` },
+    },
     { name: "services-no-io", severity: "error", comment: "services reach I/O only through ports.", from: { path: SERVICES }, to: { path: IO } },
-    { name: "adapters-never-import-services", severity: "error", comment: "an adapter implements or calls a port, never a service.", from: { path: ADAPTERS }, to: { path: SERVICES } },
-    { name: "client-imports-core-and-ports", severity: "error", comment: "the client SDK is core, ports and its own files.", from: { path: "^src/client/" }, to: { path: "^src/", pathNot: `${CORE}|${PORTS}|^src/client/` } },
-    { name: "verify-package-is-self-contained", severity: "error", comment: "the verifier package compiles only itself and src/core.", from: { path: "^packages/verify/src/" }, to: { path: "^(src|packages)/", pathNot: "^(src/core|packages/verify/src)/" } },
+    {
+      name: "adapters-never-import-services",
+      severity: "error",
+      comment: "an adapter implements or calls a port, never a service.",
+      from: { path: ADAPTERS },
+      to: { path: SERVICES },
+    },
+    {
+      name: "client-imports-core-and-ports",
+      severity: "error",
+      comment: "the client SDK is core, ports and its own files.",
+      from: { path: "^src/client/" },
+      to: { path: "^src/", pathNot: `${CORE}|${PORTS}|^src/client/` },
+    },
+    {
+      name: "verify-package-is-self-contained",
+      severity: "error",
+      comment: "the verifier package compiles only itself and src/core.",
+      from: { path: "^packages/verify/src/" },
+      to: { path: "^(src|packages)/", pathNot: "^(src/core|packages/verify/src)/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

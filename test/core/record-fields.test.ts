@@ -29,7 +29,19 @@ import { Provenance } from "../../src/adapters/http/openapi/responses.ts";
 const SPEC_EXCHANGE_TYPE =
   "Exchange(string id,string provider,string consumer,string dataset,string purpose,string legalBasis,uint64 recordCount,bytes32 payloadDigest,string[] derivedFrom,string occurredAt)";
 /** SPEC §1's fields, in its order. */
-const SPEC_FIELDS = ["id", "provider", "consumer", "dataset", "purpose", "legalBasis", "recordCount", "payloadDigest", "derivedFrom", "occurredAt", "signature"];
+const SPEC_FIELDS = [
+  "id",
+  "provider",
+  "consumer",
+  "dataset",
+  "purpose",
+  "legalBasis",
+  "recordCount",
+  "payloadDigest",
+  "derivedFrom",
+  "occurredAt",
+  "signature",
+];
 
 const domain = eip712Domain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
 const digester = new Eip712Digester(domain);
