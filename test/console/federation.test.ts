@@ -118,24 +118,25 @@ describe("web console: the Federation page", function () {
     await until("every gateway shown reachable", async () =>
       (await page.locator('dx-federation-view li[data-reachable="true"]').count()) === 3 ? true : undefined,
     );
-    expect(await page.locator("dx-federation-view #summary").textContent()).to.equal("3 gateways, 0 stale");
+    expect(await page.locator("dx-federation-view #summary").innerText()).to.equal("3 gateways, 0 stale");
     expect(await page.locator("dx-federation-view li[aria-current='true']").getAttribute("data-name")).to.equal("gw-a");
-    expect(await card(page, "gw-a").locator(".badge.self").textContent()).to.equal("this gateway");
+    expect(await card(page, "gw-a").locator(".badge.self").innerText()).to.equal("this gateway");
     for (const [i, l] of fed.logs.entries()) {
       expect(l.name).to.equal(NAMES[i]);
       const c = card(page, l.name);
       expect(await c.getAttribute("data-log-id")).to.equal(l.logId);
-      expect(await field(page, l.name, "operator").textContent()).to.equal(OPERATORS[i]);
+      expect(await field(page, l.name, "operator").innerText()).to.equal(OPERATORS[i]);
       expect(await field(page, l.name, "url").locator("a").getAttribute("href")).to.equal(`${l.url}/`);
-      expect(await field(page, l.name, "anchorer").textContent()).to.equal(l.anchorer);
-      expect(await field(page, l.name, "health").textContent()).to.equal("reachable · ready");
-      expect(await c.locator(".badge.status").textContent()).to.equal("up to date");
+      expect(await field(page, l.name, "anchorer").innerText()).to.equal(l.anchorer);
+      // What a reader sees (innerText): the template may wrap the text in whitespace.
+      expect(await field(page, l.name, "health").innerText()).to.equal("reachable · ready");
+      expect(await c.locator(".badge.status").innerText()).to.equal("up to date");
       if (l.latestCheckpoint) {
         expect(await field(page, l.name, "index").getAttribute("data-value")).to.equal(String(l.latestCheckpoint.index));
         expect(await field(page, l.name, "size").getAttribute("data-value")).to.equal(String(l.latestCheckpoint.treeSize));
         expect(await field(page, l.name, "block").getAttribute("data-value")).to.equal(String(l.latestCheckpoint.blockNumber));
       } else {
-        expect(await field(page, l.name, "index").textContent()).to.equal("none on chain yet");
+        expect(await field(page, l.name, "index").innerText()).to.equal("none on chain yet");
       }
       expect(await field(page, l.name, "pending").getAttribute("data-value")).to.equal(String(l.health.anchoring.pending));
     }
@@ -144,7 +145,7 @@ describe("web console: the Federation page", function () {
       [0, 1, 1],
       [null, null, 0],
     ]);
-    expect(await field(page, "gw-b", "pending").textContent()).to.match(/^1 · oldest \d+/);
+    expect(await field(page, "gw-b", "pending").innerText()).to.match(/^1 · oldest \d+/);
     await page.context().close();
   });
 
@@ -181,10 +182,10 @@ describe("web console: the Federation page", function () {
     );
     const gwc = card(page, "gw-c");
     expect(await gwc.getAttribute("data-stale")).to.equal("true");
-    expect(await gwc.locator(".badge.status").textContent()).to.equal("unreachable");
-    expect(await field(page, "gw-c", "health").textContent()).to.equal("unreachable");
-    expect(await field(page, "gw-c", "error").textContent()).to.not.equal("");
-    expect(await page.locator("dx-federation-view #summary").textContent()).to.equal("3 gateways, 1 stale (1 unreachable)");
+    expect(await gwc.locator(".badge.status").innerText()).to.equal("unreachable");
+    expect(await field(page, "gw-c", "health").innerText()).to.equal("unreachable");
+    expect(await field(page, "gw-c", "error").innerText()).to.not.equal("");
+    expect(await page.locator("dx-federation-view #summary").innerText()).to.equal("3 gateways, 1 stale (1 unreachable)");
     const api = (await federation()).logs[2];
     expect(api.health.reachable).to.equal(false);
     expect(await card(page, "gw-a").getAttribute("data-reachable")).to.equal("true");
@@ -192,10 +193,10 @@ describe("web console: the Federation page", function () {
     await shoot(page, "federation-unreachable");
     await page.locator("dx-app select#lang").selectOption("zh");
     await until("Chinese summary", async () =>
-      (await page.locator("dx-federation-view #summary").textContent()) === "3 个网关，1 个滞后 (1 个无法连接)" ? true : undefined,
+      (await page.locator("dx-federation-view #summary").innerText()) === "3 个网关，1 个滞后 (1 个无法连接)" ? true : undefined,
     );
-    expect(await gwc.locator(".badge.status").textContent()).to.equal("无法连接");
-    expect(await field(page, "gw-a", "anchoredAt").textContent()).to.match(/\d{4}年/);
+    expect(await gwc.locator(".badge.status").innerText()).to.equal("无法连接");
+    expect(await field(page, "gw-a", "anchoredAt").innerText()).to.match(/\d{4}年/);
     await shoot(page, "federation-unreachable-zh");
     await page.context().close();
   });
