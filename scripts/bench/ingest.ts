@@ -110,16 +110,20 @@ async function main(): Promise<void> {
       JSON.parse((await http("POST", `${svc.url}/v1/tokens`, JSON.stringify({ role: "auditor", label: "bench" }), svc.adminToken)).text) as { token: string }
     ).token;
     const echoLat = await latencies(() => http("POST", `${echo.url}/echo`, singles[0]), 3000);
+    // Two rounds of 3 000 random receipts: the first just after the restart (start-up garbage is still being
+    // collected), the second in the steady state a running service is in; the target is held to the second.
     let k = 1;
-    const recLat = await latencies(
-      () => http("GET", `${svc.url}/v1/entries/${(k = (k * 48271) % 2147483647) % cp.treeSize}/receipt`, undefined, auditor),
-      3000,
+    const receipt = () => http("GET", `${svc.url}/v1/entries/${(k = (k * 48271) % 2147483647) % cp.treeSize}/receipt`, undefined, auditor);
+    const firstLat = await latencies(receipt, 3000);
+    const recLat = await latencies(receipt, 3000);
+    rows.push(
+      `| receipt p50 / p99 at ${fmt(cp.treeSize)} entries, first 3 000 after the restart | ${fmt(pct(firstLat, 50), 3)} / ${fmt(pct(firstLat, 99), 3)} ms | echo ${fmt(pct(echoLat, 50), 3)} / ${fmt(pct(echoLat, 99), 3)} ms | ${fmt(pct(firstLat, 99) / pct(echoLat, 99), 2)}× | — | — |`,
     );
     rows.push(
       `| receipt p50 at ${fmt(cp.treeSize)} entries | ${fmt(pct(recLat, 50), 3)} ms | echo ${fmt(pct(echoLat, 50), 3)} ms | ${fmt(pct(recLat, 50) / pct(echoLat, 50), 2)}× | — | — |`,
     );
     rows.push(
-      `| receipt p99 at ${fmt(cp.treeSize)} entries | ${fmt(pct(recLat, 99), 3)} ms | echo ${fmt(pct(echoLat, 99), 3)} ms | ${fmt(pct(recLat, 99) / pct(echoLat, 99), 2)}× | < 5 ms at ≥ 1 M | ${cp.treeSize >= 1_000_000 ? verdict(pct(recLat, 99) < 5) : "MISS (log < 1 M)"} |`,
+      `| receipt p99 at ${fmt(cp.treeSize)} entries (steady: the next 3 000) | ${fmt(pct(recLat, 99), 3)} ms | echo ${fmt(pct(echoLat, 99), 3)} ms | ${fmt(pct(recLat, 99) / pct(echoLat, 99), 2)}× | < 5 ms at ≥ 1 M | ${cp.treeSize >= 1_000_000 ? verdict(pct(recLat, 99) < 5) : "MISS (log < 1 M)"} |`,
     );
   } finally {
     echo.stop();
