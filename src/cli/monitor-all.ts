@@ -13,12 +13,10 @@
  */
 import { LedgerClient } from "../adapters/chain/ledger-client.ts";
 import { ChainLogDirectory } from "../adapters/chain/log-directory.ts";
-import { recoveryEvents } from "../adapters/chain/department-keys.ts";
 import { HttpGatewayProbe } from "../adapters/http/gateway-probe.ts";
 import { FederationMonitor, type FederationEvent } from "../services/federation-monitor.ts";
-import { KeyMonitor } from "../services/key-monitor.ts";
 import { chainForCli } from "./chain-for-cli.ts";
-import { keyReporter } from "./monitor-report.ts";
+import { watchWithKeys } from "./monitor-report.ts";
 import { httpService } from "./monitor-http.ts";
 
 type Opts = Record<string, string | boolean | undefined>;
@@ -57,24 +55,15 @@ export async function monitorAllLogs(o: Opts, env: NodeJS.ProcessEnv, say: (s: s
       probe: new HttpGatewayProbe(),
       staleAfterMs: Number(staleAfter) * 1000,
     });
-    const keys = new KeyMonitor(
-      { blockNumber: () => c.blockNumber(), recoveryEvents: (from, to) => recoveryEvents(c, from, to) },
-      Number(o["since-block"]) || 0,
-    );
-    const reportKey = keyReporter(Boolean(o.json));
-    let alarms = 0;
-    for (;;) {
+    const watch = { json: Boolean(o.json), once: Boolean(o.once), interval: Number(o.interval), sinceBlock: Number(o["since-block"]) || 0 };
+    return await watchWithKeys(c, watch, async () => {
+      let alarms = 0;
       for (const e of await fed.poll()) {
         if (e.kind === "alarm" || e.kind === "gateway-alarm") alarms++;
         process.stdout.write(`${o.json ? JSON.stringify(e) : line(e)}\n`);
       }
-      (await keys.poll()).forEach(reportKey);
-      if (o.once) {
-        for (const [dep, signer] of keys.pending) if (!o.json) process.stdout.write(`PENDING key recovery of ${dep} to ${signer}\n`);
-        return alarms || keys.attention ? 1 : 0;
-      }
-      await new Promise((r) => setTimeout(r, Number(o.interval)));
-    }
+      return alarms;
+    });
   } catch (e) {
     say(`error: ${(e as Error).message}`);
     return 2;

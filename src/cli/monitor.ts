@@ -16,10 +16,8 @@
 import { parseArgs } from "node:util";
 import { LedgerClient } from "../adapters/chain/ledger-client.ts";
 import { Monitor, type MonitorEvent } from "../services/monitor.ts";
-import { KeyMonitor } from "../services/key-monitor.ts";
-import { recoveryEvents } from "../adapters/chain/department-keys.ts";
 import { chainForCli } from "./chain-for-cli.ts";
-import { keyReporter } from "./monitor-report.ts";
+import { watchWithKeys } from "./monitor-report.ts";
 import { monitorAllLogs } from "./monitor-all.ts";
 import { httpService } from "./monitor-http.ts";
 
@@ -68,28 +66,17 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     chain = await chainForCli(o.rpc ?? env.RPC_URL ?? info.rpcUrl, env);
     client = await LedgerClient.connect({ rpcUrl: chain.rpcUrl, address: contract });
     const monitor = new Monitor(client, service, logId);
-    const c = client;
-    const keys = new KeyMonitor(
-      { blockNumber: () => c.blockNumber(), recoveryEvents: (from, to) => recoveryEvents(c, from, to) },
-      Number(o["since-block"]) || 0,
-    );
-    let alarms = 0;
-    const reportKey = keyReporter(o.json);
     const report = (e: MonitorEvent) => {
-      if (e.kind === "alarm") alarms++;
       if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);
       else if (e.kind === "ok") process.stdout.write(`ok    checkpoint ${e.index}: size ${e.treeSize}, root ${e.rootHash}\n`);
       else process.stdout.write(`ALARM checkpoint ${e.index}: ${e.reason} ${JSON.stringify(e.evidence)}\n`);
     };
-    for (;;) {
-      (await monitor.poll()).forEach(report);
-      (await keys.poll()).forEach(reportKey);
-      if (o.once) {
-        for (const [dep, signer] of keys.pending) if (!o.json) process.stdout.write(`PENDING key recovery of ${dep} to ${signer}\n`);
-        return alarms || keys.attention ? 1 : 0;
-      }
-      await new Promise((r) => setTimeout(r, Number(o.interval)));
-    }
+    const watch = { json: o.json, once: o.once, interval: Number(o.interval), sinceBlock: Number(o["since-block"]) || 0 };
+    return await watchWithKeys(client, watch, async () => {
+      const events = await monitor.poll();
+      events.forEach(report);
+      return events.filter((e) => e.kind === "alarm").length;
+    });
   } catch (e) {
     say(`error: ${(e as Error).message}`);
     return 2;
