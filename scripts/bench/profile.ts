@@ -110,9 +110,14 @@ async function main(): Promise<void> {
     mkdirSync(join(out, "bulk"), { recursive: true });
     const r = spawnSync(process.execPath, [...prof("bulk"), join(ROOT, "scripts/bench/stats.ts")], {
       encoding: "utf8",
-      env: { ...process.env, BENCH_SIZES: String(Math.max(5_000, 12_000 * SECONDS)), BENCH_LOAD_ONLY: "1" },
+      env: {
+        ...process.env,
+        BENCH_SIZES: String(Math.max(5_000, 12_000 * SECONDS)),
+        BENCH_BULK_ENTRIES: String(Math.max(5_000, 12_000 * SECONDS)),
+        BENCH_LOAD_ONLY: "1",
+      },
     });
-    summarise("bulk", (/loaded at (\S+)/.exec(r.stdout)?.[1] ?? "?") + " entries/s while profiled (Appender + counters, no HTTP, no signatures)");
+    summarise("bulk", (/append path at (\S+)\/s/.exec(r.stdout)?.[1] ?? "?") + " entries/s while profiled (Appender + counters, no HTTP, no signatures)");
   }
   agent.destroy();
   if (!keep) rmSync(out, { recursive: true, force: true });

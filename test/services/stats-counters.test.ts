@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { Store } from "../../src/adapters/leveldb/store.ts";
 import { CounterKeyMemo, spreadTuples, addToTuple, StatsCounters } from "../../src/services/stats-counters.ts";
 import { counterKeys, formatCount } from "../../src/adapters/leveldb/counter-store.ts";
-import { counterTuple } from "../../src/core/counter-coords.ts";
+import { counterTuple, DIMENSIONS, dimensionValue, type CountedRecord } from "../../src/core/counter-coords.ts";
+import { K } from "../../src/adapters/leveldb/keys.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 
 const rec = (i: number, purpose: string, dataset: string, day: number): ExchangeRecord => ({
@@ -34,7 +35,49 @@ function perRecord(recs: ExchangeRecord[]): Map<string, [number, number]> {
   return out;
 }
 
+/** The 34 keys spelled out key by key through K (the form counterKeys had before it encoded each value once). */
+function referenceKeys(r: CountedRecord): string[] {
+  const day = r.occurredAt.slice(0, 10);
+  const month = day.slice(0, 7);
+  const year = day.slice(0, 4);
+  const keys = [
+    K.counter("*", "", "_", day),
+    K.flow(day, r.provider, r.consumer),
+    K.monthCounter("_", month),
+    K.monthFlow(month, r.provider, r.consumer),
+    K.yearCounter("_", year),
+    K.yearFlow(year, r.provider, r.consumer),
+  ];
+  for (const g of DIMENSIONS) {
+    keys.push(K.counter("*", "", g, day, dimensionValue(r, g)));
+    keys.push(K.monthCounter(g, month, dimensionValue(r, g)));
+    keys.push(K.yearCounter(g, year, dimensionValue(r, g)));
+  }
+  for (const f of DIMENSIONS) {
+    const fval = dimensionValue(r, f);
+    keys.push(K.counter(f, fval, "_", day));
+    for (const g of DIMENSIONS) if (g !== f) keys.push(K.counter(f, fval, g, day, dimensionValue(r, g)));
+  }
+  return keys;
+}
+
 describe("statistics counters: summed per counter tuple", () => {
+  it("counterKeys gives the keys K spells out, in order, for any text (':', '%', '/', non-ASCII, NFC variants)", () => {
+    const text = fc.oneof(
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }),
+      fc.constantFrom("caf\u00e9", "cafe\u0301", "a:b", "50%", "city/ds-1", "x y"),
+    );
+    fc.assert(
+      fc.property(fc.tuple(text, text, text, text, fc.nat(2000)), ([dataset, provider, consumer, purpose, day]) => {
+        const r = { dataset, provider, consumer, purpose, occurredAt: new Date(Date.UTC(2024, 0, 1) + day * 86_400_000).toISOString() };
+        const keys = counterKeys(r);
+        expect(keys).to.have.lengthOf(34);
+        expect(keys).to.deep.equal(referenceKeys(r));
+      }),
+      { seed: 29, numRuns: 300 },
+    );
+  });
+
   it("spreading per-tuple sums gives exactly the per-record sums (NFC-equivalent purposes included)", () => {
     const purposes = ["planning", "caf\u00e9", "cafe\u0301", 'audit, "x"'];
     fc.assert(

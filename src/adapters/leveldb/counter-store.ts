@@ -8,28 +8,33 @@ import { DIMENSIONS, dimensionValue, type CountedRecord } from "../../core/count
 import type { Count, CounterFilter, CounterGroup, CounterStore } from "../../ports/counters.ts";
 import { K } from "./keys.ts";
 
-/** Every counter key one exchange adds to (34: per-day totals and groups per filter, its flow, and the monthly and yearly rollups). */
+/**
+ * Every counter key one exchange adds to (34: per-day totals and groups per
+ * filter, its flow, and the monthly and yearly rollups). The hot path of
+ * ingest and reindex: each dimension's value is grouped (NFC) and URI-encoded
+ * once, not once per key it appears in.
+ */
 export function counterKeys(r: CountedRecord): string[] {
   const day = r.occurredAt.slice(0, 10);
   const month = day.slice(0, 7);
   const year = day.slice(0, 4);
+  const enc = DIMENSIONS.map((g) => encodeURIComponent(dimensionValue(r, g)));
   const keys = [
-    K.counter("*", "", "_", day),
+    K.counterEncoded("*", "", "_", day),
     K.flow(day, r.provider, r.consumer),
-    K.monthCounter("_", month),
+    K.monthCounterEncoded("_", month),
     K.monthFlow(month, r.provider, r.consumer),
-    K.yearCounter("_", year),
+    K.yearCounterEncoded("_", year),
     K.yearFlow(year, r.provider, r.consumer),
   ];
-  for (const g of DIMENSIONS) {
-    keys.push(K.counter("*", "", g, day, dimensionValue(r, g)));
-    keys.push(K.monthCounter(g, month, dimensionValue(r, g)));
-    keys.push(K.yearCounter(g, year, dimensionValue(r, g)));
+  for (let i = 0; i < DIMENSIONS.length; i++) {
+    const g = DIMENSIONS[i]!;
+    keys.push(K.counterEncoded("*", "", g, day, enc[i]), K.monthCounterEncoded(g, month, enc[i]), K.yearCounterEncoded(g, year, enc[i]));
   }
-  for (const f of DIMENSIONS) {
-    const fval = dimensionValue(r, f);
-    keys.push(K.counter(f, fval, "_", day));
-    for (const g of DIMENSIONS) if (g !== f) keys.push(K.counter(f, fval, g, day, dimensionValue(r, g)));
+  for (let i = 0; i < DIMENSIONS.length; i++) {
+    const f = DIMENSIONS[i]!;
+    keys.push(K.counterEncoded(f, enc[i]!, "_", day));
+    for (let j = 0; j < DIMENSIONS.length; j++) if (j !== i) keys.push(K.counterEncoded(f, enc[i]!, DIMENSIONS[j]!, day, enc[j]));
   }
   return keys;
 }
