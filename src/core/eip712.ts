@@ -29,6 +29,9 @@ export function eip712Domain(chainId: number, verifyingContract: string): Eip712
   return { name: "dxledger", version: "1", chainId, verifyingContract: verifyingContract.toLowerCase() };
 }
 
+/** A keccak256 implementation: noble's (pure JS, everywhere) by default; the signer workers pass a faster one. */
+export type Keccak256 = (data: Uint8Array) => Uint8Array;
+
 const kString = (s: string): Uint8Array => keccak_256(utf8(s));
 
 /**
@@ -38,11 +41,11 @@ const kString = (s: string): Uint8Array => keccak_256(utf8(s));
  */
 const CACHE_MAX = 100_000;
 const cache = new Map<string, Uint8Array>();
-function kCached(s: string): Uint8Array {
+function kCached(s: string, keccak: Keccak256): Uint8Array {
   let h = cache.get(s);
   if (h === undefined) {
     if (cache.size >= CACHE_MAX) cache.clear();
-    h = kString(s);
+    h = keccak(utf8(s));
     cache.set(s, h);
   }
   return h;
@@ -71,8 +74,8 @@ function hexWord(hex: string, bytes: number): Uint8Array {
 type Slot = (r: SignedValues) => Uint8Array;
 
 /** `encodeData`'s 32-byte word of one field (EIP-712): strings and arrays by their keccak256, atoms in place. */
-function slotOf(f: SignedField): Slot {
-  const k = f.repeats ? kCached : kString;
+function slotOf(f: SignedField, keccak: Keccak256): Slot {
+  const k = f.repeats ? (s: string) => kCached(s, keccak) : (s: string) => keccak(utf8(s));
   const name = f.name;
   switch (f.eip712) {
     case "string":
@@ -87,20 +90,26 @@ function slotOf(f: SignedField): Slot {
         if (a.length === 0) return EMPTY_ARRAY_HASH;
         const words = new Uint8Array(32 * a.length);
         a.forEach((s, i) => words.set(k(s), 32 * i));
-        return keccak_256(words);
+        return keccak(words);
       };
   }
 }
 
 /** hashStruct's layout: the type hash, then field i's word at 32·(i+1), in SIGNED_FIELDS order. */
-const SLOTS: readonly Slot[] = SIGNED_FIELDS.map(slotOf);
-const STRUCT_BYTES = 32 * (1 + SLOTS.length);
+const STRUCT_BYTES = 32 * (1 + SIGNED_FIELDS.length);
 
-/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(record)) for a given domain separator. */
+/**
+ * keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(record)) for a given domain
+ * separator. `keccak` MUST compute keccak256 (the same bytes as noble's).
+ */
 export class Eip712Digester {
   readonly domainSeparator: Uint8Array;
+  readonly #keccak: Keccak256;
+  readonly #slots: readonly Slot[];
 
-  constructor(domain: Eip712Domain) {
+  constructor(domain: Eip712Domain, keccak: Keccak256 = keccak_256) {
+    this.#keccak = keccak;
+    this.#slots = SIGNED_FIELDS.map((f) => slotOf(f, keccak));
     const buf = new Uint8Array(5 * 32);
     buf.set(DOMAIN_TYPEHASH, 0);
     buf.set(kString(domain.name), 32);
@@ -113,8 +122,8 @@ export class Eip712Digester {
   structHash(r: SignedValues): Uint8Array {
     const buf = new Uint8Array(STRUCT_BYTES);
     buf.set(EXCHANGE_TYPEHASH, 0);
-    for (let i = 0; i < SLOTS.length; i++) buf.set(SLOTS[i]!(r), 32 * (i + 1));
-    return keccak_256(buf);
+    for (let i = 0; i < this.#slots.length; i++) buf.set(this.#slots[i]!(r), 32 * (i + 1));
+    return this.#keccak(buf);
   }
 
   digest(r: SignedValues): Uint8Array {
@@ -123,6 +132,6 @@ export class Eip712Digester {
     buf[1] = 0x01;
     buf.set(this.domainSeparator, 2);
     buf.set(this.structHash(r), 34);
-    return keccak_256(buf);
+    return this.#keccak(buf);
   }
 }

@@ -10,7 +10,8 @@ const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a
 
 export type RecoverResult = { ok: true; address: string } | { ok: false; reason: string };
 
-export function recoverSigner(digest: Uint8Array, signatureHex: string): RecoverResult {
+/** `keccak` (for the address) MUST compute keccak256; noble's by default. */
+export function recoverSigner(digest: Uint8Array, signatureHex: string, keccak: (data: Uint8Array) => Uint8Array = keccak_256): RecoverResult {
   const sig = Buffer.from(signatureHex.slice(2), "hex");
   if (sig.length !== 65) return { ok: false, reason: "signature must be 65 bytes" };
   const v = sig[64]!;
@@ -24,5 +25,5 @@ export function recoverSigner(digest: Uint8Array, signatureHex: string): Recover
   } catch {
     return { ok: false, reason: "signature does not recover to a public key" };
   }
-  return { ok: true, address: `0x${Buffer.from(keccak_256(pub.subarray(1)).subarray(12)).toString("hex")}` };
+  return { ok: true, address: `0x${Buffer.from(keccak(pub.subarray(1)).subarray(12)).toString("hex")}` };
 }
