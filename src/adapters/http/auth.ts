@@ -47,7 +47,8 @@ const kindOf = (r: Role): RoleKind => (r.startsWith("department:") ? "department
 /** Requires a token whose role is one of `kinds` (any role when none given); sets res.locals.principal. */
 export function requireRole(tokens: Tokens, ...kinds: RoleKind[]): RequestHandler {
   return async (req, res, next) => {
-    const p = principalOf(req, tokens);
+    // `identify` (authenticate-first.ts) has checked this request's token already; without it, check here.
+    const p = (res.locals.principal as Principal | undefined) ?? principalOf(req, tokens);
     if (kinds.length && !kinds.includes(kindOf(p.role))) {
       throw new LedgerError("FORBIDDEN", `role ${p.role} may not ${req.method} ${req.baseUrl}${req.path}`, { role: p.role, allowed: kinds });
     }

@@ -17,6 +17,8 @@ export function rateLimitPerCaller(rps: number, log: Logger): RequestHandler {
     windowMs: 1000,
     limit: rps,
     standardHeaders: "draft-8",
+    // The policy's name, as the library would derive it from limit and window on every request.
+    identifier: `${rps}-in-1sec`,
     legacyHeaders: false,
     keyGenerator: (req, res) => {
       const p = callerOf(res.locals);
