@@ -23,6 +23,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../../src/adapters/leveldb/store.ts";
+import { K } from "../../src/adapters/leveldb/keys.ts";
 import { Appender } from "../../src/services/appender.ts";
 import { StatsService } from "../../src/services/stats.ts";
 import { cityDays, DATASETS, DEPTS } from "./city-load.ts";
@@ -105,7 +106,7 @@ async function measure(dir: string, size: number): Promise<string> {
   );
   const stats = new StatsService(store, () => size);
   const year = ["2025-01-01", "2025-12-31"] as const;
-  const sample = [...fill.sampleKeys];
+  const sample = fill.sampleKeys.length > 0 ? fill.sampleKeys : [K.counterEncoded("*", "", "_", "2025-01-01")];
   const point = await time(2000, (i) => store.db.get(sample[(i * 7919) % sample.length]!));
   const usage = await time(300, (i) => stats.usage({ from: year[0], to: year[1], filters: { dataset: DATASETS[i % 50]! }, groupBy: "day" }));
   const usageP = await time(300, (i) => stats.usage({ from: year[0], to: year[1], filters: { provider: DEPTS[i % 80]! }, groupBy: "day" }));

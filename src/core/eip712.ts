@@ -36,19 +36,21 @@ const kString = (s: string): Uint8Array => keccak_256(utf8(s));
 
 /**
  * Values of the fields declared `repeats` (department ids, datasets, purposes,
- * legal bases) recur across records: their keccak256 is cached (bounded;
- * cleared when full). Ids and times are not.
+ * legal bases) recur across records: each digester caches their keccak256,
+ * computed with its own keccak (bounded; cleared when full). Ids and times are not.
  */
 const CACHE_MAX = 100_000;
-const cache = new Map<string, Uint8Array>();
-function kCached(s: string, keccak: Keccak256): Uint8Array {
-  let h = cache.get(s);
-  if (h === undefined) {
-    if (cache.size >= CACHE_MAX) cache.clear();
-    h = keccak(utf8(s));
-    cache.set(s, h);
-  }
-  return h;
+function cachedKeccak(keccak: Keccak256): (s: string) => Uint8Array {
+  const cache = new Map<string, Uint8Array>();
+  return (s) => {
+    let h = cache.get(s);
+    if (h === undefined) {
+      if (cache.size >= CACHE_MAX) cache.clear();
+      h = keccak(utf8(s));
+      cache.set(s, h);
+    }
+    return h;
+  };
 }
 
 const DOMAIN_TYPEHASH = kString("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -74,8 +76,8 @@ function hexWord(hex: string, bytes: number): Uint8Array {
 type Slot = (r: SignedValues) => Uint8Array;
 
 /** `encodeData`'s 32-byte word of one field (EIP-712): strings and arrays by their keccak256, atoms in place. */
-function slotOf(f: SignedField, keccak: Keccak256): Slot {
-  const k = f.repeats ? (s: string) => kCached(s, keccak) : (s: string) => keccak(utf8(s));
+function slotOf(f: SignedField, keccak: Keccak256, cached: (s: string) => Uint8Array): Slot {
+  const k = f.repeats ? cached : (s: string) => keccak(utf8(s));
   const name = f.name;
   switch (f.eip712) {
     case "string":
@@ -109,7 +111,8 @@ export class Eip712Digester {
 
   constructor(domain: Eip712Domain, keccak: Keccak256 = keccak_256) {
     this.#keccak = keccak;
-    this.#slots = SIGNED_FIELDS.map((f) => slotOf(f, keccak));
+    const cached = cachedKeccak(keccak);
+    this.#slots = SIGNED_FIELDS.map((f) => slotOf(f, keccak, cached));
     const buf = new Uint8Array(5 * 32);
     buf.set(DOMAIN_TYPEHASH, 0);
     buf.set(kString(domain.name), 32);

@@ -5,13 +5,14 @@
  */
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import secp256k1 from "secp256k1";
+import type { Keccak256 } from "./eip712.ts";
 
 const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 export type RecoverResult = { ok: true; address: string } | { ok: false; reason: string };
 
 /** `keccak` (for the address) MUST compute keccak256; noble's by default. */
-export function recoverSigner(digest: Uint8Array, signatureHex: string, keccak: (data: Uint8Array) => Uint8Array = keccak_256): RecoverResult {
+export function recoverSigner(digest: Uint8Array, signatureHex: string, keccak: Keccak256 = keccak_256): RecoverResult {
   const sig = Buffer.from(signatureHex.slice(2), "hex");
   if (sig.length !== 65) return { ok: false, reason: "signature must be 65 bytes" };
   const v = sig[64]!;

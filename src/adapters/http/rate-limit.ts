@@ -10,15 +10,18 @@ import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { callerOf } from "./authenticate-first.ts";
 import { RATE_LIMITED, sendErrorBody, type Logger } from "./errors.ts";
 
+/** One-second windows: the limit is per second. */
+const WINDOW_S = 1;
+
 /** `rps` 0: no limit (a pass-through). */
 export function rateLimitPerCaller(rps: number, log: Logger): RequestHandler {
   if (rps === 0) return (_req, _res, next) => next();
   return rateLimit({
-    windowMs: 1000,
+    windowMs: WINDOW_S * 1000,
     limit: rps,
     standardHeaders: "draft-8",
     // The policy's name, as the library would derive it from limit and window on every request.
-    identifier: `${rps}-in-1sec`,
+    identifier: `${rps}-in-${WINDOW_S}sec`,
     legacyHeaders: false,
     keyGenerator: (req, res) => {
       const p = callerOf(res.locals);

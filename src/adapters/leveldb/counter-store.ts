@@ -4,7 +4,7 @@
  * make. Group values are URI-encoded in keys and decoded here.
  */
 import type { Level } from "level";
-import { DIMENSIONS, dimensionValue, type CountedRecord } from "../../core/counter-coords.ts";
+import { DIMENSIONS, dimensionValue, type CountedRecord, type Dimension } from "../../core/counter-coords.ts";
 import type { Count, CounterFilter, CounterGroup, CounterStore } from "../../ports/counters.ts";
 import { K } from "./keys.ts";
 
@@ -18,7 +18,8 @@ export function counterKeys(r: CountedRecord): string[] {
   const day = r.occurredAt.slice(0, 10);
   const month = day.slice(0, 7);
   const year = day.slice(0, 4);
-  const enc = DIMENSIONS.map((g) => encodeURIComponent(dimensionValue(r, g)));
+  const enc = { d: "", p: "", c: "", u: "" } satisfies Record<Dimension, string>;
+  for (const g of DIMENSIONS) enc[g] = encodeURIComponent(dimensionValue(r, g));
   const keys = [
     K.counterEncoded("*", "", "_", day),
     K.flow(day, r.provider, r.consumer),
@@ -27,14 +28,11 @@ export function counterKeys(r: CountedRecord): string[] {
     K.yearCounterEncoded("_", year),
     K.yearFlow(year, r.provider, r.consumer),
   ];
-  for (let i = 0; i < DIMENSIONS.length; i++) {
-    const g = DIMENSIONS[i]!;
-    keys.push(K.counterEncoded("*", "", g, day, enc[i]), K.monthCounterEncoded(g, month, enc[i]), K.yearCounterEncoded(g, year, enc[i]));
-  }
-  for (let i = 0; i < DIMENSIONS.length; i++) {
-    const f = DIMENSIONS[i]!;
-    keys.push(K.counterEncoded(f, enc[i]!, "_", day));
-    for (let j = 0; j < DIMENSIONS.length; j++) if (j !== i) keys.push(K.counterEncoded(f, enc[i]!, DIMENSIONS[j]!, day, enc[j]));
+  for (const g of DIMENSIONS)
+    keys.push(K.counterEncoded("*", "", g, day, enc[g]), K.monthCounterEncoded(g, month, enc[g]), K.yearCounterEncoded(g, year, enc[g]));
+  for (const f of DIMENSIONS) {
+    keys.push(K.counterEncoded(f, enc[f], "_", day));
+    for (const g of DIMENSIONS) if (g !== f) keys.push(K.counterEncoded(f, enc[f], g, day, enc[g]));
   }
   return keys;
 }

@@ -64,20 +64,16 @@ export const K = {
   downstream: (source: string, dataset: string): string => `x:w:${source}!${dataset}`,
   downstreamPrefix: (source: string): string => `x:w:${source}!`,
   indexPrefix: "x:",
-  counter: (f: string, fval: string, g: string, day: string, gval?: string): string =>
-    K.counterEncoded(f, encodeURIComponent(fval), g, day, gval === undefined ? undefined : encodeURIComponent(gval)),
-  /** K.counter with the filter and group values already URI-encoded (counterKeys encodes each value once). */
+  /** Filter and group values come URI-encoded (counterKeys encodes each value once). */
   counterEncoded: (f: string, fvalEnc: string, g: string, day: string, gvalEnc?: string): string =>
     gvalEnc === undefined ? `q:${f}:${fvalEnc}:_:${day}` : `q:${f}:${fvalEnc}:${g}:${day}:${gvalEnc}`,
   counterPrefix: (f: string, fval: string, g: string): string => `q:${f}:${encodeURIComponent(fval)}:${g}:`,
   flow: (day: string, provider: string, consumer: string): string => `f:${day}:${provider}:${consumer}`,
   flowPrefix: "f:",
-  monthCounter: (g: string, month: string, gval?: string): string => K.monthCounterEncoded(g, month, gval === undefined ? undefined : encodeURIComponent(gval)),
   monthCounterEncoded: (g: string, month: string, gvalEnc?: string): string => (gvalEnc === undefined ? `r:${g}:${month}` : `r:${g}:${month}:${gvalEnc}`),
   monthCounterPrefix: (g: string): string => `r:${g}:`,
   monthFlow: (month: string, provider: string, consumer: string): string => `r:f:${month}:${provider}:${consumer}`,
   monthFlowPrefix: "r:f:",
-  yearCounter: (g: string, year: string, gval?: string): string => K.yearCounterEncoded(g, year, gval === undefined ? undefined : encodeURIComponent(gval)),
   yearCounterEncoded: (g: string, year: string, gvalEnc?: string): string => (gvalEnc === undefined ? `y:${g}:${year}` : `y:${g}:${year}:${gvalEnc}`),
   yearCounterPrefix: (g: string): string => `y:${g}:`,
   yearFlow: (year: string, provider: string, consumer: string): string => `y:f:${year}:${provider}:${consumer}`,

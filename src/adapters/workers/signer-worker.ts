@@ -5,12 +5,14 @@
  * joined by "\n". keccak256 runs in WebAssembly (wasm-keccak.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { Eip712Digester, type Eip712Domain } from "../../core/eip712.ts";
 import { recoverSigner } from "../../core/signature.ts";
 import { unpackRecords } from "../../core/signer-pack.ts";
 import { wasmKeccak256 } from "./wasm-keccak.ts";
 
-const keccak = await wasmKeccak256();
+// Where WebAssembly cannot run (node --jitless), noble's keccak: slower, the same bytes.
+const keccak = await wasmKeccak256().catch(() => keccak_256);
 const digester = new Eip712Digester(workerData as Eip712Domain, keccak);
 
 parentPort!.on("message", (msg: { id: number; packed: string }) => {
