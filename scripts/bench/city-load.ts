@@ -6,24 +6,13 @@
  * records feed the append path and the counters, never the signature check.
  */
 import type { ExchangeRecord } from "../../src/core/record.ts";
+import { seededRandom } from "../../test/helpers/seeded.ts";
 
 export const DEPTS = Array.from({ length: 80 }, (_, i) => `dept-${i}`);
 export const DATASETS = Array.from({ length: 2000 }, (_, i) => `city/ds-${i}`);
 export const PURPOSES = ["benefit eligibility", "tax assessment", "urban planning", "public health", "education", "policing", "statistics", "audit"];
 export const START = Date.UTC(2024, 0, 1);
 export const DAYS = 3 * 365;
-
-/** mulberry32: numbers in [0, 1), the same sequence for the same seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Zipf(s)-like ranks in [0, n) by inverse transform on a precomputed CDF. */
 function zipf(n: number, s: number, random: () => number): () => number {
@@ -53,7 +42,7 @@ const SIG = `0x${"1b".repeat(65)}`;
  * `<prefix>-n`.
  */
 export function* cityDays(total: number, seed = 1, prefix = "b"): Generator<ExchangeRecord[]> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pickDataset = zipf(DATASETS.length, 1.1, random);
   const pickDept = zipf(DEPTS.length, 0.8, random);
   let n = 0;

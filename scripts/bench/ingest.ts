@@ -136,7 +136,7 @@ async function main(): Promise<void> {
 
   // 5: bulk with every statistics counter, and statistics latency per size (its own process).
   if (STATS_SIZES !== "0") {
-    const r = spawnSync(process.execPath, [join(ROOT, "scripts/bench/stats.ts")], {
+    const r = spawnSync(process.execPath, ["--expose-gc", join(ROOT, "scripts/bench/stats.ts")], {
       encoding: "utf8",
       env: { ...process.env, BENCH_SIZES: STATS_SIZES },
       stdio: ["ignore", "pipe", "inherit"],
