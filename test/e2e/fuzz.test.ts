@@ -11,6 +11,7 @@ import { expect } from "chai";
 import { rmSync } from "node:fs";
 import fc from "fast-check";
 import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
+import { RECORD_FIELDS } from "../../src/core/record-fields.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -82,19 +83,8 @@ const enc = (v: string): string => {
   }
 };
 
-const FIELDS = [
-  "id",
-  "provider",
-  "consumer",
-  "dataset",
-  "purpose",
-  "legalBasis",
-  "recordCount",
-  "payloadDigest",
-  "derivedFrom",
-  "occurredAt",
-  "signature",
-] as const;
+/** Every field of the record, from its one declaration. */
+const FIELDS = RECORD_FIELDS.map((f) => f.name);
 
 describe("fuzz: every write and query endpoint", function () {
   this.timeout(600_000);
