@@ -49,7 +49,6 @@ async function main(): Promise<void> {
   const echo = await startEcho();
   const serviceEnv = {
     DATA_DIR: dataDir,
-    CHAIN_PORT: String(20000 + Math.floor(Math.random() * 20000)),
     ANCHOR_INTERVAL_MS: "5000",
     RATE_LIMIT_RPS: "1000000",
     LOG_LEVEL: "warn",

@@ -28,7 +28,6 @@ const out = process.env.PROFILE_DIR ?? mkdtempSync(join(tmpdir(), "dxledger-prof
 function env(dataDir: string): Record<string, string> {
   return {
     DATA_DIR: dataDir,
-    CHAIN_PORT: String(20000 + Math.floor(Math.random() * 20000)),
     ANCHOR_INTERVAL_MS: "5000",
     RATE_LIMIT_RPS: "1000000",
     LOG_LEVEL: "warn",

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { freeLoopbackPort } from "../../src/adapters/chain/loopback-port.ts";
 
 export interface ServiceProcess {
   readonly url: string;
@@ -10,8 +11,23 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** `execArgv`: node options for the service (e.g. `--cpu-prof`). */
+/**
+ * `execArgv`: node options for the service (e.g. `--cpu-prof`). Without a
+ * CHAIN_PORT in `env`, the embedded chain gets a free loopback port, and
+ * another if that one was taken before Anvil could bind it.
+ */
 export async function spawnService(root: string, env: Record<string, string>, execArgv: string[] = []): Promise<ServiceProcess> {
+  if (env.CHAIN_PORT !== undefined) return spawnOnce(root, env, execArgv);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(root, { ...env, CHAIN_PORT: String(await freeLoopbackPort()) }, execArgv);
+    } catch (e) {
+      if (attempt === 3 || !String(e).includes("Address already in use")) throw e;
+    }
+  }
+}
+
+async function spawnOnce(root: string, env: Record<string, string>, execArgv: string[]): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [...execArgv, join(root, "src/cli/main.ts"), "serve"], {
     cwd: root,
     env: { ...process.env, PORT: "0", ...env },

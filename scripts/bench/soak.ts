@@ -19,6 +19,7 @@ import { Wallet } from "ethers";
 import { FastSigner } from "./fast-signer.ts";
 import type { Eip712Domain } from "../../src/core/eip712.ts";
 import { spawnService } from "./service-process.ts";
+import { freeLoopbackPort } from "../../src/adapters/chain/loopback-port.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -92,10 +93,9 @@ function slope(xs: number[], ys: number[]): number {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "dxledger-soak-"));
-  const inspectPort = 20000 + Math.floor(Math.random() * 20000);
+  const inspectPort = await freeLoopbackPort();
   const svc = await spawnService(ROOT, {
     DATA_DIR: dataDir,
-    CHAIN_PORT: String(20000 + Math.floor(Math.random() * 20000)),
     ANCHOR_INTERVAL_MS: "2000",
     LOG_LEVEL: "warn",
     NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,

@@ -1,4 +1,4 @@
-/** Checkpoints: as this log keeps them, as the chain reports them, and where an anchor landed. */
+/** Checkpoints: as this log keeps them, as the chain reports them, and where an anchor (or another transaction) landed. */
 
 /** A checkpoint this log anchored, as stored and served in receipts. */
 export interface Checkpoint {
@@ -26,6 +26,12 @@ export interface AnchoredTx {
   readonly txHash: string;
   readonly blockNumber: number;
   readonly anchoredAt: number;
+}
+
+/** A transaction the chain mined: its hash and the block it is in (what orders it against events read from the chain). */
+export interface MinedTx {
+  readonly txHash: string;
+  readonly blockNumber: number;
 }
 
 /**

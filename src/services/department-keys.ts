@@ -18,6 +18,7 @@
  *   are made first (nonce, expiry, pending recovery); the rest are the
  *   contract's custom errors, decoded into API errors (core/errors.ts).
  */
+import type { MinedTx } from "../core/chain-checkpoint.ts";
 import { LedgerError } from "../core/errors.ts";
 import { iso } from "../core/iso-time.ts";
 import type { Authorization, DepartmentKeyChanges, DepartmentRecord, PendingRecovery, SignerChange } from "../ports/api/departments.ts";
@@ -35,17 +36,17 @@ export interface KeyLedger {
   chainTime(): Promise<number>;
   /** Whether executeRecovery(id) would succeed in the next block (the chain's own judgement, no transaction sent). */
   recoveryExecutableNow(id: string): Promise<boolean>;
-  rotateSignerWithAuthorization(id: string, signer: string, deadline: number, signature: string, limits: { deadline?: number }): Promise<string>;
+  rotateSignerWithAuthorization(id: string, signer: string, deadline: number, signature: string, limits: { deadline?: number }): Promise<MinedTx>;
   proposeRecovery(id: string, signer: string, limits: { deadline?: number }): Promise<string>;
-  executeRecovery(id: string, limits: { deadline?: number }): Promise<string>;
+  executeRecovery(id: string, limits: { deadline?: number }): Promise<MinedTx>;
   cancelRecoveryWithAuthorization(id: string, deadline: number, signature: string, limits: { deadline?: number }): Promise<string>;
 }
 
 export interface DepartmentKeysPorts {
   /** The department's record with its signer as the chain has it now; NOT_FOUND / DEPARTMENT_REVOKED otherwise. */
   active(id: string): Promise<DepartmentRecord>;
-  /** Stores a signer change this service saw mined, and updates the registry cache. */
-  applied(rec: DepartmentRecord): Promise<void>;
+  /** Stores a signer change this service saw mined in `block`, and updates the registry cache. */
+  applied(rec: DepartmentRecord, block: number): Promise<void>;
   /** How long a request may wait for its transaction (a fresh deadline per call). */
   limits(): { deadline?: number };
 }
@@ -65,9 +66,9 @@ export class DepartmentKeys implements DepartmentKeyChanges {
     const s = signer.toLowerCase();
     if (s === rec.signer) throw new LedgerError("SIGNER_UNCHANGED", `${s} already is department ${id}'s signer`, { id, signer: s });
     await this.#checkAuthorization(id, auth);
-    const txHash = await this.#chain.rotateSignerWithAuthorization(id, s, auth.deadline, auth.signature, this.#ports.limits());
+    const { txHash, blockNumber } = await this.#chain.rotateSignerWithAuthorization(id, s, auth.deadline, auth.signature, this.#ports.limits());
     const next = { ...rec, signer: s };
-    await this.#ports.applied(next);
+    await this.#ports.applied(next, blockNumber);
     return { status: "rotated", department: next, txHash, by: "authorization" };
   }
 
@@ -98,9 +99,9 @@ export class DepartmentKeys implements DepartmentKeyChanges {
       );
     }
     if (!(await this.#chain.recoveryExecutableNow(id))) return this.#pendingView(id, pending, (await this.#chain.recoveryProposalTx(id)) ?? null);
-    const txHash = await this.#chain.executeRecovery(id, this.#ports.limits());
+    const { txHash, blockNumber } = await this.#chain.executeRecovery(id, this.#ports.limits());
     const next = { ...rec, signer: s };
-    await this.#ports.applied(next);
+    await this.#ports.applied(next, blockNumber);
     return { status: "rotated", department: next, txHash, by: "recovery" };
   }
 

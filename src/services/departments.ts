@@ -2,6 +2,7 @@
  * Department administration: the chain holds the signer and status; the
  * store keeps the name and the transactions, for listing.
  */
+import type { MinedTx } from "../core/chain-checkpoint.ts";
 import { LedgerError } from "../core/errors.ts";
 import type { RecordStore } from "../ports/store.ts";
 import type { DepartmentAdmin, DepartmentRecord, DepartmentView } from "../ports/api/departments.ts";
@@ -13,8 +14,8 @@ import { DepartmentKeys, type KeyLedger } from "./department-keys.ts";
 /** What department administration asks of the chain (the ledger client implements it). */
 export interface DepartmentChain {
   departmentSigner(id: string): Promise<{ readonly signer: string; readonly active: boolean }>;
-  registerDepartment(id: string, signer: string, limits?: { deadline?: number }): Promise<string>;
-  revokeDepartment(id: string, limits?: { deadline?: number }): Promise<string>;
+  registerDepartment(id: string, signer: string, limits?: { deadline?: number }): Promise<MinedTx>;
+  revokeDepartment(id: string, limits?: { deadline?: number }): Promise<MinedTx>;
 }
 
 export class Departments implements DepartmentAdmin {
@@ -39,9 +40,9 @@ export class Departments implements DepartmentAdmin {
     this.#limits = limits;
     this.keys = new DepartmentKeys(keyLedger, {
       active: (id) => this.#activeRecord(id),
-      applied: async (rec) => {
+      applied: async (rec, block) => {
         await this.#store.put(rec.id, rec);
-        this.#registry.set(rec.id, { signer: rec.signer, active: true });
+        this.#registry.set(rec.id, { signer: rec.signer, active: true }, block);
       },
       limits: () => this.#limits(),
     });
@@ -53,19 +54,19 @@ export class Departments implements DepartmentAdmin {
     if (existing.signer !== "0x0000000000000000000000000000000000000000") {
       throw new LedgerError("DEPARTMENT_EXISTS", `department ${id} is already registered`, { id });
     }
-    const txHash = await this.#chain.registerDepartment(id, s, this.#limits());
+    const { txHash, blockNumber } = await this.#chain.registerDepartment(id, s, this.#limits());
     const rec: DepartmentRecord = { id, name, signer: s, active: true, registeredAt: new Date().toISOString(), txHash };
     await this.#store.put(id, rec);
-    this.#registry.set(id, { signer: s, active: true });
+    this.#registry.set(id, { signer: s, active: true }, blockNumber);
     return rec;
   }
 
   async revoke(id: string): Promise<DepartmentRecord & { revocationTxHash: string }> {
     const rec = await this.#activeRecord(id);
-    const txHash = await this.#chain.revokeDepartment(id, this.#limits());
+    const { txHash, blockNumber } = await this.#chain.revokeDepartment(id, this.#limits());
     const next = { ...rec, active: false };
     await this.#store.put(id, next);
-    this.#registry.set(id, { signer: rec.signer, active: false });
+    this.#registry.set(id, { signer: rec.signer, active: false }, blockNumber);
     return { ...next, revocationTxHash: txHash };
   }
 

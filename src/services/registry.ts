@@ -10,13 +10,20 @@
  * covered by checkpoint i is then checked against a registry state at or after
  * the block of checkpoint i-2, which is what verifiers assume
  * (src/core/key-history.ts).
+ *
+ * Order rule: every cached state carries the block it is known at, and an
+ * event or a change this service saw mined replaces it only when it is of
+ * that block or a later one. A refresh that read its events before this
+ * service's own change was mined can then never put the older key back (it
+ * did, for up to one poll, when the last writer won).
  */
 import { ChainError } from "../core/chain-error.ts";
 
 /** What the registry reads from the chain. Each MUST fail with a ChainError, never hang past RPC_TIMEOUT_MS. */
 export interface RegistryChain {
   departmentSigner(id: string): Promise<{ signer: string; active: boolean }>;
-  registryEvents(from: number, to: number): Promise<Array<{ name: string; id: string; signer: string | null }>>;
+  /** In chain order; `block` is the event's block. */
+  registryEvents(from: number, to: number): Promise<Array<{ name: string; id: string; signer: string | null; block: number }>>;
   blockNumber(): Promise<number>;
 }
 
@@ -30,7 +37,8 @@ export const DEFAULT_REGISTRY_POLL_MS = 1000;
 
 export class Registry {
   readonly #chain: RegistryChain;
-  readonly #cache = new Map<string, DepartmentState>();
+  /** Department → its state and the block it is known at (a first read: the first block the next refresh covers). */
+  readonly #cache = new Map<string, { state: DepartmentState; block: number }>();
   #lastBlock = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #minBlock: () => number;
@@ -86,10 +94,11 @@ export class Registry {
     if (head === this.#lastBlock) return;
     const events = await this.#chain.registryEvents(this.#lastBlock + 1, head);
     for (const ev of events) {
-      if (!this.#cache.has(ev.id)) continue; // loaded from the chain on first use
-      const cur = this.#cache.get(ev.id)!;
-      const next = ev.name === "DepartmentRevoked" ? { signer: cur.signer, active: false } : { signer: ev.signer!, active: true };
-      this.#cache.set(ev.id, next);
+      const cur = this.#cache.get(ev.id);
+      if (!cur) continue; // loaded from the chain on first use
+      if (ev.block < cur.block) continue; // older than what is known (a change of ours mined meanwhile)
+      const next = ev.name === "DepartmentRevoked" ? { signer: cur.state.signer, active: false } : { signer: ev.signer!, active: true };
+      this.#cache.set(ev.id, { state: next, block: ev.block });
       await this.onChange?.(ev.id, next);
     }
     this.#lastBlock = head;
@@ -105,20 +114,26 @@ export class Registry {
         throw new ChainError("UNAVAILABLE", `the department registry has not yet seen block ${this.#minBlock()} (the latest anchored checkpoint's); retry`);
     }
     const hit = this.#cache.get(id);
-    if (hit) return hit;
+    if (hit) return hit.state;
+    // Read at the head, which is at least the first block the next refresh covers: its events replay on top, in order.
+    const from = this.#lastBlock + 1;
     const d = await this.#chain.departmentSigner(id);
     if (d.signer === ZERO) return undefined;
-    this.#cache.set(id, d);
+    const now = this.#cache.get(id);
+    if (now) return now.state; // a refresh or a change of ours got there first
+    this.#cache.set(id, { state: d, block: from });
     return d;
   }
 
   /** Cached state only (no chain call): for the hot path after a first `get`. */
   peek(id: string): DepartmentState | undefined {
-    return this.isFresh() ? this.#cache.get(id) : undefined;
+    return this.isFresh() ? this.#cache.get(id)?.state : undefined;
   }
 
-  /** Records a change this service made and saw mined. */
-  set(id: string, state: DepartmentState): void {
-    this.#cache.set(id, state);
+  /** Records a change this service made and saw mined in `block`, unless a later one is known already. */
+  set(id: string, state: DepartmentState, block: number): void {
+    const cur = this.#cache.get(id);
+    if (cur && cur.block > block) return;
+    this.#cache.set(id, { state, block });
   }
 }

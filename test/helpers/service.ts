@@ -1,9 +1,9 @@
 /** Starts the real service (embedded Anvil, LevelDB in a temp dir, HTTP on an ephemeral loopback port). */
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
+import { freeLoopbackPort } from "../../src/adapters/chain/loopback-port.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { Logger } from "../../src/adapters/http/errors.ts";
@@ -11,16 +11,8 @@ import { startService, type RunningService } from "../../src/server.ts";
 import { signExchange, payloadDigest, type UnsignedExchange } from "../../src/client/sign.ts";
 import { testWallet } from "./seeded.ts";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A free loopback port below the ephemeral range (src/adapters/chain/loopback-port.ts). */
+export const freePort = freeLoopbackPort;
 
 export function tempDir(prefix = "dxledger-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));

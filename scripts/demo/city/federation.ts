@@ -8,9 +8,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { Contract, HDNodeWallet, Wallet, type ContractTransactionResponse } from "ethers";
+import { freeLoopbackPort } from "../../../src/adapters/chain/loopback-port.ts";
 import { ANVIL_DEV_KEY, runAnvil } from "../../../src/adapters/chain/anvil.ts";
 import { ledgerArtifact } from "../../../src/adapters/chain/artifact.ts";
 import { LedgerClient, makeProvider } from "../../../src/adapters/chain/ledger-client.ts";
@@ -28,17 +28,6 @@ const devKey = (i: number) => (i === 0 ? ANVIL_DEV_KEY : HDNodeWallet.fromPhrase
 
 export const gatewayName = (i: number) => (i === 0 ? "city-hall" : `district-gw-${i}`);
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
 export interface DemoGateway {
   readonly name: string;
   readonly url: string;
@@ -55,12 +44,12 @@ export interface DemoFederation {
 }
 
 export async function startDemoFederation(o: DemoOptions, dataDir: string, n: number): Promise<DemoFederation> {
-  const chainPort = o.chainPort ?? (await freePort());
+  const chainPort = o.chainPort ?? (await freeLoopbackPort());
   const chain = await runAnvil([], chainPort, 30_000, "demo federation chain (in memory)");
   const started: RunningService[] = [];
   try {
-    const ports = [o.port === 0 ? await freePort() : o.port];
-    for (let i = 1; i < n; i++) ports.push(await freePort());
+    const ports = [o.port === 0 ? await freeLoopbackPort() : o.port];
+    for (let i = 1; i < n; i++) ports.push(await freeLoopbackPort());
     const names = Array.from({ length: n }, (_, i) => gatewayName(i));
     // Gateway 0 anchors with the admin account, which sends nothing once the setup below is mined.
     const { address: ledger } = await LedgerClient.deploy(chain.rpcUrl, ANVIL_DEV_KEY, logIdOf(names[0]!));

@@ -5,24 +5,13 @@
  * writes into an existing installation (./data least of all).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freeLoopbackPort } from "../../../src/adapters/chain/loopback-port.ts";
 import { loadConfig } from "../../../src/config.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { startService, type RunningService } from "../../../src/server.ts";
 import { UsageError, type DemoOptions } from "./options.ts";
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** The data dir to use: a fresh temp dir, or the one given if it is missing or empty. */
 export function demoDataDir(o: DemoOptions): string {
@@ -38,7 +27,7 @@ export function demoDataDir(o: DemoOptions): string {
 }
 
 export async function startDemoService(o: DemoOptions, dataDir: string): Promise<RunningService & { chainPort: number }> {
-  const chainPort = o.chainPort ?? (await freePort());
+  const chainPort = o.chainPort ?? (await freeLoopbackPort());
   // Only what the demo chooses: an RPC_URL or ADMIN_TOKEN in the caller's environment must not turn the demo away from the embedded default.
   const config = loadConfig({
     DATA_DIR: dataDir,

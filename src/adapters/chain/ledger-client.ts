@@ -19,10 +19,12 @@ import { TxSender, type SendLimits, type SenderStatus } from "./tx-sender.ts";
 
 export { makeProvider } from "./rpc.ts";
 
-import type { AnchoredTx, ChainCheckpoint } from "../../core/chain-checkpoint.ts";
+import type { AnchoredTx, ChainCheckpoint, MinedTx } from "../../core/chain-checkpoint.ts";
 import { DEV_DELAYS, type ConnectOptions, type DepartmentOnChain, type FeeReport, type LedgerDelays } from "./ledger-client-types.ts";
 
-export type { AnchoredTx, ChainCheckpoint } from "../../core/chain-checkpoint.ts";
+export type { AnchoredTx, ChainCheckpoint, MinedTx } from "../../core/chain-checkpoint.ts";
+
+const mined = (rc: TransactionReceipt): MinedTx => ({ txHash: rc.hash.toLowerCase(), blockNumber: rc.blockNumber });
 export { DEV_DELAYS, type ConnectOptions, type DepartmentOnChain, type FeeReport, type LedgerDelays } from "./ledger-client-types.ts";
 
 export class LedgerClient {
@@ -181,13 +183,13 @@ export class LedgerClient {
     return { index: Number(ev.index), txHash: rc.hash.toLowerCase(), blockNumber: rc.blockNumber, anchoredAt: block?.timestamp ?? 0 };
   }
 
-  async registerDepartment(id: string, signer: string, limits: SendLimits = {}): Promise<string> {
-    return (await this.#send("registerDepartment", [id, signer], limits)).hash.toLowerCase();
+  async registerDepartment(id: string, signer: string, limits: SendLimits = {}): Promise<MinedTx> {
+    return mined(await this.#send("registerDepartment", [id, signer], limits));
   }
 
   /** Relays a department's own EIP-712 authorization to rotate its signer. */
-  async rotateSignerWithAuthorization(id: string, signer: string, deadline: number, signature: string, limits: SendLimits = {}): Promise<string> {
-    return (await this.#send("rotateSignerWithAuthorization", [id, signer, deadline, signature], limits)).hash.toLowerCase();
+  async rotateSignerWithAuthorization(id: string, signer: string, deadline: number, signature: string, limits: SendLimits = {}): Promise<MinedTx> {
+    return mined(await this.#send("rotateSignerWithAuthorization", [id, signer, deadline, signature], limits));
   }
 
   /** Proposes a time-locked recovery (REGISTRAR_ROLE). */
@@ -195,8 +197,8 @@ export class LedgerClient {
     return (await this.#send("proposeRecovery", [id, signer], limits)).hash.toLowerCase();
   }
 
-  async executeRecovery(id: string, limits: SendLimits = {}): Promise<string> {
-    return (await this.#send("executeRecovery", [id], limits)).hash.toLowerCase();
+  async executeRecovery(id: string, limits: SendLimits = {}): Promise<MinedTx> {
+    return mined(await this.#send("executeRecovery", [id], limits));
   }
 
   /** Relays a department's EIP-712 authorization to cancel the pending recovery. */
@@ -209,20 +211,22 @@ export class LedgerClient {
     return (await this.#send("setLogInfo", [logId, name, url, operator], limits)).hash.toLowerCase();
   }
 
-  async revokeDepartment(id: string, limits: SendLimits = {}): Promise<string> {
-    return (await this.#send("revokeDepartment", [id], limits)).hash.toLowerCase();
+  async revokeDepartment(id: string, limits: SendLimits = {}): Promise<MinedTx> {
+    return mined(await this.#send("revokeDepartment", [id], limits));
   }
 
-  /** Registry events after `fromBlock` up to `toBlock`, decoded, in chain order. */
-  async registryEvents(fromBlock: number, toBlock: number): Promise<Array<{ name: string; id: string; signer: string | null }>> {
+  /** Registry events after `fromBlock` up to `toBlock`, decoded, in chain order, each with its block. */
+  async registryEvents(fromBlock: number, toBlock: number): Promise<Array<{ name: string; id: string; signer: string | null; block: number }>> {
     const logs = await this.#read("eth_getLogs", () => this.provider.getLogs({ address: this.address, fromBlock, toBlock }));
-    const out: Array<{ name: string; id: string; signer: string | null }> = [];
+    const out: Array<{ name: string; id: string; signer: string | null; block: number }> = [];
     for (const log of logs) {
       const parsed = this.contract.decodeLog(log);
       if (!parsed) continue;
-      if (parsed.name === "DepartmentRegistered") out.push({ name: parsed.name, id: parsed.args.id, signer: parsed.args.signer.toLowerCase() });
-      else if (parsed.name === "SignerRotated") out.push({ name: parsed.name, id: parsed.args.id, signer: parsed.args.newSigner.toLowerCase() });
-      else if (parsed.name === "DepartmentRevoked") out.push({ name: parsed.name, id: parsed.args.id, signer: null });
+      if (parsed.name === "DepartmentRegistered")
+        out.push({ name: parsed.name, id: parsed.args.id, signer: parsed.args.signer.toLowerCase(), block: log.blockNumber });
+      else if (parsed.name === "SignerRotated")
+        out.push({ name: parsed.name, id: parsed.args.id, signer: parsed.args.newSigner.toLowerCase(), block: log.blockNumber });
+      else if (parsed.name === "DepartmentRevoked") out.push({ name: parsed.name, id: parsed.args.id, signer: null, block: log.blockNumber });
     }
     return out;
   }
