@@ -9,7 +9,7 @@
 import { foldRange, decompose, type NodeId } from "../core/merkle/range.ts";
 import { consistencyRanges, inclusionRanges, type Range } from "../core/merkle/proofs.ts";
 import { EMPTY_ROOT } from "../core/merkle/hash.ts";
-import { fromHex, toHex, type Hex } from "../core/hex.ts";
+import { fromHex, isHash32, toHex, type Hex } from "../core/hex.ts";
 import type { LogStore } from "../ports/store.ts";
 
 /** Lowest level of the nodes kept in memory (one in 2^CACHED_LEVEL of the leaves has one per level). */
@@ -47,15 +47,20 @@ export class Prover {
     return out;
   }
 
-  /** Hashes of the given ranges, fetched with one read of all their nodes. */
+  /**
+   * Hashes of the given ranges, fetched with one read of all their nodes. A
+   * range that is one stored node (most of an audit path) is that node's hex
+   * as stored, without decoding and encoding it again.
+   */
   async #rangeHashes(ranges: readonly Range[]): Promise<Hex[]> {
     const parts = ranges.map((r) => decompose(r.begin, r.end));
     const ids: NodeId[] = parts.flat();
-    const hashes = (await this.#nodes(ids)).map(fromHex);
+    const hexes = await this.#nodes(ids);
     const out: Hex[] = [];
     let i = 0;
     for (const p of parts) {
-      out.push(toHex(foldRange(hashes.slice(i, i + p.length))));
+      const one = p.length === 1 ? hexes[i]! : undefined;
+      out.push(one !== undefined && isHash32(one) ? one : toHex(foldRange(hexes.slice(i, i + p.length).map(fromHex))));
       i += p.length;
     }
     return out;

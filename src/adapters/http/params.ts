@@ -60,13 +60,25 @@ export const enumParam = <T extends string>(values: readonly [T, ...T[]]) =>
   single.pipe(z.enum(values as [T, ...T[]], { error: () => `must be one of ${values.join(", ")}` }));
 
 /**
+ * The object schema of a query shape, built once per shape: zod compiles a
+ * schema on its first parse, and building one per request compiled it per
+ * request (a fifth of a receipt's garbage).
+ */
+const querySchemas = new WeakMap<z.ZodRawShape, { strict?: z.ZodType; loose?: z.ZodType }>();
+function querySchema(shape: z.ZodRawShape, allowUnknown: boolean): z.ZodType {
+  let built = querySchemas.get(shape);
+  if (!built) querySchemas.set(shape, (built = {}));
+  if (allowUnknown) return (built.loose ??= z.object(shape));
+  return (built.strict ??= z.strictObject(shape));
+}
+
+/**
  * Parses `query` against a schema of its parameters. Unknown parameters are
  * refused (a mistyped filter would otherwise silently widen an answer).
  */
 export function parseQuery<S extends z.ZodRawShape>(shape: S, query: Record<string, unknown>, opts: { allowUnknown?: boolean } = {}): z.output<z.ZodObject<S>> {
-  const schema = opts.allowUnknown ? z.object(shape) : z.strictObject(shape);
-  const r = schema.safeParse({ ...query });
-  if (r.success) return r.data;
+  const r = querySchema(shape, opts.allowUnknown === true).safeParse({ ...query });
+  if (r.success) return r.data as z.output<z.ZodObject<S>>;
   const issues: ParamIssue[] = [];
   for (const i of r.error.issues) {
     if (i.code === "unrecognized_keys") {

@@ -15,6 +15,8 @@ import { readerOf } from "./auth.ts";
 
 /** Query of the department exchanges endpoint. */
 export const DEPARTMENT_EXCHANGES = { role: enumParam(["consumer", "provider"]).optional(), from: dayParam, to: dayParam };
+/** Query of the provenance endpoint. */
+const PROVENANCE_QUERY = { format: enumParam(["json"]).optional() };
 
 export function hubRecordRoutes(tokens: HubTokens, records: FederatedRecords): Router {
   const r = Router();
@@ -23,7 +25,7 @@ export function hubRecordRoutes(tokens: HubTokens, records: FederatedRecords): R
     if (parts.length < 2 || parts[parts.length - 1] !== "provenance") throw new LedgerError("NOT_FOUND", `no route GET ${req.path}`);
     const dataset = parts.slice(0, -1).join("/");
     if (!DATASET_ID.test(dataset)) throw new LedgerError("BAD_REQUEST", "not a valid dataset id", { dataset });
-    parseQuery({ format: enumParam(["json"]).optional() }, req.query as Record<string, unknown>);
+    parseQuery(PROVENANCE_QUERY, req.query as Record<string, unknown>);
     res.json(await records.provenance(dataset, readerOf(req, tokens)));
   });
 
