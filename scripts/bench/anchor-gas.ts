@@ -16,6 +16,7 @@
  */
 import { Contract, Wallet, type ContractTransactionResponse } from "ethers";
 import { ANVIL_DEV_KEY, runAnvil } from "../../src/adapters/chain/anvil.ts";
+import { freeLoopbackPort } from "../../src/adapters/chain/loopback-port.ts";
 import { LedgerClient, makeProvider } from "../../src/adapters/chain/ledger-client.ts";
 import { ledgerArtifact } from "../../src/adapters/chain/artifact.ts";
 import { logIdOf } from "../../src/config.ts";
@@ -24,7 +25,6 @@ import { consistencyRanges } from "../../src/core/merkle/proofs.ts";
 import { decompose, foldRange } from "../../src/core/merkle/range.ts";
 import { verifyConsistency } from "../../src/core/merkle/verify.ts";
 import { toHex, utf8 } from "../../src/core/hex.ts";
-import { createServer } from "node:net";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1000,100000,1000000,10000000,100000000,300000000,1000000000").split(",").map(Number);
 const STEPS = (process.env.BENCH_STEPS ?? "1,16,300,5000").split(",").map(Number);
@@ -35,13 +35,7 @@ const range = (a: number, b: number): Hash => foldRange(decompose(a, b).map((id)
 const root = (n: number): string => toHex(range(0, n));
 const proof = (m: number, n: number): Hash[] => consistencyRanges(m, n).map((r) => range(r.begin, r.end));
 
-const port = await new Promise<number>((resolve) => {
-  const s = createServer().listen(0, "127.0.0.1", () => {
-    const p = (s.address() as { port: number }).port;
-    s.close(() => resolve(p));
-  });
-});
-const chain = await runAnvil([], port, 30_000, "gas bench");
+const chain = await runAnvil([], await freeLoopbackPort(), 30_000, "gas bench");
 try {
   const logId = logIdOf("gas-bench");
   const { address } = await LedgerClient.deploy(chain.rpcUrl, ANVIL_DEV_KEY, logId);

@@ -22,7 +22,8 @@ export async function spawnService(root: string, env: Record<string, string>, ex
     try {
       return await spawnOnce(root, { ...env, CHAIN_PORT: String(await freeLoopbackPort()) }, execArgv);
     } catch (e) {
-      if (attempt === 3 || !String(e).includes("Address already in use")) throw e;
+      const taken = /Address already in use|already in use by another JSON-RPC server/.test(String(e));
+      if (attempt === 3 || !taken) throw e;
     }
   }
 }

@@ -11,11 +11,20 @@
  * the block of checkpoint i-2, which is what verifiers assume
  * (src/core/key-history.ts).
  *
- * Order rule: every cached state carries the block it is known at, and an
- * event or a change this service saw mined replaces it only when it is of
- * that block or a later one. A refresh that read its events before this
- * service's own change was mined can then never put the older key back (it
- * did, for up to one poll, when the last writer won).
+ * Order rule (what keeps a replaced key from coming back): every cached
+ * state carries the block it is known at. The poller applies an event to a
+ * cached state only if the event is of that block or a later one, all events
+ * of a block in their order. A change this service saw mined in block B is
+ * taken only while the poller has not yet applied B (a later poll applies B's
+ * events in order after it, whatever they are) and no state known at B or
+ * later is cached; a first read from the chain is cached only if no poll ran
+ * meanwhile, and is stamped with the first block the next poll covers, so the
+ * poll's events replay on top of it. Before this rule the last writer won: a
+ * poll that had read its events before a recovery was mined applied them
+ * after it, and the replaced key was accepted again until the next poll.
+ * Known limit: after the chain goes back (the cache is then emptied), a change
+ * mined on the lost blocks and reported in the moment between the loss and
+ * its detection stays cached until the department's next event.
  */
 import { ChainError } from "../core/chain-error.ts";
 
@@ -37,8 +46,12 @@ export const DEFAULT_REGISTRY_POLL_MS = 1000;
 
 export class Registry {
   readonly #chain: RegistryChain;
-  /** Department → its state and the block it is known at (a first read: the first block the next refresh covers). */
-  readonly #cache = new Map<string, { state: DepartmentState; block: number }>();
+  /**
+   * Department → its state and the block it is known at; `read`: a first read
+   * from the chain, stamped with the first block the next poll covers (the
+   * read itself may be of that block or a later one).
+   */
+  readonly #cache = new Map<string, { state: DepartmentState; block: number; read?: true }>();
   #lastBlock = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #minBlock: () => number;
@@ -115,13 +128,14 @@ export class Registry {
     }
     const hit = this.#cache.get(id);
     if (hit) return hit.state;
-    // Read at the head, which is at least the first block the next refresh covers: its events replay on top, in order.
     const from = this.#lastBlock + 1;
     const d = await this.#chain.departmentSigner(id);
     if (d.signer === ZERO) return undefined;
     const now = this.#cache.get(id);
-    if (now) return now.state; // a refresh or a change of ours got there first
-    this.#cache.set(id, { state: d, block: from });
+    if (now) return now.state; // a change of ours got there first
+    // A poll that ran during the read skipped this department's events (it was not cached): the read may
+    // predate some of them, and no later poll would replay them. Answer it, cache it only when no poll ran.
+    if (this.#refreshing === undefined && this.#lastBlock + 1 === from) this.#cache.set(id, { state: d, block: from, read: true });
     return d;
   }
 
@@ -130,10 +144,20 @@ export class Registry {
     return this.isFresh() ? this.#cache.get(id)?.state : undefined;
   }
 
-  /** Records a change this service made and saw mined in `block`, unless a later one is known already. */
+  /**
+   * Records a change this service made and saw mined in `block`, unless the
+   * poller has applied that block already (its state is then at least as new,
+   * or a first `get` reads it), the department is not cached while a poll
+   * runs, or a state known at that block or later is cached (a tie goes to the
+   * cached state: it may be of a later transaction of the same block; a poll
+   * still running applies the block's remaining events after this in order).
+   */
   set(id: string, state: DepartmentState, block: number): void {
+    if (block <= this.#lastBlock) return;
     const cur = this.#cache.get(id);
-    if (cur && cur.block > block) return;
+    // Not cached while a poll runs: the poll may have skipped a later event of it already; the next `get` reads it.
+    if (!cur && this.#refreshing !== undefined) return;
+    if (cur && (cur.read ? cur.block > block : cur.block >= block)) return;
     this.#cache.set(id, { state, block });
   }
 }

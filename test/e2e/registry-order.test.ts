@@ -103,7 +103,7 @@ describe("department registry: the cache follows chain order", function () {
     registry.stop();
   });
 
-  it("a first read replays the events after it in order, and revocation keeps the signer", async () => {
+  it("a first read is cached and followed: a revocation polled later keeps the signer", async () => {
     const registry = new Registry(client);
     await registry.start(3_600_000);
     const a = testWallet().address.toLowerCase();

@@ -23,9 +23,10 @@ import type { AnchoredTx, ChainCheckpoint, MinedTx } from "../../core/chain-chec
 import { DEV_DELAYS, type ConnectOptions, type DepartmentOnChain, type FeeReport, type LedgerDelays } from "./ledger-client-types.ts";
 
 export type { AnchoredTx, ChainCheckpoint, MinedTx } from "../../core/chain-checkpoint.ts";
-
-const mined = (rc: TransactionReceipt): MinedTx => ({ txHash: rc.hash.toLowerCase(), blockNumber: rc.blockNumber });
 export { DEV_DELAYS, type ConnectOptions, type DepartmentOnChain, type FeeReport, type LedgerDelays } from "./ledger-client-types.ts";
+
+/** What a sent transaction's receipt tells the services: its hash and block. */
+const mined = (rc: TransactionReceipt): MinedTx => ({ txHash: rc.hash.toLowerCase(), blockNumber: rc.blockNumber });
 
 export class LedgerClient {
   readonly provider: JsonRpcProvider;

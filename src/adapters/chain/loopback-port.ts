@@ -14,7 +14,7 @@ const LOWEST = 10_000;
 function ephemeralStart(): number {
   try {
     const lo = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
-    return Number.isInteger(lo) && lo > LOWEST + 1_000 ? lo : 49_152;
+    return Number.isInteger(lo) ? lo : 49_152;
   } catch {
     return 49_152;
   }
@@ -34,7 +34,8 @@ function tryBind(port: number): Promise<number | undefined> {
 /** A port that was free a moment ago, below the ephemeral range when one is free there; else one the kernel chooses. */
 export async function freeLoopbackPort(): Promise<number> {
   const top = ephemeralStart();
-  for (let i = 0; i < 50; i++) {
+  // A kernel whose ephemeral range starts this low leaves no room below it: let the kernel choose.
+  for (let i = 0; top > LOWEST + 1_000 && i < 50; i++) {
     const port = await tryBind(LOWEST + Math.floor(Math.random() * (top - LOWEST)));
     if (port !== undefined) return port;
   }
