@@ -70,12 +70,18 @@ async function started(chain: ScriptedChain): Promise<Registry> {
   return r;
 }
 
+/** A registry over a fresh chain on which department `id` was registered to `signer` by this service (its report taken). */
+async function withRegistered(id = "d", signer = A): Promise<{ chain: ScriptedChain; reg: Registry; b0: number }> {
+  const chain = new ScriptedChain();
+  const reg = await started(chain);
+  const b0 = chain.mine({ name: "DepartmentRegistered", id, signer });
+  reg.set(id, { signer, active: true }, b0);
+  return { chain, reg, b0 };
+}
+
 describe("department registry: order rule", () => {
   it("two transactions in one block, ours first and a revocation after it: the poll's revocation stands", async () => {
-    const chain = new ScriptedChain();
-    const reg = await started(chain);
-    const b0 = chain.mine({ name: "DepartmentRegistered", id: "d", signer: A });
-    reg.set("d", { signer: A, active: true }, b0);
+    const { chain, reg } = await withRegistered();
     const b1 = chain.mine({ name: "SignerRotated", id: "d", signer: B }, { name: "DepartmentRevoked", id: "d", signer: null });
     await reg.refresh(); // applies both of b1, in order
     expect(reg.peek("d")).to.deep.equal({ signer: B, active: false });
@@ -84,10 +90,7 @@ describe("department registry: order rule", () => {
   });
 
   it("the same block with the poll half-way: our change is taken, then the block's events, in order, end where the chain ends", async () => {
-    const chain = new ScriptedChain();
-    const reg = await started(chain);
-    const b0 = chain.mine({ name: "DepartmentRegistered", id: "d", signer: A });
-    reg.set("d", { signer: A, active: true }, b0);
+    const { chain, reg } = await withRegistered();
     const b1 = chain.mine({ name: "SignerRotated", id: "d", signer: B }, { name: "DepartmentRevoked", id: "d", signer: null });
     const g = chain.gate();
     const poll = reg.refresh();
@@ -100,10 +103,7 @@ describe("department registry: order rule", () => {
   });
 
   it("a department reported while a poll that already passed its later events runs: not cached; the next get reads the chain", async () => {
-    const chain = new ScriptedChain();
-    const reg = await started(chain);
-    const b0 = chain.mine({ name: "DepartmentRegistered", id: "e", signer: B });
-    reg.set("e", { signer: B, active: true }, b0);
+    const { chain, reg } = await withRegistered("e", B);
     const b1 = chain.mine({ name: "DepartmentRegistered", id: "d", signer: A }); // ours, its report still to come
     chain.mine({ name: "DepartmentRevoked", id: "d", signer: null }); // someone else's, right after
     chain.mine({ name: "SignerRotated", id: "e", signer: A });
@@ -136,10 +136,7 @@ describe("department registry: order rule", () => {
   });
 
   it("a change of ours in a block the poller has passed is not taken; the poller's state stands", async () => {
-    const chain = new ScriptedChain();
-    const reg = await started(chain);
-    const b0 = chain.mine({ name: "DepartmentRegistered", id: "d", signer: A });
-    reg.set("d", { signer: A, active: true }, b0);
+    const { chain, reg } = await withRegistered();
     const b1 = chain.mine({ name: "SignerRotated", id: "d", signer: B });
     chain.mine({ name: "SignerRotated", id: "d", signer: A });
     await reg.refresh();
@@ -148,10 +145,7 @@ describe("department registry: order rule", () => {
   });
 
   it("the chain goes back: the cache is emptied and read again", async () => {
-    const chain = new ScriptedChain();
-    const reg = await started(chain);
-    const b0 = chain.mine({ name: "DepartmentRegistered", id: "d", signer: A });
-    reg.set("d", { signer: A, active: true }, b0);
+    const { chain, reg, b0 } = await withRegistered();
     chain.mine({ name: "SignerRotated", id: "d", signer: B });
     await reg.refresh();
     expect(reg.peek("d")?.signer).to.equal(B);
