@@ -17,7 +17,7 @@ import { Wallet, type TypedDataDomain } from "ethers";
 import { signRecoveryCancellation, signSignerRotation, type KeyAuthorization } from "../client/sign.ts";
 import { addressArg, CliError, parse, runCli } from "./deploy.ts";
 
-const USAGE = `usage:
+export const USAGE = `usage:
   dxledger department rotate          --service URL --id ID --new-signer ADDR [--valid-for SECONDS] [--rpc URL] [--json]
   dxledger department cancel-recovery --service URL --id ID [--valid-for SECONDS] [--rpc URL] [--json]
   (the current key from DEPARTMENT_PRIVATE_KEY, the token from DXLEDGER_TOKEN)`;

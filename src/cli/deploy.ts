@@ -138,7 +138,7 @@ export function stepLine(what: string, c: Change): string {
   return c.changed ? `${what} (tx ${c.txHash}, block ${c.blockNumber})` : `${what}: already so, no transaction sent`;
 }
 
-const USAGE =
+export const USAGE =
   "usage: dxledger deploy --rpc URL [--anchorer ADDR] [--registrar ADDR] [--admin ADDR] [--log-name NAME] [--url URL] [--operator DEPT] [--recovery-delay SECONDS] [--admin-delay SECONDS] [--json]";
 
 /** A delay in whole seconds from a flag; `min` is the least the contract accepts. */

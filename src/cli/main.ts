@@ -2,11 +2,12 @@
 import { serveCommand } from "./serve.ts";
 import { verifyCommand } from "./verify.ts";
 import { auditCommand } from "./audit.ts";
-import { monitorCommand } from "./monitor.ts";
+import { monitorCommand, USAGE as MONITOR_USAGE } from "./monitor.ts";
 import { reindexCommand } from "./reindex.ts";
-import { deployCommand } from "./deploy.ts";
+import { deployCommand, USAGE as DEPLOY_USAGE } from "./deploy.ts";
 import { chainCommand } from "./chain.ts";
-import { departmentCommand } from "./department.ts";
+import { USAGE as CHAIN_USAGE } from "./chain-args.ts";
+import { departmentCommand, USAGE as DEPARTMENT_USAGE } from "./department.ts";
 import { hubCommand } from "./hub.ts";
 
 const USAGE = `usage:
@@ -34,36 +35,68 @@ const USAGE = `usage:
   dxledger hub                                     federated statistics and provenance across every gateway of one ledger
                                                    (HUB_RPC_URL, LEDGER_ADDRESS, HUB_TOKENS, HUB_GATEWAY_TOKENS[, HUB_GATEWAYS]; see README)`;
 
+type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+
+/** serve and hub take their configuration from the environment only: any argument is a usage error. */
+const noArgs =
+  (cmd: string, run: (env: NodeJS.ProcessEnv) => Promise<number>): Command =>
+  (args, env) => {
+    if (args.length === 0) return run(env);
+    process.stderr.write(`dxledger ${cmd}: takes no arguments (configuration: environment, see README), got ${args[0]}\n${usageOf(cmd)}\n`);
+    return Promise.resolve(2);
+  };
+
+const COMMANDS: Record<string, Command> = {
+  serve: noArgs("serve", serveCommand),
+  verify: verifyCommand,
+  audit: auditCommand,
+  monitor: monitorCommand,
+  reindex: reindexCommand,
+  deploy: deployCommand,
+  chain: chainCommand,
+  department: departmentCommand,
+  hub: noArgs("hub", hubCommand),
+};
+
+/** A command's own usage text, where its file keeps a fuller one than USAGE. */
+const OWN_USAGE: Record<string, string> = { monitor: MONITOR_USAGE, deploy: DEPLOY_USAGE, chain: CHAIN_USAGE, department: DEPARTMENT_USAGE };
+
+/** The usage of `cmd`: its lines of USAGE (from its first line to the next command's), or its own text. */
+function usageOf(cmd: string): string {
+  if (OWN_USAGE[cmd]) return OWN_USAGE[cmd];
+  const lines = USAGE.split("\n").slice(1);
+  const start = lines.findIndex((l) => l.startsWith(`  dxledger ${cmd} `) || l === `  dxledger ${cmd}`);
+  const end = lines.findIndex((l, i) => i > start && /^ {2}dxledger \S/.test(l) && !l.startsWith(`  dxledger ${cmd} `));
+  return `usage:\n${lines.slice(start, end < 0 ? undefined : end).join("\n")}`;
+}
+
+/** `--help` or `-h` anywhere before a `--`: the command only prints its usage, whatever else is given. */
+const wantsHelp = (args: string[]) => {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+};
+
+/**
+ * Runs one command. Contract: `--help` and usage errors are answered before
+ * the command runs anything (no port bound, no chain started): help exits 0,
+ * a usage error exits 2 with the usage on stderr.
+ */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case "serve":
-      return serveCommand(env);
-    case "verify":
-      return verifyCommand(rest, env);
-    case "audit":
-      return auditCommand(rest, env);
-    case "monitor":
-      return monitorCommand(rest, env);
-    case "reindex":
-      return reindexCommand(rest, env);
-    case "deploy":
-      return deployCommand(rest, env);
-    case "chain":
-      return chainCommand(rest, env);
-    case "department":
-      return departmentCommand(rest, env);
-    case "hub":
-      return hubCommand(env);
-    case "help":
-    case "--help":
-    case "-h":
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    default:
-      process.stderr.write(`dxledger: ${cmd ? `unknown command ${cmd}` : "missing command"}\n${USAGE}\n`);
-      return 2;
+  if (cmd === "help" || cmd === "--help" || cmd === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
+  const command = cmd === undefined ? undefined : COMMANDS[cmd];
+  if (!cmd || !command) {
+    process.stderr.write(`dxledger: ${cmd ? `unknown command ${cmd}` : "missing command"}\n${USAGE}\n`);
+    return 2;
+  }
+  if (wantsHelp(rest)) {
+    process.stdout.write(`${usageOf(cmd)}\n`);
+    return 0;
+  }
+  return command(rest, env);
 }
 
 main(process.argv.slice(2), process.env).then(

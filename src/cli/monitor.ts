@@ -23,6 +23,10 @@ import { httpService } from "./monitor-http.ts";
 
 export { httpService } from "./monitor-http.ts";
 
+export const USAGE =
+  "usage: dxledger monitor --service URL [--rpc URL] [--contract ADDR] [--log-id HEX] [--interval MS] [--since-block N] [--once] [--json]\n" +
+  "       dxledger monitor --all-logs [--rpc URL] [--contract ADDR] [--stale-after S] [--interval MS] [--once] [--json]";
+
 export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let o;
   try {
@@ -42,13 +46,13 @@ export async function monitorCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
       },
     }).values;
   } catch (e) {
-    process.stderr.write(`dxledger monitor: ${(e as Error).message}\n`);
+    process.stderr.write(`dxledger monitor: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
   const say = (s: string) => process.stderr.write(`dxledger monitor: ${s}\n`);
   if (o["all-logs"]) return monitorAllLogs(o, env, say);
   if (!o.service) {
-    say("--service URL is required (the dxledger service to hold to the chain)");
+    say(`--service URL is required (the dxledger service to hold to the chain)\n${USAGE}`);
     return 2;
   }
   const service = httpService(o.service);

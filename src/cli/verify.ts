@@ -8,13 +8,16 @@
  * Exit: 0 valid, 1 invalid, 2 usage or I/O error, or an RPC that cannot check
  * the receipt (another chain, no ExchangeLedger at the address) — one line.
  */
-import { runCli } from "@dxledger/verify/cli";
+import { parseCliArgs, runCli } from "@dxledger/verify/cli";
 import { chainForCli } from "./chain-for-cli.ts";
 
 export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const io = { env, out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
   const given = args.some((a) => a === "--rpc" || a.startsWith("--rpc=")) || env.RPC_URL;
-  if (given || args.includes("--offline") || args.includes("--help") || args.includes("-h")) return runCli(args, io, "dxledger verify");
+  // Usage errors and --help are answered by runCli before any chain is brought up.
+  const checked = parseCliArgs(args);
+  const needsNoChain = checked.problem !== undefined || checked.parsed.values.help || checked.parsed.values.offline;
+  if (given || needsNoChain) return runCli(args, io, "dxledger verify");
   let chain: Awaited<ReturnType<typeof chainForCli>>;
   try {
     chain = await chainForCli(undefined, env);

@@ -24,47 +24,72 @@ const usageOf = (name: string) =>
   `usage: ${name} <receipt.json | bundle.json> --rpc URL [--json] [--chain-id N] [--contract ADDR] [--log-id HEX] [--block-hash HEX]\n` +
   `       ${name} <receipt.json> --offline --block-hash HEX [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]`;
 
+const OPTIONS = {
+  rpc: { type: "string" },
+  json: { type: "boolean", default: false },
+  "chain-id": { type: "string" },
+  contract: { type: "string" },
+  "log-id": { type: "string" },
+  "block-hash": { type: "string" },
+  offline: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+type Parsed = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
+
+/**
+ * The arguments, or what makes them a usage error (`problem`). Reads no file,
+ * environment or chain: a caller (`dxledger verify`) may check the arguments
+ * before it brings a chain up. RPC_URL standing for --rpc is checked by runCli.
+ */
+export function parseCliArgs(args: string[]): { parsed: Parsed; problem?: undefined } | { problem: string } {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    return { problem: (e as Error).message };
+  }
+  const o = parsed.values;
+  if (o.help) return { parsed };
+  const problem =
+    parsed.positionals.length !== 1
+      ? parsed.positionals.length
+        ? "one file at a time"
+        : "missing <receipt.json>"
+      : o.offline && o.rpc !== undefined
+        ? "--offline reads no RPC: drop --rpc"
+        : flagProblem(o);
+  return problem ? { problem } : { parsed };
+}
+
+function flagProblem(o: Parsed["values"]): string | undefined {
+  const blockHash = o["block-hash"];
+  if (blockHash !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(blockHash)) return "--block-hash must be 0x + 64 hex";
+  if (o.offline && blockHash === undefined) return "--offline needs --block-hash HEX: the hash of a block you trust";
+  if (o["chain-id"] !== undefined && !Number.isSafeInteger(Number(o["chain-id"]))) return "--chain-id must be an integer";
+  if (o.contract !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.contract)) return "--contract must be 0x + 40 hex";
+  if (o["log-id"] !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(o["log-id"])) return "--log-id must be 0x + 64 hex";
+  return undefined;
+}
+
 export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"): Promise<number> {
   const usage = (msg: string) => {
     io.err(`${name}: ${msg}\n${usageOf(name)}\n`);
     return 2;
   };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        rpc: { type: "string" },
-        json: { type: "boolean", default: false },
-        "chain-id": { type: "string" },
-        contract: { type: "string" },
-        "log-id": { type: "string" },
-        "block-hash": { type: "string" },
-        offline: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (e) {
-    return usage((e as Error).message);
-  }
+  const checked = parseCliArgs(args);
+  if (checked.problem !== undefined) return usage(checked.problem);
+  const { parsed } = checked;
   const o = parsed.values;
   if (o.help) {
     io.out(`${usageOf(name)}\n`);
     return 0;
   }
-  if (parsed.positionals.length !== 1) return usage(parsed.positionals.length ? "one file at a time" : "missing <receipt.json>");
-  if (o.offline && o.rpc !== undefined) return usage("--offline reads no RPC: drop --rpc");
   // Offline, RPC_URL is ignored: nothing may touch a chain.
   const rpcUrl = o.offline ? undefined : (o.rpc ?? io.env.RPC_URL);
   if (!rpcUrl && !o.offline) return usage("give the chain's RPC with --rpc URL (or RPC_URL), or --offline --block-hash HEX");
   const blockHash = o["block-hash"];
-  if (blockHash !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(blockHash)) return usage("--block-hash must be 0x + 64 hex");
-  if (o.offline && blockHash === undefined) return usage("--offline needs --block-hash HEX: the hash of a block you trust");
   const chainId = o["chain-id"] === undefined ? undefined : Number(o["chain-id"]);
-  if (chainId !== undefined && !Number.isSafeInteger(chainId)) return usage("--chain-id must be an integer");
-  if (o.contract !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.contract)) return usage("--contract must be 0x + 40 hex");
-  if (o["log-id"] !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(o["log-id"])) return usage("--log-id must be 0x + 64 hex");
   const pins: Pins = { chainId, contract: o.contract, logId: o["log-id"]?.toLowerCase() };
   const file = parsed.positionals[0]!;
   let json: unknown;
