@@ -144,8 +144,10 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
       },
       onAnchored: () => {
         feeProblem = undefined;
-        registry?.refresh().catch(() => undefined);
       },
+      // The registry reaches the checkpoint's block while the chain is known to answer, so that a chain
+      // freezing right after an anchor does not make recording wait for it (README "When the chain misbehaves").
+      beforePublish: async (cp) => registry?.syncTo(cp.blockNumber),
       onEvent: (msg, details) => log.warn(msg, details),
       metrics,
     });

@@ -46,6 +46,13 @@ export interface AnchorerOptions {
   /** Called with a failure when it differs from the last one reported, or a minute after it. */
   readonly onError?: (e: unknown) => void;
   readonly onAnchored?: (cp: Checkpoint) => void;
+  /**
+   * Awaited with each checkpoint the chain now holds, before it is published
+   * (before its block becomes the registry's freshness mark): the moment the
+   * chain is known to answer. A failure is reported (onEvent) and the
+   * checkpoint published anyway: the chain holds it.
+   */
+  readonly beforePublish?: (cp: Checkpoint) => Promise<void>;
   /** Something changed in what the chain holds (lost, re-anchored, adopted, halted): for the log. */
   readonly onEvent?: (msg: string, details: unknown) => void;
   /** Told of each anchoring confirmed or failed (default: none). */
@@ -53,3 +60,16 @@ export interface AnchorerOptions {
 }
 
 export type { AnchoringHealth } from "../ports/api/ledger.ts";
+
+/** Runs `opts.beforePublish`; never throws (see there). */
+export async function beforePublish(opts: AnchorerOptions, cp: Checkpoint): Promise<void> {
+  try {
+    await opts.beforePublish?.(cp);
+  } catch (e) {
+    opts.onEvent?.("checkpoint published before the registry reached its block; writes may need the chain until it answers", {
+      index: cp.index,
+      blockNumber: cp.blockNumber,
+      error: String((e as Error | null | undefined)?.message ?? e),
+    });
+  }
+}

@@ -20,7 +20,7 @@
 import type { Checkpoint, CheckpointStore } from "../ports/store.ts";
 import type { Prover } from "./prover.ts";
 import { isChainError } from "../core/chain-error.ts";
-import { CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
+import { beforePublish, CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
 import { Backlog } from "./backlog.ts";
 import type { AnchoringState } from "../ports/api/ledger.ts";
 import { CheckpointBook } from "./checkpoint-book.ts";
@@ -244,6 +244,7 @@ export class Anchorer implements AnchoringState {
       anchoredAt: tx.anchoredAt,
       sizeTakenAt,
     };
+    await beforePublish(this.#opts, cp);
     await this.#store.putCheckpoint(cp);
     this.#book.all.push(cp);
     this.#book.onChain = this.#book.all.length;

@@ -8,7 +8,7 @@
  * MUST run under the anchorer's lock: it is the only writer of the book then.
  */
 import type { Checkpoint } from "../core/chain-checkpoint.ts";
-import { CheckpointMismatchError, type AnchorChain, type AnchorerOptions } from "./anchor-types.ts";
+import { beforePublish, CheckpointMismatchError, type AnchorChain, type AnchorerOptions } from "./anchor-types.ts";
 import type { Backlog } from "./backlog.ts";
 import type { CheckpointBook } from "./checkpoint-book.ts";
 import type { Prover } from "./prover.ts";
@@ -61,6 +61,7 @@ export async function reconcileWithChain(
     if (root !== c.rootHash) halt(new CheckpointMismatchError(i, { treeSize: size, rootHash: root ?? null }, c));
     const txHash = (await chain.checkpointTx?.(logId, i, c.blockNumber).catch(() => undefined)) ?? "";
     const cp: Checkpoint = { index: i, treeSize: c.treeSize, rootHash: c.rootHash, txHash, blockNumber: c.blockNumber, anchoredAt: c.anchoredAt };
+    await beforePublish(opts, cp);
     await store.putCheckpoint(cp);
     local.push(cp);
     book.onChain = local.length;
@@ -73,6 +74,7 @@ export async function reconcileWithChain(
     const tx = await chain.anchor(logId, l.treeSize, l.rootHash, proof, limits);
     if (tx.index !== i) halt(new CheckpointMismatchError(i, l, { index: tx.index }));
     const cp: Checkpoint = { ...l, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt };
+    await beforePublish(opts, cp);
     await store.putCheckpoint(cp);
     local[i] = cp;
     book.onChain = i + 1;

@@ -117,6 +117,18 @@ export class Registry {
     this.#lastBlock = head;
   }
 
+  /**
+   * Brings the cache up to at least `block`. Called right after a transaction
+   * of ours was mined there (the chain answers now), before that block becomes
+   * the freshness mark: recording then needs no chain call however soon the
+   * chain stops answering. Throws a ChainError when the chain cannot say.
+   */
+  async syncTo(block: number): Promise<void> {
+    // A poll joined may have read the head before `block`: at most two more.
+    for (let i = 0; i < 3 && this.#lastBlock < block; i++) await this.refresh();
+    if (this.#lastBlock < block) throw new ChainError("UNAVAILABLE", `the department registry could not reach block ${block}: the chain's head is behind it`);
+  }
+
   /** The department's signer and status, or undefined when the chain does not know it. */
   async get(id: string): Promise<DepartmentState | undefined> {
     if (!this.isFresh()) {
