@@ -20,7 +20,7 @@ import { LedgerClient } from "./adapters/chain/ledger-client.ts";
 import { ChainStateProofs } from "./adapters/chain/state-proof.ts";
 import { keyLedger } from "./adapters/chain/department-keys.ts";
 import { ChainLogDirectory } from "./adapters/chain/log-directory.ts";
-import { publishPublicUrl } from "./adapters/chain/publish-url.ts";
+import { loopbackUrlOf, publishPublicUrl } from "./adapters/chain/publish-url.ts";
 import { HttpGatewayProbe } from "./adapters/http/gateway-probe.ts";
 import { FederationDirectory } from "./services/federation.ts";
 import { ChainError } from "./core/chain-error.ts";
@@ -242,7 +242,9 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
     const url = `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}`;
     log.info("dxledger is listening", { url, rpcUrl: redactUrl(rpcUrl!), chainId: client.chainId, contract, logName: config.logName, dataDir: config.dataDir });
     // In the background, through the anchoring account's queue: the directory entry is not needed to serve.
-    if (config.publicUrl) void outsideRequest(() => publishPublicUrl(client, config.logId, config.logName, config.publicUrl!, log));
+    // A single install (embedded chain) names its own log there too: by PUBLIC_URL, else where it listens.
+    const directoryUrl = config.publicUrl ?? (config.embedded ? loopbackUrlOf(addr) : undefined);
+    if (directoryUrl) void outsideRequest(() => publishPublicUrl(client, config.logId, config.logName, directoryUrl, log));
 
     shutdown.add("refuse new requests", () => {
       closing = true;

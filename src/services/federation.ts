@@ -76,14 +76,16 @@ export class FederationDirectory implements FederationListing {
     return { logCount: logs.length, staleAfterS, checkedAt: new Date(snap.at).toISOString(), logs };
   }
 
+  /**
+   * The snapshot in force, else one new one shared by every caller: a caller
+   * that finds the snapshot it waited on expired (or failed) takes a new one
+   * only if no other caller has already started it.
+   */
   #fresh(): Promise<Snapshot> {
     const cur = this.#snapshot;
-    if (cur)
-      return cur.then(
-        (s) => (this.#now() - s.at <= this.#cacheMs ? s : this.#take()),
-        () => this.#take(),
-      );
-    return this.#take();
+    if (!cur) return this.#take();
+    const next = () => (this.#snapshot === cur || this.#snapshot === undefined ? this.#take() : this.#fresh());
+    return cur.then((s) => (this.#now() - s.at <= this.#cacheMs ? s : next()), next);
   }
 
   #take(): Promise<Snapshot> {

@@ -1,8 +1,8 @@
 /**
  * The hub limits each caller (HUB_RATE_LIMIT_RPS) before a request fans out
  * to every gateway: past the limit 429 RATE_LIMITED with Retry-After and the
- * RateLimit headers, as at the gateways; another caller is not affected; 0
- * turns it off. Real HTTP on a loopback port; the federated services behind
+ * RateLimit headers, as at the gateways; another caller (another hub token)
+ * is not affected; a made-up bearer buys no allowance of its own; 0 turns it off. Real HTTP on a loopback port; the federated services behind
  * the routes are not reached (the limit comes first).
  */
 import { expect } from "chai";
@@ -11,12 +11,18 @@ import { createHubApp } from "../../src/hub/routes/app.ts";
 import { hubTokens } from "../../src/hub/adapters/hub-tokens.ts";
 import { loadHubConfig } from "../../src/hub/config.ts";
 
+const ONE = "hub-auditor-token-0123456789";
+const TWO = "hub-regulator-token-0123456789";
+
 async function hubOn(rateLimitRps: number): Promise<{ url: string; close(): void }> {
   const unused = () => {
     throw new Error("not reached in this test");
   };
   const app = createHubApp({
-    tokens: hubTokens([{ role: "auditor", token: "hub-auditor-token-0123456789" }]),
+    tokens: hubTokens([
+      { role: "auditor", token: ONE },
+      { role: "regulator", token: TWO },
+    ]),
     stats: unused as never,
     records: unused as never,
     view: { view: () => Promise.resolve({ logs: [] }) },
@@ -35,7 +41,7 @@ describe("hub: per-caller rate limit", () => {
     try {
       const as = (token: string) => fetch(`${hub.url}/healthz`, { headers: { authorization: `Bearer ${token}` } });
       // 12 at once against 3 a second: even a burst straddling two one-second windows gets at most 6 through.
-      const burst = await Promise.all(Array.from({ length: 12 }, () => as("caller-one")));
+      const burst = await Promise.all(Array.from({ length: 12 }, () => as(ONE)));
       const statuses = burst.map((r) => r.status);
       expect(
         statuses.every((s) => s === 200 || s === 429),
@@ -46,7 +52,18 @@ describe("hub: per-caller rate limit", () => {
       expect(refused.headers.get("retry-after")).to.match(/^\d+$/);
       expect(refused.headers.get("ratelimit-policy")).to.contain("3");
       expect(((await refused.json()) as { error: { code: string } }).error.code).to.equal("RATE_LIMITED");
-      expect((await as("caller-two")).status).to.equal(200);
+      expect((await as(TWO)).status).to.equal(200);
+    } finally {
+      hub.close();
+    }
+  });
+
+  it("a bearer that is not a hub token counts against the address: 12 made-up ones at once against 3 a second", async () => {
+    const hub = await hubOn(3);
+    try {
+      const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => fetch(`${hub.url}/healthz`, { headers: { authorization: `Bearer made-up-${i}` } })));
+      expect(burst.filter((r) => r.status === 200).length).to.be.within(3, 6);
+      expect((await fetch(`${hub.url}/healthz`, { headers: { authorization: `Bearer ${TWO}` } })).status).to.equal(200);
     } finally {
       hub.close();
     }

@@ -7,6 +7,7 @@
  * derived from); the operator department is kept as the chain has it.
  * MUST NOT throw: a gateway runs the same without its directory entry.
  */
+import type { AddressInfo } from "node:net";
 import type { Logger } from "../http/errors.ts";
 import type { LedgerClient } from "./ledger-client.ts";
 import { ChainLogDirectory } from "./log-directory.ts";
@@ -31,4 +32,10 @@ export async function publishPublicUrl(client: LedgerClient, logId: string, logN
       error: (e instanceof Error ? e.message : String(e)).slice(0, 300),
     });
   }
+}
+
+/** Where this process can be reached over HTTP on this host: its listening address, a wildcard one as loopback. */
+export function loopbackUrlOf(addr: AddressInfo): string {
+  const ip = addr.address === "0.0.0.0" ? "127.0.0.1" : addr.address === "::" ? "::1" : addr.address;
+  return `http://${ip.includes(":") ? `[${ip}]` : ip}:${addr.port}`;
 }

@@ -30,7 +30,7 @@ export function createHubApp(d: HubDeps): express.Express {
   app.set("etag", false);
   app.use(requestId(d.log));
   app.use(securityHeaders());
-  app.use(hubRateLimit(d.rateLimitRps));
+  app.use(hubRateLimit(d.rateLimitRps, d.tokens));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", kind: "dxledger hub" });
   });

@@ -2,6 +2,10 @@
  * The hub's own view of the federation (GET /v1/federation): every log it
  * knows, what the chain holds for it, and whether its gateway answers and
  * backs the chain's latest checkpoint. Read-only; nothing here is summed.
+ *
+ * The route is public, so a burst MUST NOT fan out to the gateways: concurrent
+ * callers share one computation in flight, and an answer is reused for
+ * `cacheMs` (VIEW_CACHE_MS, 2 s) after it was computed (its `checkedAt`).
  */
 import type { GatewayHttp, LedgerView } from "../ports.ts";
 import { deadline } from "./deadline.ts";
@@ -9,22 +13,56 @@ import { logRef } from "./gather.ts";
 import { unreachable, type FederationLog, type FederationLogs } from "./logs.ts";
 import type { TokenFor } from "./stats.ts";
 
+/** How long one answer of GET /v1/federation is reused at the hub. */
+export const VIEW_CACHE_MS = 2000;
+
+type View = Awaited<ReturnType<FederationView["compute"]>>;
+
 export class FederationView {
   readonly #logs: FederationLogs;
   readonly #ledger: LedgerView;
   readonly #http: GatewayHttp;
   readonly #timeoutMs: number;
   readonly #tokenFor: TokenFor;
+  readonly #cacheMs: number;
+  readonly #now: () => number;
+  /** `at`: when the answer was computed; undefined while it is in flight. */
+  #last: { at: number | undefined; answer: Promise<View> } | undefined;
 
-  constructor(logs: FederationLogs, ledger: LedgerView, http: GatewayHttp, timeoutMs: number, tokenFor: TokenFor) {
+  constructor(
+    logs: FederationLogs,
+    ledger: LedgerView,
+    http: GatewayHttp,
+    timeoutMs: number,
+    tokenFor: TokenFor,
+    opts: { cacheMs?: number; now?: () => number } = {},
+  ) {
     this.#logs = logs;
     this.#ledger = ledger;
     this.#http = http;
     this.#timeoutMs = timeoutMs;
     this.#tokenFor = tokenFor;
+    this.#cacheMs = opts.cacheMs ?? VIEW_CACHE_MS;
+    this.#now = opts.now ?? Date.now;
   }
 
-  async view() {
+  /** The view, shared with every caller while in flight and for `cacheMs` after; a failed computation is not kept. */
+  view(): Promise<View> {
+    const last = this.#last;
+    if (last && (last.at === undefined || this.#now() - last.at <= this.#cacheMs)) return last.answer;
+    const entry: { at: number | undefined; answer: Promise<View> } = { at: undefined, answer: this.compute() };
+    this.#last = entry;
+    entry.answer.then(
+      () => (entry.at = this.#now()),
+      () => {
+        if (this.#last === entry) this.#last = undefined;
+      },
+    );
+    return entry.answer;
+  }
+
+  /** One fresh view (no cache). */
+  async compute() {
     const list = await this.#logs.list();
     const logs = await Promise.all(list.logs.map((l) => this.#one(l)));
     return {
