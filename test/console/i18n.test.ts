@@ -17,4 +17,15 @@ describe("console i18n: English and Chinese", () => {
       expect(placeholders(z), `placeholders of ${k}`).to.deep.equal(placeholders(v));
     }
   });
+  // Issue 18 item 15: both were 条记录. A log entry (an exchange or an acknowledgement) is 日志条目 / 条目;
+  // a record count (recordCount, data records in an exchange) is 数据记录.
+  it("keeps log entries and data records apart in Chinese: entries are 条目, records 数据记录", () => {
+    const keys = Object.keys(en) as Array<keyof typeof en>;
+    const entries = keys.filter((k) => /\bentr(y|ies)\b/i.test(en[k]));
+    const records = keys.filter((k) => /\brecords?\b/i.test(en[k]) && !/\bentr(y|ies)\b/i.test(en[k]));
+    expect(entries).to.include.members(["stats.asOfLive", "stats.asOfCheckpoint", "stats.checkpointOption", "cp.treeSize"]);
+    expect(records).to.include.members(["stats.records", "stats.chartTotal", "audit.recordCount"]);
+    for (const k of entries) expect(zh[k], `zh ${k}`).to.contain("条目").and.not.contain("记录");
+    for (const k of records) expect(zh[k], `zh ${k}`).to.contain("数据记录");
+  });
 });

@@ -74,22 +74,54 @@ export function topOption(groups: readonly Group[]): Option {
   };
 }
 
+/** How many flows the Sankey draws by default; the rest are drawn as one. */
+export const DEFAULT_TOP_FLOWS = 20;
+
+/** The flows a Sankey draws: the `n` largest, and the sum of the rest (drawn as one, so the totals are kept). */
+export interface FlowView {
+  readonly shown: readonly Flow[];
+  readonly rest: { readonly flows: number; readonly exchanges: number; readonly records: number };
+}
+
+/** Largest first: by exchanges, then records, then provider and consumer (a stable order for equal flows). */
+const larger = (a: Flow, b: Flow) =>
+  b.exchanges - a.exchanges || b.records - a.records || a.provider.localeCompare(b.provider) || a.consumer.localeCompare(b.consumer);
+
+/** The `n` largest flows and the rest summed; shown's and rest's exchanges add up to all flows' exchanges. */
+export function topFlows(flows: readonly Flow[], n: number): FlowView {
+  const sorted = [...flows].sort(larger);
+  const others = sorted.slice(n);
+  return {
+    shown: sorted.slice(0, n),
+    rest: { flows: others.length, exchanges: others.reduce((s, f) => s + f.exchanges, 0), records: others.reduce((s, f) => s + f.records, 0) },
+  };
+}
+
+/** The node of the rest on each side ("*" is no department id). */
+const OTHERS = { provider: "p:*", consumer: "c:*" };
+const OTHERS_COLOUR = "#9aa0a6";
+
 /**
  * Department-to-department flow as a Sankey: providers on the left, consumers
  * on the right (a department that does both appears on each side, so flows
- * both ways never make the cycle a Sankey cannot draw).
+ * both ways never make the cycle a Sankey cannot draw). Only `view.shown` is
+ * drawn flow by flow; the rest is one flow from "others" to "others", so each
+ * side still sums to every exchange of the period.
  */
-export function flowOption(flows: readonly Flow[]): Option {
-  const names = new Set<string>();
-  for (const f of flows) names.add(`p:${f.provider}`).add(`c:${f.consumer}`);
+export function flowOption(view: FlowView): Option {
+  const links = view.shown.map((f) => ({ source: `p:${f.provider}`, target: `c:${f.consumer}`, value: f.exchanges }));
+  if (view.rest.flows > 0) links.push({ source: OTHERS.provider, target: OTHERS.consumer, value: view.rest.exchanges });
+  const names = new Set(links.flatMap((l) => [l.source, l.target]));
+  const isOthers = (name: string) => name === OTHERS.provider || name === OTHERS.consumer;
+  const label = (name: string) => (isOthers(name) ? t("stats.flowOthers") : name.slice(2));
   // One colour per department, on both sides.
-  const departments = [...new Set([...names].map((n) => n.slice(2)))].sort();
-  const colour = (name: string) => PALETTE[departments.indexOf(name.slice(2)) % PALETTE.length];
+  const departments = [...new Set([...names].filter((n) => !isOthers(n)).map((n) => n.slice(2)))].sort();
+  const colour = (name: string) => (isOthers(name) ? OTHERS_COLOUR : PALETTE[departments.indexOf(name.slice(2)) % PALETTE.length]);
   return {
     tooltip: {
       trigger: "item",
       formatter: (p: { dataType: string; name: string; value: number; data: { source?: string; target?: string } }) =>
-        p.dataType === "edge" ? `${p.data.source!.slice(2)} → ${p.data.target!.slice(2)}: ${num(p.value)}` : `${p.name.slice(2)}: ${num(p.value)}`,
+        p.dataType === "edge" ? `${label(p.data.source!)} → ${label(p.data.target!)}: ${num(p.value)}` : `${label(p.name)}: ${num(p.value)}`,
     },
     series: [
       {
@@ -100,10 +132,10 @@ export function flowOption(flows: readonly Flow[]): Option {
         bottom: 8,
         nodeGap: 6,
         emphasis: { focus: "adjacency" },
-        label: { formatter: (p: { name: string }) => p.name.slice(2) },
+        label: { formatter: (p: { name: string }) => label(p.name) },
         lineStyle: { color: "gradient", opacity: 0.45 },
         data: [...names].map((name) => ({ name, itemStyle: { color: colour(name) } })),
-        links: flows.map((f) => ({ source: `p:${f.provider}`, target: `c:${f.consumer}`, value: f.exchanges })),
+        links,
       },
     ],
   };

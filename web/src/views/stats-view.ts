@@ -3,15 +3,19 @@
  * and the department-to-department flow, for a date range, a granularity, up
  * to two filters and "as of" any anchored checkpoint. Every figure is the
  * API's answer; each chart's CSV button downloads the same query as CSV.
+ * The range opens on the days the data spans (parts/data-span.ts); the flow
+ * Sankey draws the N largest flows and the rest as one (N in the address:
+ * `#/stats?flows=N`).
  */
 import { LitElement, css, html, nothing } from "lit";
 import { ApiError, download, getJson, withQuery } from "../api.ts";
 import { LangController, t } from "../i18n.ts";
-import { day, instant, num, period, today } from "../format.ts";
+import { day, instant, num, period } from "../format.ts";
 import { latestCheckpoints } from "../store.ts";
 import { shared } from "../styles.ts";
 import type { Checkpoint, FlowsAnswer, Group, UsageAnswer } from "../types.ts";
-import { flowOption, topOption, usageOption } from "../parts/stats-charts.ts";
+import { DEFAULT_TOP_FLOWS, flowOption, topFlows, topOption, usageOption } from "../parts/stats-charts.ts";
+import { DAILY_UP_TO_DAYS, dataSpan, lastMonth, spanDays, type Span } from "../parts/data-span.ts";
 import "../parts/chart.ts";
 
 const FILTERS = ["dataset", "provider", "consumer", "purpose"] as const;
@@ -23,11 +27,20 @@ interface Query extends Record<Filter, string> {
   asOf: string;
 }
 
-/** The first day of the month eleven months ago: a year of months, this one included. */
-function yearAgo(): string {
-  const d = new Date();
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 11, 1)).toISOString().slice(0, 10);
+/** The largest number of flows the Sankey may be asked to draw one by one. */
+const MAX_TOP_FLOWS = 500;
+
+/** N of `#/stats?flows=N`, if it is a whole number from 1 to MAX_TOP_FLOWS; else the default. */
+function topFlowsAsked(): number {
+  const n = Number(new URLSearchParams(location.hash.split("?")[1] ?? "").get("flows"));
+  return Number.isInteger(n) && n >= 1 && n <= MAX_TOP_FLOWS ? n : DEFAULT_TOP_FLOWS;
 }
+
+/** The question over `span`: per day up to DAILY_UP_TO_DAYS days, else per month. */
+const over = (span: Span): Pick<Query, "from" | "to" | "granularity"> => ({
+  ...span,
+  granularity: spanDays(span) <= DAILY_UP_TO_DAYS ? "day" : "month",
+});
 
 export class DxStatsView extends LitElement {
   static properties = {
@@ -39,6 +52,7 @@ export class DxStatsView extends LitElement {
     error: { state: true },
     loading: { state: true },
     suggest: { state: true },
+    flowsTop: { state: true },
   };
   declare q: Query;
   declare usage: UsageAnswer | undefined;
@@ -48,6 +62,7 @@ export class DxStatsView extends LitElement {
   declare error: string | undefined;
   declare loading: boolean;
   declare suggest: Record<Filter, string[]>;
+  declare flowsTop: number;
   static styles = [
     shared,
     css`
@@ -66,7 +81,8 @@ export class DxStatsView extends LitElement {
   constructor() {
     super();
     new LangController(this);
-    this.q = { from: yearAgo(), to: today(), granularity: "month", asOf: "", dataset: "", provider: "", consumer: "", purpose: "" };
+    this.q = { ...over(lastMonth()), asOf: "", dataset: "", provider: "", consumer: "", purpose: "" };
+    this.flowsTop = topFlowsAsked();
     this.checkpoints = [];
     this.loading = false;
     this.suggest = { dataset: [], provider: [], consumer: [], purpose: [] };
@@ -74,9 +90,28 @@ export class DxStatsView extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
-    void this.#load();
+    void this.#start();
     void this.#loadChoices();
   }
+
+  /** Opens on the days the data spans (the last 30 days when there is none, or the span cannot be read). */
+  async #start() {
+    this.loading = true;
+    const span = await dataSpan().catch(() => undefined);
+    this.q = { ...this.q, ...over(span ?? lastMonth()) };
+    await this.#load();
+  }
+
+  /** Draws the `n` largest flows, and keeps `n` in the address (replaced, not a new history entry). */
+  #setTopFlows = (e: Event) => {
+    const n = (e.target as HTMLInputElement).valueAsNumber;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_TOP_FLOWS) return;
+    this.flowsTop = n;
+    const [path = "#/stats", query = ""] = location.hash.split("?");
+    const params = new URLSearchParams(query);
+    params.set("flows", String(n));
+    history.replaceState(history.state, "", `${path}?${params}`);
+  };
 
   async #loadChoices() {
     const wide = { from: "2000-01-01", to: `${new Date().getUTCFullYear() + 1}-12-31` };
@@ -275,18 +310,45 @@ export class DxStatsView extends LitElement {
     const title = t("stats.flowTitle");
     const ex = f.flows.reduce((s, x) => s + x.exchanges, 0);
     const rec = f.flows.reduce((s, x) => s + x.records, 0);
-    return html`<section class="card" id="flows" aria-labelledby="flows-h">
+    const view = topFlows(f.flows, this.flowsTop);
+    const option = flowOption(view);
+    const links = (option.series as Array<{ links: Array<{ value: number }> }>)[0]!.links;
+    return html`<section
+      class="card"
+      id="flows"
+      aria-labelledby="flows-h"
+      data-links=${links.length}
+      data-link-exchanges=${links.reduce((s, l) => s + l.value, 0)}
+    >
       ${this.#head("flows-h", title, "flows", ex, rec)}
+      <div class="row">
+        <label
+          >${t("stats.flowTopN")}
+          <input id="flows-top" type="number" min="1" max=${MAX_TOP_FLOWS} step="1" .value=${String(this.flowsTop)} @change=${this.#setTopFlows}
+        /></label>
+      </div>
       ${
         f.flows.length
-          ? html`<dx-chart
-              tall
-              .option=${flowOption(f.flows)}
-              label=${`${title}: ${f.flows
-                .slice(0, 20)
-                .map((x) => `${x.provider} → ${x.consumer} ${num(x.exchanges)}`)
-                .join(", ")}`}
-            ></dx-chart>`
+          ? html`<p class="muted" id="flows-shown">
+                ${
+                  view.rest.flows
+                    ? t("stats.flowShown", {
+                        n: num(view.shown.length),
+                        total: num(f.flows.length),
+                        rest: num(view.rest.flows),
+                        ex: num(view.rest.exchanges),
+                        others: t("stats.flowOthers"),
+                      })
+                    : t("stats.flowAll", { total: num(f.flows.length) })
+                }
+              </p>
+              <dx-chart
+                tall
+                .option=${option}
+                label=${`${title}: ${view.shown.map((x) => `${x.provider} → ${x.consumer} ${num(x.exchanges)}`).join(", ")}${
+                  view.rest.flows ? `, ${t("stats.flowOthers")} ${num(view.rest.exchanges)}` : ""
+                }`}
+              ></dx-chart>`
           : html`<p>${t("stats.noData")}</p>`
       }
       ${this.#table(
