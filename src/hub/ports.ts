@@ -75,6 +75,11 @@ export interface Completeness {
   readonly complete: boolean;
   readonly missing: ReadonlyArray<{ readonly log: { readonly name: string | null; readonly url: string } }>;
   readonly unverifiable: ReadonlyArray<{ readonly log: { readonly name: string | null; readonly url: string } }>;
+  /** The parts summed, each as of its log's anchored checkpoint (confirmed on chain). */
+  readonly parts: ReadonlyArray<{
+    readonly log: { readonly logId: string | null };
+    readonly checkpoint: { readonly index: number; readonly treeSize: number; readonly rootHash: string };
+  }>;
 }
 
 export interface FederatedFigures {

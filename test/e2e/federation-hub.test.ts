@@ -158,6 +158,13 @@ describe("e2e: a city of three gateway processes and a hub on one chain", functi
     const flows = await regulator.get(`/v1/stats/flows?from=${NOV.from}&to=${NOV.to}&format=csv`);
     expect(flows.headers.get("federation-complete")).to.equal("true");
     expect(flows.body.split("\r\n").slice(0, 3)).to.deep.equal(["provider,consumer,exchanges,records", "tax,health,3,303", "health,police,2,41"]);
+    // What the CSV is as of: one Dxledger-Checkpoint per part summed (fetch joins repeated headers with ", "), nothing pending.
+    const asOf = (u.body.parts as Array<{ log: { logId: string }; checkpoint: { index: number; treeSize: number; rootHash: string } }>).map(
+      (p) => `${p.log.logId},${p.checkpoint.index},${p.checkpoint.treeSize},${p.checkpoint.rootHash}`,
+    );
+    expect(flows.headers.get("dxledger-checkpoint")?.split(", ")).to.deep.equal(asOf);
+    expect(flows.headers.get("dxledger-pending")).to.equal("0");
+    expect(flows.headers.get("content-disposition")).to.equal(`attachment; filename="dxledger-federation-flows-${NOV.from}-${NOV.to}-3logs.csv"`);
   });
 
   it("keeps record-level reads from regulators and strangers", async () => {

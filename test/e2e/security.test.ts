@@ -192,6 +192,12 @@ describe("e2e: hostile callers (tokens before bodies, limits, headers, errors th
       const allowed = await fetch(`${svc.url}/v1/info`, { headers: { origin: ALLOWED_ORIGIN } });
       expect(allowed.headers.get("access-control-allow-origin")).to.equal(ALLOWED_ORIGIN);
       expect(allowed.headers.get("access-control-expose-headers")).to.contain("x-request-id");
+      // A console on another origin reads what statistics are as of, and a CSV's file name.
+      expect(allowed.headers.get("access-control-expose-headers")?.split(",")).to.include.members([
+        "Dxledger-Checkpoint",
+        "Dxledger-Pending",
+        "content-disposition",
+      ]);
       const pre2 = await fetch(`${svc.url}/v1/exchanges`, {
         method: "OPTIONS",
         headers: { origin: ALLOWED_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },

@@ -35,6 +35,9 @@ function expected(recs: ExchangeRecord[], from: string, to: string, filters: Par
   return { total: { exchanges: sel.length, records: sel.reduce((n, r) => n + r.recordCount, 0) }, groups: list };
 }
 
+const FROM = "2025-12-01";
+const TO = "2026-03-01";
+
 describe("e2e: usage statistics are exact", function () {
   let dir: string;
   let svc: RunningService;
@@ -44,6 +47,7 @@ describe("e2e: usage statistics are exact", function () {
   const keys = new Map(DEPTS.map((d) => [d, testWallet()]));
   const accepted: ExchangeRecord[] = [];
   let n = 0;
+  let unanchored: { size: number; headers: Headers; info: { anchoredSize: number } };
   // Seeded: a failing mix of records comes back on the next run.
   const random = seededRandom(20261101);
   const rnd = (k: number) => Math.floor(random() * k);
@@ -97,6 +101,9 @@ describe("e2e: usage statistics are exact", function () {
     domain = (await api.get("/v1/info")).body.eip712.domain;
     for (const d of DEPTS) await api.post("/v1/departments", { id: d, name: d, signer: keys.get(d)!.address });
     await submitSingles(120);
+    // Before any checkpoint: what a CSV says it is as of (checked below).
+    const early = await fetch(`${svc.url}/v1/stats/usage?from=${FROM}&to=${TO}&format=csv`, { headers: { authorization: `Bearer ${svc.adminToken}` } });
+    unanchored = { size: accepted.length, headers: early.headers, info: (await api.get("/v1/info")).body };
     await submitBatches(100);
     // A restart in the middle.
     await svc.stop();
@@ -110,9 +117,6 @@ describe("e2e: usage statistics are exact", function () {
     await svc.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  const FROM = "2025-12-01";
-  const TO = "2026-03-01";
 
   it("usage, every groupBy, with no filter and with each single filter", async () => {
     for (const groupBy of [undefined, "day", "month", "dataset", "provider", "consumer", "purpose"]) {
@@ -188,6 +192,76 @@ describe("e2e: usage statistics are exact", function () {
       await fetch(`${api.base}/v1/stats/flows?from=${FROM}&to=${TO}&format=csv`, { headers: { authorization: `Bearer ${api.token}` } })
     ).text();
     expect(flowCsv.split("\r\n").length - 2).to.equal(pairs.size);
+  });
+
+  it("says what each answer is as of: the latest checkpoint counted, the pending entries counted too, and a CSV file name naming both", async () => {
+    // Before any checkpoint: no checkpoint header, every entry pending, and the file name says unanchored.
+    expect(unanchored.info.anchoredSize).to.equal(0);
+    expect(unanchored.headers.get("dxledger-checkpoint")).to.equal(null);
+    expect(unanchored.headers.get("dxledger-pending")).to.equal(String(unanchored.size));
+    expect(unanchored.headers.get("content-disposition")).to.equal(`attachment; filename="dxledger-usage-unanchored-${unanchored.size}.csv"`);
+
+    const admin = new Api(svc.url, svc.adminToken);
+    const asOf = async (path: string) => {
+      const r = await fetch(`${svc.url}${path}`, { headers: { authorization: `Bearer ${api.token}` } });
+      const text = await r.text();
+      return {
+        status: r.status,
+        cp: r.headers.get("dxledger-checkpoint"),
+        pending: r.headers.get("dxledger-pending"),
+        file: r.headers.get("content-disposition"),
+        text,
+      };
+    };
+    const header = (cp: { index: number; treeSize: number; rootHash: string }) => `${cp.index},${cp.treeSize},${cp.rootHash}`;
+    const kinds = [
+      ["usage", `/v1/stats/usage?from=${FROM}&to=${TO}&groupBy=dataset`],
+      ["top", `/v1/stats/top?by=provider&from=${FROM}&to=${TO}`],
+      ["flows", `/v1/stats/flows?from=${FROM}&to=${TO}`],
+    ] as const;
+
+    // Anchored now: nothing pending, the CSV names the checkpoint it equals.
+    const cp = (await admin.post("/v1/anchor")).body;
+    expect(cp.treeSize).to.equal(accepted.length);
+    for (const [kind, path] of kinds) {
+      const r = await asOf(`${path}&format=csv`);
+      expect([r.status, r.cp, r.pending, r.file], kind).to.deep.equal([
+        200,
+        header(cp),
+        "0",
+        `attachment; filename="dxledger-${kind}-cp${cp.index}-${cp.treeSize}.csv"`,
+      ]);
+      const json = await asOf(path);
+      expect([json.cp, json.pending, JSON.parse(json.text).asOf], kind).to.deep.equal([header(cp), "0", { treeSize: cp.treeSize, checkpoint: cp.index }]);
+    }
+
+    // Three more entries: counted, pending, and said so; the checkpoint header still names the latest anchored one.
+    const before = accepted.length;
+    const recs = await Promise.all(Array.from({ length: 3 }, make));
+    for (const rec of recs) expect((await writer().post("/v1/exchanges", rec)).status).to.equal(201);
+    accepted.push(...recs);
+    for (const [kind, path] of kinds) {
+      const r = await asOf(`${path}&format=csv`);
+      expect([r.cp, r.pending, r.file], kind).to.deep.equal([
+        header(cp),
+        "3",
+        `attachment; filename="dxledger-${kind}-cp${cp.index}-${cp.treeSize}-pending3.csv"`,
+      ]);
+    }
+    const usage = await asOf(`/v1/stats/usage?from=${FROM}&to=${TO}`);
+    expect([JSON.parse(usage.text).total.exchanges, usage.pending]).to.deep.equal([before + 3, "3"]);
+    // As of the checkpoint: its figures, nothing pending.
+    const old = await asOf(`/v1/stats/usage?from=${FROM}&to=${TO}&asOf=${cp.index}&format=csv`);
+    expect([old.cp, old.pending, old.text.split("\r\n")[1]]).to.deep.equal([
+      header(cp),
+      "0",
+      `total,${before},${expected(accepted.slice(0, before), FROM, TO, {}).total.records}`,
+    ]);
+
+    // After the next anchor, nothing pending again.
+    const cp2 = (await admin.post("/v1/anchor")).body;
+    const after = await asOf(`/v1/stats/flows?from=${FROM}&to=${TO}&format=csv`);
+    expect([after.cp, after.pending, after.file]).to.deep.equal([header(cp2), "0", `attachment; filename="dxledger-flows-cp${cp2.index}-${cp2.treeSize}.csv"`]);
   });
 
   it("gives the same figures as of an anchored checkpoint, whatever came after", async () => {

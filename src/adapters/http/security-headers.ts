@@ -8,6 +8,7 @@ import type { RequestHandler } from "express";
 import helmet from "helmet";
 import cors from "cors";
 import { REQUEST_ID_HEADER } from "./request-id.ts";
+import { CHECKPOINT_HEADER, PENDING_HEADER } from "./stats-routes.ts";
 
 export function securityHeaders(): RequestHandler {
   return helmet();
@@ -23,7 +24,8 @@ export function corsPolicy(allowed: readonly string[]): RequestHandler {
     origin: (origin, cb) => cb(null, origin !== undefined && set.has(origin)),
     methods: ["GET", "HEAD", "POST", "PUT", "DELETE"],
     allowedHeaders: ["authorization", "content-type", REQUEST_ID_HEADER],
-    exposedHeaders: [REQUEST_ID_HEADER, "retry-after", "ratelimit", "ratelimit-policy"],
+    // A console on another origin reads what statistics are as of, and a CSV's file name.
+    exposedHeaders: [REQUEST_ID_HEADER, "retry-after", "ratelimit", "ratelimit-policy", CHECKPOINT_HEADER, PENDING_HEADER, "content-disposition"],
     maxAge: 600,
   });
 }

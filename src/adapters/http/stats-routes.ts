@@ -1,11 +1,14 @@
 /**
  * Statistics for regulators, auditors and admins (SPEC §5): usage, top and the
  * provider × consumer flow matrix, as JSON or RFC 4180 CSV (`format=csv`).
- * Each answer names the log size it covers; `asOf=<checkpoint index>` gives
- * the figures as of that anchored checkpoint, the same tomorrow as today.
+ * Each answer names the log size it covers and, in headers, the latest
+ * anchored checkpoint it counts and how many pending entries after it;
+ * `asOf=<checkpoint index>` gives the figures as of that anchored checkpoint,
+ * the same tomorrow as today.
  */
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
+import type { Checkpoint } from "../../core/chain-checkpoint.ts";
 import { LedgerError } from "../../core/errors.ts";
 import { toCsv } from "../../core/csv.ts";
 import { datasetId, departmentId, freeText } from "../../core/record.ts";
@@ -13,6 +16,10 @@ import type { UsageStatistics as StatsService, FilterName, GroupBy, UsageAnswer 
 import { requireRole } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 import { dayParam, enumParam, paramError, parseQuery, single, uintParam } from "./params.ts";
+
+/** Response headers naming what statistics are as of (exposed to browsers by the CORS policy). */
+export const CHECKPOINT_HEADER = "Dxledger-Checkpoint";
+export const PENDING_HEADER = "Dxledger-Pending";
 
 const FILTERS = ["dataset", "provider", "consumer", "purpose"] as const satisfies readonly FilterName[];
 const GROUPS = ["day", "month", ...FILTERS] as const satisfies readonly GroupBy[];
@@ -37,6 +44,29 @@ export const USAGE = { ...COMMON, ...FILTER_SHAPE, groupBy: enumParam(GROUPS).op
 export const TOP = { ...COMMON, by: enumParam(FILTERS), limit: single.optional() };
 export const FLOWS = COMMON;
 
+/** What an answer counts: entries [0, size) (undefined: the whole log now), and the latest anchored checkpoint within them. */
+interface Coverage {
+  readonly size: number | undefined;
+  readonly cp: Checkpoint | undefined;
+}
+
+/**
+ * Says what an answer of `size` entries is as of (SPEC §9): `Dxledger-Checkpoint: <index>,<treeSize>,<rootHash>`
+ * names the latest anchored checkpoint counted (absent when none is), `Dxledger-Pending` how many entries
+ * after it — not yet anchored — are counted too; a CSV is an attachment whose file name says the same.
+ * Returns the checkpoint the figures equal (the JSON's asOf.checkpoint), or null when pending entries are counted.
+ */
+export function asOfHeaders(res: Response, kind: string, fmt: "json" | "csv", cp: Checkpoint | undefined, size: number): number | null {
+  const pending = size - (cp?.treeSize ?? 0);
+  if (cp) res.set(CHECKPOINT_HEADER, `${cp.index},${cp.treeSize},${cp.rootHash}`);
+  res.set(PENDING_HEADER, String(pending));
+  if (fmt === "csv") {
+    const name = cp ? `dxledger-${kind}-cp${cp.index}-${cp.treeSize}${pending ? `-pending${pending}` : ""}` : `dxledger-${kind}-unanchored-${size}`;
+    res.set("Content-Disposition", `attachment; filename="${name}.csv"`);
+  }
+  return cp && pending === 0 ? cp.index : null;
+}
+
 export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
   const r = Router();
   const who = requireRole(d.tokens, "admin", "auditor", "regulator");
@@ -47,19 +77,22 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
     if (q.from > q.to) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
     return q;
   };
-  /** The log size an answer covers: now, or an anchored checkpoint's. */
-  const coverage = (req: Request) => {
-    if (req.query.asOf === undefined)
-      return { size: undefined as number | undefined, checkpoint: d.anchorer.latest?.treeSize === d.appender.size ? d.anchorer.latest.index : null };
+  /**
+   * What an answer will count: now (`size` undefined) or an anchored checkpoint's size, and the
+   * latest checkpoint within it. Read before the figures, so the checkpoint is wholly counted.
+   */
+  const coverage = (req: Request): Coverage => {
+    if (req.query.asOf === undefined) return { size: undefined, cp: d.anchorer.latest };
     const index = uintParam("asOf", req.query.asOf);
     const cp = d.anchorer.checkpoints[index];
     if (!cp)
       throw new LedgerError("NOT_FOUND", `no anchored checkpoint ${index}`, [
         { parameter: "asOf", in: "query", message: `no anchored checkpoint ${index}`, value: index },
       ]);
-    return { size: cp.treeSize, checkpoint: cp.index };
+    return { size: cp.treeSize, cp };
   };
-  const send = (res: Response, fmt: "json" | "csv", a: UsageAnswer, checkpoint: number | null) => {
+  const send = (res: Response, kind: string, fmt: "json" | "csv", a: UsageAnswer, cov: Coverage) => {
+    const checkpoint = asOfHeaders(res, kind, fmt, cov.cp, a.treeSize);
     if (fmt === "csv") {
       const rows = a.groupBy ? a.groups.map((g) => [g.key, g.exchanges, g.records]) : [["total", a.total.exchanges, a.total.records]];
       res.type("text/csv; charset=utf-8; header=present").send(toCsv([a.groupBy ?? "key", "exchanges", "records"], rows));
@@ -74,7 +107,7 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
     const filters: Partial<Record<FilterName, string>> = {};
     for (const f of FILTERS) if (q[f] !== undefined) filters[f] = q[f];
     const cov = coverage(req);
-    send(res, q.format ?? "json", await d.stats.usage({ from: q.from, to: q.to, filters, groupBy: q.groupBy }, cov.size), cov.checkpoint);
+    send(res, "usage", q.format ?? "json", await d.stats.usage({ from: q.from, to: q.to, filters, groupBy: q.groupBy }, cov.size), cov);
   });
 
   r.get("/v1/stats/top", who, async (req, res) => {
@@ -82,13 +115,16 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
     const limit = uintParam("limit", q.limit, { def: 10, max: 1000 });
     const cov = coverage(req);
     const a = await d.stats.usage({ from: q.from, to: q.to, filters: {}, groupBy: q.by }, cov.size);
-    send(res, q.format ?? "json", { ...a, groups: a.groups.slice(0, limit) }, cov.checkpoint);
+    send(res, "top", q.format ?? "json", { ...a, groups: a.groups.slice(0, limit) }, cov);
   });
 
   r.get("/v1/stats/flows", who, async (req, res) => {
     const { from, to, format } = query(FLOWS, req);
     const cov = coverage(req);
+    // The size counted: the checkpoint's, or the log's as the flows were read (entries appended since are not in them).
+    const size = cov.size ?? d.appender.size;
     const flows = await d.stats.flows(from, to, cov.size);
+    const checkpoint = asOfHeaders(res, "flows", format ?? "json", cov.cp, size);
     if (format === "csv") {
       res.type("text/csv; charset=utf-8; header=present").send(
         toCsv(
@@ -98,7 +134,7 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
       );
       return;
     }
-    res.json({ from, to, flows, asOf: { treeSize: cov.size ?? d.appender.size, checkpoint: cov.checkpoint } });
+    res.json({ from, to, flows, asOf: { treeSize: size, checkpoint } });
   });
   return r;
 }

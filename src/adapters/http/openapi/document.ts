@@ -92,7 +92,9 @@ function build(): Record<string, unknown> {
       if (ok.schema) content["application/json"] = { schema: ref(ok.schema, "output") };
       for (const [type, m] of Object.entries(ok.media ?? {}))
         content[type] = { schema: { type: "string", ...(m.description ? { description: m.description } : {}) } };
-      responses[String(ok.status)] = { description: ok.description, content };
+      const headers: Record<string, unknown> = {};
+      for (const [name, description] of Object.entries(ok.headers ?? {})) headers[name] = { description, schema: { type: "string" } };
+      responses[String(ok.status)] = { description: ok.description, ...(ok.headers ? { headers } : {}), content };
     }
     for (const st of errorStatuses(op)) responses[String(st)] = { $ref: `#/components/responses/Error${st}` };
     const roles = typeof op.who === "string" ? [op.who] : [...op.who];

@@ -15,6 +15,8 @@ export interface Success {
   readonly schema?: z.ZodType;
   /** Other media types this answer may take (e.g. text/csv with ?format=csv). */
   readonly media?: Readonly<Record<string, { readonly description?: string }>>;
+  /** Response headers this answer carries, by name: what each says. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface Operation {

@@ -8,6 +8,13 @@ import * as R from "./responses.ts";
 
 const STATS_WHO = ["admin", "auditor", "regulator"] as const;
 const CSV = { "text/csv": { description: "with format=csv: RFC 4180 CSV with a header row" } };
+/** What every statistics answer says it is as of (stats-routes.ts asOfHeaders). */
+const AS_OF_HEADERS = {
+  "Dxledger-Checkpoint": "<index>,<treeSize>,<rootHash>: the latest anchored checkpoint the figures count; absent when no checkpoint is counted yet",
+  "Dxledger-Pending": "how many entries after that checkpoint (pending, not yet anchored) the figures count too; 0 when none",
+  "Content-Disposition":
+    'with format=csv: attachment; filename="dxledger-<usage|top|flows>-cp<index>-<treeSize>[-pending<n>].csv", or "dxledger-<…>-unanchored-<size>.csv" before any checkpoint',
+};
 const STATS_DOCS = {
   from: "first UTC day, YYYY-MM-DD (inclusive, of occurredAt)",
   to: "last UTC day, YYYY-MM-DD (inclusive)",
@@ -29,7 +36,7 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
     who: STATS_WHO,
     query: USAGE,
     queryDocs: STATS_DOCS,
-    ok: [{ status: 200, description: "totals and groups", schema: R.Usage, media: CSV }],
+    ok: [{ status: 200, description: "totals and groups", schema: R.Usage, media: CSV, headers: AS_OF_HEADERS }],
     errors: [404],
   },
   {
@@ -41,7 +48,7 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
     who: STATS_WHO,
     query: TOP,
     queryDocs: STATS_DOCS,
-    ok: [{ status: 200, description: "same shape as usage", schema: R.Usage, media: CSV }],
+    ok: [{ status: 200, description: "same shape as usage", schema: R.Usage, media: CSV, headers: AS_OF_HEADERS }],
     errors: [404],
   },
   {
@@ -53,7 +60,7 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
     who: STATS_WHO,
     query: FLOWS,
     queryDocs: STATS_DOCS,
-    ok: [{ status: 200, description: "one row per provider and consumer", schema: R.Flows, media: CSV }],
+    ok: [{ status: 200, description: "one row per provider and consumer", schema: R.Flows, media: CSV, headers: AS_OF_HEADERS }],
     errors: [404],
   },
   {
