@@ -4,7 +4,9 @@
  * ≥ 18), with no Hardhat and no TypeScript, and verifies: a genuine receipt of
  * this build and one issued before issue 10 (exit 0), a tampered one (exit 1),
  * usage and I/O errors and an RPC that cannot check (exit 2) — as a command
- * and as a library.
+ * and as a library. It is installed by README's own recipe, run in a folder
+ * nested inside another project, which must come out untouched (issue 18:
+ * a bare `npm install ./….tgz` climbed up and installed into the parent).
  */
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
@@ -16,6 +18,15 @@ import { liveReceipts, tampered, v0Chain, type LiveChain, type V0Chain } from ".
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
+/** README's install recipe: the bash block that makes the verifier's own folder, up to its `npm install` line. */
+function readmeRecipe(): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const block = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("npx dxledger-verify receipt.json"));
+  expect(block, "README's verifier install block").to.be.a("string");
+  const lines = block!.split("\n");
+  return lines.slice(0, lines.findIndex((l) => l.startsWith("npm install")) + 1).join("\n");
+}
+
 describe("@dxledger/verify installed from its tarball on the system Node", function () {
   this.timeout(240_000);
   let dir: string;
@@ -24,8 +35,13 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
   let live: LiveChain;
   let v0: V0Chain;
 
-  const verify = (args: string[]) =>
-    spawnSync(join(dir, "app/node_modules/.bin/dxledger-verify"), args, { cwd: join(dir, "app"), env, encoding: "utf8", timeout: 60_000 });
+  /** The parent project the auditor happens to be in, and the verifier's own folder README's recipe makes inside it. */
+  let parent: string;
+  let app: string;
+  const PARENT_FILES = { "package.json": '{ "name": "parent-project", "version": "1.0.0", "private": true }\n', "package-lock.json": "{}\n" };
+  let recipe: { status: number | null; out: string };
+
+  const verify = (args: string[]) => spawnSync(join(app, "node_modules/.bin/dxledger-verify"), args, { cwd: app, env, encoding: "utf8", timeout: 60_000 });
   const file = (name: string, json: unknown) => {
     const p = join(dir, name);
     writeFileSync(p, JSON.stringify(json));
@@ -38,28 +54,39 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
     node = systemNode();
     env = outsideEnv(dirname(node));
     [live, v0] = await Promise.all([liveReceipts(4), v0Chain()]);
-    // npm pack runs prepack, which builds what it ships.
-    const pack = spawnSync("npm", ["pack", "-w", "@dxledger/verify", "--pack-destination", dir, "--json"], { cwd: ROOT, encoding: "utf8" });
+    parent = join(dir, "parent");
+    mkdirSync(parent);
+    for (const [name, text] of Object.entries(PARENT_FILES)) writeFileSync(join(parent, name), text);
+    // npm pack runs prepack, which builds what it ships; the tarball lies where README's recipe expects it.
+    const pack = spawnSync("npm", ["pack", "-w", "@dxledger/verify", "--pack-destination", parent, "--json"], { cwd: ROOT, encoding: "utf8" });
     expect(pack.status, pack.stderr).to.equal(0);
-    const tgz = join(dir, JSON.parse(pack.stdout)[0].filename);
-    mkdirSync(join(dir, "app"));
-    writeFileSync(join(dir, "app/package.json"), JSON.stringify({ name: "auditor", private: true, type: "module" }));
-    const npm = join(dirname(node), "npm");
-    const inst = spawnSync(existsSync(npm) ? npm : "npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tgz], {
-      cwd: join(dir, "app"),
-      env,
+    const tgz = JSON.parse(pack.stdout)[0].filename as string;
+    const steps = readmeRecipe();
+    expect(steps, "README names the tarball npm pack makes").to.contain(`../${tgz}`);
+    // README's lines as they are, by bash, with the system Node's npm (from the cache where it can; no audit or funding notes).
+    const run = spawnSync("bash", ["-euo", "pipefail", "-c", steps], {
+      cwd: parent,
+      env: { ...env, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" },
       encoding: "utf8",
       timeout: 180_000,
     });
-    expect(inst.status, inst.stdout + inst.stderr).to.equal(0);
+    recipe = { status: run.status, out: run.stdout + run.stderr };
+    app = join(parent, /^mkdir (\S+)/m.exec(steps)![1]!);
   });
   after(async () => {
     await Promise.all([ifSet(live)?.stop(), ifSet(v0)?.node.stop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("README's recipe installs into a folder of its own and leaves the parent folder's project untouched", () => {
+    expect(recipe.status, recipe.out).to.equal(0);
+    for (const [name, text] of Object.entries(PARENT_FILES)) expect(readFileSync(join(parent, name), "utf8"), `parent ${name}`).to.equal(text);
+    expect(existsSync(join(parent, "node_modules")), "a node_modules in the parent").to.equal(false);
+    expect(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).dependencies).to.have.property("@dxledger/verify");
+  });
+
   it("the tarball holds compiled JavaScript, declarations and the ABI — no TypeScript sources, no Hardhat", () => {
-    const pkgDir = join(dir, "app/node_modules/@dxledger/verify");
+    const pkgDir = join(app, "node_modules/@dxledger/verify");
     const files: string[] = [];
     const walk = (d: string) => {
       for (const f of readdirSync(d, { withFileTypes: true })) {
@@ -76,8 +103,8 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
       "dist/packages/verify/src/ledger-abi.js",
     ]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).to.deep.equal([]);
-    expect(existsSync(join(dir, "app/node_modules/hardhat")), "hardhat installed").to.equal(false);
-    expect(existsSync(join(dir, "app/node_modules/typescript")), "typescript installed").to.equal(false);
+    expect(existsSync(join(app, "node_modules/hardhat")), "hardhat installed").to.equal(false);
+    expect(existsSync(join(app, "node_modules/typescript")), "typescript installed").to.equal(false);
     const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
     expect(Number(version.slice(1).split(".")[0]), `system node ${version}`).to.be.at.least(18);
   });
@@ -131,13 +158,13 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
       const b = await verifyReceipt(bad, opts);
       const c = await verifyReceipt({ nonsense: true }, opts);
       console.log(JSON.stringify([a, b, c].map((v) => ({ valid: v.valid, codes: v.checks.map((x) => x.code) }))));`;
-    const r = spawnSync(node, ["--input-type=module", "-e", script], { cwd: join(dir, "app"), env, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(node, ["--input-type=module", "-e", script], { cwd: app, env, encoding: "utf8", timeout: 60_000 });
     expect(r.status, r.stderr).to.equal(0);
     expect(JSON.parse(r.stdout)).to.deep.equal([
       { valid: true, codes: ["OK", "OK", "OK", "OK", "OK"] },
       { valid: false, codes: ["LEAF_HASH_MISMATCH", "NOT_CHECKED", "NOT_CHECKED", "NOT_CHECKED", "NOT_CHECKED"] },
       { valid: false, codes: ["RECEIPT_MALFORMED", "NOT_CHECKED", "NOT_CHECKED", "NOT_CHECKED", "NOT_CHECKED"] },
     ]);
-    expect(readFileSync(join(dir, "app/node_modules/@dxledger/verify/package.json"), "utf8")).to.not.contain('"private"');
+    expect(readFileSync(join(app, "node_modules/@dxledger/verify/package.json"), "utf8")).to.not.contain('"private"');
   });
 });
