@@ -15,7 +15,7 @@ import type { Config } from "./config.ts";
 import { redactUrl } from "./config.ts";
 import { Store } from "./adapters/leveldb/store.ts";
 import { K } from "./adapters/leveldb/keys.ts";
-import { startAnvil, type EmbeddedChain } from "./adapters/chain/anvil.ts";
+import { miningArgs, startAnvil, type EmbeddedChain } from "./adapters/chain/anvil.ts";
 import { LedgerClient } from "./adapters/chain/ledger-client.ts";
 import { ChainStateProofs } from "./adapters/chain/state-proof.ts";
 import { keyLedger } from "./adapters/chain/department-keys.ts";
@@ -47,6 +47,9 @@ import { outsideRequest } from "./adapters/log/context.ts";
 
 /** Longest /readyz waits for the chain (or RPC_TIMEOUT_MS, if shorter). */
 const READY_PROBE_MS = 2000;
+
+/** `{ lastError: stall }` when chain writes are stalled, else nothing (the anchorer's own last error stands). */
+const ifStalled = <T>(stall: T | undefined): { lastError?: T } => (stall === undefined ? {} : { lastError: stall });
 
 export interface RunningService {
   readonly url: string;
@@ -88,7 +91,7 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
     let chain: EmbeddedChain | undefined;
     let rpcUrl = config.rpcUrl;
     if (config.embedded) {
-      chain = await startAnvil(join(config.dataDir, "chain"), config.chainPort);
+      chain = await startAnvil(join(config.dataDir, "chain"), config.chainPort, undefined, miningArgs(config.confirmations));
       shutdown.add("stop the embedded chain", () => chain!.stop());
       rpcUrl = chain.rpcUrl;
     }
@@ -209,16 +212,19 @@ export async function startService(config: Config, log: Logger, hooks: { onShutd
         }
         const refusal = writeRefusal(anchorer, config.maxUnanchoredAgeMs);
         const h = anchorer.health();
+        const stalled = client.stalledTx(txWaitMs)?.message;
         const checks: Record<string, boolean | string> = {
           store: store.isOpen,
           chain: chainOk,
-          anchoring: feeProblem ?? (h.lostCheckpoints ? `${h.lostCheckpoints} checkpoint(s) lost by the chain, being anchored again` : true),
+          anchoring: feeProblem ?? stalled ?? (h.lostCheckpoints ? `${h.lostCheckpoints} checkpoint(s) lost by the chain, being anchored again` : true),
           writes: refusal ? `${refusal.code}: ${refusal.message}` : true,
         };
         return { ok: Object.values(checks).every((v) => v === true), checks };
       },
       anchoring: () => ({
         ...anchorer.health(),
+        // A transaction unconfirmed past a department write's wait is the error that matters now.
+        ...ifStalled(client.stalledTx(txWaitMs)),
         maxUnanchoredAgeMs: config.maxUnanchoredAgeMs,
         feeProblem: feeProblem ?? null,
         pendingTx: client.pendingTx ?? null,

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
 import { anvilNode, deployLedger, serviceOn, TEST_ADMIN_TOKEN, until, type Node } from "../helpers/external-chain.ts";
 import { verifyReceipt } from "../helpers/verify.ts";
+import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
+import { ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
 
 async function setup(api: Api) {
   const a = dept("prov");
@@ -93,6 +95,83 @@ describe("e2e: the chain stalls", function () {
     try {
       const pid = Number(readFileSync(join(dir, "chain", "anvil.pid"), "utf8"));
       await freezeAfterAnchor(new Api(svc.url, TEST_ADMIN_TOKEN), pid, () => svc.rpcUrl);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it("CONFIRMATIONS=2 on the embedded chain: it mines on an interval, so registering a department answers 201 in bounded time, and anchoring works", async () => {
+    dir = tempDir();
+    const svc = await start(dir, { ADMIN_TOKEN: TEST_ADMIN_TOKEN, CONFIRMATIONS: "2", RPC_TIMEOUT_MS: "5000" });
+    try {
+      const api = new Api(svc.url, TEST_ADMIN_TOKEN);
+      const [{ sign }, ms] = await timed(() => setup(api));
+      expect(ms, "two registrations, each within a few blocks of a second").to.be.below(10_000);
+      const again = await api.post("/v1/departments", { id: "prov", name: "prov", signer: dept("prov").wallet.address });
+      expect(again.status).to.equal(409);
+      expect(again.body.error.code).to.equal("DEPARTMENT_EXISTS");
+      const w = await api.post("/v1/exchanges", await sign());
+      expect(w.status, JSON.stringify(w.body)).to.equal(201);
+      const cp = await api.post("/v1/anchor");
+      expect(cp.status, JSON.stringify(cp.body)).to.equal(200);
+      const v = await verifyReceipt((await api.get("/v1/entries/0/receipt")).body, svc.rpcUrl);
+      expect(v.valid, JSON.stringify(v.checks)).to.equal(true);
+      expect((await api.get("/readyz")).status).to.equal(200);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it("a chain that makes no more blocks (CONFIRMATIONS=2, mining on transactions only): errors say what was sent, /readyz answers 503 while a transaction stalls, and 200 once it is confirmed", async () => {
+    node = await anvilNode();
+    dir = tempDir();
+    const ledger = await deployLedger(node.rpcUrl);
+    const a = dept("prov");
+    const b = dept("cons");
+    // Registered on chain before the service starts (one confirmation): the service knows them from the chain.
+    const admin = await LedgerClient.connect({ rpcUrl: node.rpcUrl, address: ledger, privateKey: ANVIL_DEV_KEY });
+    try {
+      for (const d of [a, b]) await admin.registerDepartment(d.id, d.wallet.address);
+    } finally {
+      await admin.close();
+    }
+    const svc = await serviceOn(dir, node.rpcUrl, ledger, { CONFIRMATIONS: "2", RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), ANCHOR_INTERVAL_MS: "300" });
+    try {
+      const api = new Api(svc.url, TEST_ADMIN_TOKEN);
+      // Mined at once, never confirmed: the answer names the transaction, and says it was sent.
+      const [d, dMs] = await timed(() => api.post("/v1/departments", { id: "late", name: "late", signer: dept("late").wallet.address }));
+      expect(d.status, JSON.stringify(d.body)).to.equal(503);
+      expect(d.body.error.code).to.equal("CHAIN_UNAVAILABLE");
+      expect(d.body.error.message).to.not.include("nothing was sent");
+      expect(d.body.error.message).to.match(/transaction 0x[0-9a-f]{64} \(nonce \d+\) was sent and mined in block \d+, 1 of 2 confirmations so far/);
+      expect(dMs, "within twice the RPC timeout, and a poll").to.be.below(2 * RPC_TIMEOUT_MS + 1500);
+      const retry = await api.post("/v1/departments", { id: "late", name: "late", signer: dept("late").wallet.address });
+      expect(retry.status, "it took effect: a retry is refused as a duplicate").to.equal(409);
+      expect(retry.body.error.code).to.equal("DEPARTMENT_EXISTS");
+      // The anchorer's transaction stalls the same way: readiness says so once it has waited longer than a department write would.
+      expect((await api.get("/readyz")).status).to.equal(200);
+      const domain = (await api.get("/v1/info")).body.eip712.domain;
+      expect((await api.post("/v1/exchanges", await signExchange(a.wallet, domain, unsigned("prov", "cons")))).status).to.equal(201);
+      const stalled = await until("readiness reports the stall", async () => {
+        const r = await api.get("/readyz");
+        return r.status === 503 ? r.body : undefined;
+      });
+      expect(stalled.checks.chain).to.equal(true);
+      expect(String(stalled.checks.anchoring)).to.match(
+        /^chain writes stalled: a transaction of this account \(anchor 0x[0-9a-f]{64}, nonce \d+\) is still under way: mined in block \d+, 1 of 2 confirmations/,
+      );
+      expect(stalled.anchoring.lastError.kind).to.equal("UNAVAILABLE");
+      expect(stalled.anchoring.lastError.message).to.include(stalled.anchoring.pendingTx.txHashes.at(-1));
+      // Queued behind it, a department write is not sent, and says so with what it waited for.
+      const q = await api.post("/v1/departments", { id: "queued", name: "queued", signer: dept("queued").wallet.address });
+      expect(q.status).to.equal(503);
+      expect(q.body.error.message).to.match(
+        /anchor 0x[0-9a-f]{64}, nonce \d+\) is still under way: mined in block \d+, 1 of 2 confirmations; this transaction was not sent$/,
+      );
+      // A block arrives: the anchor is confirmed, readiness is back.
+      await node.rpc("evm_mine");
+      await until("ready again", async () => ((await api.get("/readyz")).status === 200 ? true : undefined));
+      await until("anchored", async () => ((await api.get("/v1/info")).body.anchoredSize === 1 ? true : undefined));
     } finally {
       await svc.stop();
     }

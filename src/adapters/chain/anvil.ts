@@ -18,6 +18,15 @@ export const ANVIL_CHAIN_ID = 31337;
 /** Anvil's first dev account (well known; local use only). */
 export const ANVIL_DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
+/**
+ * Anvil mines a block only when a transaction arrives, so a confirmation
+ * beyond the first would wait for the next transaction. With CONFIRMATIONS > 1
+ * it also mines a block every second (transactions are still mined at once).
+ */
+export function miningArgs(confirmations: number): string[] {
+  return confirmations > 1 ? ["--block-time", "1", "--mixed-mining"] : [];
+}
+
 function anvilBinary(): string {
   const pkg = `@foundry-rs/anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`;
   return join(dirname(require.resolve(`${pkg}/package.json`)), "bin", "anvil");

@@ -248,19 +248,46 @@ export class LedgerClient {
   #queue(method: LedgerWrite, data: string, limits: SendLimits): Promise<TransactionReceipt> {
     const sender = this.#sender;
     if (!sender) return Promise.reject(new Error("this chain client has no signing key"));
-    const run = () => sender.send(this.address, data, method, this.contract.interface, limits);
+    let started = false;
+    const run = () => {
+      started = true;
+      return sender.send(this.address, data, method, this.contract.interface, limits);
+    };
     const p = this.#txQueue.then(run, run);
     this.#txQueue = p.catch(() => undefined);
     if (limits.deadline === undefined) return p;
     // The deadline bounds the wait in the queue too (behind an anchoring under way); past it `run` gives up at once.
+    // Once `run` has started, the sender answers by itself at the deadline, saying whether it sent anything.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new ChainError("UNAVAILABLE", `${method}: another transaction of this account is still under way; nothing was sent`)),
+        () => {
+          if (!started) reject(new ChainError("UNAVAILABLE", `${method}: ${this.#busyWith(sender.status)}; this transaction was not sent`));
+        },
         Math.max(0, limits.deadline! - Date.now()),
       );
     });
     return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  }
+
+  /** The account's transaction under way, in words. */
+  #busyWith(s: SenderStatus | undefined): string {
+    if (!s) return "another transaction of this account is still under way";
+    const at = s.minedIn === null ? "not mined yet" : `mined in block ${s.minedIn}, ${s.confirmations.have} of ${s.confirmations.need} confirmations`;
+    return `another transaction of this account (${s.what} ${s.txHashes.at(-1) ?? ""}, nonce ${s.nonce}) is still under way: ${at}`;
+  }
+
+  /**
+   * The account's transaction under way when it has waited longer than
+   * `afterMs` since it was first sent without being confirmed (chain writes
+   * are stalled: a department change would answer 503 meanwhile); else undefined.
+   */
+  stalledTx(afterMs: number): { kind: "UNAVAILABLE"; message: string; at: string } | undefined {
+    const s = this.#sender?.status;
+    if (!s || Date.now() - s.firstSentAt <= afterMs) return undefined;
+    const waited = Math.round((Date.now() - s.firstSentAt) / 1000);
+    const message = `chain writes stalled: ${this.#busyWith(s).replace(/^another /, "a ")}, sent ${waited} s ago`;
+    return { kind: "UNAVAILABLE", message, at: new Date(s.firstSentAt + afterMs).toISOString() };
   }
 
   #anchoredEvent(rc: TransactionReceipt) {

@@ -49,6 +49,13 @@ export interface SenderStatus {
   readonly sentAt: number;
   /** True when the fee is at its cap and cannot be raised further. */
   readonly atFeeCap: boolean;
+  /** What the transaction does (the contract function). */
+  readonly what: string;
+  /** When its first version was sent (ms since epoch): how long it has waited. */
+  readonly firstSentAt: number;
+  /** The block that holds it, once mined, and how many blocks hold it of the `confirmations` needed. */
+  readonly minedIn: number | null;
+  readonly confirmations: { readonly have: number; readonly need: number };
 }
 
 export const DEFAULT_REPLACE_AFTER_MS = 30_000;
@@ -101,6 +108,23 @@ interface InFlight {
   readonly what: string;
   readonly hashes: string[];
   raw: string;
+  firstSentAt?: number;
+  /** Set once a version is mined: its block and the blocks seen holding it. */
+  mined?: { block: number; have: number };
+}
+
+/**
+ * What became of a transaction when the wait for it ends, in words a caller
+ * can act on: it was sent (its hash), mined or not, and what a retry does.
+ * Never "nothing was sent" once a version was broadcast.
+ */
+export function sentState(tx: InFlight | undefined, confirmations: number): string {
+  const hash = tx?.hashes.at(-1);
+  if (!tx || hash === undefined) return "nothing was sent";
+  const where = tx.mined
+    ? `was sent and mined in block ${tx.mined.block}, ${tx.mined.have} of ${confirmations} confirmations so far`
+    : "was sent and is not mined yet";
+  return `transaction ${hash} (nonce ${tx.nonce}) ${where}; it may still take effect: a retry waits for it first, and is refused if it took effect`;
 }
 
 export class TxSender {
@@ -133,7 +157,7 @@ export class TxSender {
   }
 
   #limitsCheck(what: string, limits: SendLimits, tx: InFlight | undefined): void {
-    const tail = tx?.hashes.length ? `transaction ${tx.hashes.at(-1)} (nonce ${tx.nonce}) may still be mined` : "nothing was sent";
+    const tail = sentState(tx, this.#opts.confirmations);
     if (limits.signal?.aborted) throw new ChainError("UNAVAILABLE", `${what}: stopped waiting (shutting down); ${tail}`);
     if (limits.deadline !== undefined && Date.now() > limits.deadline) throw new ChainError("UNAVAILABLE", `${what}: not confirmed in time; ${tail}`);
   }
@@ -161,15 +185,21 @@ export class TxSender {
     if (!tx) return;
     let lastSent = 0;
     const letGoAt = Date.now() + this.#opts.replaceAfterMs;
-    while (Date.now() < letGoAt) {
-      this.#limitsCheck(`${what}: waiting for earlier ${tx.what}`, limits, tx);
-      const used = await this.#rpc(`${what}: nonce`, () => this.#provider.getTransactionCount(this.#wallet.address, "latest"));
-      if (used > tx.nonce) break;
-      if (Date.now() - lastSent >= this.#opts.replaceAfterMs) {
-        await this.#broadcast(tx.raw, what, iface);
-        lastSent = Date.now();
+    this.#report(tx);
+    try {
+      while (Date.now() < letGoAt) {
+        // This call's own transaction is not sent yet: the tail names the earlier one, which was.
+        this.#limitsCheck(`${what}: waiting for earlier ${tx.what} (this one was not sent)`, limits, tx);
+        const used = await this.#rpc(`${what}: nonce`, () => this.#provider.getTransactionCount(this.#wallet.address, "latest"));
+        if (used > tx.nonce) break;
+        if (Date.now() - lastSent >= this.#opts.replaceAfterMs) {
+          await this.#broadcast(tx.raw, what, iface);
+          lastSent = Date.now();
+        }
+        await sleep(this.#opts.pollMs, limits.signal);
       }
-      await sleep(this.#opts.pollMs, limits.signal);
+    } finally {
+      this.#status = undefined;
     }
     this.#unsettled = undefined;
   }
@@ -218,7 +248,8 @@ export class TxSender {
               tx.raw = signed;
               last = fees;
               lastSentAt = Date.now();
-              this.#status = { nonce, txHashes: [...tx.hashes], pricePerGas: pricePerGas(fees).toString(), sentAt: lastSentAt, atFeeCap: atCap };
+              tx.firstSentAt ??= lastSentAt;
+              this.#report(tx, { pricePerGas: pricePerGas(fees).toString(), sentAt: lastSentAt, atFeeCap: atCap });
             } else if (r.kind === "UNDERPRICED" && tx.hashes.length === 0) {
               // Another transaction of this account (a crashed run's) waits at this nonce: outbid it, up to the cap.
               const pending = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "pending"));
@@ -231,6 +262,8 @@ export class TxSender {
               tx.raw = signed;
               last = fees;
               lastSentAt = Date.now();
+              tx.firstSentAt ??= lastSentAt;
+              this.#report(tx, { pricePerGas: pricePerGas(fees).toString(), sentAt: lastSentAt, atFeeCap: atCap });
             } else if (tx.hashes.length === 0 || (r.kind !== "UNDERPRICED" && r.kind !== "NONCE")) {
               throw r;
             } else {
@@ -250,6 +283,22 @@ export class TxSender {
     } finally {
       this.#status = undefined;
     }
+  }
+
+  /** Publishes `tx` as the transaction being waited for (`price`: its latest version's fee and time; kept when omitted). */
+  #report(tx: InFlight, price?: Pick<SenderStatus, "pricePerGas" | "sentAt" | "atFeeCap">): void {
+    const prev = this.#status;
+    this.#status = {
+      nonce: tx.nonce,
+      txHashes: [...tx.hashes],
+      pricePerGas: price?.pricePerGas ?? prev?.pricePerGas ?? "0",
+      sentAt: price?.sentAt ?? prev?.sentAt ?? Date.now(),
+      atFeeCap: price?.atFeeCap ?? prev?.atFeeCap ?? false,
+      what: tx.what,
+      firstSentAt: tx.firstSentAt ?? Date.now(),
+      minedIn: tx.mined?.block ?? null,
+      confirmations: { have: tx.mined?.have ?? 0, need: this.#opts.confirmations },
+    };
   }
 
   /** The confirmed receipt of whichever version was mined, or undefined to keep waiting. */
@@ -284,6 +333,8 @@ export class TxSender {
     for (;;) {
       this.#limitsCheck(what, limits, tx);
       const head = await this.#rpc(`${what}: block number`, () => p.getBlockNumber());
+      tx.mined = { block: rc.blockNumber, have: Math.max(0, Math.min(this.#opts.confirmations, head - rc.blockNumber + 1)) };
+      this.#report(tx);
       if (head >= need) break;
       await sleep(this.#opts.pollMs, limits.signal);
     }
