@@ -33,7 +33,16 @@ export async function fillLog(location: string, template: ExchangeRecord, upTo: 
         const record = { ...template, id: `fill-${seq}` };
         const leafData = entryText({ v: 1, seq, receivedAt, record });
         for (const n of frontier.append(hashLeaf(utf8(leafData)))) nodes.push({ level: n.level, index: n.index, hashHex: toHex(n.hash) });
-        entries.push({ seq, leafData, provider: record.provider, id: record.id, dataset: record.dataset, derivedFrom: record.derivedFrom });
+        entries.push({
+          seq,
+          leafData,
+          provider: record.provider,
+          id: record.id,
+          dataset: record.dataset,
+          derivedFrom: record.derivedFrom,
+          consumer: record.consumer,
+          occurredAt: record.occurredAt,
+        });
       }
       await store.append({ entries, nodes, newSize: end });
       size = end;

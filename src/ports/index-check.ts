@@ -24,6 +24,14 @@ export interface IndexCheck {
   datasetIndex(
     exchanges: ReadonlyArray<{ seq: number; dataset: string; derivedFrom: readonly string[] }>,
   ): Promise<{ missing: Array<{ seq: number; key: string }>; present: number }>;
+  /** The department index keys these exchanges should have (as provider and as consumer): which are missing, and how many are present. */
+  departmentIndex(
+    exchanges: ReadonlyArray<{ seq: number; provider: string; consumer: string; occurredAt: string }>,
+  ): Promise<{ missing: Array<{ seq: number; key: string }>; present: number }>;
+  /** How many department-index keys are stored. */
+  countDepartmentIndex(): Promise<number>;
+  /** Every department-index key: its label, the role and department it files the exchange under, its day and seq. */
+  departmentIndexEntries(): AsyncIterable<{ key: string; role: "provider" | "consumer"; department: string; day: string; seq: number }>;
   /** How many id-index and dataset-index keys are stored. */
   countIdIndex(): Promise<number>;
   countDatasetIndex(): Promise<number>;

@@ -19,6 +19,8 @@ export interface IndexedEntry {
   readonly id: string;
   readonly dataset: string;
   readonly derivedFrom: readonly string[];
+  readonly consumer: string;
+  readonly occurredAt: string;
 }
 
 /** An acknowledgement entry as written. */
@@ -89,4 +91,22 @@ export interface RecordStore<T> {
   get(id: string): Promise<T | undefined>;
   put(id: string, value: T): Promise<void>;
   all(): Promise<T[]>;
+}
+
+/** Where a department's exchanges are in its index: the UTC day of occurredAt, then the seq (the index's order). */
+export interface DepartmentPosition {
+  readonly day: string;
+  readonly seq: number;
+}
+
+/** Exchanges (never acknowledgements) by department and role, ordered by UTC day of occurredAt, then seq. */
+export interface DepartmentIndex {
+  /** Positions of exchanges naming `department` as `role` with day in [from, to], after `after`, at most `limit`, in index order. */
+  departmentExchanges(
+    department: string,
+    role: "provider" | "consumer",
+    range: { from: string; to: string },
+    limit: number,
+    after?: DepartmentPosition,
+  ): Promise<DepartmentPosition[]>;
 }

@@ -86,7 +86,16 @@ export function prepareSubmission(p: Pick<Pending, "items">, ctx: PrepareContext
     entries.push(
       it.kind === "ack"
         ? { kind: "ack", seq, leafData, provider, id, exchangeSeq: it.exchangeSeq }
-        : { seq, leafData, provider, id, dataset: it.record.dataset, derivedFrom: it.record.derivedFrom },
+        : {
+            seq,
+            leafData,
+            provider,
+            id,
+            dataset: it.record.dataset,
+            derivedFrom: it.record.derivedFrom,
+            consumer: it.record.consumer,
+            occurredAt: it.record.occurredAt,
+          },
     );
     const result = { seq, provider, id, leafHash: toHex(leaf), receivedAt, replay: false };
     fresh.push(it);

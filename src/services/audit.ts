@@ -48,6 +48,7 @@ export async function audit(
   const derived = index.counterTally();
   let idOk = 0;
   let dsOk = 0;
+  let deptOk = 0;
   let pending: Array<{ seq: number; entry: LogEntry | undefined; valid: boolean; nodes: ReturnType<Frontier["append"]> }> = [];
 
   const flush = async () => {
@@ -93,6 +94,12 @@ export async function audit(
     const ds = await index.datasetIndex(withEntries.map((p) => ({ seq: p.seq, dataset: p.entry.record.dataset, derivedFrom: p.entry.record.derivedFrom })));
     for (const m of ds.missing) add("DATASET_INDEX_MISSING", `index key ${m.key} is missing`, m.seq);
     dsOk += ds.present;
+    // Only records that parse have the fields these keys are made of (an invalid one is RECORD_INVALID already).
+    const dept = await index.departmentIndex(
+      pending.filter((p) => p.valid && !isAckEntry(p.entry!)).map((p) => ({ seq: p.seq, ...(p.entry as Entry).record })),
+    );
+    for (const m of dept.missing) add("DEPARTMENT_INDEX_MISSING", `index key ${m.key} is missing`, m.seq);
+    deptOk += dept.present;
     if (sigs) {
       const p = sigs
         .check(pending.filter((x) => x.valid) as Array<{ seq: number; entry: LogEntry }>, recover)
@@ -169,6 +176,7 @@ export async function audit(
   // Counting keys is a fast keys-only scan; the slow per-key check runs only if the counts differ.
   if ((await index.countIdIndex()) !== idOk) await checkIdIndex(store, size, add);
   if ((await index.countDatasetIndex()) !== dsOk) await checkDatasetIndex(store, size, add);
+  if ((await index.countDepartmentIndex()) !== deptOk) await checkDepartmentIndex(store, size, add);
   // Statistics: every stored counter against the one recomputed from the entries.
   const counters = await derived.compare();
   for (const d of counters.diffs) add("COUNTER_MISMATCH", `${d.key}: stored ${d.stored ?? "(none)"}, recomputed ${d.recomputed ?? "(none)"}`);
@@ -214,6 +222,26 @@ async function checkDatasetIndex(store: AuditStore, size: number, add: (k: Discr
       ok = false;
     }
     if (!ok) add("DATASET_INDEX_DANGLING", `${k} names an entry that is not an exchange of that dataset`, seq);
+  }
+}
+
+/** x:p:/x:c: keys naming an entry that is not an exchange with that department in that role on that day. */
+async function checkDepartmentIndex(store: AuditStore, size: number, add: (k: DiscrepancyKind, d: string, seq?: number) => void): Promise<void> {
+  for await (const { key: k, role, department, day, seq } of store.indexCheck.departmentIndexEntries()) {
+    const raw = Number.isSafeInteger(seq) && seq < size ? await store.entry(seq) : undefined;
+    let ok: boolean;
+    try {
+      const r = raw ? (JSON.parse(raw) as Entry).record : undefined;
+      ok = !!r && r[role] === department && r.occurredAt.slice(0, 10) === day;
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      add(
+        "DEPARTMENT_INDEX_DANGLING",
+        `${k} names an entry that is not an exchange of that department in that role on that day`,
+        Number.isSafeInteger(seq) ? seq : undefined,
+      );
   }
 }
 

@@ -5,8 +5,17 @@
  * checkpoint and where to fetch its receipt.
  */
 import { fieldsExcept } from "../core/record-fields.ts";
-import type { DatasetIndex, LogStore } from "../ports/store.ts";
-import { MAX_PAGE, type ExchangeItem, type ExchangePage, type Lineage, type LineageEdge, type ProvenanceQueries } from "../ports/api/provenance.ts";
+import type { DatasetIndex, DepartmentIndex, DepartmentPosition, LogStore } from "../ports/store.ts";
+import {
+  MAX_PAGE,
+  type DepartmentExchangePage,
+  type DepartmentExchangeQuery,
+  type ExchangeItem,
+  type ExchangePage,
+  type Lineage,
+  type LineageEdge,
+  type ProvenanceQueries,
+} from "../ports/api/provenance.ts";
 
 export { DEFAULT_PAGE, MAX_PAGE, type ExchangeItem, type Lineage, type LineageEdge } from "../ports/api/provenance.ts";
 
@@ -18,8 +27,8 @@ export const MAX_LINEAGE = 1000;
 /** For a department's lineage: exchanges of one dataset read to find the edges it may see (the answer says it was cut). */
 export const MAX_LINEAGE_SCAN = 10_000;
 
-/** What provenance reads: entries, leaf hashes, acknowledgements and the dataset index. */
-export type ProvenanceStore = Pick<LogStore, "entries" | "nodes" | "seqsByProviderId"> & DatasetIndex;
+/** What provenance reads: entries, leaf hashes, acknowledgements, the dataset index and the department index. */
+export type ProvenanceStore = Pick<LogStore, "entries" | "nodes" | "seqsByProviderId"> & DatasetIndex & DepartmentIndex;
 
 export class ProvenanceService implements ProvenanceQueries {
   readonly #store: ProvenanceStore;
@@ -36,29 +45,62 @@ export class ProvenanceService implements ProvenanceQueries {
   async exchanges(dataset: string, after: number | undefined, limit: number, filter?: (e: Entry) => boolean): Promise<ExchangePage> {
     const size = this.#size();
     const seqs = (await this.#store.exchangesOf(dataset, limit, after)).filter((s) => s < size);
+    const items = (await this.#items(seqs, size)).filter(({ entry }) => !filter || filter(entry)).map((x) => x.item);
+    const lastSeq = seqs[seqs.length - 1];
+    return { items, next: seqs.length === limit && lastSeq !== undefined ? lastSeq : null };
+  }
+
+  /**
+   * A department's exchanges in one role with occurredAt's UTC day in [from, to], by day then
+   * seq, from the department index: at most `limit` items, each below the log size and
+   * `belowSeq`. Keys at or past that bound are passed over (they are the newest entries, as
+   * many as came after the checkpoint asked about); `next` is null only when the range is read to its end.
+   */
+  async departmentExchanges(q: DepartmentExchangeQuery): Promise<DepartmentExchangePage> {
+    const bound = Math.min(this.#size(), q.belowSeq ?? Number.MAX_SAFE_INTEGER);
+    const kept: DepartmentPosition[] = [];
+    let after = q.after;
+    for (;;) {
+      const ask = q.limit - kept.length;
+      const keys = await this.#store.departmentExchanges(q.department, q.role, q, ask, after);
+      for (const k of keys) if (k.seq < bound) kept.push(k);
+      if (keys.length < ask) return { items: await this.#departmentItems(kept, bound), next: null };
+      after = keys[keys.length - 1];
+      if (kept.length >= q.limit) return { items: await this.#departmentItems(kept, bound), next: after ?? null };
+    }
+  }
+
+  async #departmentItems(positions: readonly DepartmentPosition[], size: number) {
+    return (
+      await this.#items(
+        positions.map((p) => p.seq),
+        size,
+      )
+    ).map(({ entry, item }) => ({ ...item, dataset: entry.record.dataset }));
+  }
+
+  /** The provenance view of the exchanges at `seqs` (all below `size`), with their entries. */
+  async #items(seqs: readonly number[], size: number): Promise<Array<{ entry: Entry; item: ExchangeItem }>> {
     const [raw, leaves] = await Promise.all([this.#store.entries(seqs), this.#store.nodes(seqs.map((index) => ({ level: 0, index })))]);
     const entries = raw.map((t) => JSON.parse(t!) as Entry);
     const acks = await this.#store.seqsByProviderId(entries.map((e) => ({ provider: e.record.provider, id: e.record.id, kind: "ack" as const })));
-    const items: ExchangeItem[] = [];
-    seqs.forEach((seq, i) => {
-      const e = entries[i]!;
+    return seqs.map((seq, i) => {
+      const entry = entries[i]!;
       const ackSeq = acks[i];
-      if (filter && !filter(e)) return;
       const cp = this.#anchorer.covering(seq);
-      const r = e.record;
-      items.push({
+      const r = entry.record;
+      const item: ExchangeItem = {
         seq,
         ...fieldsExcept(r, "dataset", "signature"),
-        receivedAt: e.receivedAt,
+        receivedAt: entry.receivedAt,
         leafHash: leaves[i]!,
         status: cp ? "anchored" : "pending",
         checkpoint: cp ? { index: cp.index, treeSize: cp.treeSize, rootHash: cp.rootHash, txHash: cp.txHash, blockNumber: cp.blockNumber } : null,
         receipt: `/v1/entries/${seq}/receipt`,
         acknowledgedBySeq: ackSeq !== undefined && ackSeq < size ? ackSeq : null,
-      });
+      };
+      return { entry, item };
     });
-    const lastSeq = seqs[seqs.length - 1];
-    return { items, next: seqs.length === limit && lastSeq !== undefined ? lastSeq : null };
   }
 
   /**

@@ -22,6 +22,7 @@ import { publicRoutes } from "./public-routes.ts";
 import { exchangeRoutes } from "./exchange-routes.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { provenanceRoutes } from "./provenance-routes.ts";
+import { departmentExchangeRoutes } from "./department-exchange-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
 import { whoamiRoutes } from "./whoami-routes.ts";
 import { docsRoutes } from "./docs-routes.ts";
@@ -53,6 +54,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(exchangeRoutes(d));
   app.use(adminRoutes(d));
   app.use(provenanceRoutes(d));
+  app.use(departmentExchangeRoutes(d));
   app.use(statsRoutes(d));
   app.use(whoamiRoutes(d));
   app.use(federationRoutes(d));

@@ -1,15 +1,16 @@
 /**
  * Every derived index key, rebuilt from the entries alone: the id and
  * acknowledgement indexes, the unacknowledged set, the dataset and lineage
- * index, and the usage counters. Used by `reindex` (rebuild and prove
+ * index, the department index, and the usage counters. Used by `reindex` (rebuild and prove
  * equality) and `audit` (recompute statistics). Holds the keys in memory.
  */
 import type { Level } from "level";
 import { isAckEntry, type LogEntry } from "../../core/ack.ts";
 import type { CountedRecord } from "../../core/counter-coords.ts";
 import { counterKeys } from "./counter-store.ts";
-import { indexKeys, K, prefixEnd } from "./keys.ts";
+import { departmentKeys, indexKeys, K, prefixEnd } from "./keys.ts";
 import type { LogStore } from "../../ports/store.ts";
+import type { Entry } from "../../core/record.ts";
 
 type Store = Pick<LogStore, "size" | "entriesFrom"> & { readonly db: Level };
 
@@ -43,6 +44,7 @@ export class DerivedIndexes {
       this.#plain.set(K.byProvider(r.provider, r.id), String(e.seq));
       this.#plain.set(K.unacknowledged(e.seq), "");
       for (const k of indexKeys({ seq: e.seq, dataset: r.dataset, derivedFrom: r.derivedFrom })) this.#plain.set(k, "");
+      for (const k of departmentKeys({ seq: e.seq, provider: r.provider, consumer: r.consumer, occurredAt: r.occurredAt })) this.#plain.set(k, "");
     }
     if (this.#withCounters) this.addCounts(r);
   }
@@ -141,4 +143,45 @@ export async function writeDerived(store: Store, d: DerivedIndexes): Promise<voi
     if (ops.length >= 10_000) await flush();
   }
   await flush();
+}
+
+/** level types get as always finding the key; it answers undefined for a missing one (see Store#read). */
+const valueAt = (db: Level, key: string): Promise<string | undefined> => db.get(key);
+
+/** The record of an exchange entry; undefined for an acknowledgement, or for a damaged entry (the audit reports those). */
+function exchangeOf(text: string): { provider: string; consumer: string; occurredAt: string } | undefined {
+  try {
+    const e = JSON.parse(text) as LogEntry;
+    const r = isAckEntry(e) ? undefined : (e.record as Partial<Entry["record"]> | undefined);
+    return typeof r?.provider === "string" && typeof r.consumer === "string" && typeof r.occurredAt === "string"
+      ? { provider: r.provider, consumer: r.consumer, occurredAt: r.occurredAt }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds the department index (x:p:, x:c:) of a data dir written before it
+ * existed, from the entries, once: the marker key K.departmentIndexDone says
+ * it is complete (appends write these keys from then on). A new data dir is
+ * marked at once. Idempotent: an interrupted build is redone at the next open.
+ */
+export async function ensureDepartmentIndex(store: Pick<LogStore, "size" | "entriesFrom"> & { readonly db: Level }): Promise<void> {
+  if ((await valueAt(store.db, K.departmentIndexDone)) !== undefined) return;
+  const size = await store.size();
+  let ops: Array<{ type: "put"; key: string; value: string }> = [];
+  for await (const [seq, text] of store.entriesFrom(0)) {
+    if (seq >= size) break;
+    const r = exchangeOf(text);
+    if (r)
+      for (const key of departmentKeys({ seq, provider: r.provider, consumer: r.consumer, occurredAt: r.occurredAt }))
+        ops.push({ type: "put", key, value: "" });
+    if (ops.length >= 10_000) {
+      await store.db.batch(ops, { sync: true });
+      ops = [];
+    }
+  }
+  ops.push({ type: "put", key: K.departmentIndexDone, value: "1" });
+  await store.db.batch(ops, { sync: true });
 }

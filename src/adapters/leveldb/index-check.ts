@@ -4,10 +4,12 @@ import type { NodeId } from "../../core/merkle/range.ts";
 import type { CounterTally, IdIndexKey, IndexCheck } from "../../ports/index-check.ts";
 import { COUNTER_PREFIXES } from "./counter-store.ts";
 import { compareDerived, DerivedIndexes } from "./derived-indexes.ts";
-import { indexKeys, K, prefixEnd } from "./keys.ts";
+import { departmentKeys, indexKeys, K, prefixEnd, type DepartmentIndexed } from "./keys.ts";
 
 const idKey = (k: IdIndexKey): string => (k.kind === "ack" ? K.ackOf(k.provider, k.id) : K.byProvider(k.provider, k.id));
 const DATASET = "x:d:";
+const BY_PROVIDER = "x:p:";
+const BY_CONSUMER = "x:c:";
 
 export class LevelIndexCheck implements IndexCheck {
   readonly #db: Level;
@@ -40,6 +42,29 @@ export class LevelIndexCheck implements IndexCheck {
       else if (key.startsWith(DATASET)) present++;
     });
     return { missing, present };
+  }
+
+  async departmentIndex(exchanges: readonly DepartmentIndexed[]): Promise<{ missing: Array<{ seq: number; key: string }>; present: number }> {
+    const keys = exchanges.flatMap((e) => departmentKeys(e).map((k) => [e.seq, k] as const));
+    const got = keys.length === 0 ? [] : await this.#db.getMany(keys.map(([, k]) => k));
+    const missing = keys.filter((_, i) => got[i] === undefined).map(([seq, key]) => ({ seq, key }));
+    return { missing, present: keys.length - missing.length };
+  }
+
+  async countDepartmentIndex(): Promise<number> {
+    return (await this.#count(BY_PROVIDER)) + (await this.#count(BY_CONSUMER));
+  }
+
+  async *departmentIndexEntries(): AsyncGenerator<{ key: string; role: "provider" | "consumer"; department: string; day: string; seq: number }> {
+    for (const [prefix, role] of [
+      [BY_PROVIDER, "provider"],
+      [BY_CONSUMER, "consumer"],
+    ] as const) {
+      for await (const key of this.#db.keys({ gte: prefix, lt: prefixEnd(prefix) })) {
+        const [department = "", day = "", seq = ""] = key.slice(prefix.length).split("!");
+        yield { key, role, department, day, seq: Number(seq) };
+      }
+    }
   }
 
   async #count(prefix: string): Promise<number> {

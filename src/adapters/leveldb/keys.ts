@@ -18,6 +18,14 @@
  *   x:d:<dataset>!<seq:16>         "" — entry seq is an exchange of dataset
  *   x:u:<dataset>!<source>         "" — dataset was derived from source (upstream)
  *   x:w:<source>!<dataset>         "" — source has dataset derived from it (downstream)
+ *   x:p:<provider>!<day>!<seq:16>  "" — exchange seq has this provider; <day> is the UTC
+ *   x:c:<consumer>!<day>!<seq:16>  "" — day of occurredAt (as the counters take it), so a
+ *                                  department's exchanges in a day range, by role, are
+ *                                  one key range in (day, seq) order. Exchanges only: an
+ *                                  acknowledgement has no key here.
+ *   m:index:department             "1" — the x:p:/x:c: keys are complete: a data dir
+ *                                  written before they existed gets them built once,
+ *                                  when it is opened (ensureDepartmentIndex)
  *
  *   q:<F>:<f>:<G>:<day>:<g>        "exchanges,records" — usage counters: entries with
  *                                  F = f (or, for F "*", all), on UTC day <day> of
@@ -63,6 +71,10 @@ export const K = {
   upstreamPrefix: (dataset: string): string => `x:u:${dataset}!`,
   downstream: (source: string, dataset: string): string => `x:w:${source}!${dataset}`,
   downstreamPrefix: (source: string): string => `x:w:${source}!`,
+  /** A department's exchanges in one role ("p" provider, "c" consumer), by UTC day of occurredAt, then seq. */
+  departmentExchange: (role: "p" | "c", department: string, day: string, seq: number): string => `x:${role}:${department}!${day}!${pad(seq, 16)}`,
+  departmentExchangePrefix: (role: "p" | "c", department: string): string => `x:${role}:${department}!`,
+  departmentIndexDone: "m:index:department",
   indexPrefix: "x:",
   /** Filter and group values come URI-encoded (counterKeys encodes each value once). */
   counterEncoded: (f: string, fvalEnc: string, g: string, day: string, gvalEnc?: string): string =>
@@ -82,6 +94,20 @@ export const K = {
 
 /** Upper bound for a prefix range scan. */
 export const prefixEnd = (prefix: string): string => `${prefix}\xff`;
+
+/** The fields of an exchange its department index keys are made of. */
+export interface DepartmentIndexed {
+  readonly seq: number;
+  readonly provider: string;
+  readonly consumer: string;
+  readonly occurredAt: string;
+}
+
+/** The two department index keys of an exchange (values are ""): as its provider's, and as its consumer's. */
+export function departmentKeys(e: DepartmentIndexed): [string, string] {
+  const day = e.occurredAt.slice(0, 10);
+  return [K.departmentExchange("p", e.provider, day, e.seq), K.departmentExchange("c", e.consumer, day, e.seq)];
+}
 
 /** Every dataset and lineage index key an exchange has (values are all ""). */
 export function indexKeys(e: { readonly seq: number; readonly dataset: string; readonly derivedFrom: readonly string[] }): string[] {

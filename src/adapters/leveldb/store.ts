@@ -4,12 +4,13 @@
  */
 import { dirname, join } from "node:path";
 import { Level } from "level";
-import { indexKeys, K, prefixEnd } from "./keys.ts";
+import { departmentKeys, indexKeys, K, prefixEnd } from "./keys.ts";
 import type { NodeId } from "../../core/merkle/range.ts";
 
-import type { AppendWrite, Checkpoint, CheckpointStore, DatasetIndex, LogStore, RecordStore } from "../../ports/store.ts";
+import type { AppendWrite, Checkpoint, CheckpointStore, DatasetIndex, DepartmentIndex, DepartmentPosition, LogStore, RecordStore } from "../../ports/store.ts";
 import { formatCount, LevelCounters } from "./counter-store.ts";
 import { LevelIndexCheck } from "./index-check.ts";
+import { ensureDepartmentIndex } from "./derived-indexes.ts";
 
 export type { AckWrite, AppendWrite, Checkpoint, IndexedEntry } from "../../ports/store.ts";
 
@@ -33,7 +34,7 @@ export class DataDirInUseError extends Error {
  * (src/ports); `db` is for the sibling LevelDB modules (derived indexes, the
  * index check) and for tests that damage a store on purpose.
  */
-export class Store implements LogStore, CheckpointStore, DatasetIndex {
+export class Store implements LogStore, CheckpointStore, DatasetIndex, DepartmentIndex {
   readonly db: Level;
   /** The usage counters (src/ports/counters.ts). */
   readonly counters: LevelCounters;
@@ -46,7 +47,10 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex {
     this.indexCheck = new LevelIndexCheck(db);
   }
 
-  /** Opens the store; a store another process (or this one) holds is a DataDirInUseError. */
+  /**
+   * Opens the store; a store another process (or this one) holds is a DataDirInUseError.
+   * A data dir written before the department index existed gets it built here, once.
+   */
   static async open(location: string): Promise<Store> {
     // A 32 MiB memtable absorbs the rewrites of hot counters between compactions; 64 MiB of block cache keeps tree nodes and indexes hot.
     const db = new Level<string, string>(location, {
@@ -61,7 +65,9 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex {
       if ((e as { cause?: { code?: string } }).cause?.code === "LEVEL_LOCKED") throw new DataDirInUseError(location, e);
       throw e;
     }
-    return new Store(db);
+    const store = new Store(db);
+    await ensureDepartmentIndex(store);
+    return store;
   }
 
   async close(): Promise<void> {
@@ -103,6 +109,7 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex {
       ops.push({ type: "put", key: K.byProvider(e.provider, e.id), value: String(e.seq) });
       ops.push({ type: "put", key: K.unacknowledged(e.seq), value: "" });
       for (const key of indexKeys(e)) ops.push({ type: "put", key, value: "" });
+      for (const key of departmentKeys(e)) ops.push({ type: "put", key, value: "" });
     }
     for (const n of w.nodes) ops.push({ type: "put", key: K.node(n.level, n.index), value: n.hashHex });
     for (const c of w.counters ?? []) ops.push({ type: "put", key: c.key, value: formatCount(c.value) });
@@ -158,6 +165,26 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex {
     const prefix = K.datasetExchangePrefix(dataset);
     const keys = await this.keysUnder(prefix, limit, after === undefined ? undefined : K.datasetExchange(dataset, after));
     return keys.map((k) => Number(k.slice(prefix.length)));
+  }
+
+  async departmentExchanges(
+    department: string,
+    role: "provider" | "consumer",
+    range: { from: string; to: string },
+    limit: number,
+    after?: DepartmentPosition,
+  ): Promise<DepartmentPosition[]> {
+    const r = role === "provider" ? "p" : "c";
+    const prefix = K.departmentExchangePrefix(r, department);
+    const start = K.departmentExchange(r, department, range.from, 0);
+    const past = after === undefined ? undefined : K.departmentExchange(r, department, after.day, after.seq);
+    const lower = past === undefined || past < start ? { gte: start } : { gt: past };
+    const out: DepartmentPosition[] = [];
+    for await (const k of this.db.keys({ ...lower, lt: `${prefix}${range.to}!\xff`, limit })) {
+      const rest = k.slice(prefix.length);
+      out.push({ day: rest.slice(0, 10), seq: Number(rest.slice(11)) });
+    }
+    return out;
   }
 
   async sourcesOf(dataset: string, limit: number): Promise<string[]> {

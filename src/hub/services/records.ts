@@ -55,6 +55,42 @@ async function allPages(
   return { first, exchanges, truncated: page.next !== null, request };
 }
 
+/** A gateway's page of a department's exchanges (department-exchange-routes.ts), as far as the hub reads it. */
+interface DepartmentPage {
+  readonly exchanges: Exchange[];
+  readonly next: string | null;
+}
+
+/** Exchanges of one department the hub reads per gateway at most; past that the part is `truncated` and the answer not complete. */
+export const MAX_EXCHANGES = 200_000;
+
+/**
+ * Every page of `request` until its end, or until more than `want` exchanges
+ * came (a gateway naming more than its counters is caught by the count check,
+ * and cannot make the hub read without end). A next link that does not move
+ * on is the gateway's fault: `unverifiable`.
+ */
+async function departmentPages(c: AskContext, token: string, request: string, want: number): Promise<{ exchanges: Exchange[] }> {
+  const prefix = request.slice(0, request.indexOf("?"));
+  const exchanges: Exchange[] = [];
+  const seen = new Set<string>();
+  let next: string | null = request;
+  while (next !== null && exchanges.length <= want) {
+    if (seen.has(next) || !next.startsWith(`${prefix}?`))
+      throw new GatewayFailure("unverifiable", "BAD_NEXT_LINK", `the gateway's next link ${next} repeats a page or leaves the query`);
+    seen.add(next);
+    const page = okBody(await c.get(next, token), "GET department exchanges") as DepartmentPage;
+    exchanges.push(...page.exchanges);
+    next = page.next;
+  }
+  return { exchanges };
+}
+
+const inDays = (occurredAt: string, from: string, to: string) => {
+  const day = occurredAt.slice(0, 10);
+  return day >= from && day <= to;
+};
+
 const byTime = (a: { occurredAt: string; log: string }, b: { occurredAt: string; log: string }) =>
   a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.log < b.log ? -1 : a.log > b.log ? 1 : 0;
 
@@ -89,6 +125,7 @@ export class FederatedRecords {
       exchanges,
       lineage: { upstream: union("upstream"), downstream: union("downstream"), truncated: g.parts.some((p) => p.answer.lineage.truncated) },
       ...g,
+      complete: g.complete && !g.parts.some((p) => p.answer.truncated),
       parts,
       directory: source,
       sumRule: "exchanges is the union of the parts' exchanges, each tagged with its log",
@@ -97,38 +134,40 @@ export class FederatedRecords {
 
   /**
    * Exchanges naming `department` as `role` with occurredAt in [from, to],
-   * at every gateway, as of each one's anchored checkpoint: the datasets
-   * come from the gateway's counters (usage filtered by the department, with
-   * the hub's token: an aggregate about that department only, asked only
-   * after the gateway confirmed the caller is that department), the
-   * exchanges from its provenance, read with the reader's token.
+   * at every gateway, as of each one's anchored checkpoint: read through the
+   * gateway's department index (GET /v1/departments/{id}/exchanges with
+   * `asOf=<checkpoint>`, every page, with the reader's token), and checked
+   * against its counters (usage filtered by the department, with the hub's
+   * token: an aggregate about that department only, asked only after the
+   * gateway confirmed the caller is that department): the two MUST agree, or
+   * the part is `unverifiable` (COUNT_MISMATCH). A gateway that names more
+   * than MAX_EXCHANGES gives its first MAX_EXCHANGES, its part says
+   * `truncated`, and the answer is not `complete`.
    */
   async exchangesOf(department: string, role: "consumer" | "provider", from: string, to: string, reader: Reader) {
     const { source, ...g } = await this.#g.gather(async (c) => {
       const token = await readToken(c, reader, this.#hubToken);
       const hub = this.#hubToken(c.log);
       if (!hub) throw new GatewayFailure("missing", "NO_TOKEN", "the hub holds no token for this gateway (HUB_GATEWAY_TOKENS)");
-      const request = `/v1/stats/usage?${new URLSearchParams({ from, to, [role]: department, groupBy: "dataset", asOf: String(c.checkpoint.index) })}`;
-      const usage = okBody(await c.get(request, hub), "GET /v1/stats/usage") as GatewayUsage;
-      const found: Exchange[] = [];
-      let truncated = false;
-      for (const ds of usage.groups) {
-        const p = await allPages(c, token, ds.key);
-        truncated ||= p.truncated;
-        for (const e of p.exchanges) {
-          const day = e.occurredAt.slice(0, 10);
-          if (e[role] === department && day >= from && day <= to && e.seq < c.checkpoint.treeSize) found.push({ ...e, log: c.log.name });
-        }
-      }
-      if (!truncated && found.length !== usage.total.exchanges) {
+      const asOf = String(c.checkpoint.index);
+      const usageRequest = `/v1/stats/usage?${new URLSearchParams({ from, to, [role]: department, groupBy: "dataset", asOf })}`;
+      const usage = okBody(await c.get(usageRequest, hub), "GET /v1/stats/usage") as GatewayUsage;
+      const request = `/v1/departments/${encodeURIComponent(department)}/exchanges?${new URLSearchParams({ role, from, to, limit: String(PAGE), asOf })}`;
+      const claimed = usage.total.exchanges;
+      const truncated = claimed > MAX_EXCHANGES;
+      const want = truncated ? MAX_EXCHANGES : claimed;
+      const listed = (await departmentPages(c, token, request, want)).exchanges;
+      const got = truncated ? listed.slice(0, want) : listed;
+      const found = got.filter((e) => e[role] === department && inDays(e.occurredAt, from, to) && e.seq < c.checkpoint.treeSize);
+      if (found.length !== got.length || got.length !== want) {
         throw new GatewayFailure(
           "unverifiable",
           "COUNT_MISMATCH",
-          `the gateway's counters name ${usage.total.exchanges} exchanges, its records ${found.length}`,
-          { claimed: { counters: usage.total.exchanges, records: found.length } },
+          `the gateway's counters name ${claimed} exchanges, its department index ${listed.length}${found.length === got.length ? "" : ` (${got.length - found.length} not matching the question)`}`,
+          { claimed: { counters: claimed, records: listed.length, matching: found.length } },
         );
       }
-      return { request, answer: { exchanges: found, counted: usage.total, truncated } };
+      return { request, answer: { exchanges: found.map((e): Exchange => ({ ...e, log: c.log.name })), counted: usage.total, truncated } };
     });
     const exchanges = g.parts.flatMap((p) => p.answer.exchanges).sort((a, b) => byTime(a as never, b as never));
     const parts = g.parts.map(({ answer: { exchanges: items, ...a }, ...p }) => ({ ...p, answer: { ...a, exchanges: items.length } }));
@@ -140,6 +179,7 @@ export class FederatedRecords {
       total: { exchanges: exchanges.length, records: exchanges.reduce((s, e) => s + Number(e.recordCount ?? 0), 0) },
       exchanges,
       ...g,
+      complete: g.complete && !g.parts.some((p) => p.answer.truncated),
       parts,
       directory: source,
       sumRule: `${SUM_RULE}; exchanges is the union of the parts' exchanges, each tagged with its log`,

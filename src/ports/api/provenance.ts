@@ -37,7 +37,33 @@ export interface ExchangePage {
   readonly next: number | null;
 }
 
+/** One exchange naming a department: the provenance item with its dataset. */
+export interface DepartmentExchangeItem extends ExchangeItem {
+  readonly dataset: string;
+}
+
+/** What a department's exchanges are asked for: `role`, the UTC days of occurredAt [from, to], and entries below `belowSeq` only. */
+export interface DepartmentExchangeQuery {
+  readonly department: string;
+  readonly role: "provider" | "consumer";
+  readonly from: string;
+  readonly to: string;
+  readonly limit: number;
+  /** Continue after this position (a page's `next`). */
+  readonly after?: { readonly day: string; readonly seq: number };
+  /** Only entries with seq below this (an anchored checkpoint's treeSize); the log size bounds it anyway. */
+  readonly belowSeq?: number;
+}
+
+/** A page of a department's exchanges, by day of occurredAt then seq; `next` is where to continue, or null at the end. */
+export interface DepartmentExchangePage {
+  readonly items: DepartmentExchangeItem[];
+  readonly next: { readonly day: string; readonly seq: number } | null;
+}
+
 export interface ProvenanceQueries {
+  /** A department's exchanges in one role, from its index (never a scan of datasets). */
+  departmentExchanges(q: DepartmentExchangeQuery): Promise<DepartmentExchangePage>;
   /** Exchanges of `dataset` with seq > `after`, at most `limit`, in log order; `filter` may hide some. */
   exchanges(dataset: string, after: number | undefined, limit: number, filter?: (e: Entry) => boolean): Promise<ExchangePage>;
   /** Both directions of `derivedFrom`; with `party`, only edges that department may see. */

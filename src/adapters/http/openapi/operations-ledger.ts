@@ -5,6 +5,7 @@ import { datasetId, departmentId, exchangeRecordInput, recordId } from "../../..
 import { MAX_BATCH_RECORDS } from "../deps.ts";
 import { RECEIPT_QUERY, enumParam, timestampParam, uintString } from "../params.ts";
 import { PROVENANCE_FORMATS } from "../provenance-routes.ts";
+import { DEPARTMENT_EXCHANGES_QUERY } from "../department-exchange-routes.ts";
 import type { Operation } from "./operation.ts";
 import * as R from "./responses.ts";
 
@@ -196,5 +197,27 @@ export const LEDGER_OPERATIONS: readonly Operation[] = [
         schema: z.union([R.Provenance, R.Bundle, R.ProvJson]),
       },
     ],
+  },
+  {
+    method: "get",
+    path: "/v1/departments/{id}/exchanges",
+    id: "departmentExchanges",
+    tag: "provenance",
+    summary: "The exchanges naming one department, as provider or consumer, in a day range (from its index, paged)",
+    who: ["admin", "auditor", "department"],
+    description:
+      "A department token reads only its own (403 for another's). Ordered by the UTC day of occurredAt, then seq. `asOf` keeps only entries the anchored checkpoint covers (seq < its treeSize).",
+    pathParams: { id: { schema: departmentId, description: "the department's id" } },
+    query: DEPARTMENT_EXCHANGES_QUERY,
+    queryDocs: {
+      role: "`consumer` (default) or `provider`",
+      from: "first UTC day of occurredAt (YYYY-MM-DD)",
+      to: "last UTC day of occurredAt (YYYY-MM-DD)",
+      limit: "page size (default 100, at most 1000)",
+      cursor: "where to continue, from the previous page's `next`",
+      asOf: "index of an anchored checkpoint: only entries it covers (404 if none)",
+    },
+    ok: [{ status: 200, description: "a page of the department's exchanges", schema: R.DepartmentExchanges }],
+    errors: [404],
   },
 ];

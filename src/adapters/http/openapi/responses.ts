@@ -124,24 +124,38 @@ export const MissingAcknowledgements = z.object({
 /** A record's fields as the provenance view shows them: all but `dataset` (the one asked about) and `signature`. */
 const exchangeViewFields = z.object(RECORD_SHAPE).omit({ dataset: true, signature: true }).shape;
 const lineageEdge = z.object({ dataset: z.string(), source: z.string(), depth: uint });
+/** One exchange as provenance lists it (the dataset aside). */
+const exchangeItem = z.object({
+  seq: uint,
+  ...exchangeViewFields,
+  receivedAt: when,
+  leafHash: hex32,
+  status,
+  checkpoint: z.object({ index: uint, treeSize: uint, rootHash: hex32, txHash: z.string(), blockNumber: uint }).nullable(),
+  receipt: z.string(),
+  acknowledgedBySeq: uint.nullable(),
+});
+
 export const Provenance = z.object({
   dataset: z.string(),
   asOf: z.object({ treeSize: uint, anchoredSize: uint }),
   origin: z.object({ provider: z.string(), consumer: z.string(), seq: uint, id: z.string(), occurredAt: when, receivedAt: when }).nullable(),
-  exchanges: z.array(
-    z.object({
-      seq: uint,
-      ...exchangeViewFields,
-      receivedAt: when,
-      leafHash: hex32,
-      status,
-      checkpoint: z.object({ index: uint, treeSize: uint, rootHash: hex32, txHash: z.string(), blockNumber: uint }).nullable(),
-      receipt: z.string(),
-      acknowledgedBySeq: uint.nullable(),
-    }),
-  ),
+  exchanges: z.array(exchangeItem),
   next: z.string().nullable(),
   lineage: z.object({ upstream: z.array(lineageEdge), downstream: z.array(lineageEdge), truncated: z.boolean() }),
+});
+
+/** GET /v1/departments/{id}/exchanges: provenance items with their dataset, by day of occurredAt then seq. */
+export const DepartmentExchanges = z.object({
+  department: z.string(),
+  role: z.enum(["consumer", "provider"]),
+  from: z.string(),
+  to: z.string(),
+  asOf: z
+    .object({ treeSize: uint, anchoredSize: uint, checkpoint: uint.nullable() })
+    .describe("the log size the list covers (the checkpoint's with asOf), what of it is anchored, and the checkpoint asked for"),
+  exchanges: z.array(exchangeItem.extend({ dataset: z.string() })),
+  next: z.string().nullable().describe("the next page's path, null at the end"),
 });
 
 const asOf = z.object({ treeSize: uint, checkpoint: uint.nullable() }).describe("the log size the figures cover, and its checkpoint when anchored");
