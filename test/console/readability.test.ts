@@ -161,17 +161,15 @@ describe("console readability (issue 18 item 15) in Chromium", function () {
       await page.locator("dx-verify-view #receipt").fill(JSON.stringify(tampered(receipt)));
       await page.locator("dx-verify-view #verify").click();
       await page.locator("dx-verify-view dx-verdict [data-valid]").waitFor({ timeout: 30_000 });
-      const steps = await page
-        .locator("dx-verify-view dx-verdict li")
-        .evaluateAll((ls) =>
-          ls.map((l) => ({
-            step: l.getAttribute("data-step"),
-            state: l.getAttribute("data-state"),
-            text: l.textContent,
-            said: l.querySelector(".state")?.textContent ?? "",
-            marks: l.querySelector(".mark")!.className,
-          })),
-        );
+      const steps = await page.locator("dx-verify-view dx-verdict li").evaluateAll((ls) =>
+        ls.map((l) => ({
+          step: l.getAttribute("data-step"),
+          state: l.getAttribute("data-state"),
+          text: l.textContent,
+          said: l.querySelector(".state")?.textContent ?? "",
+          marks: l.querySelector(".mark")!.className,
+        })),
+      );
       expect(steps.map((s) => [s.step, s.state])).to.deep.equal([
         ["leaf-hash", "failed"],
         ["inclusion", "skipped"],
