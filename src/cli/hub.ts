@@ -32,10 +32,15 @@ export async function hubCommand(env: NodeJS.ProcessEnv): Promise<number> {
     `  contract     ${hub.contract}`,
     `  gateways     ${hub.logs.length} from the ${hub.directory}: ${hub.logs.map((l) => `${l.name ?? "?"} ${l.url}`).join(", ")}`,
     `  hub tokens   ${config.tokens.map((t) => t.role).join(", ")} (from HUB_TOKENS)`,
+    `  gw tokens    ${config.gatewayTokens.size}${config.gatewayTokenSources.file ? ` (HUB_GATEWAY_TOKENS_FILE is read again when it changes, and on SIGHUP)` : ""}`,
     `  timeout      ${config.timeoutMs} ms per gateway`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+  // SIGHUP reads the gateway tokens again (HUB_GATEWAY_TOKENS_FILE); a change of the file does too.
+  const onHup = () => void hub.reloadGatewayTokens();
+  process.on("SIGHUP", onHup);
   await untilSignal();
+  process.off("SIGHUP", onHup);
   await hub.stop();
   return 0;
 }

@@ -24,13 +24,21 @@ export interface HubConfig {
   readonly rpcUrl: string;
   readonly ledgerAddress: string;
   readonly gateways: readonly string[] | undefined;
+  /** The gateway tokens at start; `gatewayTokenSources` says where to read them again (readGatewayTokens). */
   readonly gatewayTokens: ReadonlyMap<string, string>;
+  readonly gatewayTokenSources: GatewayTokenSources;
   readonly tokens: ReadonlyArray<{ role: HubRole; token: string }>;
   readonly timeoutMs: number;
   readonly rateLimitRps: number;
 }
 
 export class HubConfigError extends Error {}
+
+/** HUB_GATEWAY_TOKENS (fixed for the process) and HUB_GATEWAY_TOKENS_FILE (read again on SIGHUP and when it changes). */
+export interface GatewayTokenSources {
+  readonly inline: string | undefined;
+  readonly file: string | undefined;
+}
 
 const url = z.url({ protocol: /^https?$/ });
 const unset = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
@@ -70,16 +78,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv): HubConfig {
   const gateways = unset(env.HUB_GATEWAYS) === undefined ? undefined : list(env.HUB_GATEWAYS).map(trim);
   for (const g of gateways ?? []) if (!url.safeParse(g).success) problems.push(`HUB_GATEWAYS: "${g.slice(0, 80)}" is not an http(s) URL`);
 
-  let fileItems: string[] = [];
-  const file = unset(env.HUB_GATEWAY_TOKENS_FILE);
-  if (file) {
-    try {
-      fileItems = list(readFileSync(file, "utf8"));
-    } catch (e) {
-      problems.push(`HUB_GATEWAY_TOKENS_FILE: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-  const gatewayTokens = new Map(pairs("HUB_GATEWAY_TOKENS", [...list(env.HUB_GATEWAY_TOKENS), ...fileItems], problems).map(([k, v]) => [trim(k), v] as const));
+  const gatewayTokenSources = { inline: unset(env.HUB_GATEWAY_TOKENS), file: unset(env.HUB_GATEWAY_TOKENS_FILE) };
+  const gatewayTokens = gatewayTokensFrom(gatewayTokenSources, problems);
 
   const tokens: Array<{ role: HubRole; token: string }> = [];
   for (const [role, token] of pairs("HUB_TOKENS", list(env.HUB_TOKENS), problems)) {
@@ -98,10 +98,35 @@ export function loadHubConfig(env: NodeJS.ProcessEnv): HubConfig {
     ledgerAddress: ledgerAddress!,
     gateways,
     gatewayTokens,
+    gatewayTokenSources,
     tokens,
     timeoutMs,
     rateLimitRps,
   });
+}
+
+function gatewayTokensFrom(src: GatewayTokenSources, problems: string[]): Map<string, string> {
+  let fileItems: string[] = [];
+  if (src.file) {
+    try {
+      fileItems = list(readFileSync(src.file, "utf8"));
+    } catch (e) {
+      problems.push(`HUB_GATEWAY_TOKENS_FILE: cannot read ${src.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  return new Map(pairs("HUB_GATEWAY_TOKENS", [...list(src.inline), ...fileItems], problems).map(([k, v]) => [trim(k), v] as const));
+}
+
+/**
+ * The gateway tokens as the sources hold them now (HUB_GATEWAY_TOKENS_FILE read
+ * again), validated as at start; throws HubConfigError naming every problem,
+ * never a token's value.
+ */
+export function readGatewayTokens(src: GatewayTokenSources): ReadonlyMap<string, string> {
+  const problems: string[] = [];
+  const m = gatewayTokensFrom(src, problems);
+  if (problems.length) throw new HubConfigError(problems.join("; "));
+  return m;
 }
 
 /** Every secret of the configuration (for log redaction). */
