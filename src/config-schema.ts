@@ -150,7 +150,7 @@ export const envShape = z.object({
   PUBLIC_URL: text(/^https?:\/\/[^\s?#]+$/, "an http:// or https:// URL without query or fragment", {
     default: "unset",
     description:
-      "the URL other gateways, hubs and monitors reach this gateway at (the federation directory on chain, `GET /v1/federation`). At start, when the log's on-chain URL differs and this gateway's anchoring account is the log's anchorer, it is updated there (one transaction, logged); otherwise a warning",
+      "the URL other gateways, hubs and monitors reach this gateway at (the federation directory on chain, `GET /v1/federation`). At start, when the log's on-chain URL differs and this gateway's anchoring account is the log's anchorer, it is updated there (one transaction, logged); otherwise a warning. Unset on the embedded chain: the address this gateway listens on (a single install names its own log)",
   }),
   ANCHOR_INTERVAL_MS: int(5000, 50, 86_400_000, { description: "longest time an entry waits to be anchored" }),
   ANCHOR_MAX_LEAVES: int(10_000, 1, 10_000_000, { description: "anchor early when this many entries are pending" }),
