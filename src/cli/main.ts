@@ -9,6 +9,7 @@ import { chainCommand } from "./chain.ts";
 import { USAGE as CHAIN_USAGE } from "./chain-args.ts";
 import { departmentCommand, USAGE as DEPARTMENT_USAGE } from "./department.ts";
 import { hubCommand } from "./hub.ts";
+import { guardStdio } from "./std-streams.ts";
 
 const USAGE = `usage:
   dxledger serve                                   run the service (configuration: environment, see README)
@@ -99,6 +100,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   return command(rest, env);
 }
 
+guardStdio();
 main(process.argv.slice(2), process.env).then(
   (code) => {
     process.exitCode = code;

@@ -124,10 +124,37 @@ export async function startAnvilReadOnly(stateFile: string, timeoutMs = 30_000):
   };
 }
 
+/** The parent-death watch Anvil runs under. */
+const WATCH = join(import.meta.dirname, "anvil-watch.ts");
+
+/** SIGKILL to the watch and Anvil both (their own process group), so a stuck Anvil is not left behind its watch. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** Anvil's pid, the first line the watch writes on its stdout. */
+function firstLinePid(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /^(\d+)\n/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+}
+
 /**
  * Runs Anvil on 127.0.0.1:`port` with `extra` arguments (e.g. `--hardfork berlin`,
  * `--gas-price 0`). It runs in its own process group, so a terminal's Ctrl-C
  * (SIGINT to the foreground group) does not reach it: its owner stops it last.
+ * It never outlives its owner: it runs under anvil-watch.ts, which stops it
+ * when this process dies. The returned `pid` is Anvil's own (a signal to it
+ * reaches the chain itself: SIGSTOP freezes it); `stop` goes through the watch.
  */
 export async function runAnvil(
   extra: string[],
@@ -137,11 +164,26 @@ export async function runAnvil(
 ): Promise<{ rpcUrl: string; pid: number; stop(): Promise<void> }> {
   const rpcUrl = `http://127.0.0.1:${port}`;
   if (await rpcReady(rpcUrl)) throw new Error(`CHAIN_PORT ${port} is already in use by another JSON-RPC server`);
+  // Through the parent-death watch (anvil-watch.ts): its stdin is a pipe from this process, so Anvil stops when this process dies, even by SIGKILL.
   const child: ChildProcess = spawn(
-    anvilBinary(),
-    ["--host", "127.0.0.1", "--port", String(port), ...(extra.includes("--chain-id") ? [] : ["--chain-id", String(ANVIL_CHAIN_ID)]), ...extra, "--silent"],
-    { stdio: ["ignore", "ignore", "pipe"], detached: true },
+    process.execPath,
+    [
+      WATCH,
+      anvilBinary(),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      ...(extra.includes("--chain-id") ? [] : ["--chain-id", String(ANVIL_CHAIN_ID)]),
+      ...extra,
+      "--silent",
+    ],
+    { stdio: ["pipe", "pipe", "pipe"], detached: true },
   );
+  child.stdin?.on("error", () => {
+    // the watch exited (Anvil with it): nothing is ever written on this pipe
+  });
+  const anvilPid = firstLinePid(child);
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -150,6 +192,7 @@ export async function runAnvil(
   const exit = new Promise<void>((resolve) => {
     child.once("exit", (code) => {
       exited = code;
+      child.stdin?.destroy();
       resolve();
     });
   });
@@ -157,18 +200,20 @@ export async function runAnvil(
   while (!(await rpcReady(rpcUrl))) {
     if (exited !== undefined) throw new Error(`embedded chain (anvil, ${stateFile}) exited with code ${exited}: ${stderr.trim()}`);
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
+      killGroup(child);
       throw new Error(`embedded chain (anvil) did not answer on ${rpcUrl} within ${timeoutMs} ms`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const pid = await Promise.race([anvilPid, exit.then(() => undefined)]);
+  if (pid === undefined) throw new Error(`embedded chain (anvil, ${stateFile}) exited with code ${exited}: ${stderr.trim()}`);
   return {
     rpcUrl,
-    pid: child.pid!,
+    pid,
     async stop() {
       if (exited !== undefined) return;
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const timer = setTimeout(() => killGroup(child), 10_000);
       await exit;
       clearTimeout(timer);
     },

@@ -81,6 +81,19 @@ function destination(opts: LoggerOptions): NodeJS.WritableStream | number {
   });
 }
 
+/**
+ * Lines to file descriptor `fd`. pino's destination already stops writing on
+ * EPIPE (the reader is gone); any other write error stops it too, instead of
+ * ending the process: logging never takes the service down.
+ */
+function fdDestination(fd: number): ReturnType<typeof pino.destination> {
+  const d = pino.destination({ dest: fd, sync: true });
+  d.on("error", () => {
+    d.write = () => true;
+  });
+  return d;
+}
+
 const RESERVED = new Set(["level", "time", "msg", "pid", "hostname", "requestId"]);
 
 /** Whether stderr is a terminal, as a boolean: on a pipe or a file `isTTY` is undefined (not false, as @types/node has it). */
@@ -94,7 +107,7 @@ export function createPino(opts: LoggerOptions = {}): Pino {
   const stream = usePretty
     ? pretty({ destination: dest as never, colorize: !opts.write && stderrIsTty(), sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
     : typeof dest === "number"
-      ? pino.destination({ dest, sync: true })
+      ? fdDestination(dest)
       : dest;
   return pino(
     {
