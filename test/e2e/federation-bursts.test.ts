@@ -161,5 +161,12 @@ describe("e2e: a single install's federation view, and bursts of made-up tokens"
       // Each snapshot probes the gateway twice (/readyz, /v1/info).
       expect(proxy.count(), `${proxy.count()} probes in ${elapsedMs} ms`).to.be.at.most(2 * windows(elapsedMs, DEFAULT_FEDERATION_CACHE_MS));
     });
+
+    it(`the gateway: ${BURST} requests to a route that needs a token, each with a different made-up bearer — 401 or 429, most 429`, async () => {
+      await rested();
+      const { statuses } = await burst(`${svc.url}/v1/whoami`, (i) => ({ authorization: `Bearer ${madeUp(i)}` }));
+      expect(statuses.every((s) => s === 401 || s === 429)).to.equal(true);
+      expect(statuses.filter((s) => s === 429).length, String(statuses)).to.be.at.least(BURST / 2);
+    });
   });
 });
