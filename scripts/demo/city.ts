@@ -19,6 +19,7 @@ import { parseOptions, USAGE, UsageError, type DemoOptions } from "./city/option
 import { rng } from "./city/random.ts";
 import { demoDataDir, startDemoService } from "./city/service.ts";
 import { startDemoFederation, startDemoHub, type DemoFederation } from "./city/federation.ts";
+import { cityTopDataset } from "./city/summary.ts";
 import { planTraffic } from "./city/traffic.ts";
 
 /** The department whose token is printed (the README's walk-through starts with it too). */
@@ -79,14 +80,18 @@ async function main(argv: readonly string[]): Promise<number> {
   // Departments spread over the gateways in catalog order (round robin): every gateway is home to some.
   const homeIndex = new Map(catalog.departments.map((d, i) => [d.id, i % o.gateways] as const));
   let svc: { url: string; adminToken: string; rpcUrl: string; chainPort: number; stop(): Promise<void> };
+  /** Every gateway, the console's (svc) first. */
+  let gateways: Array<{ base: string; adminToken: string }>;
   let fed: DemoFederation | undefined;
   try {
     if (o.gateways > 1) {
       fed = await startDemoFederation(o, dataDir, o.gateways);
       const g0 = fed.gateways[0]!;
       svc = { url: g0.url, adminToken: g0.adminToken, rpcUrl: fed.rpcUrl, chainPort: fed.chainPort, stop: fed.stop };
+      gateways = fed.gateways.map((g) => ({ base: g.url, adminToken: g.adminToken }));
     } else {
       svc = await startDemoService(o, dataDir);
+      gateways = [{ base: svc.url, adminToken: svc.adminToken }];
     }
   } catch (e) {
     process.stderr.write(`demo: could not start the service: ${(e as Error).message.split("\n")[0]}\n`);
@@ -102,7 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
         days: o.days,
         anchorEvery: Math.max(1, Math.ceil(o.days / 60)),
         stopped,
-        ...(fed ? { gateways: fed.gateways.map((g) => ({ base: g.url, adminToken: g.adminToken })), homeOf: (id: string) => homeIndex.get(id) ?? 0 } : {}),
+        ...(fed ? { gateways, homeOf: (id: string) => homeIndex.get(id) ?? 0 } : {}),
       },
       catalog,
       keys,
@@ -115,15 +120,11 @@ async function main(argv: readonly string[]): Promise<number> {
         ["admin", await token("admin", "demo city: admin")],
         ["auditor", await token("auditor", "demo city: auditor")],
         ["regulator", await token("regulator", "demo city: regulator")],
-        [`department:${SHOWN_DEPARTMENT}`, loaded.departmentTokens.get(SHOWN_DEPARTMENT)!],
+        // The department's token at the console printed (gateway 0), where it is accepted; each gateway's is listed below.
+        [`department:${SHOWN_DEPARTMENT}`, loaded.tokensAt[0]!.get(SHOWN_DEPARTMENT)!],
       ];
-      const hub = fed ? await startDemoHub(fed) : undefined;
-      const top = await call<{ total: { exchanges: number }; groups: Array<{ key: string; exchanges: number }> }>(
-        svc.url,
-        svc.adminToken,
-        "GET",
-        `/v1/stats/top?by=dataset&from=${first}&to=${last}&limit=1`,
-      );
+      const hub = fed ? await startDemoHub(fed, o.host) : undefined;
+      const top = await cityTopDataset(gateways, first, last);
       const missing = plan.filter((p) => p.acknowledgedAt === null).length;
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
       say("");
@@ -133,8 +134,10 @@ async function main(argv: readonly string[]): Promise<number> {
       say(
         `  ${fmt(loaded.exchanges)} exchanges from ${first} to ${last}, ${fmt(loaded.acknowledgements)} acknowledged (${fmt(missing)} not), ${loaded.checkpoints} checkpoints anchored by the demo;`,
       );
-      if (top.groups[0])
-        say(`  the most used dataset, ${top.groups[0].key}, takes ${((100 * top.groups[0].exchanges) / top.total.exchanges).toFixed(0)} % of the exchanges`);
+      if (top)
+        say(
+          `  the most used dataset, ${top.key}, takes ${((100 * top.exchanges) / top.total).toFixed(0)} % of the exchanges${fed ? ` (summed over the ${fed.gateways.length} gateways)` : ""}`,
+        );
       say("");
       say(`  console      ${svc.url}/`);
       say(`  API docs     ${svc.url}/docs`);
@@ -144,7 +147,7 @@ async function main(argv: readonly string[]): Promise<number> {
           ? `  data dirs    ${dataDir}/<gateway>   (kept after exit; the chain is in memory and goes with the demo)`
           : `  data dir     ${dataDir}   (kept after exit; look again: DATA_DIR=${dataDir} npm start)`,
       );
-      say("  tokens       (Authorization: Bearer <token>)");
+      say(`  tokens       (Authorization: Bearer <token>${fed ? `; at ${fed.gateways[0]!.name}, the console above` : ""})`);
       for (const [role, t] of roles) say(`    ${role.padEnd(16)} ${t}`);
       if (fed && hub) {
         say("");
@@ -158,6 +161,8 @@ async function main(argv: readonly string[]): Promise<number> {
         say(`    auditor          ${hub.auditor}`);
         const own = loaded.tokensAt.map((m, i) => `${fed.gateways[i]!.name}=${m.get(SHOWN_DEPARTMENT)}`).join(",");
         say(`    department:${SHOWN_DEPARTMENT} sends its own gateway tokens: X-Gateway-Tokens: ${own}`);
+        const home = fed.gateways[homeIndex.get(SHOWN_DEPARTMENT) ?? 0]!;
+        say(`    department:${SHOWN_DEPARTMENT} is at home at ${home.name} (its exchanges are recorded there): ${home.url}/ with its ${home.name} token above`);
         wakeHooks.push(() => hub.hub.stop());
       }
       say("");

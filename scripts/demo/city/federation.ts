@@ -26,6 +26,13 @@ import type { DemoOptions } from "./options.ts";
 const MNEMONIC = "test test test test test test test test test test test junk";
 const devKey = (i: number) => (i === 0 ? ANVIL_DEV_KEY : HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).privateKey);
 
+/** How `host` is written in a URL others can call: a wildcard address as loopback, IPv6 in brackets. */
+export function urlHost(host: string): string {
+  if (host === "0.0.0.0") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
 export const gatewayName = (i: number) => (i === 0 ? "city-hall" : `district-gw-${i}`);
 
 export interface DemoGateway {
@@ -63,7 +70,7 @@ export async function startDemoFederation(o: DemoOptions, dataDir: string, n: nu
         await send(c.getFunction("bindLog")(logIdOf(names[i]!), anchorer));
         await send(c.getFunction("grantRole")(registrar, anchorer));
       }
-      for (let i = 0; i < n; i++) await send(c.getFunction("setLogInfo")(logIdOf(names[i]!), names[i], `http://127.0.0.1:${ports[i]}`, ""));
+      for (let i = 0; i < n; i++) await send(c.getFunction("setLogInfo")(logIdOf(names[i]!), names[i], `http://${urlHost(o.host)}:${ports[i]}`, ""));
     } finally {
       provider.destroy();
     }
@@ -74,7 +81,7 @@ export async function startDemoFederation(o: DemoOptions, dataDir: string, n: nu
       const adminToken = `demo-admin-${randomBytes(16).toString("hex")}`;
       const config = loadConfig({
         DATA_DIR: dir,
-        HOST: "127.0.0.1",
+        HOST: o.host,
         PORT: String(ports[i]),
         RPC_URL: chain.rpcUrl,
         LEDGER_ADDRESS: ledger,
@@ -105,7 +112,7 @@ export async function startDemoFederation(o: DemoOptions, dataDir: string, n: nu
 }
 
 /** The hub over the federation, with an auditor token from each gateway's admin and its own regulator and auditor tokens. */
-export async function startDemoHub(f: DemoFederation): Promise<{ hub: RunningHub; regulator: string; auditor: string }> {
+export async function startDemoHub(f: DemoFederation, host: string): Promise<{ hub: RunningHub; regulator: string; auditor: string }> {
   const gatewayTokens: string[] = [];
   for (const g of f.gateways) {
     const t = await call<{ token: string }>(g.url, g.adminToken, "POST", "/v1/tokens", { role: "auditor", label: "demo city hub" });
@@ -115,6 +122,7 @@ export async function startDemoHub(f: DemoFederation): Promise<{ hub: RunningHub
   const auditor = `hub-auditor-${randomBytes(16).toString("hex")}`;
   const hub = await startHub(
     loadHubConfig({
+      HOST: host,
       PORT: "0",
       HUB_RPC_URL: f.rpcUrl,
       LEDGER_ADDRESS: f.ledger,

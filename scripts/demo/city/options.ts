@@ -1,4 +1,5 @@
 /** `npm run demo -- [options]`: the demo's command line, validated at once (every problem reported). */
+import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 
 /** Default volume: the whole demo is ready in well under a minute on two cores (README: "Demo: a city in a box"). */
@@ -6,6 +7,8 @@ export const DEFAULT_EXCHANGES = 15_000;
 export const DEFAULT_DAYS = 30;
 export const DEFAULT_SEED = 1;
 export const DEFAULT_PORT = 8080;
+/** Loopback: the demo's tokens are printed in the clear, so nothing listens beyond this machine unless asked. */
+export const DEFAULT_HOST = "127.0.0.1";
 
 export interface DemoOptions {
   readonly exchanges: number;
@@ -13,6 +16,8 @@ export interface DemoOptions {
   readonly seed: number;
   /** HTTP port; 0: any free port. */
   readonly port: number;
+  /** The address every gateway (and the hub) binds: an IPv4 or IPv6 address. */
+  readonly host: string;
   /** The embedded chain's port; undefined: any free port. */
   readonly chainPort: number | undefined;
   /** undefined: a new temp dir. */
@@ -24,7 +29,7 @@ export interface DemoOptions {
 }
 
 export const USAGE = `usage: npm run demo -- [--exchanges N] [--days N] [--seed N] [--end YYYY-MM-DD]
-                       [--port N] [--chain-port N] [--data-dir DIR] [--gateways N]
+                       [--host ADDR] [--port N] [--chain-port N] [--data-dir DIR] [--gateways N]
 
 Starts the embedded default service and fills it with a simulated city
 (80 departments, 10 districts, a few hundred datasets, skewed traffic,
@@ -35,6 +40,8 @@ URL and a token per role, and serves until Ctrl-C.
   --days N        days they are spread over (default ${DEFAULT_DAYS})
   --seed N        the city: the same seed (and --end) gives the same city (default ${DEFAULT_SEED})
   --end DAY       the last simulated day, UTC (default: yesterday)
+  --host ADDR     the address to listen on (default ${DEFAULT_HOST}: this machine only;
+                  0.0.0.0 for every interface — the printed tokens are then reachable)
   --port N        HTTP port (default ${DEFAULT_PORT}; 0: any free port)
   --chain-port N  the embedded chain's port (default: any free port)
   --data-dir DIR  where the service keeps its data; must be new or empty
@@ -57,6 +64,7 @@ export function parseOptions(argv: readonly string[], now = Date.now()): DemoOpt
         seed: { type: "string" },
         end: { type: "string" },
         port: { type: "string" },
+        host: { type: "string" },
         "chain-port": { type: "string" },
         "data-dir": { type: "string" },
         gateways: { type: "string" },
@@ -85,6 +93,8 @@ export function parseOptions(argv: readonly string[], now = Date.now()): DemoOpt
   const port = int("port", v.port, DEFAULT_PORT, 0, 65535);
   const chainPort = v["chain-port"] === undefined ? undefined : int("chain-port", v["chain-port"], 0, 1, 65535);
   const gateways = int("gateways", v.gateways, 1, 1, 8);
+  const host = v.host ?? DEFAULT_HOST;
+  if (isIP(host) === 0) problems.push(`--host must be an IPv4 or IPv6 address, got "${host}"`);
   const yesterday = Math.floor(now / 86_400_000) * 86_400_000 - 86_400_000;
   let endDayMs = yesterday;
   if (v.end !== undefined) {
@@ -92,5 +102,5 @@ export function parseOptions(argv: readonly string[], now = Date.now()): DemoOpt
     if (Number.isNaN(endDayMs) || new Date(endDayMs).toISOString().slice(0, 10) !== v.end) problems.push(`--end must be a day YYYY-MM-DD, got "${v.end}"`);
   }
   if (problems.length) throw new UsageError(problems.join("\n"));
-  return { exchanges, days, seed, port, chainPort, dataDir: v["data-dir"], endDayMs, gateways };
+  return { exchanges, days, seed, port, host, chainPort, dataDir: v["data-dir"], endDayMs, gateways };
 }

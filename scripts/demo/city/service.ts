@@ -31,7 +31,7 @@ export async function startDemoService(o: DemoOptions, dataDir: string): Promise
   // Only what the demo chooses: an RPC_URL or ADMIN_TOKEN in the caller's environment must not turn the demo away from the embedded default.
   const config = loadConfig({
     DATA_DIR: dataDir,
-    HOST: "127.0.0.1",
+    HOST: o.host,
     PORT: String(o.port),
     CHAIN_PORT: String(chainPort),
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
