@@ -25,7 +25,7 @@ export async function publishPublicUrl(client: LedgerClient, logId: string, logN
       return;
     }
     const txHash = await client.setLogInfo(logId, logName, url, cur.operator, { deadline: Date.now() + waitMs });
-    log.info("PUBLIC_URL published in the log directory on chain", { publicUrl: url, previous: cur.url, txHash });
+    log.info("this log's name and URL published in the log directory on chain", { url, previous: cur.url, txHash });
   } catch (e) {
     log.warn("could not publish PUBLIC_URL in the log directory on chain", {
       publicUrl: url,
