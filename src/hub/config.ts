@@ -9,7 +9,8 @@
  *   HUB_GATEWAYS            comma-separated gateway URLs: overrides the chain's directory
  *   HUB_GATEWAY_TOKENS      `<gateway URL or log name>=<token>`, comma-separated: the read
  *                           tokens (auditor or regulator) each gateway's admin issued to the hub
- *   HUB_GATEWAY_TOKENS_FILE the same, one pair a line (# comments), for secrets kept out of the environment
+ *   HUB_GATEWAY_TOKENS_FILE the same, one pair a line (# comments), for secrets kept out of the environment;
+ *                           read again when it changes and on SIGHUP (src/hub/server.ts)
  *   HUB_TOKENS              `<auditor|regulator>=<token>`, comma-separated: the hub's own tokens (≥ 16 characters)
  *   HUB_TIMEOUT_MS          how long the hub waits for one gateway (3000; 100–60000)
  *   HUB_RATE_LIMIT_RPS      requests per second per caller (20; 0 = no limit): each one fans out to every gateway
