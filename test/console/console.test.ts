@@ -142,6 +142,9 @@ describe("web console in Chromium", function () {
     expect(await page.locator("dx-app nav a").allTextContents()).to.deep.equal(["Statistics", "Verify", "Checkpoints", "Federation"]);
     const from = await page.locator('dx-stats-view input[name="from"]').inputValue();
     const to = await page.locator('dx-stats-view input[name="to"]').inputValue();
+    // The page opens on the data's span: per day when that is up to 92 days (these 40), else per month.
+    const per = await page.locator('dx-stats-view select[name="granularity"]').inputValue();
+    expect(per).to.equal("day");
     const R = as(data.tokens.regulator);
     const usage = (await api.get(`/v1/stats/usage?from=${from}&to=${to}&groupBy=month`, R)).body;
     expect(usage.total.exchanges).to.equal(11);
@@ -180,7 +183,7 @@ describe("web console in Chromium", function () {
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#usage button.secondary").first().click()]);
     const csv = readFileSync(await download.path(), "utf8");
     const apiCsv = await (
-      await fetch(`${svc.url}/v1/stats/usage?from=${from}&to=${to}&groupBy=month&asOf=0&format=csv`, {
+      await fetch(`${svc.url}/v1/stats/usage?from=${from}&to=${to}&groupBy=${per}&asOf=0&format=csv`, {
         headers: { authorization: `Bearer ${data.tokens.regulator}` },
       })
     ).text();
