@@ -11,6 +11,7 @@
 import { expect } from "chai";
 import { cpSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { Api, dept, ifSet, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
 import { Store } from "../../src/adapters/leveldb/store.ts";
@@ -236,6 +237,63 @@ describe("e2e: a department's exchanges, through the department index", function
       expect(r.body.total).to.deep.equal(direct.body.total);
       expect(r.body.total.exchanges).to.equal(anchored.length);
       expect(r.body.parts[0].answer).to.deep.include({ exchanges: anchored.length, truncated: false });
+    });
+
+    it("reads a department's 20 501 exchanges through every page; a page that fails or a list the counters deny makes the answer complete: false", async () => {
+      const q = `/v1/departments/other/exchanges?role=consumer&from=${NOV.from}&to=${NOV.to}`;
+      const r = await new Api(hub.url, HUB_AUDITOR).get(q);
+      expect(r.status).to.equal(200);
+      expect(r.body.complete).to.equal(true);
+      expect(r.body.total.exchanges).to.equal(BULK + 1);
+      expect(new Set(r.body.exchanges.map((x: any) => x.seq)).size).to.equal(BULK + 1);
+      // The same gateway behind a proxy: "fail" answers its 15th page 503, "drop" leaves one exchange out of a page.
+      let mode: "fail" | "drop" = "fail";
+      let pages = 0;
+      const proxy = createServer((req, res) => {
+        void (async () => {
+          const listing = req.url!.startsWith("/v1/departments/");
+          if (listing && mode === "fail" && ++pages >= 15) {
+            res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "CHAIN_UNAVAILABLE", message: "test" } }));
+            return;
+          }
+          const f = await fetch(`${svc.url}${req.url}`, { headers: req.headers.authorization ? { authorization: req.headers.authorization } : {} });
+          const body: any = await f.json();
+          if (listing && mode === "drop" && body.next === null) body.exchanges.pop();
+          res.writeHead(f.status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        })();
+      });
+      await new Promise<void>((ok) => proxy.listen(0, "127.0.0.1", ok));
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+      const second = await startHub(
+        loadHubConfig({
+          PORT: "0",
+          HUB_RPC_URL: svc.rpcUrl,
+          LEDGER_ADDRESS: svc.contract,
+          HUB_GATEWAYS: proxyUrl,
+          HUB_GATEWAY_TOKENS: `${proxyUrl}=${token.auditor}`,
+          HUB_TOKENS: `auditor=${HUB_AUDITOR}`,
+          HUB_TIMEOUT_MS: "60000",
+          HUB_RATE_LIMIT_RPS: "0",
+        }),
+        createLogger({ silent: true }),
+      );
+      try {
+        const failed = (await new Api(second.url, HUB_AUDITOR).get(q)).body;
+        expect({ complete: failed.complete, parts: failed.parts.length, missing: failed.missing.map((m: any) => m.code) }).to.deep.equal({
+          complete: false,
+          parts: 0,
+          missing: ["GATEWAY_ERROR"],
+        });
+        mode = "drop";
+        const short = (await new Api(second.url, HUB_AUDITOR).get(q)).body;
+        expect({ complete: short.complete, unverifiable: short.unverifiable.map((m: any) => [m.code, m.claimed]) }).to.deep.equal({
+          complete: false,
+          unverifiable: [["COUNT_MISMATCH", { counters: BULK + 1, records: BULK, matching: BULK }]],
+        });
+      } finally {
+        await second.stop();
+        proxy.close();
+      }
     });
 
     it("says complete: false when it could not read everything (a dataset's provenance past its page limit)", async () => {
