@@ -5,14 +5,16 @@
  * codes), with one convenience: without --rpc or RPC_URL it uses the embedded
  * chain (running, or brought up read-only from DATA_DIR) — except with
  * --offline, which reads no chain at all.
+ * On a terminal, a bundle's progress is a bar on stderr (cli-progress).
  * Exit: 0 valid, 1 invalid, 2 usage or I/O error, or an RPC that cannot check
  * the receipt (another chain, no ExchangeLedger at the address) — one line.
  */
-import { parseCliArgs, runCli } from "@dxledger/verify/cli";
+import cliProgress from "cli-progress";
+import { parseCliArgs, runCli, type CliIo } from "@dxledger/verify/cli";
 import { chainForCli } from "./chain-for-cli.ts";
 
 export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const io = { env, out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+  const io: CliIo = { env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), progress: progressBar() };
   const given = args.some((a) => a === "--rpc" || a.startsWith("--rpc=")) || env.RPC_URL;
   // Usage errors and --help are answered by runCli before any chain is brought up.
   const checked = parseCliArgs(args);
@@ -31,4 +33,17 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   } finally {
     await chain.stop();
   }
+}
+
+/** A bundle's progress as a bar on stderr, on a terminal only: piped output stays clean. */
+function progressBar(): CliIo["progress"] {
+  if (!process.stderr.isTTY) return undefined;
+  let bar: cliProgress.SingleBar | undefined;
+  return (done, total) => {
+    if (!bar) {
+      bar = new cliProgress.SingleBar({ format: "verify [{bar}] {percentage}% | {value}/{total} receipts | ETA {eta}s" }, cliProgress.Presets.shades_classic);
+      bar.start(total, done);
+    } else bar.update(done);
+    if (done >= total) bar.stop();
+  };
 }

@@ -25,11 +25,21 @@ export interface BundleVerdict {
   readonly cannotCheck?: Check;
 }
 
+/** Options of a bundle's verification, beyond each receipt's. */
+export interface BundleOptions extends VerifyOptions {
+  /**
+   * Told `(done, total)` receipts: once with 0 before the first, then after
+   * each. `done` never decreases and ends at `total` unless the chain cannot
+   * check the bundle at all (then it stops where that was found).
+   */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
 export function isBundle(json: unknown): boolean {
   return (json as { kind?: unknown } | null)?.kind === BUNDLE_KIND;
 }
 
-export async function verifyBundleWith(view: ChainView, json: unknown, opts: VerifyOptions = {}): Promise<BundleVerdict> {
+export async function verifyBundleWith(view: ChainView, json: unknown, opts: BundleOptions = {}): Promise<BundleVerdict> {
   const b = (json ?? {}) as { dataset?: unknown; receipts?: unknown; pending?: unknown };
   const dataset = typeof b.dataset === "string" ? b.dataset : "";
   const pending = Array.isArray(b.pending) ? b.pending.filter((x): x is number => Number.isSafeInteger(x)) : [];
@@ -45,19 +55,21 @@ export async function verifyBundleWith(view: ChainView, json: unknown, opts: Ver
   }
   const invalid: BundleVerdict["invalid"] = [];
   const flagged: BundleVerdict["flagged"] = [];
-  for (const r of receipts) {
+  opts.onProgress?.(0, receipts.length);
+  for (const [i, r] of receipts.entries()) {
     const out = await verifyWith(view, r, { ...opts, askContract: opts.askContract ?? false });
     const cannot = out.checks.find((c) => !c.ok && CANNOT_CHECK.has(c.code));
     if (cannot) return { valid: false, dataset, receipts: receipts.length, verified: 0, invalid: [], flagged: [], pending, cannotCheck: cannot };
     const seq = (r as { leafIndex?: unknown } | null)?.leafIndex;
     if (!out.valid) invalid.push({ seq, checks: out.checks.filter((c) => !c.ok && c.code !== "NOT_CHECKED") });
     else if (out.flags.length) flagged.push({ seq: seq as number, flags: out.flags });
+    opts.onProgress?.(i + 1, receipts.length);
   }
   return { valid: invalid.length === 0, dataset, receipts: receipts.length, verified: receipts.length - invalid.length, invalid, flagged, pending };
 }
 
 /** Verifies a provenance bundle against the chain at `rpcUrl` (or through `provider`). */
-export async function verifyBundle(json: unknown, opts: VerifyOptions & ChainOptions): Promise<BundleVerdict> {
+export async function verifyBundle(json: unknown, opts: BundleOptions & ChainOptions): Promise<BundleVerdict> {
   const view = new ChainView(opts);
   try {
     return await verifyBundleWith(view, json, opts);

@@ -18,6 +18,8 @@ export interface CliIo {
   readonly env: Record<string, string | undefined>;
   out(text: string): void;
   err(text: string): void;
+  /** Told a bundle's progress in receipts (bundle.ts `onProgress`); the command draws it, on a terminal only. */
+  progress?(done: number, total: number): void;
 }
 
 const usageOf = (name: string) =>
@@ -103,7 +105,12 @@ export async function runCli(args: string[], io: CliIo, name = "dxledger-verify"
   if (unpinned.length) io.err(`${name}: NOT PINNED — trusting the receipt's ${unpinned.join(", ")}; pin them with --chain-id, --contract, --log-id\n`);
   if (isBundle(json)) {
     if (!rpcUrl) return usage("a bundle is verified against the chain: give --rpc URL, not --offline");
-    return printBundle(await verifyBundle(json, { rpcUrl, pins }), o.json, io, name);
+    return printBundle(
+      await verifyBundle(json, { rpcUrl, pins, ...(io.progress ? { onProgress: (d: number, t: number) => io.progress?.(d, t) } : {}) }),
+      o.json,
+      io,
+      name,
+    );
   }
   const trustedBlockHash = blockHash?.toLowerCase();
   return printReceipt(await verifyReceipt(json, { ...(rpcUrl ? { rpcUrl } : {}), pins, trustedBlockHash }), o.json, io, name);

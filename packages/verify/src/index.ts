@@ -5,7 +5,7 @@
  * entry imports no `node:` builtin and runs in Node ≥ 18 and in browsers.
  */
 export { verifyReceipt, verifyWith, type VerifyOptions } from "./receipt.ts";
-export { verifyBundle, verifyBundleWith, isBundle, BUNDLE_KIND, type BundleVerdict } from "./bundle.ts";
+export { verifyBundle, verifyBundleWith, isBundle, BUNDLE_KIND, type BundleOptions, type BundleVerdict } from "./bundle.ts";
 export { ChainView, type ChainOptions, type OnChainCheckpoint } from "./chain-view.ts";
 export { inspectLedger, type LedgerInspection, type LedgerKind } from "./inspect.ts";
 export { decodeRegistryLogs, departmentHistory, registryHistories } from "./history.ts";
