@@ -22,6 +22,11 @@ import { inFieldOrder, withDefaults } from "../../src/core/record-fields.ts";
 import { createLogger } from "../../src/logger.ts";
 import { loadHubConfig } from "../../src/hub/config.ts";
 import { startHub } from "../../src/hub/server.ts";
+import { ChainLedgerView } from "../../src/hub/adapters/ledger-view.ts";
+import { fetchGateways } from "../../src/hub/adapters/gateway-http.ts";
+import { FederationLogs } from "../../src/hub/services/logs.ts";
+import { Gatherer } from "../../src/hub/services/gather.ts";
+import { FederatedRecords } from "../../src/hub/services/records.ts";
 import { logIdOf } from "../../src/config.ts";
 import { FastSigner } from "../../scripts/bench/fast-signer.ts";
 import type { RunningService } from "../../src/server.ts";
@@ -293,6 +298,25 @@ describe("e2e: a department's exchanges, through the department index", function
       } finally {
         await second.stop();
         proxy.close();
+      }
+    });
+
+    it("a hub that reads at most N of a department's exchanges per gateway says that part is truncated, and complete: false", async () => {
+      // The hub's own parts (as src/hub/server.ts wires them) over the real gateway and chain, with a cap of 5 000.
+      const ledger = await ChainLedgerView.connect(svc.rpcUrl, svc.contract, 60_000);
+      try {
+        const logs = new FederationLogs(ledger, fetchGateways, [svc.url], 60_000);
+        const records = new FederatedRecords(new Gatherer(logs, ledger, fetchGateways, 60_000), () => token.auditor, { maxExchanges: 5000 });
+        const r = await records.exchangesOf("other", "consumer", NOV.from, NOV.to, { kind: "hub" });
+        expect({ complete: r.complete, missing: r.missing, unverifiable: r.unverifiable }).to.deep.equal({ complete: false, missing: [], unverifiable: [] });
+        expect(r.parts[0]!.answer).to.deep.include({
+          truncated: true,
+          exchanges: 5000,
+          counted: { exchanges: BULK + 1, records: r.parts[0]!.answer.counted.records },
+        });
+        expect(r.total.exchanges).to.equal(5000);
+      } finally {
+        await ledger.close();
       }
     });
 

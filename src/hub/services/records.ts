@@ -97,10 +97,13 @@ const byTime = (a: { occurredAt: string; log: string }, b: { occurredAt: string;
 export class FederatedRecords {
   readonly #g: Gatherer;
   readonly #hubToken: TokenFor;
+  readonly #maxExchanges: number;
 
-  constructor(g: Gatherer, hubToken: TokenFor) {
+  /** `maxExchanges`: a department's exchanges read per gateway at most (MAX_EXCHANGES). */
+  constructor(g: Gatherer, hubToken: TokenFor, opts: { maxExchanges?: number } = {}) {
     this.#g = g;
     this.#hubToken = hubToken;
+    this.#maxExchanges = opts.maxExchanges ?? MAX_EXCHANGES;
   }
 
   async provenance(dataset: string, reader: Reader) {
@@ -140,9 +143,9 @@ export class FederatedRecords {
    * against its counters (usage filtered by the department, with the hub's
    * token: an aggregate about that department only, asked only after the
    * gateway confirmed the caller is that department): the two MUST agree, or
-   * the part is `unverifiable` (COUNT_MISMATCH). A gateway that names more
-   * than MAX_EXCHANGES gives its first MAX_EXCHANGES, its part says
-   * `truncated`, and the answer is not `complete`.
+   * the part is `unverifiable` (COUNT_MISMATCH). A gateway whose counters
+   * name more than `maxExchanges` gives its first `maxExchanges` (by day,
+   * then seq), its part says `truncated`, and the answer is not `complete`.
    */
   async exchangesOf(department: string, role: "consumer" | "provider", from: string, to: string, reader: Reader) {
     const { source, ...g } = await this.#g.gather(async (c) => {
@@ -154,8 +157,8 @@ export class FederatedRecords {
       const usage = okBody(await c.get(usageRequest, hub), "GET /v1/stats/usage") as GatewayUsage;
       const request = `/v1/departments/${encodeURIComponent(department)}/exchanges?${new URLSearchParams({ role, from, to, limit: String(PAGE), asOf })}`;
       const claimed = usage.total.exchanges;
-      const truncated = claimed > MAX_EXCHANGES;
-      const want = truncated ? MAX_EXCHANGES : claimed;
+      const truncated = claimed > this.#maxExchanges;
+      const want = truncated ? this.#maxExchanges : claimed;
       const listed = (await departmentPages(c, token, request, want)).exchanges;
       const got = truncated ? listed.slice(0, want) : listed;
       const found = got.filter((e) => e[role] === department && inDays(e.occurredAt, from, to) && e.seq < c.checkpoint.treeSize);
