@@ -122,7 +122,7 @@ function build(): Record<string, unknown> {
       title: "dxledger HTTP API",
       version: "1",
       description:
-        "An audit ledger for data exchanged between departments (../shared/SPEC.md §5, §8). Generated from the zod schemas the routes validate with. Roles: docs/roles.md; each operation's `x-roles` names who may call it.",
+        "An audit ledger for data exchanged between departments (specification: docs/spec.md §5, §8). Generated from the zod schemas the routes validate with. Roles: docs/roles.md; each operation's `x-roles` names who may call it.",
     },
     servers: [{ url: "/" }],
     tags: ["health", "log", "exchanges", "provenance", "statistics", "departments", "tokens", "federation", "meta"].map((name) => ({ name })),
