@@ -77,6 +77,7 @@ function adminTokenFor(config: Config): { token: string; generated: boolean; fil
   return { token, generated: true, file };
 }
 
+// eslint-disable-next-line max-lines-per-function -- the composition root; becomes a readable list of steps (issue 19 item 3)
 export async function startService(config: Config, log: Logger, hooks: { onShutdownStep?: (step: ShutdownStep) => void } = {}): Promise<RunningService> {
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = new PrometheusMetrics();

@@ -41,6 +41,7 @@ export function auditChainOf(client: LedgerClient): AuditChain {
   };
 }
 
+// eslint-disable-next-line complexity, max-lines-per-function -- a CLI command's flow from arguments to exit code; to become a list of steps (issue 19 item 3)
 export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let o;
   try {

@@ -148,7 +148,9 @@ export function secondsArg(value: string | undefined, name: string, fallback: nu
   return Number(value);
 }
 
+// eslint-disable-next-line max-lines-per-function -- a CLI command's flow from arguments to exit code; to become a list of steps (issue 19 item 3)
 export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // eslint-disable-next-line complexity, max-lines-per-function -- a CLI command's flow from arguments to exit code; to become a list of steps (issue 19 item 3)
   return runCli(async () => {
     const o = parse(
       args,

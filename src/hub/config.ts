@@ -61,6 +61,7 @@ function pairs(name: string, items: string[], problems: string[]): Array<[string
   return out;
 }
 
+// eslint-disable-next-line complexity -- one check per setting, every problem reported at once (as src/config.ts)
 export function loadHubConfig(env: NodeJS.ProcessEnv): HubConfig {
   const problems: string[] = [];
   const port = Number(unset(env.PORT) ?? 8090);

@@ -22,6 +22,7 @@ export interface ReconcileContext {
   readonly opts: AnchorerOptions;
 }
 
+// eslint-disable-next-line complexity -- one case per way the chain and the local book can differ, in the order they are decided
 export async function reconcileWithChain(
   ctx: ReconcileContext,
   checkAll: boolean,

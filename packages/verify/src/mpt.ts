@@ -36,6 +36,7 @@ function hexPrefix(encoded: string): { path: number[]; leaf: boolean } | undefin
 const equalPath = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The value stored under `key` in the trie of root `rootHash`, proven by `proof`. */
+// eslint-disable-next-line complexity -- one check per step of the trie proof, each with its own failure
 export function verifyMptProof(rootHash: string, key: Uint8Array, proof: readonly string[]): MptResult {
   const path = nibbles(key);
   let at = 0; // nibbles of `path` consumed

@@ -34,6 +34,7 @@ function messageOf(e: unknown): string {
 }
 
 /** `what` names the operation for the message, e.g. "anchor"; `iface` decodes custom errors (default: the ledger's). */
+// eslint-disable-next-line complexity -- one branch per kind of RPC failure, read as a table; split, the mapping would scatter
 export function toChainError(e: unknown, what = "chain call", iface?: Interface): ChainError {
   if (isChainError(e)) return e;
   const msg = messageOf(e);

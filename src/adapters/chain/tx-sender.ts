@@ -205,6 +205,7 @@ export class TxSender {
   }
 
   /** Sends `data` to `to` and resolves with the confirmed receipt. `what` names it in errors. */
+  // eslint-disable-next-line complexity -- one transaction's lifecycle (send, rebroadcast, replace, wait) in one place; issue 19 splits it into steps
   async send(to: string, data: string, what: string, iface: Interface, limits: SendLimits = {}): Promise<TransactionReceipt> {
     this.#limitsCheck(what, limits, undefined);
     await this.#settleEarlier(what, iface, limits);

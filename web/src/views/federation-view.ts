@@ -166,6 +166,7 @@ export class DxFederationView extends LitElement {
     return unreachable ? `${s} (${t("fed.unreachableCount", { n: num(unreachable) })})` : s;
   }
 
+  // eslint-disable-next-line complexity -- one branch per state a log's row shows
   #log(l: FederationLog, i: number) {
     const self = l.logId === (this.selfLogId ?? this.fed?.selfLogId);
     const h = l.health;
