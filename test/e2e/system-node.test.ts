@@ -21,6 +21,7 @@ describe("the dxledger command on the system Node", function () {
   this.timeout(120_000);
   const node = systemNode();
   const env = outsideEnv(dirname(node));
+  const SYSTEM_VERSION = spawnSync(node, ["-p", "process.version"], { encoding: "utf8" }).stdout.trim();
   const npx = (...args: string[]) => spawnSync(join(dirname(node), "npx"), ["dxledger", ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
 
   it("runs on a Node older than the repository's tools need", () => {
@@ -49,13 +50,22 @@ describe("the dxledger command on the system Node", function () {
     expect(r.stderr).to.contain("npx -y -p node@24 npm ci");
   });
 
-  it("the preinstall guard checks the Node npm runs on, not the pinned Node that runs the script", () => {
+  it("the preinstall guard checks the Node npm runs on (npm_node_execpath), not the pinned Node that runs the script", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "scripts/require-node.mjs")], {
-      env: { ...env, npm_config_user_agent: "npm/11.19.1 node/v20.20.2 linux x64 workspaces/false" },
+      env: { ...env, npm_node_execpath: node, npm_config_user_agent: `npm/11.19.1 node/${SYSTEM_VERSION} linux x64 workspaces/false` },
       encoding: "utf8",
     });
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.contain("v20.20.2").and.to.contain("npx -y -p node@24 npm ci");
+    expect(r.stderr).to.contain(SYSTEM_VERSION).and.to.contain("npx -y -p node@24 npm ci");
+  });
+
+  it("the guard lets README's install through: npm on Node 24 under an outer npx whose user agent names the system Node", () => {
+    // `npx -y -p node@24 npm ci`: npx runs on the system Node and passes its user agent on; the npm that installs runs on 24.
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/require-node.mjs")], {
+      env: { ...env, npm_node_execpath: process.execPath, npm_config_user_agent: `npm/11.19.1 node/${SYSTEM_VERSION} linux x64 workspaces/false` },
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).to.equal(0);
   });
 
   it("a plain npm install under that Node, in a checkout with the pinned Node: refused before fetching anything, lock untouched", async () => {
