@@ -1,6 +1,6 @@
 /**
  * Configuration: one zod schema validates, types and documents every
- * variable; README's table is generated from it and must not drift; every
+ * variable; docs/configuration.md's table is generated from it and must not drift; every
  * bad value is one line naming its variable, and `dxledger serve` exits 2.
  */
 import { expect } from "chai";
@@ -9,17 +9,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadChainSettings, loadConfig } from "../src/config.ts";
 import { configTable, docOf, envShape, SECRET_VARIABLES, type Env } from "../src/config-schema.ts";
-import { BEGIN, END } from "../scripts/config-table.ts";
+import { BEGIN, CONFIG_DOC, END } from "../scripts/config-table.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const NAMES = Object.keys(envShape.shape) as Array<keyof Env>;
 
-/** README's Configuration table: variable → [default, meaning]. */
-function readmeTable(): { text: string; rows: Map<string, [string, string]> } {
-  const md = readFileSync(join(ROOT, "README.md"), "utf8");
+/** docs/configuration.md's table: variable → [default, meaning]. */
+function configDocTable(): { text: string; rows: Map<string, [string, string]> } {
+  const md = readFileSync(CONFIG_DOC, "utf8");
   const a = md.indexOf(BEGIN);
   const b = md.indexOf(END);
-  expect(a, "README has the generated configuration table").to.be.above(-1);
+  expect(a, "docs/configuration.md has the generated configuration table").to.be.above(-1);
   const text = md.slice(a + BEGIN.length, b).trim();
   const rows = new Map<string, [string, string]>();
   for (const line of text.split("\n").slice(2)) {
@@ -41,8 +41,8 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe("configuration: one schema", () => {
-  it("README's table is the schema's: every variable, with the same default and meaning, and nothing else", () => {
-    const { text, rows } = readmeTable();
+  it("docs/configuration.md's table is the schema's: every variable, with the same default and meaning, and nothing else", () => {
+    const { text, rows } = configDocTable();
     expect([...rows.keys()]).to.deep.equal(NAMES);
     for (const k of NAMES) expect(rows.get(k)![0], `default of ${k}`).to.equal(docOf(k).default);
     expect(text, "regenerate with: node scripts/config-table.ts --write").to.equal(configTable());

@@ -3,7 +3,7 @@
  * 7 days, seed 1) on an ephemeral port and a temp data dir; the printed URL
  * and tokens are all the test uses, through the API, then Ctrl-C (SIGINT)
  * must shut it down cleanly. Plus: the same seed draws the same city; the
- * summary's share is the city's (computed here from the seed); README's
+ * summary's share is the city's (computed here from the seed); docs/regulators.md's
  * regulator examples answer something against the demo; `--host` is
  * honoured; with `--gateways 3` the printed department token works at the
  * printed console.
@@ -66,16 +66,16 @@ async function runDemo(args: string[]): Promise<{ child: ChildProcess; out: () =
   return { child, out: () => out, exited };
 }
 
-/** README's regulator examples: each `curl` line of the block under "For regulators", after the block's other lines (R=, FROM=, TO=). */
+/** The regulators' guide's examples (docs/regulators.md): each `curl` line of the block under "For regulators", after the block's other lines (R=, FROM=, TO=). */
 function regulatorExamples(): { prelude: string; curls: string[] } {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("\n## For regulators"));
+  const guide = readFileSync(join(ROOT, "docs", "regulators.md"), "utf8");
+  const section = guide.slice(guide.indexOf("\n## For regulators"));
   const block = /```bash\n([\s\S]*?)```/.exec(section)![1]!;
   const lines = block.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
   return { prelude: lines.filter((l) => !l.startsWith("curl ")).join("\n"), curls: lines.filter((l) => l.startsWith("curl ")) };
 }
 
-/** The exchanges an answer of README's examples counts: a JSON answer's total (and how many groups), a CSV's sum of its exchanges column. */
+/** The exchanges an answer of the guide's examples counts: a JSON answer's total (and how many groups), a CSV's sum of its exchanges column. */
 function counted(text: string): { exchanges: number; rows: number } {
   if (text.startsWith("{")) {
     const j = JSON.parse(text) as { total: { exchanges: number }; groups: unknown[] };
@@ -152,7 +152,7 @@ describe("e2e: npm run demo (a city in a box)", function () {
       const want = expectedTop(1, EXCHANGES, 7);
       expect(out).to.include(`the most used dataset, ${want.key}, takes ${want.percent} % of the exchanges\n`);
 
-      // README's regulator examples, pasted as they are (but for the address), answer something.
+      // The regulators' guide's examples, pasted as they are (but for the address), answer something.
       const examples = regulatorExamples();
       expect(examples.curls).to.have.length.at.least(5);
       for (const curl of examples.curls) {

@@ -1,7 +1,7 @@
 /**
  * Least privilege, endpoint by endpoint (issue 9 item 6): every endpoint with
- * every kind of token against a real service, and docs/roles.md (the table
- * README links) checked against the same matrix.
+ * every kind of token against a real service, and docs/roles.md and
+ * docs/security.md (the role tables) checked against the same matrix.
  */
 import { expect } from "chai";
 import { readFileSync, rmSync } from "node:fs";
@@ -232,7 +232,7 @@ describe("e2e: roles, endpoint by endpoint", function () {
   };
   const get = async (path: string, t: string | null) => (await admin.get(path, { token: t })).status;
 
-  for (const doc of ["docs/roles.md", "README.md"]) {
+  for (const doc of ["docs/roles.md", "docs/security.md"]) {
     it(`${doc} holds exactly this matrix`, () => {
       const file = join(import.meta.dirname, "../..", doc);
       const { header, rows } = parseRoleTable(readFileSync(file, "utf8"));

@@ -4,7 +4,7 @@
  * ≥ 18), with no Hardhat and no TypeScript, and verifies: a genuine receipt of
  * this build and one issued before issue 10 (exit 0), a tampered one (exit 1),
  * usage and I/O errors and an RPC that cannot check (exit 2) — as a command
- * and as a library. It is installed by README's own recipe, run in a folder
+ * and as a library. It is installed by the auditors' guide's own recipe (docs/auditors.md), run in a folder
  * nested inside another project, which must come out untouched (issue 18:
  * a bare `npm install ./….tgz` climbed up and installed into the parent).
  */
@@ -18,11 +18,11 @@ import { liveReceipts, tampered, v0Chain, type LiveChain, type V0Chain } from ".
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
-/** README's install recipe: the bash block that makes the verifier's own folder, up to its `npm install` line. */
-function readmeRecipe(): string {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const block = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("npx dxledger-verify receipt.json"));
-  expect(block, "README's verifier install block").to.be.a("string");
+/** The auditors' guide's install recipe (docs/auditors.md): the bash block that makes the verifier's own folder, up to its `npm install` line. */
+function guideRecipe(): string {
+  const guide = readFileSync(join(ROOT, "docs", "auditors.md"), "utf8");
+  const block = [...guide.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("npx dxledger-verify receipt.json"));
+  expect(block, "docs/auditors.md's verifier install block").to.be.a("string");
   const lines = block!.split("\n");
   return lines.slice(0, lines.findIndex((l) => l.startsWith("npm install")) + 1).join("\n");
 }
@@ -35,7 +35,7 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
   let live: LiveChain;
   let v0: V0Chain;
 
-  /** The parent project the auditor happens to be in, and the verifier's own folder README's recipe makes inside it. */
+  /** The parent project the auditor happens to be in, and the verifier's own folder the guide's recipe makes inside it. */
   let parent: string;
   let app: string;
   const PARENT_FILES = { "package.json": '{ "name": "parent-project", "version": "1.0.0", "private": true }\n', "package-lock.json": "{}\n" };
@@ -57,13 +57,13 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
     parent = join(dir, "parent");
     mkdirSync(parent);
     for (const [name, text] of Object.entries(PARENT_FILES)) writeFileSync(join(parent, name), text);
-    // npm pack runs prepack, which builds what it ships; the tarball lies where README's recipe expects it.
+    // npm pack runs prepack, which builds what it ships; the tarball lies where the guide's recipe expects it.
     const pack = spawnSync("npm", ["pack", "-w", "@dxledger/verify", "--pack-destination", parent, "--json"], { cwd: ROOT, encoding: "utf8" });
     expect(pack.status, pack.stderr).to.equal(0);
     const tgz = JSON.parse(pack.stdout)[0].filename as string;
-    const steps = readmeRecipe();
-    expect(steps, "README names the tarball npm pack makes").to.contain(`../${tgz}`);
-    // README's lines as they are, by bash, with the system Node's npm (from the cache where it can; no audit or funding notes).
+    const steps = guideRecipe();
+    expect(steps, "the guide names the tarball npm pack makes").to.contain(`../${tgz}`);
+    // The guide's lines as they are, by bash, with the system Node's npm (from the cache where it can; no audit or funding notes).
     const run = spawnSync("bash", ["-euo", "pipefail", "-c", steps], {
       cwd: parent,
       env: { ...env, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" },
@@ -78,7 +78,7 @@ describe("@dxledger/verify installed from its tarball on the system Node", funct
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("README's recipe installs into a folder of its own and leaves the parent folder's project untouched", () => {
+  it("the guide's recipe installs into a folder of its own and leaves the parent folder's project untouched", () => {
     expect(recipe.status, recipe.out).to.equal(0);
     for (const [name, text] of Object.entries(PARENT_FILES)) expect(readFileSync(join(parent, name), "utf8"), `parent ${name}`).to.equal(text);
     expect(existsSync(join(parent, "node_modules")), "a node_modules in the parent").to.equal(false);
