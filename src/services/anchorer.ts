@@ -17,16 +17,73 @@
  * - any disagreement on a size or root → the anchorer halts with both sides as
  *   evidence; the service stops appending (CHAIN_MISMATCH) and says why.
  */
+import type { AnchoredTx, ChainCheckpoint } from "../core/chain-checkpoint.ts";
 import type { Checkpoint, CheckpointStore } from "../ports/store.ts";
 import type { Prover } from "./prover.ts";
 import { isChainError } from "../core/chain-error.ts";
-import { beforePublish, CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
 import { Backlog } from "./backlog.ts";
-import type { AnchoringState } from "../ports/api/ledger.ts";
+import type { AnchoringHealth, AnchoringState } from "../ports/api/ledger.ts";
+import type { AnchorMetrics } from "../ports/metrics.ts";
 import { CheckpointBook } from "./checkpoint-book.ts";
-import { reconcileWithChain } from "./reconcile.ts";
 
-export { CheckpointMismatchError, type AnchorChain, type AnchorerOptions, type AnchoringHealth } from "./anchor-types.ts";
+export type { AnchoringHealth } from "../ports/api/ledger.ts";
+
+/** What the anchorer needs from the chain. */
+export interface AnchorChain {
+  blockNumber(): Promise<number>;
+  checkpointCount(logId: string): Promise<number>;
+  checkpointAt(logId: string, index: number): Promise<ChainCheckpoint>;
+  anchor(
+    logId: string,
+    treeSize: number,
+    rootHash: string,
+    proof: readonly string[],
+    limits?: { signal?: AbortSignal; deadline?: number },
+  ): Promise<AnchoredTx>;
+  /** The transaction of an adopted checkpoint, when the chain can still say. */
+  checkpointTx?(logId: string, index: number, fromBlock: number): Promise<string | undefined>;
+}
+
+export class CheckpointMismatchError extends Error {
+  readonly index: number;
+  readonly local: unknown;
+  readonly chain: unknown;
+  constructor(index: number, local: unknown, chain: unknown) {
+    super(`checkpoint ${index} differs between this data dir and the chain: local ${JSON.stringify(local)}, chain ${JSON.stringify(chain)}`);
+    this.index = index;
+    this.local = local;
+    this.chain = chain;
+  }
+}
+
+export interface AnchorerOptions {
+  readonly logId: string;
+  readonly intervalMs: number;
+  readonly maxLeaves: number;
+  readonly committedSize: () => number;
+  /** How often the chain is looked at (default: min(intervalMs, 2000), at least 100). */
+  readonly checkMs?: number;
+  /** When entry `seq` was received (ms), for the age of a backlog found at start. */
+  readonly receivedAt?: (seq: number) => Promise<number>;
+  /** Blocks that must hold a checkpoint found on chain before it is adopted (CONFIRMATIONS; default 1). */
+  readonly confirmations?: number;
+  /** A background anchoring gives up waiting after this long (default 120 s); the next one settles its transaction first. */
+  readonly anchorDeadlineMs?: number;
+  /** Called with a failure when it differs from the last one reported, or a minute after it. */
+  readonly onError?: (e: unknown) => void;
+  readonly onAnchored?: (cp: Checkpoint) => void;
+  /**
+   * Awaited with each checkpoint the chain now holds, before it is published
+   * (before its block becomes the registry's freshness mark): the moment the
+   * chain is known to answer. A failure is reported (onEvent) and the
+   * checkpoint published anyway: the chain holds it.
+   */
+  readonly beforePublish?: (cp: Checkpoint) => Promise<void>;
+  /** Something changed in what the chain holds (lost, re-anchored, adopted, halted): for the log. */
+  readonly onEvent?: (msg: string, details: unknown) => void;
+  /** Told of each anchoring confirmed or failed (default: none). */
+  readonly metrics?: AnchorMetrics;
+}
 
 export class Anchorer implements AnchoringState {
   readonly #store: CheckpointStore;
@@ -276,5 +333,102 @@ export class Anchorer implements AnchoringState {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** What a reconciliation reads and changes: the anchorer's parts. */
+interface ReconcileContext {
+  readonly book: CheckpointBook;
+  readonly backlog: Backlog;
+  readonly chain: AnchorChain;
+  readonly prover: Pick<Prover, "root" | "consistencyProof">;
+  readonly store: { putCheckpoint(cp: Checkpoint): Promise<void> };
+  readonly opts: AnchorerOptions;
+}
+
+/**
+ * Brings the log's view of what is anchored in line with the chain (the rules
+ * at the top of this file): checks the common checkpoints (all, or only the
+ * last), stops serving the ones the chain lost, adopts confirmed ones the chain
+ * has beyond ours when our tree backs them, anchors lost ones again with the
+ * same index, size and root — and halts on any disagreement.
+ *
+ * MUST run under the anchorer's lock: it is the only writer of the book then.
+ */
+// eslint-disable-next-line complexity -- one case per way the chain and the local book can differ, in the order they are decided
+async function reconcileWithChain(
+  ctx: ReconcileContext,
+  checkAll: boolean,
+  limits: { signal: AbortSignal; deadline?: number },
+  halt: (e: CheckpointMismatchError) => never,
+): Promise<{ reanchored: number; adopted: number }> {
+  const { book, backlog, chain, prover, store, opts } = ctx;
+  const logId = opts.logId;
+  const local = book.all;
+  const onChain = await chain.checkpointCount(logId);
+  const common = Math.min(onChain, local.length);
+  for (let i = checkAll ? 0 : Math.max(0, common - 1); i < common; i++) {
+    const c = await chain.checkpointAt(logId, i);
+    const l = local[i]!;
+    if (c.treeSize !== l.treeSize || c.rootHash !== l.rootHash) {
+      halt(new CheckpointMismatchError(i, { treeSize: l.treeSize, rootHash: l.rootHash }, c));
+    }
+  }
+  if (common < book.onChain) {
+    const lost = book.onChain - common;
+    book.onChain = common;
+    const since = opts.receivedAt ? await opts.receivedAt(book.anchoredSize).catch(() => Date.now()) : Date.now();
+    backlog.unanchored(book.anchoredSize, since);
+    opts.onEvent?.("the chain lost anchored checkpoints; receipts against them wait until they are anchored again", {
+      lost,
+      from: common,
+      chainCount: onChain,
+    });
+  } else book.onChain = common;
+  let adopted = 0;
+  const size = opts.committedSize();
+  const confirmedUpTo = onChain > local.length ? (await chain.blockNumber()) - (opts.confirmations ?? 1) + 1 : 0;
+  for (let i = local.length; i < onChain; i++) {
+    const c = await chain.checkpointAt(logId, i);
+    if (c.blockNumber > confirmedUpTo) break; // adopted only once CONFIRMATIONS blocks hold it
+    const root = c.treeSize <= size ? await prover.root(c.treeSize) : undefined;
+    if (root !== c.rootHash) halt(new CheckpointMismatchError(i, { treeSize: size, rootHash: root ?? null }, c));
+    const txHash = (await chain.checkpointTx?.(logId, i, c.blockNumber).catch(() => undefined)) ?? "";
+    const cp: Checkpoint = { index: i, treeSize: c.treeSize, rootHash: c.rootHash, txHash, blockNumber: c.blockNumber, anchoredAt: c.anchoredAt };
+    await beforePublish(opts, cp);
+    await store.putCheckpoint(cp);
+    local.push(cp);
+    book.onChain = local.length;
+    adopted++;
+  }
+  let reanchored = 0;
+  for (let i = book.onChain; i < local.length; i++) {
+    const l = local[i]!;
+    const proof = i === 0 ? [] : await prover.consistencyProof(local[i - 1]!.treeSize, l.treeSize);
+    const tx = await chain.anchor(logId, l.treeSize, l.rootHash, proof, limits);
+    if (tx.index !== i) halt(new CheckpointMismatchError(i, l, { index: tx.index }));
+    const cp: Checkpoint = { ...l, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt };
+    await beforePublish(opts, cp);
+    await store.putCheckpoint(cp);
+    local[i] = cp;
+    book.onChain = i + 1;
+    backlog.anchored(book.anchoredSize);
+    opts.onAnchored?.(cp);
+    reanchored++;
+  }
+  if (adopted || reanchored) opts.onEvent?.("checkpoints reconciled with the chain", { adopted, reanchored });
+  return { reanchored, adopted };
+}
+
+/** Runs `opts.beforePublish`; never throws (see there). */
+async function beforePublish(opts: AnchorerOptions, cp: Checkpoint): Promise<void> {
+  try {
+    await opts.beforePublish?.(cp);
+  } catch (e) {
+    opts.onEvent?.("checkpoint published before the registry reached its block; writes may need the chain until it answers", {
+      index: cp.index,
+      blockNumber: cp.blockNumber,
+      error: String((e as Error | null | undefined)?.message ?? e),
+    });
   }
 }
