@@ -1,5 +1,10 @@
 /**
- * Composition root: config → store → chain → services → app → listen.
+ * Composition root: config → store → chain → log and anchorer → registry →
+ * services → app → listen, each a step below that builds what the next needs,
+ * in that order, no field assigned later. A part tells a part built after it
+ * through a typed Signal (src/core/signal.ts), all of them listed in `Signals`:
+ * from a commit to its anchor and on: appender → `committed` →
+ * anchorer → `publishing` → registry → `departmentChanged` → departments.
  * Shutdown (the returned `stop`, and a start that fails half-way) follows the
  * one order in src/shutdown.ts; each step registered here says what it does:
  * refusing new requests answers 503; closing the listener waits for requests
@@ -15,7 +20,7 @@ import type { Config } from "./config.ts";
 import { redactUrl } from "./config.ts";
 import { Store } from "./adapters/leveldb/store.ts";
 import { K } from "./adapters/leveldb/keys.ts";
-import { miningArgs, startAnvil, type EmbeddedChain } from "./adapters/chain/anvil.ts";
+import { miningArgs, startAnvil } from "./adapters/chain/anvil.ts";
 import { LedgerClient } from "./adapters/chain/ledger-client.ts";
 import { ChainStateProofs } from "./adapters/chain/state-proof.ts";
 import { keyLedger } from "./adapters/chain/department-keys.ts";
@@ -24,18 +29,21 @@ import { loopbackUrlOf, publishPublicUrl } from "./adapters/chain/publish-url.ts
 import { HttpGatewayProbe } from "./adapters/http/gateway-probe.ts";
 import { FederationDirectory } from "./services/federation.ts";
 import { ChainError } from "./core/chain-error.ts";
+import { Signal } from "./core/signal.ts";
+import type { Checkpoint } from "./ports/store.ts";
 import { Shutdown, type ShutdownStep } from "./shutdown.ts";
 import { writeRefusal } from "./services/write-gate.ts";
 import { rememberLog, resolveContract, restoreDepartments } from "./deployment.ts";
 import { createApp } from "./adapters/http/app.ts";
 import type { Logger } from "./adapters/http/errors.ts";
+import type { AppDeps } from "./adapters/http/deps.ts";
 import { Eip712Digester, eip712Domain } from "./core/eip712.ts";
 import { AckIntake } from "./services/ack-intake.ts";
 import { SignerPool } from "./adapters/workers/signer-pool.ts";
 import { Appender } from "./services/appender.ts";
 import { Prover } from "./services/prover.ts";
 import { Anchorer } from "./services/anchorer.ts";
-import { Registry } from "./services/registry.ts";
+import { Registry, type DepartmentState } from "./services/registry.ts";
 import { Intake } from "./services/intake.ts";
 import { Tokens } from "./services/tokens.ts";
 import { Departments, type DepartmentRecord } from "./services/departments.ts";
@@ -50,6 +58,9 @@ const READY_PROBE_MS = 2000;
 
 /** `{ lastError: stall }` when chain writes are stalled, else nothing (the anchorer's own last error stands). */
 const ifStalled = <T>(stall: T | undefined): { lastError?: T } => (stall === undefined ? {} : { lastError: stall });
+
+/** Longest a department write waits for its transaction before 503 CHAIN_UNAVAILABLE (it may still land). */
+const txWaitMs = (config: Config): number => 2 * config.chain.rpcTimeoutMs;
 
 export interface RunningService {
   readonly url: string;
@@ -77,219 +88,339 @@ function adminTokenFor(config: Config): { token: string; generated: boolean; fil
   return { token, generated: true, file };
 }
 
-// eslint-disable-next-line max-lines-per-function -- the composition root; becomes a readable list of steps (issue 19 item 3)
+/** What every step is given: it registers what stops the thing it creates with `shutdown`, as it creates it. */
+interface Root {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly metrics: PrometheusMetrics;
+  readonly shutdown: Shutdown;
+}
+
+/**
+ * The runtime path's messages from a part to a part built after it (src/core/signal.ts): declared
+ * before both, the sender built with `emit`, the listener subscribing where it is built. A part
+ * that tells a part built before it is simply given it.
+ */
+interface Signals {
+  /** appender → anchorer: the log committed up to this size (anchoring may start at once). */
+  readonly committed: Signal<number>;
+  /** anchorer → registry: the chain holds this checkpoint; it is published once every listener is done. */
+  readonly publishing: Signal<Checkpoint>;
+  /** registry → departments: a department changed on chain (a rotation relayed by anyone, a recovery, a revocation). */
+  readonly departmentChanged: Signal<{ id: string; state: DepartmentState }>;
+}
+
+interface ChainParts {
+  readonly client: LedgerClient;
+  readonly rpcUrl: string;
+  readonly contract: string;
+}
+
+interface LogParts {
+  readonly appender: Appender;
+  readonly prover: Prover;
+  readonly anchorer: Anchorer;
+}
+
+/** The steps, in dependency order: config → store → chain → log and anchorer → registry → services → app → listen; `stop` shuts down. */
 export async function startService(config: Config, log: Logger, hooks: { onShutdownStep?: (step: ShutdownStep) => void } = {}): Promise<RunningService> {
   mkdirSync(config.dataDir, { recursive: true });
-  const metrics = new PrometheusMetrics();
-  const shutdown = new Shutdown(hooks.onShutdownStep);
-  const unwind = () => shutdown.run((step, e) => log.warn(`shutdown: ${step} failed`, { error: String((e as Error | null | undefined)?.message ?? e) }));
+  const root: Root = { config, log, metrics: new PrometheusMetrics(), shutdown: new Shutdown(hooks.onShutdownStep) };
+  const unwind = () => root.shutdown.run((step, e) => log.warn(`shutdown: ${step} failed`, { error: String((e as Error | null | undefined)?.message ?? e) }));
   try {
-    // The store opens first: a data dir in use by another process is refused (DataDirInUseError)
-    // before anything touches its embedded chain, whose pid file names the other process's Anvil.
-    const store = await Store.open(join(config.dataDir, "ledger"));
-    shutdown.add("close the store", () => store.close());
-
-    let chain: EmbeddedChain | undefined;
-    let rpcUrl = config.rpcUrl;
-    if (config.embedded) {
-      chain = await startAnvil(join(config.dataDir, "chain"), config.chainPort, undefined, miningArgs(config.confirmations));
-      shutdown.add("stop the embedded chain", () => chain!.stop());
-      rpcUrl = chain.rpcUrl;
-    }
-    const deployment = await rememberLog(store, config, await resolveContract(config, rpcUrl!, store, log));
-    const contract = deployment.address;
-    const client = await LedgerClient.connect({
-      rpcUrl: rpcUrl!,
-      address: contract,
-      privateKey: config.anchorPrivateKey,
-      confirmations: config.confirmations,
-      fees: config.chain.fees,
-      rpcTimeoutMs: config.chain.rpcTimeoutMs,
-      replaceAfterMs: config.chain.replaceAfterMs,
-      expectChainId: deployment.chainId,
-      metrics,
-    });
-    shutdown.add("close the chain client", () => client.close());
-    const anchorer0 = await client.anchorerOf(config.logId);
-    if (anchorer0 !== client.wallet!.address.toLowerCase()) {
-      throw new ChainError(
-        "WRONG_CONTRACT",
-        `the anchoring account ${client.wallet!.address} is not bound to log "${config.logName}" (${config.logId}) on ${contract}; bound: ${anchorer0} (bind it: dxledger chain bind-log)`,
-      );
-    }
-    if (config.embedded) await restoreDepartments(store, client, log);
-    // A fee or balance the chain would refuse is said now, and in /readyz, never as a 500 on writes.
-    let feeProblem: string | undefined;
-    const checkFees = async () => {
-      feeProblem = (await client.feeReport()).problem;
-    };
-    await checkFees();
-    if (feeProblem) log.error(`anchoring will fail until this is fixed: ${feeProblem}`);
-
-    // Declared before they exist: onCommit may read the anchorer, and onAnchored (which reconcile() may
-    // call) the registry, before they are assigned; a const would be in its temporal dead zone then.
-    // eslint-disable-next-line prefer-const -- see above: `let` makes an early read undefined, not a ReferenceError
-    let anchorer: Anchorer | undefined, registry: Registry | undefined;
-    // A commit may set off anchoring, which serves no one request: it runs outside the committing request's context.
-    const appender = await Appender.open(store, { metrics, onCommit: (size) => outsideRequest(() => anchorer?.notify(size)) });
-    shutdown.add("drain the appender", () => appender.close());
-    const prover = new Prover(store);
-    anchorer = new Anchorer(store, prover, client, {
-      logId: config.logId,
-      intervalMs: config.anchorIntervalMs,
-      maxLeaves: config.anchorMaxLeaves,
-      confirmations: config.confirmations,
-      anchorDeadlineMs: Math.max(60_000, 4 * config.chain.replaceAfterMs),
-      committedSize: () => appender.size,
-      receivedAt: async (seq) => Date.parse((JSON.parse((await store.entry(seq)) ?? "{}") as { receivedAt?: string }).receivedAt ?? "") || Date.now(),
-      onError: (e) => {
-        log.error("anchoring failed; will retry", { error: String((e as Error | null | undefined)?.message ?? e) });
-        checkFees().catch(() => undefined);
-      },
-      onAnchored: () => {
-        feeProblem = undefined;
-      },
-      // The registry reaches the checkpoint's block while the chain is known to answer, so that a chain
-      // freezing right after an anchor does not make recording wait for it (README "When the chain misbehaves").
-      beforePublish: async (cp) => registry?.syncTo(cp.blockNumber),
-      onEvent: (msg, details) => log.warn(msg, details),
-      metrics,
-    });
-    metrics.watch({ anchoring: () => anchorer.health(), treeSize: () => appender.size });
-    const rec = await anchorer.reconcile();
-    if (rec.reanchored || rec.adopted) log.warn("checkpoints reconciled with the chain", rec);
-    anchorer.start();
-    shutdown.add("stop the anchorer", () => anchorer.stop());
-
-    registry = new Registry(client, () => anchorer.latest?.blockNumber ?? 0);
-    await registry.start();
-    shutdown.add("stop the registry", () => registry.stop());
-    // Known departments are read now, while the chain answers: recording then needs no chain call.
-    for (const d of await store.jsonRange<DepartmentRecord>(K.departmentPrefix)) await registry.get(d.id);
-
-    /** Longest a department write waits for its transaction before 503 CHAIN_UNAVAILABLE (it may still land). */
-    const txWaitMs = 2 * config.chain.rpcTimeoutMs;
+    const store = await openStore(root);
+    const chain = await connectChain(root, store);
+    const fees = await FeeWatch.start(chain.client, log);
+    const signals: Signals = { committed: new Signal(), publishing: new Signal(), departmentChanged: new Signal() };
+    const ledger = await startLog(root, store, chain.client, fees, signals);
+    const registry = await startRegistry(root, store, chain.client, ledger.anchorer, signals);
     const admin = adminTokenFor(config);
-    const tokens = await Tokens.open({ tokens: store.records("token"), departments: store.records("department") }, admin.token);
-    tokens.registry = registry;
-    const domain = eip712Domain(client.chainId, contract);
-    const signers = new SignerPool(domain, config.signerThreads);
-    shutdown.add("stop signer workers", () => signers.close());
-    const reader = new LedgerReader(
-      store,
-      prover,
-      anchorer,
-      () => appender.size,
-      { logId: config.logId, chainId: client.chainId, contract },
-      new ChainStateProofs(client.provider, contract, config.confirmations),
-    );
-    const departments = new Departments(store.records("department"), client, registry, keyLedger(client), () => ({ deadline: Date.now() + txWaitMs }));
-    registry.onChange = (id, state) => departments.follow(id, state);
+    const services = await buildServices(root, store, chain, ledger, registry, signals, admin.token);
     let closing = false;
-    const app = createApp({
-      intake: new Intake(signers, registry, metrics),
-      ackIntake: new AckIntake(store, registry, new Eip712Digester(domain), metrics),
-      appender,
-      reader,
-      anchorer,
-      tokens,
-      departments,
-      provenance: new ProvenanceService(store, anchorer, () => appender.size),
-      stats: new StatsService(store, () => appender.size),
-      federation: new FederationDirectory(new ChainLogDirectory(client.contract), new HttpGatewayProbe(), config.logId),
-      info: { chainId: client.chainId, contract, logId: config.logId, logName: config.logName, rpcUrl: redactUrl(rpcUrl!), domain },
-      ready: async () => {
-        let chainOk: boolean | string;
-        try {
-          // Health checkers have short timeouts: readiness answers within 2 s even when RPC_TIMEOUT_MS is longer.
-          let timer: NodeJS.Timeout | undefined;
-          const slow = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`no answer within ${READY_PROBE_MS} ms`)), READY_PROBE_MS);
-          });
-          await Promise.race([client.blockNumber(), slow]).finally(() => clearTimeout(timer));
-          chainOk = true;
-        } catch (e) {
-          chainOk = `unreachable: ${String((e as { message?: unknown }).message).slice(0, 160)}`;
-        }
-        const refusal = writeRefusal(anchorer, config.maxUnanchoredAgeMs);
-        const h = anchorer.health();
-        const stalled = client.stalledTx(txWaitMs)?.message;
-        const checks: Record<string, boolean | string> = {
-          store: store.isOpen,
-          chain: chainOk,
-          anchoring: feeProblem ?? stalled ?? (h.lostCheckpoints ? `${h.lostCheckpoints} checkpoint(s) lost by the chain, being anchored again` : true),
-          writes: refusal ? `${refusal.code}: ${refusal.message}` : true,
-        };
-        return { ok: Object.values(checks).every((v) => v === true), checks };
-      },
-      anchoring: () => ({
-        ...anchorer.health(),
-        // A transaction unconfirmed past a department write's wait is the error that matters now.
-        ...ifStalled(client.stalledTx(txWaitMs)),
-        maxUnanchoredAgeMs: config.maxUnanchoredAgeMs,
-        feeProblem: feeProblem ?? null,
-        pendingTx: client.pendingTx ?? null,
-      }),
-      writeRefusal: () => writeRefusal(anchorer, config.maxUnanchoredAgeMs),
-      chainWaitMs: 2 * config.chain.rpcTimeoutMs,
-      retryAfterS: Math.max(1, Math.ceil(Math.min(config.anchorIntervalMs, config.chain.rpcTimeoutMs) / 1000)),
-      log,
-      closing: () => closing,
-      security: { rateLimitRps: config.rateLimitRps, corsOrigins: config.corsOrigins, bodyBudgetBytes: config.bodyBudgetBytes },
-      metrics: { http: metrics, token: config.metricsToken },
-    });
-
-    const server: Server = createServer(app);
-    server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
-    const addr = server.address() as AddressInfo;
-    const url = `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}`;
-    log.info("dxledger is listening", { url, rpcUrl: redactUrl(rpcUrl!), chainId: client.chainId, contract, logName: config.logName, dataDir: config.dataDir });
-    // In the background, through the anchoring account's queue: the directory entry is not needed to serve.
-    // A single install (embedded chain) names its own log there too: by PUBLIC_URL, else where it listens.
-    const directoryUrl = config.publicUrl ?? (config.embedded ? loopbackUrlOf(addr) : undefined);
-    if (directoryUrl) void outsideRequest(() => publishPublicUrl(client, config.logId, config.logName, directoryUrl, log));
-
-    shutdown.add("refuse new requests", () => {
+    const app = createApp({ ...services, ...health(root, store, chain.client, ledger.anchorer, fees), ...httpSettings(root), closing: () => closing });
+    const { url, addr } = await listen(root, app);
+    root.shutdown.add("refuse new requests", () => {
       closing = true;
     });
-    shutdown.add(
-      "close the listener",
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), 5000).unref();
-        }),
-    );
-    shutdown.add("final anchor", async () => {
-      const last = await anchorer.finalAnchor(config.chain.rpcTimeoutMs).catch((e: unknown) => e);
-      if (last === "skipped" || last instanceof Error) {
-        log.warn("final anchoring not done; pending entries are anchored at the next start", {
-          error: last === "skipped" ? "the chain is unavailable" : last.message,
-        });
-      }
-    });
-
+    root.shutdown.add("final anchor", () => finalAnchor(root, ledger.anchorer));
+    announce(root, chain, url, addr);
     return {
       url,
-      rpcUrl: rpcUrl!,
-      contract,
-      chainId: client.chainId,
-      feeProblem,
+      rpcUrl: chain.rpcUrl,
+      contract: chain.contract,
+      chainId: chain.client.chainId,
+      feeProblem: fees.problem,
       adminToken: admin.token,
       adminTokenGenerated: admin.generated,
       adminTokenFile: admin.file,
       dataDir: config.dataDir,
-      appender,
-      anchorer,
+      appender: ledger.appender,
+      anchorer: ledger.anchorer,
       stop: unwind,
     };
   } catch (e) {
     await unwind();
     throw e;
+  }
+}
+
+/**
+ * The store opens first: a data dir in use by another process is refused (DataDirInUseError)
+ * before anything touches its embedded chain, whose pid file names the other process's Anvil.
+ */
+async function openStore({ config, shutdown }: Root): Promise<Store> {
+  const store = await Store.open(join(config.dataDir, "ledger"));
+  shutdown.add("close the store", () => store.close());
+  return store;
+}
+
+/** The chain (embedded, when configured), the log's contract, and a client for the log's anchoring account, which MUST be bound to it. */
+async function connectChain({ config, log, metrics, shutdown }: Root, store: Store): Promise<ChainParts> {
+  const embedded = config.embedded ? await startAnvil(join(config.dataDir, "chain"), config.chainPort, undefined, miningArgs(config.confirmations)) : undefined;
+  if (embedded) shutdown.add("stop the embedded chain", () => embedded.stop());
+  const rpcUrl = embedded?.rpcUrl ?? config.rpcUrl!;
+  const deployment = await rememberLog(store, config, await resolveContract(config, rpcUrl, store, log));
+  const contract = deployment.address;
+  const client = await LedgerClient.connect({
+    rpcUrl,
+    address: contract,
+    privateKey: config.anchorPrivateKey,
+    confirmations: config.confirmations,
+    fees: config.chain.fees,
+    rpcTimeoutMs: config.chain.rpcTimeoutMs,
+    replaceAfterMs: config.chain.replaceAfterMs,
+    expectChainId: deployment.chainId,
+    metrics,
+  });
+  shutdown.add("close the chain client", () => client.close());
+  const bound = await client.anchorerOf(config.logId);
+  if (bound !== client.wallet!.address.toLowerCase()) {
+    throw new ChainError(
+      "WRONG_CONTRACT",
+      `the anchoring account ${client.wallet!.address} is not bound to log "${config.logName}" (${config.logId}) on ${contract}; bound: ${bound} (bind it: dxledger chain bind-log)`,
+    );
+  }
+  if (config.embedded) await restoreDepartments(store, client, log);
+  return { client, rpcUrl, contract };
+}
+
+/** A fee or balance the chain would refuse: said now, and in /readyz, never as a 500 on writes. */
+class FeeWatch {
+  readonly #client: Pick<LedgerClient, "feeReport">;
+  #problem: string | undefined;
+
+  private constructor(client: Pick<LedgerClient, "feeReport">) {
+    this.#client = client;
+  }
+
+  static async start(client: Pick<LedgerClient, "feeReport">, log: Logger): Promise<FeeWatch> {
+    const fees = new FeeWatch(client);
+    await fees.check();
+    if (fees.problem) log.error(`anchoring will fail until this is fixed: ${fees.problem}`);
+    return fees;
+  }
+
+  get problem(): string | undefined {
+    return this.#problem;
+  }
+
+  /** Asks the chain again (after an anchoring failed). */
+  async check(): Promise<void> {
+    this.#problem = (await this.#client.feeReport()).problem;
+  }
+
+  /** An anchor went through: nothing stands in its way any more. */
+  cleared(): void {
+    this.#problem = undefined;
+  }
+}
+
+/** The log: the appender (tells `committed`), the prover, and the anchorer (hears it, tells `publishing`), reconciled with the chain and started. */
+async function startLog(root: Root, store: Store, client: LedgerClient, fees: FeeWatch, signals: Signals): Promise<LogParts> {
+  const { config, log, metrics, shutdown } = root;
+  const appender = await Appender.open(store, {
+    metrics,
+    onCommit: (size) => {
+      void signals.committed.emit(size).catch((e: unknown) => log.error("anchoring was not told of a commit", { error: String(e) }));
+    },
+  });
+  shutdown.add("drain the appender", () => appender.close());
+  const prover = new Prover(store);
+  const anchorer = new Anchorer(store, prover, client, {
+    logId: config.logId,
+    intervalMs: config.anchorIntervalMs,
+    maxLeaves: config.anchorMaxLeaves,
+    confirmations: config.confirmations,
+    anchorDeadlineMs: Math.max(60_000, 4 * config.chain.replaceAfterMs),
+    committedSize: () => appender.size,
+    receivedAt: async (seq) => Date.parse((JSON.parse((await store.entry(seq)) ?? "{}") as { receivedAt?: string }).receivedAt ?? "") || Date.now(),
+    onError: (e) => {
+      log.error("anchoring failed; will retry", { error: String((e as Error | null | undefined)?.message ?? e) });
+      fees.check().catch(() => undefined);
+    },
+    onAnchored: () => fees.cleared(),
+    beforePublish: (cp) => signals.publishing.emit(cp),
+    onEvent: (msg, details) => log.warn(msg, details),
+    metrics,
+  });
+  // A commit may set off anchoring, which serves no one request: it runs outside the committing request's context.
+  signals.committed.listen((size) => outsideRequest(() => anchorer.notify(size)));
+  metrics.watch({ anchoring: () => anchorer.health(), treeSize: () => appender.size });
+  const rec = await anchorer.reconcile();
+  if (rec.reanchored || rec.adopted) log.warn("checkpoints reconciled with the chain", rec);
+  anchorer.start();
+  shutdown.add("stop the anchorer", () => anchorer.stop());
+  return { appender, prover, anchorer };
+}
+
+/** The department registry, fresh up to the latest anchor's block: hears `publishing`, tells `departmentChanged`. */
+async function startRegistry(root: Root, store: Store, client: LedgerClient, anchorer: Anchorer, signals: Signals): Promise<Registry> {
+  const registry = new Registry(
+    client,
+    () => anchorer.latest?.blockNumber ?? 0,
+    (id, state) => signals.departmentChanged.emit({ id, state }),
+  );
+  // The registry reaches the checkpoint's block while the chain is known to answer, so that a chain
+  // freezing right after an anchor does not make recording wait for it (README "When the chain misbehaves").
+  signals.publishing.listen((cp) => registry.syncTo(cp.blockNumber));
+  await registry.start();
+  root.shutdown.add("stop the registry", () => registry.stop());
+  // Known departments are read now, while the chain answers: recording then needs no chain call.
+  for (const d of await store.jsonRange<DepartmentRecord>(K.departmentPrefix)) await registry.get(d.id);
+  return registry;
+}
+
+type ServiceDeps = Omit<AppDeps, "ready" | "anchoring" | "writeRefusal" | "retryAfterS" | "chainWaitMs" | "log" | "closing" | "security" | "metrics">;
+
+/** The use cases the HTTP layer calls, over the parts built before them; departments hear `departmentChanged`. */
+async function buildServices(
+  { config, metrics, shutdown }: Root,
+  store: Store,
+  { client, rpcUrl, contract }: ChainParts,
+  { appender, prover, anchorer }: LogParts,
+  registry: Registry,
+  signals: Signals,
+  adminToken: string,
+): Promise<ServiceDeps> {
+  const tokens = await Tokens.open({ tokens: store.records("token"), departments: store.records("department") }, adminToken, { registry });
+  const domain = eip712Domain(client.chainId, contract);
+  const signers = new SignerPool(domain, config.signerThreads);
+  shutdown.add("stop signer workers", () => signers.close());
+  const departments = new Departments(store.records("department"), client, registry, keyLedger(client), () => ({ deadline: Date.now() + txWaitMs(config) }));
+  signals.departmentChanged.listen(({ id, state }) => departments.follow(id, state));
+  const chainInfo = { logId: config.logId, chainId: client.chainId, contract };
+  return {
+    intake: new Intake(signers, registry, metrics),
+    ackIntake: new AckIntake(store, registry, new Eip712Digester(domain), metrics),
+    appender,
+    reader: new LedgerReader(store, prover, anchorer, () => appender.size, chainInfo, new ChainStateProofs(client.provider, contract, config.confirmations)),
+    anchorer,
+    tokens,
+    departments,
+    provenance: new ProvenanceService(store, anchorer, () => appender.size),
+    stats: new StatsService(store, () => appender.size),
+    federation: new FederationDirectory(new ChainLogDirectory(client.contract), new HttpGatewayProbe(), config.logId),
+    info: { ...chainInfo, logName: config.logName, rpcUrl: redactUrl(rpcUrl), domain },
+  };
+}
+
+/** True when the chain answers within READY_PROBE_MS (health checkers have short timeouts, whatever RPC_TIMEOUT_MS is), else why not. */
+async function probeChain(client: Pick<LedgerClient, "blockNumber">): Promise<true | string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const slow = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${READY_PROBE_MS} ms`)), READY_PROBE_MS);
+    });
+    await Promise.race([client.blockNumber(), slow]);
+    return true;
+  } catch (e) {
+    return `unreachable: ${String((e as { message?: unknown }).message).slice(0, 160)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** /readyz, the anchoring health of /readyz and /v1/info, and the fail-closed write gate. */
+function health(
+  { config }: Root,
+  store: Store,
+  client: LedgerClient,
+  anchorer: Anchorer,
+  fees: FeeWatch,
+): Pick<AppDeps, "ready" | "anchoring" | "writeRefusal"> {
+  return {
+    ready: async () => {
+      const chainOk = await probeChain(client);
+      const refusal = writeRefusal(anchorer, config.maxUnanchoredAgeMs);
+      const h = anchorer.health();
+      const stalled = client.stalledTx(txWaitMs(config))?.message;
+      const checks: Record<string, boolean | string> = {
+        store: store.isOpen,
+        chain: chainOk,
+        anchoring: fees.problem ?? stalled ?? (h.lostCheckpoints ? `${h.lostCheckpoints} checkpoint(s) lost by the chain, being anchored again` : true),
+        writes: refusal ? `${refusal.code}: ${refusal.message}` : true,
+      };
+      return { ok: Object.values(checks).every((v) => v === true), checks };
+    },
+    anchoring: () => ({
+      ...anchorer.health(),
+      // A transaction unconfirmed past a department write's wait is the error that matters now.
+      ...ifStalled(client.stalledTx(txWaitMs(config))),
+      maxUnanchoredAgeMs: config.maxUnanchoredAgeMs,
+      feeProblem: fees.problem ?? null,
+      pendingTx: client.pendingTx ?? null,
+    }),
+    writeRefusal: () => writeRefusal(anchorer, config.maxUnanchoredAgeMs),
+  };
+}
+
+/** The HTTP layer's limits, waits and outputs, from the configuration. */
+function httpSettings({ config, log, metrics }: Root): Pick<AppDeps, "chainWaitMs" | "retryAfterS" | "log" | "security" | "metrics"> {
+  return {
+    chainWaitMs: txWaitMs(config),
+    retryAfterS: Math.max(1, Math.ceil(Math.min(config.anchorIntervalMs, config.chain.rpcTimeoutMs) / 1000)),
+    log,
+    security: { rateLimitRps: config.rateLimitRps, corsOrigins: config.corsOrigins, bodyBudgetBytes: config.bodyBudgetBytes },
+    metrics: { http: metrics, token: config.metricsToken },
+  };
+}
+
+/** Listens on HOST:PORT. Closing the listener waits for requests in flight (5 s, then connections are cut). */
+async function listen({ config, shutdown }: Root, app: ReturnType<typeof createApp>): Promise<{ url: string; addr: AddressInfo }> {
+  const server: Server = createServer(app);
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  shutdown.add(
+    "close the listener",
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 5000).unref();
+      }),
+  );
+  const addr = server.address() as AddressInfo;
+  return { addr, url: `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}` };
+}
+
+/** Says where the service listens, and names its log in the chain's directory. */
+function announce({ config, log }: Root, { client, rpcUrl, contract }: ChainParts, url: string, addr: AddressInfo): void {
+  log.info("dxledger is listening", { url, rpcUrl: redactUrl(rpcUrl), chainId: client.chainId, contract, logName: config.logName, dataDir: config.dataDir });
+  // In the background, through the anchoring account's queue: the directory entry is not needed to serve.
+  // A single install (embedded chain) names its own log there too: by PUBLIC_URL, else where it listens.
+  const directoryUrl = config.publicUrl ?? (config.embedded ? loopbackUrlOf(addr) : undefined);
+  if (directoryUrl) void outsideRequest(() => publishPublicUrl(client, config.logId, config.logName, directoryUrl, log));
+}
+
+/** The shutdown's last anchor: bounded by RPC_TIMEOUT_MS, skipped when the chain was just found unavailable. */
+async function finalAnchor({ config, log }: Root, anchorer: Anchorer): Promise<void> {
+  const last = await anchorer.finalAnchor(config.chain.rpcTimeoutMs).catch((e: unknown) => e);
+  if (last === "skipped" || last instanceof Error) {
+    log.warn("final anchoring not done; pending entries are anchored at the next start", {
+      error: last === "skipped" ? "the chain is unavailable" : last.message,
+    });
   }
 }

@@ -56,12 +56,16 @@ export class Registry {
   #timer: NodeJS.Timeout | undefined;
   readonly #minBlock: () => number;
   #refreshing: Promise<void> | undefined;
-  /** Told of every change the poller applies (a rotation relayed by anyone, a recovery, a revocation). */
-  onChange: ((id: string, state: DepartmentState) => Promise<void>) | undefined;
+  readonly #onChange: (id: string, state: DepartmentState) => Promise<void>;
 
-  constructor(chain: RegistryChain, minBlock: () => number = () => 0) {
+  /**
+   * `minBlock`: the freshness mark (see above); `onChange`: told of every change the poller applies
+   * (a rotation relayed by anyone, a recovery, a revocation), awaited before the next.
+   */
+  constructor(chain: RegistryChain, minBlock: () => number = () => 0, onChange: (id: string, state: DepartmentState) => Promise<void> = async () => {}) {
     this.#chain = chain;
     this.#minBlock = minBlock;
+    this.#onChange = onChange;
   }
 
   /** True when the cache has seen every block up to the latest anchored checkpoint (a method: each call reads afresh, across awaits). */
@@ -112,7 +116,7 @@ export class Registry {
       if (ev.block < cur.block) continue; // older than what is known (a change of ours mined meanwhile)
       const next = ev.name === "DepartmentRevoked" ? { signer: cur.state.signer, active: false } : { signer: ev.signer!, active: true };
       this.#cache.set(ev.id, { state: next, block: ev.block });
-      await this.onChange?.(ev.id, next);
+      await this.#onChange(ev.id, next);
     }
     this.#lastBlock = head;
   }

@@ -43,7 +43,7 @@ export interface TokenStores {
 export class Tokens implements TokenAdmin {
   readonly #store: TokenStores;
   /** The chain's registry (issue 12: a department registered by any gateway is known at every one). */
-  registry: DepartmentLookup | undefined;
+  readonly #registry: DepartmentLookup | undefined;
   readonly #byId = new Map<string, TokenRecord>();
   readonly #bootstrapHash: Buffer;
   readonly #now: () => number;
@@ -51,14 +51,17 @@ export class Tokens implements TokenAdmin {
   #writes: Promise<void> = Promise.resolve();
   readonly #lastUsedWritten = new Map<string, number>();
 
-  private constructor(store: TokenStores, bootstrapToken: string, now: () => number) {
+  private constructor(store: TokenStores, bootstrapToken: string, now: () => number, registry: DepartmentLookup | undefined) {
     this.#store = store;
     this.#bootstrapHash = sha256(bootstrapToken);
     this.#now = now;
+    this.#registry = registry;
   }
 
-  static async open(store: TokenStores, bootstrapToken: string, now: () => number = Date.now): Promise<Tokens> {
-    const t = new Tokens(store, bootstrapToken, now);
+  /** `registry`: the chain's, asked by `departmentState` (without it, only this service's mirror answers). */
+  static async open(store: TokenStores, bootstrapToken: string, opts: { registry?: DepartmentLookup; now?: () => number } = {}): Promise<Tokens> {
+    const now = opts.now ?? Date.now;
+    const t = new Tokens(store, bootstrapToken, now, opts.registry);
     for (const rec of await store.tokens.all()) t.#byId.set(rec.tokenId, rec);
     if (!t.#byId.has(BOOTSTRAP_ID)) {
       const rec: TokenRecord = {
@@ -173,11 +176,11 @@ export class Tokens implements TokenAdmin {
    */
   async departmentState(id: string): Promise<"active" | "revoked" | undefined> {
     const state = (d: { active: boolean } | undefined) => (d === undefined ? undefined : d.active ? "active" : "revoked");
-    const cached = this.registry?.peek(id);
+    const cached = this.#registry?.peek(id);
     if (cached) return state(cached);
     const mine = await this.#store.departments.get(id);
-    if (mine !== undefined || !this.registry) return state(mine);
-    return state(await this.registry.get(id));
+    if (mine !== undefined || !this.#registry) return state(mine);
+    return state(await this.#registry.get(id));
   }
 
   /** Waits for token writes under way (lastUsedAt); call before closing the store. */

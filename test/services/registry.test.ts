@@ -7,6 +7,7 @@
  * does the same on Anvil where Anvil can).
  */
 import { expect } from "chai";
+import { Signal } from "../../src/core/signal.ts";
 import { Registry, type DepartmentState, type RegistryChain } from "../../src/services/registry.ts";
 
 interface Ev {
@@ -64,16 +65,17 @@ class ScriptedChain implements RegistryChain {
 const A = "0x00000000000000000000000000000000000000aa";
 const B = "0x00000000000000000000000000000000000000bb";
 
-async function started(chain: ScriptedChain): Promise<Registry> {
-  const r = new Registry(chain);
+/** `changed`: where the registry's changes are told, as the service wires it (src/server.ts). */
+async function started(chain: ScriptedChain, changed = new Signal<string>()): Promise<Registry> {
+  const r = new Registry(chain, undefined, (id) => changed.emit(id));
   await r.start(3_600_000); // no timer polls: the test runs each poll
   return r;
 }
 
 /** A registry over a fresh chain on which department `id` was registered to `signer` by this service (its report taken). */
-async function withRegistered(id = "d", signer = A): Promise<{ chain: ScriptedChain; reg: Registry; b0: number }> {
+async function withRegistered(id = "d", signer = A, changed = new Signal<string>()): Promise<{ chain: ScriptedChain; reg: Registry; b0: number }> {
   const chain = new ScriptedChain();
-  const reg = await started(chain);
+  const reg = await started(chain, changed);
   const b0 = chain.mine({ name: "DepartmentRegistered", id, signer });
   reg.set(id, { signer, active: true }, b0);
   return { chain, reg, b0 };
@@ -103,15 +105,15 @@ describe("department registry: order rule", () => {
   });
 
   it("a department reported while a poll that already passed its later events runs: not cached; the next get reads the chain", async () => {
-    const { chain, reg } = await withRegistered("e", B);
+    const changed = new Signal<string>();
+    const { chain, reg } = await withRegistered("e", B, changed);
     const b1 = chain.mine({ name: "DepartmentRegistered", id: "d", signer: A }); // ours, its report still to come
     chain.mine({ name: "DepartmentRevoked", id: "d", signer: null }); // someone else's, right after
     chain.mine({ name: "SignerRotated", id: "e", signer: A });
     // The report arrives while the poll applies the last block: it has passed (and skipped) d's events.
-    reg.onChange = (id) => {
+    changed.listen((id) => {
       if (id === "e") reg.set("d", { signer: A, active: true }, b1);
-      return Promise.resolve();
-    };
+    });
     await reg.refresh();
     expect(reg.peek("d")).to.equal(undefined);
     expect(await reg.get("d")).to.deep.equal({ signer: A, active: false });
