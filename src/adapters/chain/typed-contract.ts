@@ -12,7 +12,7 @@
  * - Failures are ethers' errors, unchanged: callers translate them
  *   (to-chain-error.ts), with `interface` to decode custom errors.
  */
-import { Contract, Interface, concat, type ContractRunner } from "ethers";
+import { Contract, Interface, concat, type ContractRunner, type InterfaceAbi } from "ethers";
 import type {
   Abi,
   ConstructorArgs,
@@ -36,7 +36,7 @@ export class TypedContract<A extends Abi> {
   constructor(abi: A, address: string, runner: ContractRunner | null) {
     this.abi = abi;
     this.address = address.toLowerCase();
-    this.interface = new Interface(abi);
+    this.interface = new Interface(jsonAbi(abi));
     this.#contract = new Contract(this.address, this.interface, runner);
   }
 
@@ -77,5 +77,14 @@ export class TypedContract<A extends Abi> {
 
 /** The data of a deployment transaction: `bytecode` followed by the constructor's arguments. */
 export function deployData<A extends Abi>(abi: A, bytecode: string, ...args: ConstructorArgs<A>): string {
-  return concat([bytecode, new Interface(abi).encodeDeploy(args as readonly unknown[])]);
+  return concat([bytecode, new Interface(jsonAbi(abi)).encodeDeploy(args as readonly unknown[])]);
+}
+
+/**
+ * The ABI as ethers' Interface takes it. The JSON is the same; only the
+ * typings differ: abitype still lists the pre-0.5 `gas` field as a number,
+ * ethers' JsonFragment as a string, and no ABI here has it.
+ */
+function jsonAbi(abi: Abi): InterfaceAbi {
+  return abi as InterfaceAbi;
 }
