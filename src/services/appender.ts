@@ -13,26 +13,82 @@
  * - `submit` MUST NOT resolve before the batch holding its entries is written.
  * - Past `maxQueued` waiting records, `submit` throws OVERLOADED: answer 503
  *   with Retry-After.
+ *
+ * A group goes through `vetGroup` (each submission's counter keys),
+ * `lookupGroup` (stored seqs and counters), `prepareSubmission` for each
+ * submission (seqs, leaves, tree nodes), then one write; those functions
+ * follow the class, in that order.
  */
-import { normalizeRecord, type ExchangeRecord } from "../core/record.ts";
-import type { Acknowledgement, LogEntry } from "../core/ack.ts";
+import { canonicalJson, entryText, normalizeRecord, type Entry, type ExchangeRecord } from "../core/record.ts";
+import { ackEntryText, logEntryText, type AckEntry, type Acknowledgement, type LogEntry } from "../core/ack.ts";
 import { LedgerError } from "../core/errors.ts";
 import { Frontier } from "../core/merkle/frontier.ts";
+import { hashLeaf } from "../core/merkle/hash.ts";
+import { decompose } from "../core/merkle/range.ts";
+import { fromHex, toHex } from "../core/hex.ts";
+import { counterTuple } from "../core/counter-coords.ts";
+import type { AckWrite, CounterWrite, IndexedEntry, LogStore } from "../ports/store.ts";
+import type { AppendResult, LogAppender } from "../ports/api/ledger.ts";
+import type { CounterStore } from "../ports/counters.ts";
+import { NO_METRICS, type AppendMetrics } from "../ports/metrics.ts";
 import { KnownKeys } from "./known-keys.ts";
 import { addToTuple, CounterKeyMemo, spreadTuples, StatsCounters } from "./stats-counters.ts";
-import { counterTuple } from "../core/counter-coords.ts";
-import { allKeys, lookupGroup } from "./append-lookup.ts";
-import { prepareSubmission, vetGroup } from "./append-prepare.ts";
-import { entryKinds, type AppendResult, type Item, type Known, type Lookup, type Pending, type Prepared } from "./append-types.ts";
-import type { AppendStore, AppenderOptions } from "./append-types.ts";
-import { NO_METRICS, type AppendMetrics } from "../ports/metrics.ts";
-export type { AppendResult, AppendStore, AppenderOptions } from "./append-types.ts";
-import { decompose } from "../core/merkle/range.ts";
-import { fromHex } from "../core/hex.ts";
-import type { LogAppender } from "../ports/api/ledger.ts";
+
+export type { AppendResult } from "../ports/api/ledger.ts";
 
 export const DEFAULT_MAX_GROUP = 2000;
 export const DEFAULT_MAX_QUEUED = 100_000;
+
+/** What the appender reads and writes: the log, and the usage counters it keeps in step. */
+export type AppendStore = Pick<LogStore, "size" | "nodes" | "entry" | "entries" | "seqsByProviderId" | "providerIdKeys" | "append"> & {
+  readonly counters: CounterStore;
+};
+
+export interface AppenderOptions {
+  readonly maxGroup?: number;
+  readonly maxQueued?: number;
+  /** Called after each commit with the new size. */
+  readonly onCommit?: (size: number) => void;
+  /** Told of every committed group (default: no metrics). */
+  readonly metrics?: AppendMetrics;
+}
+
+/** What can be appended: an exchange, or a consumer's acknowledgement of one. */
+type Item =
+  { readonly kind: "exchange"; readonly record: ExchangeRecord } | { readonly kind: "ack"; readonly ack: Acknowledgement; readonly exchangeSeq: number };
+
+/** A submission in the queue, answered once its group is written (or refused alone). */
+interface Pending {
+  readonly items: readonly Item[];
+  readonly resolve: (r: AppendResult[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** An idempotency key's item and the result it got, in this group or one in flight. */
+interface Known {
+  readonly item: Item;
+  readonly result: AppendResult;
+}
+
+/** What the store holds of a group's items: each one's seq (undefined when new) and those entries. */
+interface Lookup {
+  readonly seqs: Array<number | undefined>;
+  readonly entries: Map<number, LogEntry>;
+}
+
+/** A group ready to write: its batch, the submissions it answers, and the tree to go back to. */
+interface Prepared {
+  readonly accepted: Array<{ p: Pending; results: AppendResult[] }>;
+  readonly entries: Array<IndexedEntry | AckWrite>;
+  readonly nodes: Array<{ level: number; index: number; hashHex: string }>;
+  /** New values of the usage counters this group changes. */
+  readonly counters: CounterWrite[];
+  readonly counterKeys: ReadonlySet<string>;
+  readonly newSize: number;
+  /** The tree before this group, to go back to if its write fails. */
+  readonly before: Frontier;
+  readonly keys: readonly string[];
+}
 
 export class Appender implements LogAppender {
   readonly #store: AppendStore;
@@ -286,6 +342,186 @@ export class Appender implements LogAppender {
   #snapshot(): Frontier {
     return this.#frontier.clone();
   }
+}
+
+/**
+ * Before a group is looked up: builds each submission's counter keys (per
+ * counter tuple) inside its own try. A submission whose keys cannot be built
+ * is refused alone (with its own error, logged by the HTTP layer) and the
+ * rest of the group goes on.
+ */
+function vetGroup(taken: readonly Pending[], memo: CounterKeyMemo): { group: Pending[]; tupleKeys: Map<string, readonly string[]> } {
+  const group: Pending[] = [];
+  const tupleKeys = new Map<string, readonly string[]>();
+  for (const p of taken) {
+    try {
+      const mine: Array<[string, readonly string[]]> = [];
+      for (const it of p.items) {
+        if (it.kind !== "exchange") continue;
+        const t = counterTuple(it.record);
+        mine.push([t, memo.keys(t, it.record)]);
+      }
+      group.push(p);
+      for (const [t, k] of mine) tupleKeys.set(t, k);
+    } catch (e) {
+      p.reject(e);
+    }
+  }
+  return { group, tupleKeys };
+}
+
+/**
+ * Before a group is prepared: the stored seqs and entries of its
+ * provider+id keys (read only for keys the filter may have seen), and the
+ * current values of every usage counter it may change.
+ *
+ * `counterKeys`: every counter key the items may change, built beforehand per
+ * submission (`vetGroup`).
+ */
+async function lookupGroup(
+  store: Pick<LogStore, "seqsByProviderId" | "entries">,
+  seen: KnownKeys,
+  counters: StatsCounters,
+  items: readonly Item[],
+  counterKeys: Iterable<string>,
+): Promise<Lookup> {
+  const counterLoad = counters.load(counterKeys);
+  const maybe: number[] = [];
+  for (let i = 0; i < items.length; i++) if (seen.mightContain(itemKey(items[i]!))) maybe.push(i);
+  const seqs = new Array<number | undefined>(items.length);
+  if (maybe.length === 0) {
+    await counterLoad;
+    return { seqs, entries: new Map() };
+  }
+  const got = await store.seqsByProviderId(maybe.map((i) => itemParty(items[i]!)));
+  maybe.forEach((i, j) => (seqs[i] = got[j]));
+  const hitSeqs = [...new Set(seqs.filter((s): s is number => s !== undefined))];
+  const raw = await store.entries(hitSeqs);
+  await counterLoad;
+  return { seqs, entries: new Map(hitSeqs.map((s, i) => [s, JSON.parse(raw[i]!) as LogEntry])) };
+}
+
+/** Every counter key of a group, from its keys per counter tuple (repeats included: `load` skips them). */
+function* allKeys(tupleKeys: ReadonlyMap<string, readonly string[]>): Generator<string> {
+  for (const keys of tupleKeys.values()) yield* keys;
+}
+
+/** What `prepareSubmission` works on: the group's lists, appended to in place. */
+interface PrepareContext {
+  /** The tree, appended to in place. */
+  readonly frontier: Frontier;
+  /** Keys of groups prepared but not yet on disk. */
+  readonly inflight: ReadonlyMap<string, Known>;
+  readonly found: Lookup;
+  /** Index of this submission's first item in the group's lookup. */
+  readonly first: number;
+  readonly receivedAt: string;
+  /** This submission's new idempotency keys (out). */
+  readonly keys: string[];
+  readonly inGroup: Map<string, Known>;
+  readonly entries: Prepared["entries"];
+  readonly nodes: Prepared["nodes"];
+}
+
+function conflictError(it: Item): LedgerError {
+  const { provider, id, kind } = itemParty(it);
+  return new LedgerError(
+    "ID_CONFLICT",
+    kind === "ack"
+      ? `exchange ${id} of provider ${provider} was already acknowledged with other content`
+      : `provider ${provider} already recorded id ${id} with other content`,
+    { provider, id },
+  );
+}
+
+/**
+ * One submission's part of a commit group: idempotency (replay or conflict)
+ * against the group, the groups in flight and the store, then seqs, leaf data
+ * and tree nodes for its new items, appended to the group's lists.
+ *
+ * Contract: MAY throw; the caller then undoes this submission alone (its
+ * entries, nodes, frontier and keys), never the group.
+ */
+function prepareSubmission(p: Pick<Pending, "items">, ctx: PrepareContext): { results: AppendResult[]; fresh: Item[]; conflict?: LedgerError } {
+  const { frontier, inflight, found, first, receivedAt, keys, inGroup, entries, nodes } = ctx;
+  const results: AppendResult[] = [];
+  const fresh: Item[] = [];
+  let conflict: LedgerError | undefined;
+  let k = first;
+  for (const it of p.items) {
+    const seqHit = found.seqs[k++];
+    const key = itemKey(it);
+    const { provider, id } = itemParty(it);
+    const prior = inGroup.get(key) ?? inflight.get(key);
+    if (prior) {
+      if (!sameContent(it, prior.item)) conflict ??= conflictError(it);
+      else results.push({ ...prior.result, replay: true });
+      continue;
+    }
+    if (seqHit !== undefined) {
+      const old = found.entries.get(seqHit)!;
+      if (!sameContent(it, old)) {
+        conflict ??= conflictError(it);
+        continue;
+      }
+      const leafHash = toHex(hashLeaf(Buffer.from(logEntryText(old), "utf8")));
+      const result = { seq: old.seq, provider, id, leafHash, receivedAt: old.receivedAt, replay: true };
+      inGroup.set(key, { item: it, result });
+      keys.push(key);
+      results.push(result);
+      continue;
+    }
+    const seq = frontier.size;
+    const leafData =
+      it.kind === "ack"
+        ? ackEntryText({ v: 1, seq, receivedAt, ack: it.ack } satisfies AckEntry)
+        : entryText({ v: 1, seq, receivedAt, record: it.record } satisfies Entry);
+    const leaf = hashLeaf(Buffer.from(leafData, "utf8"));
+    for (const n of frontier.append(leaf)) nodes.push({ level: n.level, index: n.index, hashHex: toHex(n.hash) });
+    entries.push(
+      it.kind === "ack"
+        ? { kind: "ack", seq, leafData, provider, id, exchangeSeq: it.exchangeSeq }
+        : {
+            seq,
+            leafData,
+            provider,
+            id,
+            dataset: it.record.dataset,
+            derivedFrom: it.record.derivedFrom,
+            consumer: it.record.consumer,
+            occurredAt: it.record.occurredAt,
+          },
+    );
+    const result = { seq, provider, id, leafHash: toHex(leaf), receivedAt, replay: false };
+    fresh.push(it);
+    inGroup.set(key, { item: it, result });
+    keys.push(key);
+    results.push(result);
+  }
+  return conflict ? { results, fresh, conflict } : { results, fresh };
+}
+
+/** The idempotency key: "provider:id" for exchanges, "ack|provider:id" for acknowledgements. */
+function itemKey(it: Item): string {
+  return it.kind === "ack" ? `ack|${it.ack.provider}:${it.ack.id}` : `${it.record.provider}:${it.record.id}`;
+}
+
+function itemParty(it: Item): { provider: string; id: string; kind: "exchange" | "ack" } {
+  const r = it.kind === "ack" ? it.ack : it.record;
+  return { provider: r.provider, id: r.id, kind: it.kind };
+}
+
+/** Same content as what an entry holds (a replay), or not (a conflict). */
+function sameContent(it: Item, e: LogEntry | Item): boolean {
+  const a = it.kind === "ack" ? it.ack : it.record;
+  const b = "kind" in e ? (e.kind === "ack" ? e.ack : e.record) : "ack" in e ? e.ack : e.record;
+  return a === b || canonicalJson(a) === canonicalJson(b);
+}
+
+/** How many of a group's new entries are exchanges and how many acknowledgements. */
+function entryKinds(entries: Prepared["entries"]): { exchanges: number; acks: number } {
+  const acks = entries.filter((e) => e.kind === "ack").length;
+  return { exchanges: entries.length - acks, acks };
 }
 
 function writeFailed(cause: string): LedgerError {
