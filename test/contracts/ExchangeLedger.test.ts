@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { createHash } from "node:crypto";
-import type { Contract } from "ethers";
+import { LEDGER_ABI, type LedgerAbi } from "../../src/adapters/chain/ledger-contract.ts";
+import { ethersContract, type EthersContract } from "../../src/adapters/chain/typed-contract.ts";
 import { Frontier } from "../../src/core/merkle/frontier.ts";
 import { hashLeaf } from "../../src/core/merkle/hash.ts";
 import { toHex } from "../../src/core/hex.ts";
@@ -27,15 +28,15 @@ const key = (label: string) => new ethers.Wallet(ethers.id(`dxledger contract te
 /** A ledger (admin delay an hour, recovery ten minutes) whose log `logId` is bound to `anchorer`. */
 async function deployLedger() {
   const [admin, anchorer, other] = await ethers.getSigners();
-  const ledger = await ethers.deployContract("ExchangeLedger", [ADMIN_DELAY, admin!.address, RECOVERY_DELAY]);
-  await (await ledger.getFunction("bindLog")(logId, anchorer!.address)).wait();
+  const ledger = ethersContract(LEDGER_ABI, await ethers.deployContract("ExchangeLedger", [ADMIN_DELAY, admin!.address, RECOVERY_DELAY]));
+  await (await ledger.bindLog(logId, anchorer!.address)).wait();
   return { ledger, admin: admin!, anchorer: anchorer!, other: other! };
 }
 
 /** deployLedger, and `logId`'s first checkpoint: the first 5 leaves. */
 async function anchoredLedger() {
   const f = await deployLedger();
-  await (await f.ledger.connect(f.anchorer).getFunction("anchor")(logId, 5, root(5), [])).wait();
+  await (await f.ledger.connect(f.anchorer).anchor(logId, 5, root(5), [])).wait();
   return f;
 }
 
@@ -52,11 +53,11 @@ describe("contracts/ExchangeLedger", () => {
       expect(incOk.length).to.be.greaterThan(60);
       expect(conOk.length).to.be.greaterThan(60);
       for (const v of incOk) {
-        const got = await ledger.getFunction("verifyInclusionProof")(v.leafIdx, v.treeSize, v.leafHash, v.root, v.proof);
+        const got = await ledger.verifyInclusionProof(v.leafIdx, v.treeSize, toHex(v.leafHash), toHex(v.root), v.proof.map(toHex));
         expect(got, `inclusion ${v.name}`).to.equal(!v.wantErr);
       }
       for (const v of conOk) {
-        const got = await ledger.getFunction("verifyConsistency")(v.size1, v.size2, v.root1, v.root2, v.proof);
+        const got = await ledger.verifyConsistency(v.size1, v.size2, toHex(v.root1), toHex(v.root2), v.proof.map(toHex));
         expect(got, `consistency ${v.name}`).to.equal(!v.wantErr);
       }
     });
@@ -65,11 +66,11 @@ describe("contracts/ExchangeLedger", () => {
       for (const n of [1, 2, 3, 7, 8, 9, 31, 64, 100]) {
         for (const m of [0, Math.floor(n / 2), n - 1]) {
           const proof = refPath(m, leaves.slice(0, n)).map(toHex);
-          expect(await ledger.getFunction("verifyInclusionProof")(m, n, toHex(leaves[m]!), root(n), proof)).to.equal(true);
-          expect(await ledger.getFunction("verifyInclusionProof")(m, n, toHex(leaves[(m + 1) % 100]!), root(n), proof)).to.equal(false);
+          expect(await ledger.verifyInclusionProof(m, n, toHex(leaves[m]!), root(n), proof)).to.equal(true);
+          expect(await ledger.verifyInclusionProof(m, n, toHex(leaves[(m + 1) % 100]!), root(n), proof)).to.equal(false);
         }
         for (const m of [1, Math.max(1, n >> 1), n]) {
-          expect(await ledger.getFunction("verifyConsistency")(m, n, root(m), root(n), cproof(m, n)), `${m}→${n}`).to.equal(true);
+          expect(await ledger.verifyConsistency(m, n, root(m), root(n), cproof(m, n)), `${m}→${n}`).to.equal(true);
         }
       }
     });
@@ -78,54 +79,54 @@ describe("contracts/ExchangeLedger", () => {
   describe("anchor", () => {
     it("refuses an account not bound to the log", async () => {
       const { ledger, admin, other } = await loadFixture(deployLedger);
-      await expect(ledger.connect(other).getFunction("anchor")(logId, 5, root(5), []))
+      await expect(ledger.connect(other).anchor(logId, 5, root(5), []))
         .to.be.revertedWithCustomError(ledger, "UnauthorizedAnchorer")
         .withArgs(logId, other.address);
-      await expect(ledger.connect(admin).getFunction("anchor")(logId, 5, root(5), []))
+      await expect(ledger.connect(admin).anchor(logId, 5, root(5), []))
         .to.be.revertedWithCustomError(ledger, "UnauthorizedAnchorer")
         .withArgs(logId, admin.address);
     });
     it("refuses an empty first checkpoint", async () => {
       const { ledger, anchorer } = await loadFixture(deployLedger);
-      await expect(ledger.connect(anchorer).getFunction("anchor")(logId, 0, root(0), []))
+      await expect(ledger.connect(anchorer).anchor(logId, 0, root(0), []))
         .to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing")
         .withArgs(logId, 0, 0);
     });
     it("anchors, then only consistent growth", async () => {
       const { ledger, anchorer } = await loadFixture(anchoredLedger);
       const a = ledger.connect(anchorer);
-      expect(Number(await ledger.getFunction("checkpointCount")(logId))).to.equal(1);
-      await expect(a.getFunction("anchor")(logId, 5, root(5), []))
+      expect(Number(await ledger.checkpointCount(logId))).to.equal(1);
+      await expect(a.anchor(logId, 5, root(5), []))
         .to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing")
         .withArgs(logId, 5, 5);
-      await expect(a.getFunction("anchor")(logId, 4, root(4), []))
+      await expect(a.anchor(logId, 4, root(4), []))
         .to.be.revertedWithCustomError(ledger, "TreeSizeNotIncreasing")
         .withArgs(logId, 5, 4);
       // A root for 50 leaves whose first 5 differ from the anchored ones: the chain refuses the rewrite.
       const forged = [...leaves.slice(0, 50)];
       forged[2] = hashLeaf(Buffer.from("forged"));
       const forgedRoot = toHex(refRoot(forged));
-      await expect(a.getFunction("anchor")(logId, 50, forgedRoot, refConsistency(5, forged).map(toHex)))
+      await expect(a.anchor(logId, 50, forgedRoot, refConsistency(5, forged).map(toHex)))
         .to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint")
         .withArgs(logId, 5, 50, forgedRoot);
-      await expect(a.getFunction("anchor")(logId, 50, root(50), cproof(4, 50)))
+      await expect(a.anchor(logId, 50, root(50), cproof(4, 50)))
         .to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint")
         .withArgs(logId, 5, 50, root(50));
-      await expect(a.getFunction("anchor")(logId, 50, root(50), []))
+      await expect(a.anchor(logId, 50, root(50), []))
         .to.be.revertedWithCustomError(ledger, "InconsistentCheckpoint")
         .withArgs(logId, 5, 50, root(50));
-      const tx = await a.getFunction("anchor")(logId, 50, root(50), cproof(5, 50));
-      const rc = await tx.wait();
-      const ev = rc.logs.map((l: any) => ledger.interface.parseLog(l)).find((p: any) => p?.name === "CheckpointAnchored");
+      const tx = await a.anchor(logId, 50, root(50), cproof(5, 50));
+      const rc = (await tx.wait())!;
+      const ev = rc.logs.map((l: any) => ledger.interface.parseLog(l)).find((p: any) => p?.name === "CheckpointAnchored")!;
       expect([Number(ev.args[1]), Number(ev.args[2]), ev.args[3]]).to.deep.equal([1, 50, root(50)]);
-      const cp = await ledger.getFunction("checkpointAt")(logId, 1);
+      const cp = await ledger.checkpointAt(logId, 1);
       expect([Number(cp[0]), cp[1], Number(cp[3])]).to.deep.equal([50, root(50), rc.blockNumber]);
-      const latest = await ledger.getFunction("latestCheckpoint")(logId);
+      const latest = await ledger.latestCheckpoint(logId);
       expect([Number(latest[0]), Number(latest[1]), latest[2]]).to.deep.equal([1, 50, root(50)]);
       const proof = refPath(17, leaves.slice(0, 50)).map(toHex);
-      expect(await ledger.getFunction("verifyInclusion")(logId, 1, 17, toHex(leaves[17]!), proof)).to.equal(true);
-      expect(await ledger.getFunction("verifyInclusion")(logId, 1, 18, toHex(leaves[17]!), proof)).to.equal(false);
-      await expect(ledger.getFunction("checkpointAt")(logId, 2)).to.be.revertedWithCustomError(ledger, "UnknownCheckpoint").withArgs(logId, 2);
+      expect(await ledger.verifyInclusion(logId, 1, 17, toHex(leaves[17]!), proof)).to.equal(true);
+      expect(await ledger.verifyInclusion(logId, 1, 18, toHex(leaves[17]!), proof)).to.equal(false);
+      await expect(ledger.checkpointAt(logId, 2)).to.be.revertedWithCustomError(ledger, "UnknownCheckpoint").withArgs(logId, 2);
     });
     it("costs a bounded amount of gas with a realistic proof (10 000 → 20 000 leaves)", async () => {
       const { ledger, anchorer } = await loadFixture(deployLedger);
@@ -138,11 +139,11 @@ describe("contracts/ExchangeLedger", () => {
         if (i + 1 === 10_000 || i + 1 === 20_000) roots.set(i + 1, toHex(big.root()));
       }
       const gasLog = logIdOf("gas");
-      await (await ledger.getFunction("bindLog")(gasLog, anchorer.address)).wait();
+      await (await ledger.bindLog(gasLog, anchorer.address)).wait();
       const a = ledger.connect(anchorer);
-      const first = await (await a.getFunction("anchor")(gasLog, 10_000, roots.get(10_000), [])).wait();
+      const first = (await (await a.anchor(gasLog, 10_000, roots.get(10_000)!, [])).wait())!;
       const proof = refConsistency(10_000, nodes).map(toHex);
-      const second = await (await a.getFunction("anchor")(gasLog, 20_000, roots.get(20_000), proof)).wait();
+      const second = (await (await a.anchor(gasLog, 20_000, roots.get(20_000)!, proof)).wait())!;
       console.log(`      gas: first anchor ${first.gasUsed}, anchor with a ${proof.length}-hash consistency proof ${second.gasUsed}`);
       expect(Number(second.gasUsed)).to.be.lessThan(150_000);
     });
@@ -153,27 +154,23 @@ describe("contracts/ExchangeLedger", () => {
       const { ledger, admin, other } = await loadFixture(deployLedger);
       const id = "tax-office";
       const idHash = ethers.id(id);
-      await expect(ledger.connect(other).getFunction("registerDepartment")(id, other.address))
+      await expect(ledger.connect(other).registerDepartment(id, other.address))
         .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
         .withArgs(other.address, REGISTRAR);
-      const rc = await (await ledger.getFunction("registerDepartment")(id, other.address)).wait();
-      const ev = ledger.interface.parseLog(rc.logs[0]);
+      const rc = (await (await ledger.registerDepartment(id, other.address)).wait())!;
+      const ev = ledger.interface.parseLog(rc.logs[0]!);
       expect([ev!.name, ev!.args[0], ev!.args[1], ev!.args[2]]).to.deep.equal(["DepartmentRegistered", idHash, id, other.address]);
-      expect([...(await ledger.getFunction("departmentSigner")(id))]).to.deep.equal([other.address, true]);
-      await expect(ledger.getFunction("registerDepartment")(id, admin.address))
-        .to.be.revertedWithCustomError(ledger, "DepartmentAlreadyRegistered")
-        .withArgs(id);
+      expect([...(await ledger.departmentSigner(id))]).to.deep.equal([other.address, true]);
+      await expect(ledger.registerDepartment(id, admin.address)).to.be.revertedWithCustomError(ledger, "DepartmentAlreadyRegistered").withArgs(id);
       expect(ledger.interface.getFunction("rotateSigner")).to.equal(null);
-      await (await ledger.getFunction("revokeDepartment")(id)).wait();
-      expect([...(await ledger.getFunction("departmentSigner")(id))]).to.deep.equal([other.address, false]);
-      await expect(ledger.getFunction("revokeDepartment")(id)).to.be.revertedWithCustomError(ledger, "DepartmentIsRevoked").withArgs(id);
-      await expect(ledger.getFunction("revokeDepartment")("nobody")).to.be.revertedWithCustomError(ledger, "UnknownDepartment").withArgs("nobody");
-      await expect(ledger.getFunction("registerDepartment")("Bad Id", admin.address))
-        .to.be.revertedWithCustomError(ledger, "InvalidDepartmentId")
-        .withArgs("Bad Id");
-      await expect(ledger.getFunction("registerDepartment")("-x", admin.address)).to.be.revertedWithCustomError(ledger, "InvalidDepartmentId").withArgs("-x");
-      await expect(ledger.getFunction("registerDepartment")("ok", ethers.ZeroAddress)).to.be.revertedWithCustomError(ledger, "ZeroAddress");
-      expect([...(await ledger.getFunction("departmentSigner")("unknown"))]).to.deep.equal([ethers.ZeroAddress, false]);
+      await (await ledger.revokeDepartment(id)).wait();
+      expect([...(await ledger.departmentSigner(id))]).to.deep.equal([other.address, false]);
+      await expect(ledger.revokeDepartment(id)).to.be.revertedWithCustomError(ledger, "DepartmentIsRevoked").withArgs(id);
+      await expect(ledger.revokeDepartment("nobody")).to.be.revertedWithCustomError(ledger, "UnknownDepartment").withArgs("nobody");
+      await expect(ledger.registerDepartment("Bad Id", admin.address)).to.be.revertedWithCustomError(ledger, "InvalidDepartmentId").withArgs("Bad Id");
+      await expect(ledger.registerDepartment("-x", admin.address)).to.be.revertedWithCustomError(ledger, "InvalidDepartmentId").withArgs("-x");
+      await expect(ledger.registerDepartment("ok", ethers.ZeroAddress)).to.be.revertedWithCustomError(ledger, "ZeroAddress");
+      expect([...(await ledger.departmentSigner("unknown"))]).to.deep.equal([ethers.ZeroAddress, false]);
     });
   });
 
@@ -204,7 +201,7 @@ describe("contracts/ExchangeLedger", () => {
     }
     const now = async () => BigInt(await time.latest());
     const later = async () => (await now()) + 3600n;
-    const domainOf = async (ledger: Contract): Promise<Domain> => ({
+    const domainOf = async (ledger: EthersContract<LedgerAbi>): Promise<Domain> => ({
       name: "dxledger",
       version: "1",
       chainId: (await ethers.provider.getNetwork()).chainId,
@@ -218,17 +215,17 @@ describe("contracts/ExchangeLedger", () => {
       ethers.verifyTypedData(dom, ROTATION, { id, newSigner, nonce, deadline }, sig);
     const cancellationRecovers = (dom: Domain, id: string, nonce: bigint, deadline: bigint, sig: string) =>
       ethers.verifyTypedData(dom, CANCELLATION, { id, nonce, deadline }, sig);
-    const names = (ledger: Contract, rc: any) => rc.logs.map((l: any) => ledger.interface.parseLog(l)?.name);
-    const nonceOf = async (ledger: Contract, id: string) => BigInt(await ledger.getFunction("rotationNonce")(id));
-    const signerOf = async (ledger: Contract, id: string) => String((await ledger.getFunction("departmentSigner")(id))[0]);
+    const names = (ledger: EthersContract<LedgerAbi>, rc: any) => rc.logs.map((l: any) => ledger.interface.parseLog(l)?.name);
+    const nonceOf = async (ledger: EthersContract<LedgerAbi>, id: string) => await ledger.rotationNonce(id);
+    const signerOf = async (ledger: EthersContract<LedgerAbi>, id: string) => (await ledger.departmentSigner(id))[0];
 
     it("uses the records' EIP-712 domain (computed per call) and keeps no immutables", async () => {
       const { ledger } = await loadFixture(deployLedger);
-      expect(await ledger.getFunction("domainSeparator")()).to.equal(ethers.TypedDataEncoder.hashDomain(await domainOf(ledger)));
+      expect(await ledger.domainSeparator()).to.equal(ethers.TypedDataEncoder.hashDomain(await domainOf(ledger)));
       const art = await import("../../artifacts/contracts/ExchangeLedger.sol/ExchangeLedger.json", { with: { type: "json" } });
       expect(art.default.immutableReferences).to.deep.equal({});
       expect(await ethers.provider.getCode(await ledger.getAddress())).to.equal(art.default.deployedBytecode);
-      expect(Number(await ledger.getFunction("recoveryDelay")())).to.equal(RECOVERY_DELAY);
+      expect(Number(await ledger.recoveryDelay())).to.equal(RECOVERY_DELAY);
     });
 
     it('keeps its state at the ERC-7201 slots of "dxledger.ExchangeLedger" (anchorers +0, checkpoints +1)', async () => {
@@ -241,15 +238,15 @@ describe("contracts/ExchangeLedger", () => {
       const anchorerSlot = BigInt(ethers.keccak256(enc.encode(["bytes32", "uint256"], [logId, base])));
       expect(BigInt(await at(anchorerSlot))).to.equal(BigInt(anchorer.address));
       const lenSlot = BigInt(ethers.keccak256(enc.encode(["bytes32", "uint256"], [logId, base + 1n])));
-      const n = Number(await ledger.getFunction("checkpointCount")(logId));
+      const n = Number(await ledger.checkpointCount(logId));
       expect(n).to.equal(1);
       expect(BigInt(await at(lenSlot))).to.equal(BigInt(n));
       const first = BigInt(ethers.keccak256(ethers.toBeHex(lenSlot, 32)));
-      const cp = await ledger.getFunction("checkpointAt")(logId, n - 1);
+      const cp = await ledger.checkpointAt(logId, n - 1);
       const word0 = BigInt(await at(first + 2n * BigInt(n - 1)));
-      expect(word0 & 0xffffffffffffffffn).to.equal(BigInt(cp[0])); // treeSize
-      expect((word0 >> 64n) & 0xffffffffffffffffn).to.equal(BigInt(cp[2])); // anchoredAt
-      expect((word0 >> 128n) & 0xffffffffffffffffn).to.equal(BigInt(cp[3])); // blockNumber
+      expect(word0 & 0xffffffffffffffffn).to.equal(cp[0]); // treeSize
+      expect((word0 >> 64n) & 0xffffffffffffffffn).to.equal(cp[2]); // anchoredAt
+      expect((word0 >> 128n) & 0xffffffffffffffffn).to.equal(cp[3]); // blockNumber
       expect(await at(first + 2n * BigInt(n - 1) + 1n)).to.equal(cp[1]); // rootHash
     });
 
@@ -259,26 +256,26 @@ describe("contracts/ExchangeLedger", () => {
       const relay = ledger.connect(other);
       const [k1, k2, k3] = [key("self-rot 1"), key("self-rot 2"), key("self-rot 3")];
       const id = "self-rot";
-      await (await ledger.getFunction("registerDepartment")(id, k1.address)).wait();
+      await (await ledger.registerDepartment(id, k1.address)).wait();
       expect(await nonceOf(ledger, id)).to.equal(0n);
       const deadline = await later();
       const sig = await rotation(k1, dom, id, k2.address, 0n, deadline);
-      const rc = await (await relay.getFunction("rotateSignerWithAuthorization")(id, k2.address, deadline, sig)).wait();
+      const rc = (await (await relay.rotateSignerWithAuthorization(id, k2.address, deadline, sig)).wait())!;
       expect(names(ledger, rc)).to.deep.equal(["SignerRotated"]);
-      const ev = ledger.interface.parseLog(rc.logs[0])!;
+      const ev = ledger.interface.parseLog(rc.logs[0]!)!;
       expect([...ev.args]).to.deep.equal([ethers.id(id), id, k1.address, k2.address]);
       expect(await signerOf(ledger, id)).to.equal(k2.address);
       expect(await nonceOf(ledger, id)).to.equal(1n);
       // The same authorization again: its nonce is used, it no longer recovers to the signer.
-      await expect(relay.getFunction("rotateSignerWithAuthorization")(id, k2.address, deadline, sig))
+      await expect(relay.rotateSignerWithAuthorization(id, k2.address, deadline, sig))
         .to.be.revertedWithCustomError(ledger, "SignerUnchanged")
         .withArgs(id, k2.address);
       const replay = await rotation(k1, dom, id, k3.address, 0n, deadline);
-      await expect(relay.getFunction("rotateSignerWithAuthorization")(id, k3.address, deadline, replay))
+      await expect(relay.rotateSignerWithAuthorization(id, k3.address, deadline, replay))
         .to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch")
         .withArgs(id, rotationRecovers(dom, id, k3.address, 1n, deadline, replay), k2.address, 1);
       const byNewKeyOldNonce = await rotation(k2, dom, id, k3.address, 0n, deadline);
-      await expect(relay.getFunction("rotateSignerWithAuthorization")(id, k3.address, deadline, byNewKeyOldNonce))
+      await expect(relay.rotateSignerWithAuthorization(id, k3.address, deadline, byNewKeyOldNonce))
         .to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch")
         .withArgs(id, rotationRecovers(dom, id, k3.address, 1n, deadline, byNewKeyOldNonce), k2.address, 1);
       expect([await signerOf(ledger, id), await nonceOf(ledger, id)]).to.deep.equal([k2.address, 1n]);
@@ -289,9 +286,9 @@ describe("contracts/ExchangeLedger", () => {
       const dom = await domainOf(ledger);
       const [k1, k2] = [key("refusals 1"), key("refusals 2")];
       const id = "refusals";
-      await (await ledger.getFunction("registerDepartment")(id, k1.address)).wait();
-      await (await ledger.getFunction("registerDepartment")("other-dept", k1.address)).wait();
-      const f = ledger.connect(other).getFunction("rotateSignerWithAuthorization");
+      await (await ledger.registerDepartment(id, k1.address)).wait();
+      await (await ledger.registerDepartment("other-dept", k1.address)).wait();
+      const f = ledger.connect(other).rotateSignerWithAuthorization;
       const past = (await now()) - 1n;
       await expect(f(id, k2.address, past, await rotation(k1, dom, id, k2.address, 0n, past)))
         .to.be.revertedWithCustomError(ledger, "AuthorizationExpired")
@@ -333,15 +330,15 @@ describe("contracts/ExchangeLedger", () => {
       const relay = ledger.connect(other);
       const k1 = key("recover-me 1");
       const id = "recover-me";
-      await (await ledger.getFunction("registerDepartment")(id, k1.address)).wait();
-      await expect(relay.getFunction("proposeRecovery")(id, other.address))
+      await (await ledger.registerDepartment(id, k1.address)).wait();
+      await expect(relay.proposeRecovery(id, other.address))
         .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
         .withArgs(other.address, REGISTRAR);
-      await expect(ledger.getFunction("executeRecovery")(id)).to.be.revertedWithCustomError(ledger, "NoPendingRecovery").withArgs(id);
-      const rc = await (await ledger.getFunction("proposeRecovery")(id, anchorer.address)).wait();
+      await expect(ledger.executeRecovery(id)).to.be.revertedWithCustomError(ledger, "NoPendingRecovery").withArgs(id);
+      const rc = (await (await ledger.proposeRecovery(id, anchorer.address)).wait())!;
       const block = await ethers.provider.getBlock(rc.blockNumber);
       const at = block!.timestamp + RECOVERY_DELAY;
-      const ev = ledger.interface.parseLog(rc.logs[0])!;
+      const ev = ledger.interface.parseLog(rc.logs[0]!)!;
       expect([ev.name, ...ev.args].map((x) => (typeof x === "bigint" ? Number(x) : x))).to.deep.equal([
         "RecoveryProposed",
         ethers.id(id),
@@ -350,21 +347,21 @@ describe("contracts/ExchangeLedger", () => {
         at,
         admin.address,
       ]);
-      expect([...(await ledger.getFunction("pendingRecovery")(id))].map(String)).to.deep.equal([anchorer.address, String(at)]);
+      expect([...(await ledger.pendingRecovery(id))].map(String)).to.deep.equal([anchorer.address, String(at)]);
       expect(await signerOf(ledger, id)).to.equal(k1.address);
-      await expect(ledger.getFunction("proposeRecovery")(id, other.address))
+      await expect(ledger.proposeRecovery(id, other.address))
         .to.be.revertedWithCustomError(ledger, "RecoveryAlreadyPending")
         .withArgs(id, anchorer.address, at);
-      await expect(relay.getFunction("executeRecovery")(id))
+      await expect(relay.executeRecovery(id))
         .to.be.revertedWithCustomError(ledger, "RecoveryNotYetExecutable")
         .withArgs(id, at, (t: bigint) => t < BigInt(at));
       await time.increase(RECOVERY_DELAY);
-      const ex = await (await relay.getFunction("executeRecovery")(id)).wait();
+      const ex = (await (await relay.executeRecovery(id)).wait())!;
       expect(names(ledger, ex)).to.deep.equal(["SignerRotated", "RecoveryExecuted"]);
-      expect(ex.logs[1].index).to.equal(ex.logs[0].index + 1);
-      expect([...ledger.interface.parseLog(ex.logs[1])!.args]).to.deep.equal([ethers.id(id), id, k1.address, anchorer.address]);
+      expect(ex.logs[1]!.index).to.equal(ex.logs[0]!.index + 1);
+      expect([...ledger.interface.parseLog(ex.logs[1]!)!.args]).to.deep.equal([ethers.id(id), id, k1.address, anchorer.address]);
       expect(await signerOf(ledger, id)).to.equal(anchorer.address);
-      expect([...(await ledger.getFunction("pendingRecovery")(id))].map(String)).to.deep.equal([ethers.ZeroAddress, "0"]);
+      expect([...(await ledger.pendingRecovery(id))].map(String)).to.deep.equal([ethers.ZeroAddress, "0"]);
       expect(await nonceOf(ledger, id)).to.equal(0n);
     });
 
@@ -375,35 +372,35 @@ describe("contracts/ExchangeLedger", () => {
       const k1 = key("cancel-me 1").connect(ethers.provider);
       await (await admin.sendTransaction({ to: k1.address, value: ethers.parseEther("1") })).wait();
       const id = "cancel-me";
-      await (await ledger.getFunction("registerDepartment")(id, k1.address)).wait();
-      await (await ledger.getFunction("proposeRecovery")(id, other.address)).wait();
-      await expect(relay.getFunction("cancelRecovery")(id)).to.be.revertedWithCustomError(ledger, "NotDepartmentSigner").withArgs(id, other.address);
-      const c1 = await (await ledger.connect(k1).getFunction("cancelRecovery")(id)).wait();
+      await (await ledger.registerDepartment(id, k1.address)).wait();
+      await (await ledger.proposeRecovery(id, other.address)).wait();
+      await expect(relay.cancelRecovery(id)).to.be.revertedWithCustomError(ledger, "NotDepartmentSigner").withArgs(id, other.address);
+      const c1 = await (await ledger.connect(k1).cancelRecovery(id)).wait();
       expect(names(ledger, c1)).to.deep.equal(["RecoveryCancelled"]);
       await time.increase(RECOVERY_DELAY);
-      await expect(relay.getFunction("executeRecovery")(id)).to.be.revertedWithCustomError(ledger, "NoPendingRecovery").withArgs(id);
+      await expect(relay.executeRecovery(id)).to.be.revertedWithCustomError(ledger, "NoPendingRecovery").withArgs(id);
 
-      await (await ledger.getFunction("proposeRecovery")(id, other.address)).wait();
+      await (await ledger.proposeRecovery(id, other.address)).wait();
       const d = await later();
       const sig = await cancellation(k1, dom, id, 0n, d);
-      await expect(relay.getFunction("cancelRecoveryWithAuthorization")(id, d, await cancellation(other, dom, id, 0n, d)))
+      await expect(relay.cancelRecoveryWithAuthorization(id, d, await cancellation(other, dom, id, 0n, d)))
         .to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch")
         .withArgs(id, other.address, k1.address, 0);
-      const c2 = await (await relay.getFunction("cancelRecoveryWithAuthorization")(id, d, sig)).wait();
+      const c2 = await (await relay.cancelRecoveryWithAuthorization(id, d, sig)).wait();
       expect(names(ledger, c2)).to.deep.equal(["RecoveryCancelled"]);
       expect(await nonceOf(ledger, id)).to.equal(1n);
-      await (await ledger.getFunction("proposeRecovery")(id, other.address)).wait();
-      await expect(relay.getFunction("cancelRecoveryWithAuthorization")(id, d, sig))
+      await (await ledger.proposeRecovery(id, other.address)).wait();
+      await expect(relay.cancelRecoveryWithAuthorization(id, d, sig))
         .to.be.revertedWithCustomError(ledger, "AuthorizationSignerMismatch")
         .withArgs(id, cancellationRecovers(dom, id, 1n, d, sig), k1.address, 1);
 
       const k2 = key("cancel-me 2");
-      const rot = await (await relay.getFunction("rotateSignerWithAuthorization")(id, k2.address, d, await rotation(k1, dom, id, k2.address, 1n, d))).wait();
+      const rot = await (await relay.rotateSignerWithAuthorization(id, k2.address, d, await rotation(k1, dom, id, k2.address, 1n, d))).wait();
       expect(names(ledger, rot)).to.deep.equal(["RecoveryCancelled", "SignerRotated"]);
-      await (await ledger.getFunction("proposeRecovery")(id, other.address)).wait();
-      const rv = await (await ledger.getFunction("revokeDepartment")(id)).wait();
+      await (await ledger.proposeRecovery(id, other.address)).wait();
+      const rv = await (await ledger.revokeDepartment(id)).wait();
       expect(names(ledger, rv)).to.deep.equal(["RecoveryCancelled", "DepartmentRevoked"]);
-      await expect(ledger.getFunction("proposeRecovery")(id, other.address)).to.be.revertedWithCustomError(ledger, "DepartmentIsRevoked").withArgs(id);
+      await expect(ledger.proposeRecovery(id, other.address)).to.be.revertedWithCustomError(ledger, "DepartmentIsRevoked").withArgs(id);
     });
   });
 
@@ -417,29 +414,25 @@ describe("contracts/ExchangeLedger", () => {
     });
     it("hands DEFAULT_ADMIN_ROLE over in two steps, after the delay; it cannot be granted directly", async () => {
       const { ledger: c, admin, anchorer, other } = await loadFixture(deployLedger);
-      const ADMIN = await c.getFunction("DEFAULT_ADMIN_ROLE")();
-      await expect(c.getFunction("grantRole")(ADMIN, other.address)).to.be.revertedWithCustomError(c, "AccessControlEnforcedDefaultAdminRules");
-      await expect(c.connect(other).getFunction("beginDefaultAdminTransfer")(other.address))
+      const ADMIN = await c.DEFAULT_ADMIN_ROLE();
+      await expect(c.grantRole(ADMIN, other.address)).to.be.revertedWithCustomError(c, "AccessControlEnforcedDefaultAdminRules");
+      await expect(c.connect(other).beginDefaultAdminTransfer(other.address))
         .to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount")
         .withArgs(other.address, ADMIN);
-      await (await c.getFunction("beginDefaultAdminTransfer")(other.address)).wait();
-      const [, schedule] = await c.getFunction("pendingDefaultAdmin")();
-      await expect(c.connect(other).getFunction("acceptDefaultAdminTransfer")())
-        .to.be.revertedWithCustomError(c, "AccessControlEnforcedDefaultAdminDelay")
-        .withArgs(schedule);
-      expect(await c.getFunction("defaultAdmin")()).to.equal(admin.address);
+      await (await c.beginDefaultAdminTransfer(other.address)).wait();
+      const [, schedule] = await c.pendingDefaultAdmin();
+      await expect(c.connect(other).acceptDefaultAdminTransfer()).to.be.revertedWithCustomError(c, "AccessControlEnforcedDefaultAdminDelay").withArgs(schedule);
+      expect(await c.defaultAdmin()).to.equal(admin.address);
       await time.increase(ADMIN_DELAY + 1);
-      await expect(c.connect(anchorer).getFunction("acceptDefaultAdminTransfer")())
+      await expect(c.connect(anchorer).acceptDefaultAdminTransfer())
         .to.be.revertedWithCustomError(c, "AccessControlInvalidDefaultAdmin")
         .withArgs(anchorer.address);
-      await (await c.connect(other).getFunction("acceptDefaultAdminTransfer")()).wait();
-      expect(await c.getFunction("defaultAdmin")()).to.equal(other.address);
-      expect(await c.getFunction("hasRole")(ADMIN, admin.address)).to.equal(false);
-      await expect(c.getFunction("bindLog")(logId, admin.address))
-        .to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount")
-        .withArgs(admin.address, ADMIN);
-      await (await c.connect(other).getFunction("bindLog")(logId, admin.address)).wait();
-      expect(await c.getFunction("anchorerOf")(logId)).to.equal(admin.address);
+      await (await c.connect(other).acceptDefaultAdminTransfer()).wait();
+      expect(await c.defaultAdmin()).to.equal(other.address);
+      expect(await c.hasRole(ADMIN, admin.address)).to.equal(false);
+      await expect(c.bindLog(logId, admin.address)).to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount").withArgs(admin.address, ADMIN);
+      await (await c.connect(other).bindLog(logId, admin.address)).wait();
+      expect(await c.anchorerOf(logId)).to.equal(admin.address);
     });
   });
 });

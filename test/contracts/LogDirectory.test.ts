@@ -6,7 +6,8 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { BaseContract } from "ethers";
+import { LEDGER_ABI } from "../../src/adapters/chain/ledger-contract.ts";
+import { ethersContract } from "../../src/adapters/chain/typed-contract.ts";
 import { logIdOf } from "../../src/config.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -14,13 +15,11 @@ const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
 
 const a = logIdOf("county-a");
 const b = logIdOf("county-b");
-/** A function of `c` by name (c: the ledger, or the ledger connected to another account). */
-const fn = (c: Pick<BaseContract, "getFunction">, name: string) => c.getFunction(name);
 
 /** A ledger with no log bound yet. */
 async function emptyLedger() {
   const [admin, gatewayA, gatewayB, other] = await ethers.getSigners();
-  const ledger = await ethers.deployContract("ExchangeLedger", [0, admin!.address, 60]);
+  const ledger = ethersContract(LEDGER_ABI, await ethers.deployContract("ExchangeLedger", [0, admin!.address, 60]));
   return { ledger, admin: admin!, gatewayA: gatewayA!, gatewayB: gatewayB!, other: other! };
 }
 
@@ -28,79 +27,79 @@ async function emptyLedger() {
 async function boundLedger() {
   const f = await emptyLedger();
   const { ledger } = f;
-  await (await fn(ledger, "bindLog")(a, f.gatewayA.address)).wait();
-  await (await fn(ledger, "bindLog")(b, f.gatewayB.address)).wait();
-  await (await fn(ledger, "bindLog")(a, f.other.address)).wait();
-  await (await fn(ledger, "bindLog")(a, f.gatewayA.address)).wait();
+  await (await ledger.bindLog(a, f.gatewayA.address)).wait();
+  await (await ledger.bindLog(b, f.gatewayB.address)).wait();
+  await (await ledger.bindLog(a, f.other.address)).wait();
+  await (await ledger.bindLog(a, f.gatewayA.address)).wait();
   return f;
 }
 
 /** boundLedger, and a's entry set by the admin. */
 async function listedLedger() {
   const f = await boundLedger();
-  await (await fn(f.ledger, "setLogInfo")(a, "county-a", "https://a.example.gov", "county-a.it")).wait();
+  await (await f.ledger.setLogInfo(a, "county-a", "https://a.example.gov", "county-a.it")).wait();
   return f;
 }
 
 describe("contracts/ExchangeLedger: the log directory", () => {
   it("lists a log once, when first bound; re-binding to another account does not list it again", async () => {
     const { ledger } = await loadFixture(emptyLedger);
-    expect(await fn(ledger, "logCount")()).to.equal(0n);
-    await expect(fn(ledger, "logAt")(0)).to.be.revertedWithCustomError(ledger, "LogIndexOutOfRange").withArgs(0, 0);
+    expect(await ledger.logCount()).to.equal(0n);
+    await expect(ledger.logAt(0)).to.be.revertedWithCustomError(ledger, "LogIndexOutOfRange").withArgs(0, 0);
     const { ledger: bound, gatewayA } = await loadFixture(boundLedger);
-    expect(await fn(bound, "logCount")()).to.equal(2n);
-    expect([await fn(bound, "logAt")(0), await fn(bound, "logAt")(1)]).to.deep.equal([a, b]);
-    await expect(fn(bound, "logAt")(2)).to.be.revertedWithCustomError(bound, "LogIndexOutOfRange").withArgs(2, 2);
-    const [name, url, operator, anchorer] = await fn(bound, "logInfo")(a);
+    expect(await bound.logCount()).to.equal(2n);
+    expect([await bound.logAt(0), await bound.logAt(1)]).to.deep.equal([a, b]);
+    await expect(bound.logAt(2)).to.be.revertedWithCustomError(bound, "LogIndexOutOfRange").withArgs(2, 2);
+    const [name, url, operator, anchorer] = await bound.logInfo(a);
     expect([name, url, operator, anchorer]).to.deep.equal(["", "", "", gatewayA.address]);
   });
 
   it("takes the entry from the admin, with LogInfoSet", async () => {
     const { ledger, gatewayA } = await loadFixture(boundLedger);
-    await expect(fn(ledger, "setLogInfo")(a, "county-a", "https://a.example.gov", "county-a.it"))
+    await expect(ledger.setLogInfo(a, "county-a", "https://a.example.gov", "county-a.it"))
       .to.emit(ledger, "LogInfoSet")
       .withArgs(a, "county-a", "https://a.example.gov", "county-a.it");
-    expect([...(await fn(ledger, "logInfo")(a))]).to.deep.equal(["county-a", "https://a.example.gov", "county-a.it", gatewayA.address]);
+    expect([...(await ledger.logInfo(a))]).to.deep.equal(["county-a", "https://a.example.gov", "county-a.it", gatewayA.address]);
   });
 
   it("takes it from the log's own anchoring account (a gateway updates its URL), not from another log's", async () => {
     const { ledger, gatewayA, gatewayB, other } = await loadFixture(listedLedger);
-    await (await fn(ledger.connect(gatewayA), "setLogInfo")(a, "county-a", "https://a2.example.gov", "county-a.it")).wait();
-    expect((await fn(ledger, "logInfo")(a))[1]).to.equal("https://a2.example.gov");
-    await expect(fn(ledger.connect(gatewayB), "setLogInfo")(a, "county-a", "https://evil", ""))
+    await (await ledger.connect(gatewayA).setLogInfo(a, "county-a", "https://a2.example.gov", "county-a.it")).wait();
+    expect((await ledger.logInfo(a))[1]).to.equal("https://a2.example.gov");
+    await expect(ledger.connect(gatewayB).setLogInfo(a, "county-a", "https://evil", ""))
       .to.be.revertedWithCustomError(ledger, "UnauthorizedLogEditor")
       .withArgs(a, gatewayB.address);
-    await expect(fn(ledger.connect(other), "setLogInfo")(a, "county-a", "https://evil", ""))
+    await expect(ledger.connect(other).setLogInfo(a, "county-a", "https://evil", ""))
       .to.be.revertedWithCustomError(ledger, "UnauthorizedLogEditor")
       .withArgs(a, other.address);
-    expect((await fn(ledger, "logInfo")(a))[1]).to.equal("https://a2.example.gov");
+    expect((await ledger.logInfo(a))[1]).to.equal("https://a2.example.gov");
   });
 
   it("refuses a name the log id was not derived from, an unbound log, a bad operator or an overlong URL", async () => {
     const { ledger, gatewayB } = await loadFixture(listedLedger);
-    await expect(fn(ledger, "setLogInfo")(a, "county-b", "https://a", ""))
+    await expect(ledger.setLogInfo(a, "county-b", "https://a", ""))
       .to.be.revertedWithCustomError(ledger, "LogNameMismatch")
       .withArgs(a, "county-b");
-    await expect(fn(ledger, "setLogInfo")(a, "County-A", "https://a", ""))
+    await expect(ledger.setLogInfo(a, "County-A", "https://a", ""))
       .to.be.revertedWithCustomError(ledger, "LogNameMismatch")
       .withArgs(a, "County-A");
     const c = logIdOf("county-c");
-    await expect(fn(ledger, "setLogInfo")(c, "county-c", "https://c", ""))
+    await expect(ledger.setLogInfo(c, "county-c", "https://c", ""))
       .to.be.revertedWithCustomError(ledger, "LogNotBound")
       .withArgs(c);
-    await expect(fn(ledger, "setLogInfo")(a, "county-a", "https://a", "Tax Bureau"))
+    await expect(ledger.setLogInfo(a, "county-a", "https://a", "Tax Bureau"))
       .to.be.revertedWithCustomError(ledger, "InvalidDepartmentId")
       .withArgs("Tax Bureau");
-    await expect(fn(ledger, "setLogInfo")(a, "county-a", `https://${"x".repeat(505)}`, ""))
+    await expect(ledger.setLogInfo(a, "county-a", `https://${"x".repeat(505)}`, ""))
       .to.be.revertedWithCustomError(ledger, "LogUrlTooLong")
       .withArgs(513, 512);
-    await (await fn(ledger, "setLogInfo")(b, "county-b", "", "")).wait();
-    expect([...(await fn(ledger, "logInfo")(b))]).to.deep.equal(["county-b", "", "", gatewayB.address]);
+    await (await ledger.setLogInfo(b, "county-b", "", "")).wait();
+    expect([...(await ledger.logInfo(b))]).to.deep.equal(["county-b", "", "", gatewayB.address]);
   });
 
   it("keeps an unbound log out of the directory: logInfo of it is empty with a zero anchorer", async () => {
     const { ledger } = await loadFixture(listedLedger);
-    expect([...(await fn(ledger, "logInfo")(logIdOf("never")))]).to.deep.equal(["", "", "", ethers.ZeroAddress]);
-    expect(await fn(ledger, "logCount")()).to.equal(2n);
+    expect([...(await ledger.logInfo(logIdOf("never")))]).to.deep.equal(["", "", "", ethers.ZeroAddress]);
+    expect(await ledger.logCount()).to.equal(2n);
   });
 });

@@ -12,7 +12,7 @@
  * - Failures are ethers' errors, unchanged: callers translate them
  *   (to-chain-error.ts), with `interface` to decode custom errors.
  */
-import { Contract, Interface, concat, type ContractRunner, type InterfaceAbi } from "ethers";
+import { Contract, Interface, concat, type BaseContract, type ContractRunner, type ContractTransactionResponse, type InterfaceAbi } from "ethers";
 import type {
   Abi,
   ConstructorArgs,
@@ -73,6 +73,27 @@ export class TypedContract<A extends Abi> {
     // ethers decoded it with the same ABI the type is derived from.
     return parsed ? ({ name: parsed.name, args: parsed.args } as unknown as DecodedEvent<A>) : null;
   }
+}
+
+/**
+ * ethers' own Contract for ABI `A`, its functions typed from the ABI: a read
+ * resolves to its result, a write sends through the contract's runner and
+ * resolves to the transaction. For tests and scripts that send with ethers'
+ * signers (Hardhat's `ethers.deployContract`); the service sends through its
+ * one sender per account instead (`TypedContract.encode`).
+ */
+export type EthersContract<A extends Abi> = Omit<BaseContract, "connect"> & {
+  readonly [N in ReadFunctionName<A>]: (...args: FunctionArgs<A, N>) => Promise<FunctionResult<A, N>>;
+} & {
+  readonly [N in WriteFunctionName<A>]: (...args: FunctionArgs<A, N>) => Promise<ContractTransactionResponse>;
+} & {
+  /** The same contract, called and sent through `runner`. */
+  connect(runner: ContractRunner | null): EthersContract<A>;
+};
+
+/** `contract` seen through `abi`, which MUST be the ABI it was built with (ethers builds a method for each of its functions). */
+export function ethersContract<A extends Abi>(_abi: A, contract: Pick<BaseContract, "interface" | "getFunction">): EthersContract<A> {
+  return contract as unknown as EthersContract<A>;
 }
 
 /** The data of a deployment transaction: `bytecode` followed by the constructor's arguments. */
