@@ -1,7 +1,7 @@
 /**
  * Every environment variable of `dxledger serve`, as one zod schema: its
  * type, constraints, default and meaning. The schema is the documentation:
- * README's Configuration table is `configTable()` (written by
+ * docs/configuration.md's table is `configTable()` (written by
  * `node scripts/config-table.ts --write`; test/config.test.ts fails when they
  * differ).
  *
@@ -21,7 +21,7 @@ import { redactText } from "./adapters/http/redact.ts";
 
 /** Default MAX_UNANCHORED_AGE_MS: writes are refused once an entry waits this long for its anchor. */
 export const DEFAULT_MAX_UNANCHORED_AGE_MS = 600_000;
-/** Default RATE_LIMIT_RPS (README says why 5 000). */
+/** Default RATE_LIMIT_RPS (docs/operators.md "Sizing a city" says why 5 000). */
 export const DEFAULT_RATE_LIMIT_RPS = 5000;
 /** Default BODY_BUDGET_MB: request body bytes (MiB) in flight across all requests before 503 OVERLOADED. */
 export const DEFAULT_BODY_BUDGET_MB = 256;
@@ -268,7 +268,7 @@ export function docOf(name: keyof Env): VarDoc {
 /** Names of the variables whose values are credentials. */
 export const SECRET_VARIABLES: ReadonlyArray<keyof Env> = (Object.keys(envShape.shape) as Array<keyof Env>).filter((k) => docOf(k).secret);
 
-/** README's Configuration table (markdown), generated from the schema. */
+/** docs/configuration.md's table (markdown), generated from the schema. */
 export function configTable(): string {
   const rows = (Object.keys(envShape.shape) as Array<keyof Env>).map((k) => {
     const d = docOf(k);

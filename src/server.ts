@@ -281,7 +281,7 @@ async function startRegistry(root: Root, store: Store, client: LedgerClient, anc
     (id, state) => signals.departmentChanged.emit({ id, state }),
   );
   // The registry reaches the checkpoint's block while the chain is known to answer, so that a chain
-  // freezing right after an anchor does not make recording wait for it (README "When the chain misbehaves").
+  // freezing right after an anchor does not make recording wait for it (docs/operators.md "When the chain misbehaves").
   signals.publishing.listen((cp) => registry.syncTo(cp.blockNumber));
   await registry.start();
   root.shutdown.add("stop the registry", () => registry.stop());

@@ -3,7 +3,7 @@
  * what the service needs on chain, each problem with what to do (exit 0 all
  * in place, 1 a problem, 2 usage or an unreachable chain); and the log's entry
  * in the federation directory (name, URL, operator) with the number of logs
- * on the ledger (README "Adding a gateway").
+ * on the ledger (docs/federation.md "Adding a gateway").
  */
 import { formatEther, Wallet } from "ethers";
 import { logIdOf } from "../config.ts";
@@ -71,7 +71,7 @@ export async function status(args: string[], env: NodeJS.ProcessEnv): Promise<nu
         const [e, count] = await Promise.all([dir.entry(logId), dir.count()]);
         out.logInfo = { name: e.name, url: e.url, operator: e.operator };
         out.logCount = count;
-        // Not a problem: one gateway alone needs no URL on chain; a federation does (README "Adding a gateway").
+        // Not a problem: one gateway alone needs no URL on chain; a federation does (docs/federation.md "Adding a gateway").
         const none = bound
           ? ` (other gateways, hubs and monitors find it by its URL: dxledger chain set-log-info --log-name ${logName} --url URL, or PUBLIC_URL)`
           : "";

@@ -7,7 +7,7 @@
  * gateway URL, operator department) when --url or --operator is given, grants REGISTRAR_ROLE, optionally starts the admin
  * handover, waits for CONFIRMATIONS, and prints the service's environment.
  *
- * Defaults (README "Running on a consortium chain"):
+ * Defaults (docs/operators.md "Running on a consortium chain"):
  * - the key is DEPLOYER_PRIVATE_KEY, from the environment only, never printed;
  *   there is no development-key fallback;
  * - anchorer = the deployer; registrar = the anchorer (the service registers

@@ -12,7 +12,7 @@ import { hubCommand } from "./hub.ts";
 import { guardStdio } from "./std-streams.ts";
 
 const USAGE = `usage:
-  dxledger serve                                   run the service (configuration: environment, see README)
+  dxledger serve                                   run the service (configuration: environment, see docs/configuration.md)
   dxledger verify <receipt.json | bundle.json> [--rpc URL] [--json] [--chain-id N] [--contract ADDR] [--log-id HEX]
                  [--block-hash HEX] [--offline]    verify a receipt or bundle against the chain, or offline (0 valid, 1 invalid, 2 error);
                                                    the same command as @dxledger/verify's dxledger-verify
@@ -34,7 +34,7 @@ const USAGE = `usage:
                                                    a department rotates its own key, or cancels a recovery of it
                                                    (DEPARTMENT_PRIVATE_KEY, DXLEDGER_TOKEN)
   dxledger hub                                     federated statistics and provenance across every gateway of one ledger
-                                                   (HUB_RPC_URL, LEDGER_ADDRESS, HUB_TOKENS, HUB_GATEWAY_TOKENS[, HUB_GATEWAYS]; see README)`;
+                                                   (HUB_RPC_URL, LEDGER_ADDRESS, HUB_TOKENS, HUB_GATEWAY_TOKENS[, HUB_GATEWAYS]; see docs/configuration.md)`;
 
 type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
@@ -43,7 +43,7 @@ const noArgs =
   (cmd: string, run: (env: NodeJS.ProcessEnv) => Promise<number>): Command =>
   (args, env) => {
     if (args.length === 0) return run(env);
-    process.stderr.write(`dxledger ${cmd}: takes no arguments (configuration: environment, see README), got ${args[0]}\n${usageOf(cmd)}\n`);
+    process.stderr.write(`dxledger ${cmd}: takes no arguments (configuration: environment, see docs/configuration.md), got ${args[0]}\n${usageOf(cmd)}\n`);
     return Promise.resolve(2);
   };
 

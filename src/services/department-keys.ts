@@ -1,6 +1,6 @@
 /**
  * Changes of a department's signing key, as the ledger allows them
- * (README "Department keys"):
+ * (docs/departments.md "Department keys"):
  * - a self-rotation, authorized by the department's current key (EIP-712
  *   `SignerRotation`), which the service only relays;
  * - a recovery for a lost key: proposed by the service's registrar account,

@@ -5,7 +5,7 @@
  * `executableAt` to cancel it), every execution an ALARM too (a key was
  * replaced by the registrar), and a cancellation a notice.
  *
- * `--once` verdict (README "Department keys"): `attention` is true when a
+ * `--once` verdict (docs/departments.md "Department keys"): `attention` is true when a
  * recovery is pending now, or one was executed at or after `reportFrom` (the
  * CLI's `--since-block`, default 0: ever); a proposal cancelled since is
  * printed but does not count. The whole history is always read, so a

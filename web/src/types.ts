@@ -1,4 +1,4 @@
-/** The shapes of the API answers the console reads (README "HTTP API"). */
+/** The shapes of the API answers the console reads (docs/http-api.md). */
 export type Kind = "admin" | "auditor" | "regulator" | "department";
 
 export interface Whoami {

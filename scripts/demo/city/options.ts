@@ -2,7 +2,7 @@
 import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 
-/** Default volume: the whole demo is ready in well under a minute on two cores (README: "Demo: a city in a box"). */
+/** Default volume: the whole demo is ready in well under a minute on two cores (docs/demo.md). */
 export const DEFAULT_EXCHANGES = 15_000;
 export const DEFAULT_DAYS = 30;
 export const DEFAULT_SEED = 1;

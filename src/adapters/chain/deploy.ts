@@ -48,7 +48,7 @@ export function ledgerAt(address: string, runner: ContractRunner): LedgerContrac
   return ledgerContract(address, runner);
 }
 
-/** A production deployment's delays: a day for an admin handover, a week for a recovery (README "Department keys"). */
+/** A production deployment's delays: a day for an admin handover, a week for a recovery (docs/departments.md "Department keys"). */
 export const DEFAULT_ADMIN_DELAY_SECONDS = 86_400;
 export const DEFAULT_RECOVERY_DELAY_SECONDS = 604_800;
 

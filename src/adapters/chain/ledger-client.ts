@@ -37,7 +37,7 @@ export interface LedgerDelays {
   readonly recoveryDelay: number;
 }
 
-/** The embedded development chain: admin handover at once, recoveries after a minute (README "Department keys"). */
+/** The embedded development chain: admin handover at once, recoveries after a minute (docs/departments.md "Department keys"). */
 export const DEV_DELAYS: LedgerDelays = Object.freeze({ adminDelay: 0, recoveryDelay: 60 });
 
 /** What the chain would make of the anchoring account's next transaction. */
@@ -247,7 +247,7 @@ export class LedgerClient {
     return (await this.#send("cancelRecoveryWithAuthorization", [id, deadline, signature], limits)).hash.toLowerCase();
   }
 
-  /** Sets the log's directory entry (the anchorer may, for its own log): README "Adding a gateway". */
+  /** Sets the log's directory entry (the anchorer may, for its own log): docs/federation.md "Adding a gateway". */
   async setLogInfo(logId: string, name: string, url: string, operator: string, limits: SendLimits = {}): Promise<string> {
     return (await this.#send("setLogInfo", [logId, name, url, operator], limits)).hash.toLowerCase();
   }

@@ -1,5 +1,5 @@
 /**
- * A department's signing key over HTTP (README "Department keys"):
+ * A department's signing key over HTTP (docs/departments.md "Department keys"):
  *
  *   PUT    /v1/departments/{id}/signer   {signer, authorization}  self-rotation, relayed → 200
  *   PUT    /v1/departments/{id}/signer   {signer}  (admin)        recovery: 202 pending, 200 once executed

@@ -4,7 +4,7 @@
  * Who may read it: a token with the role `admin`, or the scrape token
  * METRICS_TOKEN (compared in constant time), which opens /metrics and nothing
  * else — Prometheus keeps that one, never an admin token. Anyone else: 401
- * without a token, 403 with another role. (README "Metrics and logs" says why.)
+ * without a token, 403 with another role. (docs/operators.md "Metrics and logs" says why.)
  *
  * Requests are labelled by method, the Express route PATTERN that answered
  * (`/v1/exchanges/:provider/:id`, never the URL: label values stay a small

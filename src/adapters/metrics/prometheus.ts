@@ -1,7 +1,7 @@
 /**
  * The metrics ports (src/ports/metrics.ts, adapters/http/metrics-routes.ts)
  * implemented with prom-client, on a registry of its own (two services in one
- * process never share counters). Names and labels are listed in README
+ * process never share counters). Names and labels are listed in docs/operators.md
  * "Metrics and logs"; docs/grafana/dxledger.json uses them, and
  * test/e2e/metrics.test.ts checks that every name it queries exists.
  *

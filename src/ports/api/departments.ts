@@ -1,4 +1,4 @@
-/** What the HTTP layer asks of department administration and key changes (README "Department keys"). */
+/** What the HTTP layer asks of department administration and key changes (docs/departments.md "Department keys"). */
 
 export interface DepartmentRecord {
   readonly id: string;

@@ -40,7 +40,7 @@ export const META_OPERATIONS: readonly Operation[] = [
     tag: "meta",
     summary: "Prometheus metrics (text exposition format)",
     who: ["admin"],
-    description: 'Also readable with the scrape-only token METRICS_TOKEN, which opens /metrics and nothing else (README "Metrics and logs").',
+    description: 'Also readable with the scrape-only token METRICS_TOKEN, which opens /metrics and nothing else (docs/operators.md "Metrics and logs").',
     ok: [{ status: 200, description: "every metric, as Prometheus scrapes it", media: { "text/plain": {} } }],
   },
 ];
