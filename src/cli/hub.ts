@@ -18,7 +18,11 @@ export async function hubCommand(env: NodeJS.ProcessEnv): Promise<number> {
     throw e;
   }
   const log = createLogger({ minLevel: env.LOG_LEVEL === "debug" ? "debug" : "info", secrets: hubSecrets(config) });
-  let hub;
+  let hub: Awaited<ReturnType<typeof startHub>> | undefined;
+  // SIGHUP reads the gateway tokens again (HUB_GATEWAY_TOKENS_FILE); a change of the file does too. Handled from
+  // before start to exit: Node's default for SIGHUP would end the hub (a reload while it starts or stops).
+  const onHup = () => void hub?.reloadGatewayTokens();
+  process.on("SIGHUP", onHup);
   try {
     hub = await startHub(config, log);
   } catch (e) {
@@ -36,11 +40,7 @@ export async function hubCommand(env: NodeJS.ProcessEnv): Promise<number> {
     `  timeout      ${config.timeoutMs} ms per gateway`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
-  // SIGHUP reads the gateway tokens again (HUB_GATEWAY_TOKENS_FILE); a change of the file does too.
-  const onHup = () => void hub.reloadGatewayTokens();
-  process.on("SIGHUP", onHup);
   await untilSignal();
-  process.off("SIGHUP", onHup);
   await hub.stop();
   return 0;
 }

@@ -14,7 +14,17 @@ import { parseCliArgs, runCli, type CliIo } from "@dxledger/verify/cli";
 import { chainForCli } from "./chain-for-cli.ts";
 
 export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const io: CliIo = { env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), progress: progressBar() };
+  const bar = progressBar();
+  try {
+    return await verifyWith(args, env, bar?.draw);
+  } finally {
+    // A bundle that stops early (a receipt this RPC cannot check, an error) never reaches its total: the bar's redraw timer must not keep the process alive.
+    bar?.stop();
+  }
+}
+
+async function verifyWith(args: string[], env: NodeJS.ProcessEnv, progress: CliIo["progress"]): Promise<number> {
+  const io: CliIo = { env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), progress };
   const given = args.some((a) => a === "--rpc" || a.startsWith("--rpc=")) || env.RPC_URL;
   // Usage errors and --help are answered by runCli before any chain is brought up.
   const checked = parseCliArgs(args);
@@ -36,14 +46,21 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Pro
 }
 
 /** A bundle's progress as a bar on stderr, on a terminal only: piped output stays clean. */
-function progressBar(): CliIo["progress"] {
+function progressBar(): { draw: NonNullable<CliIo["progress"]>; stop: () => void } | undefined {
   if (!process.stderr.isTTY) return undefined;
   let bar: cliProgress.SingleBar | undefined;
-  return (done, total) => {
-    if (!bar) {
-      bar = new cliProgress.SingleBar({ format: "verify [{bar}] {percentage}% | {value}/{total} receipts | ETA {eta}s" }, cliProgress.Presets.shades_classic);
-      bar.start(total, done);
-    } else bar.update(done);
-    if (done >= total) bar.stop();
+  let running = false;
+  const stop = () => {
+    if (running) bar?.stop();
+    running = false;
   };
+  const draw = (done: number, total: number) => {
+    bar ??= new cliProgress.SingleBar({ format: "verify [{bar}] {percentage}% | {value}/{total} receipts | ETA {eta}s" }, cliProgress.Presets.shades_classic);
+    if (!running) {
+      bar.start(total, done);
+      running = true;
+    } else bar.update(done);
+    if (done >= total) stop();
+  };
+  return { draw, stop };
 }

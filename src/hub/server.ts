@@ -66,7 +66,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       s.once("error", reject);
     });
     const file = config.gatewayTokenSources.file;
-    const watcher = file ? watchFile(file, reloadGatewayTokens) : undefined;
+    let watcher: { close(): void } | undefined;
+    try {
+      watcher = file ? watchFile(file, reloadGatewayTokens) : undefined;
+    } catch (e) {
+      // No watch left (inotify limits): the file is still read again on SIGHUP.
+      log.error(`HUB_GATEWAY_TOKENS_FILE is not watched (${(e as Error).message}): send SIGHUP after changing it`);
+    }
     const addr = server.address() as { port: number };
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${addr.port}`;
     log.info("dxledger hub is listening", { url, chainId: ledger.chainId, contract: ledger.contract, directory: first.source, logs: first.logs.length });

@@ -386,6 +386,8 @@ async function lookupGroup(
   counterKeys: Iterable<string>,
 ): Promise<Lookup> {
   const counterLoad = counters.load(counterKeys);
+  // Awaited below after the lookups; a rejection meanwhile must not go unhandled (the lookups' own failure is the one thrown).
+  counterLoad.catch(() => undefined);
   const maybe: number[] = [];
   for (let i = 0; i < items.length; i++) if (seen.mightContain(itemKey(items[i]!))) maybe.push(i);
   const seqs = new Array<number | undefined>(items.length);

@@ -66,7 +66,12 @@ export class Store implements LogStore, CheckpointStore, DatasetIndex, Departmen
       throw e;
     }
     const store = new Store(db);
-    await ensureDepartmentIndex(store);
+    try {
+      await ensureDepartmentIndex(store);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
     return store;
   }
 
