@@ -103,9 +103,13 @@ export class Gatherer {
     this.timeoutMs = timeoutMs;
   }
 
-  async gather<T>(ask: Ask<T>): Promise<Gathered<T>> {
+  /**
+   * `eachRequest`: each request of `ask` gets HUB_TIMEOUT_MS of its own (a paged read of many pages), instead of
+   * all of them sharing one; the checkpoint and its chain check keep the shared one.
+   */
+  async gather<T>(ask: Ask<T>, opts: { eachRequest?: boolean } = {}): Promise<Gathered<T>> {
     const list = await this.#logs.list();
-    const out = await Promise.all(list.logs.map((l) => this.#one(l, ask)));
+    const out = await Promise.all(list.logs.map((l) => this.#one(l, ask, opts.eachRequest === true)));
     const parts: Array<Part<T>> = [];
     const missing: Missing[] = [];
     const unverifiable: Unverifiable[] = [];
@@ -117,13 +121,13 @@ export class Gatherer {
     return { complete: missing.length === 0 && unverifiable.length === 0, source: list.source, parts, missing, unverifiable };
   }
 
-  async #one<T>(l: FederationLog, ask: Ask<T>): Promise<Part<T> | { kind: "missing" | "unverifiable"; entry: Unverifiable }> {
+  async #one<T>(l: FederationLog, ask: Ask<T>, eachRequest: boolean): Promise<Part<T> | { kind: "missing" | "unverifiable"; entry: Unverifiable }> {
     const log = logRef(l);
     if (l.problem) return { kind: "missing", entry: { log, ...l.problem } };
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
       const checkpoint = await this.#checkpoint(l as FederationLog & { name: string; logId: string }, signal);
-      const get = (path: string, token: string | undefined) => this.#http.get(l.url, path, token, signal);
+      const get = (path: string, token: string | undefined) => this.#http.get(l.url, path, token, eachRequest ? AbortSignal.timeout(this.timeoutMs) : signal);
       const { answer, request } = await ask({ log: log as AskContext["log"], checkpoint, signal, get });
       return { log, checkpoint, request: `${l.url}${request}`, answer };
     } catch (e) {

@@ -107,12 +107,15 @@ export class FederatedRecords {
   }
 
   async provenance(dataset: string, reader: Reader) {
-    const { source, ...g } = await this.#g.gather(async (c) => {
-      const token = await readToken(c, reader, this.#hubToken);
-      const p = await allPages(c, token, dataset);
-      const { exchanges: _items, next: _next, ...rest } = p.first;
-      return { request: p.request, answer: { ...rest, exchanges: p.exchanges.map((e) => ({ ...e, log: c.log.name })), truncated: p.truncated } };
-    });
+    const { source, ...g } = await this.#g.gather(
+      async (c) => {
+        const token = await readToken(c, reader, this.#hubToken);
+        const p = await allPages(c, token, dataset);
+        const { exchanges: _items, next: _next, ...rest } = p.first;
+        return { request: p.request, answer: { ...rest, exchanges: p.exchanges.map((e) => ({ ...e, log: c.log.name })), truncated: p.truncated } };
+      },
+      { eachRequest: true },
+    );
     const exchanges = g.parts.flatMap((p) => p.answer.exchanges).sort(byTime);
     const origins = g.parts.flatMap((p) => (p.answer.origin ? [{ ...p.answer.origin, log: p.log.name ?? p.log.url }] : [])).sort(byTime);
     const union = (side: "upstream" | "downstream") => {
@@ -148,30 +151,33 @@ export class FederatedRecords {
    * then seq), its part says `truncated`, and the answer is not `complete`.
    */
   async exchangesOf(department: string, role: "consumer" | "provider", from: string, to: string, reader: Reader) {
-    const { source, ...g } = await this.#g.gather(async (c) => {
-      const token = await readToken(c, reader, this.#hubToken);
-      const hub = this.#hubToken(c.log);
-      if (!hub) throw new GatewayFailure("missing", "NO_TOKEN", "the hub holds no token for this gateway (HUB_GATEWAY_TOKENS)");
-      const asOf = String(c.checkpoint.index);
-      const usageRequest = `/v1/stats/usage?${new URLSearchParams({ from, to, [role]: department, groupBy: "dataset", asOf })}`;
-      const usage = okBody(await c.get(usageRequest, hub), "GET /v1/stats/usage") as GatewayUsage;
-      const request = `/v1/departments/${encodeURIComponent(department)}/exchanges?${new URLSearchParams({ role, from, to, limit: String(PAGE), asOf })}`;
-      const claimed = usage.total.exchanges;
-      const truncated = claimed > this.#maxExchanges;
-      const want = truncated ? this.#maxExchanges : claimed;
-      const listed = (await departmentPages(c, token, request, want)).exchanges;
-      const got = truncated ? listed.slice(0, want) : listed;
-      const found = got.filter((e) => e[role] === department && inDays(e.occurredAt, from, to) && e.seq < c.checkpoint.treeSize);
-      if (found.length !== got.length || got.length !== want) {
-        throw new GatewayFailure(
-          "unverifiable",
-          "COUNT_MISMATCH",
-          `the gateway's counters name ${claimed} exchanges, its department index ${listed.length}${found.length === got.length ? "" : ` (${got.length - found.length} not matching the question)`}`,
-          { claimed: { counters: claimed, records: listed.length, matching: found.length } },
-        );
-      }
-      return { request, answer: { exchanges: found.map((e): Exchange => ({ ...e, log: c.log.name })), counted: usage.total, truncated } };
-    });
+    const { source, ...g } = await this.#g.gather(
+      async (c) => {
+        const token = await readToken(c, reader, this.#hubToken);
+        const hub = this.#hubToken(c.log);
+        if (!hub) throw new GatewayFailure("missing", "NO_TOKEN", "the hub holds no token for this gateway (HUB_GATEWAY_TOKENS)");
+        const asOf = String(c.checkpoint.index);
+        const usageRequest = `/v1/stats/usage?${new URLSearchParams({ from, to, [role]: department, groupBy: "dataset", asOf })}`;
+        const usage = okBody(await c.get(usageRequest, hub), "GET /v1/stats/usage") as GatewayUsage;
+        const request = `/v1/departments/${encodeURIComponent(department)}/exchanges?${new URLSearchParams({ role, from, to, limit: String(PAGE), asOf })}`;
+        const claimed = usage.total.exchanges;
+        const truncated = claimed > this.#maxExchanges;
+        const want = truncated ? this.#maxExchanges : claimed;
+        const listed = (await departmentPages(c, token, request, want)).exchanges;
+        const got = truncated ? listed.slice(0, want) : listed;
+        const found = got.filter((e) => e[role] === department && inDays(e.occurredAt, from, to) && e.seq < c.checkpoint.treeSize);
+        if (found.length !== got.length || got.length !== want) {
+          throw new GatewayFailure(
+            "unverifiable",
+            "COUNT_MISMATCH",
+            `the gateway's counters name ${claimed} exchanges, its department index ${listed.length}${found.length === got.length ? "" : ` (${got.length - found.length} not matching the question)`}`,
+            { claimed: { counters: claimed, records: listed.length, matching: found.length } },
+          );
+        }
+        return { request, answer: { exchanges: found.map((e): Exchange => ({ ...e, log: c.log.name })), counted: usage.total, truncated } };
+      },
+      { eachRequest: true },
+    );
     const exchanges = g.parts.flatMap((p) => p.answer.exchanges).sort((a, b) => byTime(a as never, b as never));
     const parts = g.parts.map(({ answer: { exchanges: items, ...a }, ...p }) => ({ ...p, answer: { ...a, exchanges: items.length } }));
     return {
