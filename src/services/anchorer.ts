@@ -301,7 +301,7 @@ export class Anchorer implements AnchoringState {
       anchoredAt: tx.anchoredAt,
       sizeTakenAt,
     };
-    await beforePublish(this.#opts, cp);
+    await beforePublish(this.#opts, cp, this.#abort.signal);
     await this.#store.putCheckpoint(cp);
     this.#book.all.push(cp);
     this.#book.onChain = this.#book.all.length;
@@ -395,7 +395,7 @@ async function reconcileWithChain(
     if (root !== c.rootHash) halt(new CheckpointMismatchError(i, { treeSize: size, rootHash: root ?? null }, c));
     const txHash = (await chain.checkpointTx?.(logId, i, c.blockNumber).catch(() => undefined)) ?? "";
     const cp: Checkpoint = { index: i, treeSize: c.treeSize, rootHash: c.rootHash, txHash, blockNumber: c.blockNumber, anchoredAt: c.anchoredAt };
-    await beforePublish(opts, cp);
+    await beforePublish(opts, cp, limits.signal);
     await store.putCheckpoint(cp);
     local.push(cp);
     book.onChain = local.length;
@@ -408,7 +408,7 @@ async function reconcileWithChain(
     const tx = await chain.anchor(logId, l.treeSize, l.rootHash, proof, limits);
     if (tx.index !== i) halt(new CheckpointMismatchError(i, l, { index: tx.index }));
     const cp: Checkpoint = { ...l, txHash: tx.txHash, blockNumber: tx.blockNumber, anchoredAt: tx.anchoredAt };
-    await beforePublish(opts, cp);
+    await beforePublish(opts, cp, limits.signal);
     await store.putCheckpoint(cp);
     local[i] = cp;
     book.onChain = i + 1;
@@ -420,15 +420,25 @@ async function reconcileWithChain(
   return { reanchored, adopted };
 }
 
-/** Runs `opts.beforePublish`; never throws (see there). */
-async function beforePublish(opts: AnchorerOptions, cp: Checkpoint): Promise<void> {
-  try {
-    await opts.beforePublish?.(cp);
-  } catch (e) {
+/**
+ * Runs `opts.beforePublish`; never throws (see there). Stops waiting when `signal` aborts (stop, or the final
+ * anchor's deadline): the checkpoint is published all the same, and the sync, left running, is reported if it fails.
+ */
+async function beforePublish(opts: AnchorerOptions, cp: Checkpoint, signal: AbortSignal): Promise<void> {
+  const report = (e: unknown) => {
     opts.onEvent?.("checkpoint published before the registry reached its block; writes may need the chain until it answers", {
       index: cp.index,
       blockNumber: cp.blockNumber,
       error: String((e as Error | null | undefined)?.message ?? e),
     });
+  };
+  if (!opts.beforePublish || signal.aborted) return;
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    await Promise.race([opts.beforePublish(cp).catch(report), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }
