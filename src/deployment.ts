@@ -12,7 +12,7 @@ import { connectRpc } from "./adapters/chain/rpc.ts";
 import { inspectLedger } from "./adapters/chain/contract-check.ts";
 import type { Logger } from "./adapters/http/errors.ts";
 import { ChainError } from "./core/chain-error.ts";
-import type { DepartmentRecord } from "./services/departments.ts";
+import type { DepartmentRecord } from "./services/departments/departments.ts";
 
 /** What a data dir anchors to (K.deployment): one contract on one chain, one log. */
 export interface Deployment {

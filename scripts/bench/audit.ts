@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../../src/adapters/leveldb/store.ts";
-import { Appender } from "../../src/services/appender.ts";
-import { Prover } from "../../src/services/prover.ts";
-import { audit } from "../../src/services/audit.ts";
+import { Appender } from "../../src/services/append/appender.ts";
+import { Prover } from "../../src/services/proofs/prover.ts";
+import { audit } from "../../src/services/audit/audit.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 

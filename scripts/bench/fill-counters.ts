@@ -16,7 +16,7 @@ import { K } from "../../src/adapters/leveldb/keys.ts";
 import { counterTuple } from "../../src/core/counter-coords.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 import { formatCount } from "../../src/adapters/leveldb/counter-store.ts";
-import { addToTuple, spreadTuples } from "../../src/services/stats-counters.ts";
+import { addToTuple, spreadTuples } from "../../src/services/statistics/counters.ts";
 
 const BATCH = 50_000;
 const SAMPLE_EVERY = 997;

@@ -24,8 +24,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../../src/adapters/leveldb/store.ts";
 import { K } from "../../src/adapters/leveldb/keys.ts";
-import { Appender } from "../../src/services/appender.ts";
-import { StatsService } from "../../src/services/stats.ts";
+import { Appender } from "../../src/services/append/appender.ts";
+import { StatsService } from "../../src/services/statistics/stats.ts";
 import { cityDays, DATASETS, DEPTS } from "./city-load.ts";
 import { fillCounters } from "./fill-counters.ts";
 

@@ -20,7 +20,7 @@ import { connectRpc } from "../adapters/chain/rpc.ts";
 import { inspectLedger } from "../adapters/chain/contract-check.ts";
 import { registryHistories } from "../adapters/chain/registry-history.ts";
 import { eip712Domain } from "../core/eip712.ts";
-import { audit, type AuditChain, type AuditReport } from "../services/audit.ts";
+import { audit, type AuditChain, type AuditReport } from "../services/audit/audit.ts";
 import { SignerPool } from "../adapters/workers/signer-pool.ts";
 import { logIdOf } from "../config.ts";
 import { chainForCli } from "./chain-for-cli.ts";

@@ -2,7 +2,7 @@
  * `dxledger monitor --all-logs --rpc URL --contract ADDR [--stale-after S]
  *   [--interval MS] [--since-block N] [--once] [--json]`: every log of the
  * ledger's directory on chain, each held to its own gateway (the URL on
- * chain) as `--service` holds one (services/federation-monitor.ts), and the
+ * chain) as `--service` holds one (services/federation/monitor-all.ts), and the
  * department-key recoveries as always. ALARM when a gateway cannot back a
  * checkpoint, cannot be asked (no URL, unreachable, another log), or has
  * stopped anchoring (pending entries older than --stale-after seconds, default
@@ -14,7 +14,7 @@
 import { LedgerClient } from "../adapters/chain/ledger-client.ts";
 import { ChainLogDirectory } from "../adapters/chain/log-directory.ts";
 import { HttpGatewayProbe } from "../adapters/http/gateway-probe.ts";
-import { FederationMonitor, type FederationEvent } from "../services/federation-monitor.ts";
+import { FederationMonitor, type FederationEvent } from "../services/federation/monitor-all.ts";
 import { chainForCli } from "./chain-for-cli.ts";
 import { watchWithKeys } from "./monitor-report.ts";
 import { httpService } from "./monitor-http.ts";

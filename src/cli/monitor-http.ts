@@ -1,5 +1,5 @@
 /** The watched service, read over HTTP: its checkpoints and consistency proofs (what `dxledger monitor` holds to the chain). */
-import type { MonitorService } from "../services/monitor.ts";
+import type { MonitorService } from "../services/audit/monitor.ts";
 
 /** What is read of GET /v1/checkpoints and GET /v1/proofs/consistency (the service's OpenAPI document). */
 interface CheckpointPage {

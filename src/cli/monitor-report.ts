@@ -1,7 +1,7 @@
 /** How `dxledger monitor` prints key-recovery events (one line each, or JSON lines with --json), and the watch loop both modes share. */
 import type { LedgerClient } from "../adapters/chain/ledger-client.ts";
 import { recoveryEvents } from "../adapters/chain/department-keys.ts";
-import { KeyMonitor, type KeyEvent } from "../services/key-monitor.ts";
+import { KeyMonitor, type KeyEvent } from "../services/audit/key-monitor.ts";
 
 export function keyReporter(json: boolean): (e: KeyEvent) => void {
   return (e) => {

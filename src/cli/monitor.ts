@@ -15,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { LedgerClient } from "../adapters/chain/ledger-client.ts";
-import { Monitor, type MonitorEvent } from "../services/monitor.ts";
+import { Monitor, type MonitorEvent } from "../services/audit/monitor.ts";
 import { chainForCli } from "./chain-for-cli.ts";
 import { watchWithKeys } from "./monitor-report.ts";
 import { monitorAllLogs } from "./monitor-all.ts";

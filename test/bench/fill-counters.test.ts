@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../../src/adapters/leveldb/store.ts";
 import { COUNTER_PREFIXES } from "../../src/adapters/leveldb/counter-store.ts";
-import { Appender } from "../../src/services/appender.ts";
-import { StatsService } from "../../src/services/stats.ts";
+import { Appender } from "../../src/services/append/appender.ts";
+import { StatsService } from "../../src/services/statistics/stats.ts";
 import { cityDays, DATASETS, DAYS } from "../../scripts/bench/city-load.ts";
 import { fillCounters } from "../../scripts/bench/fill-counters.ts";
 

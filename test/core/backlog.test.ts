@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Backlog } from "../../src/services/backlog.ts";
+import { Backlog } from "../../src/services/anchor/backlog.ts";
 
 describe("backlog: the age of the oldest unanchored entry", () => {
   const clock = () => {

@@ -7,7 +7,7 @@ import { Store } from "../../src/adapters/leveldb/store.ts";
 import { K } from "../../src/adapters/leveldb/keys.ts";
 import { startAnvilReadOnly, type EmbeddedChain } from "../../src/adapters/chain/anvil.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
-import { audit, type AuditReport } from "../../src/services/audit.ts";
+import { audit, type AuditReport } from "../../src/services/audit/audit.ts";
 import { auditChainOf } from "../../src/cli/audit.ts";
 import { entryText, type Entry } from "../../src/core/record.ts";
 import { logIdOf } from "../../src/config.ts";

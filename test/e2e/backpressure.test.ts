@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { Store } from "../../src/adapters/leveldb/store.ts";
-import { Appender } from "../../src/services/appender.ts";
+import { Appender } from "../../src/services/append/appender.ts";
 import { isLedgerError } from "../../src/core/errors.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 import { payloadDigest } from "../../src/client/sign.ts";

@@ -16,7 +16,7 @@ import { ifSet, Api, freePort, signExchange, start, tempDir, unsigned } from "..
 import { ANVIL_DEV_KEY, runAnvil } from "../../src/adapters/chain/anvil.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
 import { Store } from "../../src/adapters/leveldb/store.ts";
-import { Appender } from "../../src/services/appender.ts";
+import { Appender } from "../../src/services/append/appender.ts";
 import { ChainView, verifyWith, type Verdict } from "@dxledger/verify";
 import { signAcknowledgement } from "../../src/client/sign.ts";
 import { logIdOf } from "../../src/config.ts";

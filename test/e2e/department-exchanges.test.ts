@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { Api, dept, ifSet, signExchange, start, tempDir, unsigned, type Dept } from "../helpers/service.ts";
 import { Store } from "../../src/adapters/leveldb/store.ts";
 import { K, prefixEnd } from "../../src/adapters/leveldb/keys.ts";
-import { audit } from "../../src/services/audit.ts";
+import { audit } from "../../src/services/audit/audit.ts";
 import { signAcknowledgement } from "../../src/client/sign.ts";
 import { inFieldOrder, withDefaults } from "../../src/core/record-fields.ts";
 import { createLogger } from "../../src/logger.ts";

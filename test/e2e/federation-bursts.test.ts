@@ -17,7 +17,7 @@ import { createLogger } from "../../src/logger.ts";
 import { loadHubConfig } from "../../src/hub/config.ts";
 import { startHub, type RunningHub } from "../../src/hub/server.ts";
 import { VIEW_CACHE_MS } from "../../src/hub/services/view.ts";
-import { DEFAULT_FEDERATION_CACHE_MS } from "../../src/services/federation.ts";
+import { DEFAULT_FEDERATION_CACHE_MS } from "../../src/services/federation/directory.ts";
 import type { RunningService } from "../../src/server.ts";
 
 const BURST = 200;

@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { Api, dept, signExchange, start, tempDir, unsigned } from "../helpers/service.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
-import { Monitor, type MonitorService } from "../../src/services/monitor.ts";
+import { Monitor, type MonitorService } from "../../src/services/audit/monitor.ts";
 import { httpService } from "../../src/cli/monitor-http.ts";
 import { rpc } from "../helpers/evm.ts";
 import { cancellationAuthorization } from "../helpers/keys.ts";

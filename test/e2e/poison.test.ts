@@ -10,7 +10,7 @@ import { Api, freePort, signExchange, start, tempDir } from "../helpers/service.
 import { testWallet } from "../helpers/seeded.ts";
 import { payloadDigest } from "../../src/client/sign.ts";
 import { Store } from "../../src/adapters/leveldb/store.ts";
-import { Appender } from "../../src/services/appender.ts";
+import { Appender } from "../../src/services/append/appender.ts";
 import { compareDerived, deriveFromStore, DERIVED_PREFIXES } from "../../src/adapters/leveldb/derived-indexes.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";
 import type { RunningService } from "../../src/server.ts";

@@ -1,6 +1,6 @@
 /**
  * The department registry's cache follows chain order, not arrival order
- * (services/registry.ts, "Order rule"). On a real Anvil: a poll that read the
+ * (services/departments/registry.ts, "Order rule"). On a real Anvil: a poll that read the
  * registry's events before this service's own key change was mined finishes
  * after it — its older events must not put the replaced key back. CI once saw
  * exactly that: a record signed by the key a recovery had just replaced was
@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { ANVIL_DEV_KEY } from "../../src/adapters/chain/anvil.ts";
 import { LedgerClient } from "../../src/adapters/chain/ledger-client.ts";
-import { Registry, type RegistryChain } from "../../src/services/registry.ts";
+import { Registry, type RegistryChain } from "../../src/services/departments/registry.ts";
 import { anvilNode, deployLedger, TEST_DELAYS, type Node } from "../helpers/external-chain.ts";
 import { testWallet } from "../helpers/seeded.ts";
 

@@ -5,7 +5,7 @@
  * FederationView). A fake clock and counting fakes: nothing here waits for time.
  */
 import { expect } from "chai";
-import { FederationDirectory } from "../../src/services/federation.ts";
+import { FederationDirectory } from "../../src/services/federation/directory.ts";
 import { FederationView } from "../../src/hub/services/view.ts";
 import type { FederationLogs } from "../../src/hub/services/logs.ts";
 import type { GatewayHttp, LedgerView } from "../../src/hub/ports.ts";

@@ -1,5 +1,5 @@
 /**
- * The registry's order rule (services/registry.ts) in the interleavings a
+ * The registry's order rule (services/departments/registry.ts) in the interleavings a
  * real chain cannot be made to produce on demand: two transactions in one
  * block, a first read or a change reported while a poll is half-way. The
  * chain here is a list of blocks with their registry events; the state a
@@ -8,7 +8,7 @@
  */
 import { expect } from "chai";
 import { Signal } from "../../src/core/signal.ts";
-import { Registry, type DepartmentState, type RegistryChain } from "../../src/services/registry.ts";
+import { Registry, type DepartmentState, type RegistryChain } from "../../src/services/departments/registry.ts";
 
 interface Ev {
   name: "DepartmentRegistered" | "SignerRotated" | "DepartmentRevoked";

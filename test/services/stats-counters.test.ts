@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../../src/adapters/leveldb/store.ts";
-import { CounterKeyMemo, spreadTuples, addToTuple, StatsCounters } from "../../src/services/stats-counters.ts";
+import { CounterKeyMemo, spreadTuples, addToTuple, StatsCounters } from "../../src/services/statistics/counters.ts";
 import { counterKeys, formatCount } from "../../src/adapters/leveldb/counter-store.ts";
 import { counterTuple, DIMENSIONS, dimensionValue, type CountedRecord } from "../../src/core/counter-coords.ts";
 import type { ExchangeRecord } from "../../src/core/record.ts";

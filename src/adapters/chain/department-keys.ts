@@ -58,7 +58,7 @@ const lower = (x: string) => x.toLowerCase();
 
 /**
  * Recovery events in blocks [fromBlock, toBlock], in chain order (one getLogs),
- * shaped as services/key-monitor.ts's `RecoveryEvent` (the port's type, which
+ * shaped as services/audit/key-monitor.ts's `RecoveryEvent` (the port's type, which
  * this adapter matches without importing it).
  */
 export async function recoveryEvents(c: LedgerClient, fromBlock: number, toBlock: number) {
@@ -111,7 +111,7 @@ export async function recoveryExecutableNow(c: LedgerClient, id: string): Promis
   }
 }
 
-/** The ledger as key changes need it (services/department-keys.ts `KeyLedger`), on `c`. */
+/** The ledger as key changes need it (services/departments/department-keys.ts `KeyLedger`), on `c`. */
 export function keyLedger(c: LedgerClient) {
   return {
     rotationNonce: (id: string) => rotationNonce(c, id),

@@ -20,7 +20,7 @@ export interface AppDeps {
   readonly departments: DepartmentAdmin;
   readonly provenance: ProvenanceQueries;
   readonly stats: UsageStatistics;
-  /** The federation directory of GET /v1/federation (services/federation.ts). */
+  /** The federation directory of GET /v1/federation (services/federation/directory.ts). */
   readonly federation: FederationListing;
   readonly info: {
     readonly chainId: number;

@@ -1,7 +1,7 @@
 /**
  * GET /v1/federation (public, like /v1/info): every log on the ledger — the
  * chain's directory — with its latest checkpoint on chain and its gateway's
- * health (services/federation.ts). The answer takes at most the probe timeout
+ * health (services/federation/directory.ts). The answer takes at most the probe timeout
  * (2 s) beyond the chain reads, however many gateways are slow.
  */
 import { Router } from "express";

@@ -10,9 +10,9 @@
  * update per record), then adds each distinct tuple's sums to its keys, which
  * are built once per tuple and remembered (CounterKeyMemo).
  */
-import type { CountedRecord } from "../core/counter-coords.ts";
-import type { Count, CounterStore } from "../ports/counters.ts";
-import type { CounterWrite } from "../ports/store.ts";
+import type { CountedRecord } from "../../core/counter-coords.ts";
+import type { Count, CounterStore } from "../../ports/counters.ts";
+import type { CounterWrite } from "../../ports/store.ts";
 
 /** Most counter values kept in memory; past it, the least recently written are forgotten between groups. */
 export const DEFAULT_CACHE_MAX = 500_000;

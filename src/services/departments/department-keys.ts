@@ -18,13 +18,13 @@
  *   are made first (nonce, expiry, pending recovery); the rest are the
  *   contract's custom errors, decoded into API errors (core/errors.ts).
  */
-import type { MinedTx } from "../core/chain-checkpoint.ts";
-import { LedgerError } from "../core/errors.ts";
-import { iso } from "../core/iso-time.ts";
-import type { Authorization, DepartmentKeyChanges, DepartmentRecord, PendingRecovery, SignerChange } from "../ports/api/departments.ts";
+import type { MinedTx } from "../../core/chain-checkpoint.ts";
+import { LedgerError } from "../../core/errors.ts";
+import { iso } from "../../core/iso-time.ts";
+import type { Authorization, DepartmentKeyChanges, DepartmentRecord, PendingRecovery, SignerChange } from "../../ports/api/departments.ts";
 
-export { iso } from "../core/iso-time.ts";
-export type { Authorization, PendingRecovery, SignerChange } from "../ports/api/departments.ts";
+export { iso } from "../../core/iso-time.ts";
+export type { Authorization, PendingRecovery, SignerChange } from "../../ports/api/departments.ts";
 
 /** What key changes need of the ledger (implemented by the chain adapter, adapters/chain/department-keys.ts). Failures are ChainErrors. */
 export interface KeyLedger {

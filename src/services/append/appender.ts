@@ -19,22 +19,22 @@
  * submission (seqs, leaves, tree nodes), then one write; those functions
  * follow the class, in that order.
  */
-import { canonicalJson, entryText, normalizeRecord, type Entry, type ExchangeRecord } from "../core/record.ts";
-import { ackEntryText, logEntryText, type AckEntry, type Acknowledgement, type LogEntry } from "../core/ack.ts";
-import { LedgerError } from "../core/errors.ts";
-import { Frontier } from "../core/merkle/frontier.ts";
-import { hashLeaf } from "../core/merkle/hash.ts";
-import { decompose } from "../core/merkle/range.ts";
-import { fromHex, toHex } from "../core/hex.ts";
-import { counterTuple } from "../core/counter-coords.ts";
-import type { AckWrite, CounterWrite, IndexedEntry, LogStore } from "../ports/store.ts";
-import type { AppendResult, LogAppender } from "../ports/api/ledger.ts";
-import type { CounterStore } from "../ports/counters.ts";
-import { NO_METRICS, type AppendMetrics } from "../ports/metrics.ts";
+import { canonicalJson, entryText, normalizeRecord, type Entry, type ExchangeRecord } from "../../core/record.ts";
+import { ackEntryText, logEntryText, type AckEntry, type Acknowledgement, type LogEntry } from "../../core/ack.ts";
+import { LedgerError } from "../../core/errors.ts";
+import { Frontier } from "../../core/merkle/frontier.ts";
+import { hashLeaf } from "../../core/merkle/hash.ts";
+import { decompose } from "../../core/merkle/range.ts";
+import { fromHex, toHex } from "../../core/hex.ts";
+import { counterTuple } from "../../core/counter-coords.ts";
+import type { AckWrite, CounterWrite, IndexedEntry, LogStore } from "../../ports/store.ts";
+import type { AppendResult, LogAppender } from "../../ports/api/ledger.ts";
+import type { CounterStore } from "../../ports/counters.ts";
+import { NO_METRICS, type AppendMetrics } from "../../ports/metrics.ts";
 import { KnownKeys } from "./known-keys.ts";
-import { addToTuple, CounterKeyMemo, spreadTuples, StatsCounters } from "./stats-counters.ts";
+import { addToTuple, CounterKeyMemo, spreadTuples, StatsCounters } from "../statistics/counters.ts";
 
-export type { AppendResult } from "../ports/api/ledger.ts";
+export type { AppendResult } from "../../ports/api/ledger.ts";
 
 export const DEFAULT_MAX_GROUP = 2000;
 export const DEFAULT_MAX_QUEUED = 100_000;

@@ -12,12 +12,12 @@
  * `lastUsedAt` is kept in memory and written at most once a minute per token.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { LedgerError } from "../core/errors.ts";
-import type { Principal, Role } from "../core/roles.ts";
-import type { RecordStore } from "../ports/store.ts";
-import type { TokenAdmin, TokenCheck, TokenRecord, TokenView } from "../ports/api/tokens.ts";
+import { LedgerError } from "../../core/errors.ts";
+import type { Principal, Role } from "../../core/roles.ts";
+import type { RecordStore } from "../../ports/store.ts";
+import type { TokenAdmin, TokenCheck, TokenRecord, TokenView } from "../../ports/api/tokens.ts";
 
-export type { TokenCheck, TokenRecord, TokenView } from "../ports/api/tokens.ts";
+export type { TokenCheck, TokenRecord, TokenView } from "../../ports/api/tokens.ts";
 
 export const BOOTSTRAP_ID = "bootstrap";
 /** How often, at most, a token's `lastUsedAt` is written to the store. */
@@ -26,7 +26,7 @@ export const LAST_USED_WRITE_MS = 60_000;
 const sha256 = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
 
 /**
- * The department registry on chain, as the service caches it (services/registry.ts):
+ * The department registry on chain, as the service caches it (services/departments/registry.ts):
  * undefined when the chain does not know the id. MAY fail with a ChainError.
  */
 export interface DepartmentLookup {

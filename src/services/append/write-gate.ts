@@ -4,8 +4,8 @@
  * MAX_UNANCHORED_AGE_MS, writes are refused until anchoring catches up; once
  * the chain holds a checkpoint the log cannot back, appending stops for good.
  */
-import { LedgerError } from "../core/errors.ts";
-import type { Anchorer } from "./anchorer.ts";
+import { LedgerError } from "../../core/errors.ts";
+import type { Anchorer } from "../anchor/anchorer.ts";
 
 export function writeRefusal(anchorer: Pick<Anchorer, "halted" | "backlog">, maxUnanchoredAgeMs: number): LedgerError | undefined {
   const halted = anchorer.halted;

@@ -2,12 +2,12 @@
  * Department administration: the chain holds the signer and status; the
  * store keeps the name and the transactions, for listing.
  */
-import type { MinedTx } from "../core/chain-checkpoint.ts";
-import { LedgerError } from "../core/errors.ts";
-import type { RecordStore } from "../ports/store.ts";
-import type { DepartmentAdmin, DepartmentRecord, DepartmentView } from "../ports/api/departments.ts";
+import type { MinedTx } from "../../core/chain-checkpoint.ts";
+import { LedgerError } from "../../core/errors.ts";
+import type { RecordStore } from "../../ports/store.ts";
+import type { DepartmentAdmin, DepartmentRecord, DepartmentView } from "../../ports/api/departments.ts";
 
-export type { DepartmentRecord, DepartmentView } from "../ports/api/departments.ts";
+export type { DepartmentRecord, DepartmentView } from "../../ports/api/departments.ts";
 import type { Registry } from "./registry.ts";
 import { DepartmentKeys, type KeyLedger } from "./department-keys.ts";
 
@@ -19,7 +19,7 @@ export interface DepartmentChain {
 }
 
 export class Departments implements DepartmentAdmin {
-  /** Key changes: self-rotation, recovery, cancellation (services/department-keys.ts). */
+  /** Key changes: self-rotation, recovery, cancellation (services/departments/department-keys.ts). */
   readonly keys: DepartmentKeys;
   readonly #store: RecordStore<DepartmentRecord>;
   readonly #chain: DepartmentChain;

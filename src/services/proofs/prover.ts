@@ -6,11 +6,11 @@
  * CACHED_LEVEL, shared by every proof through their subtree) are kept in
  * memory once read: a receipt at 1 M entries reads ~4 nodes, not ~20.
  */
-import { foldRange, decompose, type NodeId } from "../core/merkle/range.ts";
-import { consistencyRanges, inclusionRanges, type Range } from "../core/merkle/proofs.ts";
-import { EMPTY_ROOT } from "../core/merkle/hash.ts";
-import { fromHex, isHash32, toHex, type Hex } from "../core/hex.ts";
-import type { LogStore } from "../ports/store.ts";
+import { foldRange, decompose, type NodeId } from "../../core/merkle/range.ts";
+import { consistencyRanges, inclusionRanges, type Range } from "../../core/merkle/proofs.ts";
+import { EMPTY_ROOT } from "../../core/merkle/hash.ts";
+import { fromHex, isHash32, toHex, type Hex } from "../../core/hex.ts";
+import type { LogStore } from "../../ports/store.ts";
 
 /** Lowest level of the nodes kept in memory (one in 2^CACHED_LEVEL of the leaves has one per level). */
 export const CACHED_LEVEL = 4;

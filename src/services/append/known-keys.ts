@@ -4,8 +4,8 @@
  * record needs no LevelDB read; a "maybe" is settled by reading the store.
  * Past its capacity the filter is rebuilt twice as large.
  */
-import { BloomFilter } from "../core/bloom.ts";
-import type { LogStore } from "../ports/store.ts";
+import { BloomFilter } from "../../core/bloom.ts";
+import type { LogStore } from "../../ports/store.ts";
 
 type Store = Pick<LogStore, "providerIdKeys">;
 

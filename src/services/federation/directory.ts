@@ -23,11 +23,11 @@ import {
   type GatewayHealth,
   type GatewayProbe,
   type LatestOnChain,
-} from "../ports/federation.ts";
-import { staleness } from "./federation-health.ts";
+} from "../../ports/federation.ts";
+import { staleness } from "./health.ts";
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 2000;
-export { DEFAULT_STALE_AFTER_S, type FederationLog, type FederationView } from "../ports/federation.ts";
+export { DEFAULT_STALE_AFTER_S, type FederationLog, type FederationView } from "../../ports/federation.ts";
 export const DEFAULT_FEDERATION_CACHE_MS = 2000;
 
 interface Snapshot {

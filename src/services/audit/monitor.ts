@@ -4,9 +4,9 @@
  * serve a consistency proof from the previous one that verifies. Anything else
  * is an alarm carrying both sides as evidence.
  */
-import { verifyConsistency } from "../core/merkle/verify.ts";
-import { fromHex } from "../core/hex.ts";
-import type { ChainCheckpoint } from "../core/chain-checkpoint.ts";
+import { verifyConsistency } from "../../core/merkle/verify.ts";
+import { fromHex } from "../../core/hex.ts";
+import type { ChainCheckpoint } from "../../core/chain-checkpoint.ts";
 
 export interface MonitorChain {
   checkpointCount(logId: string): Promise<number>;

@@ -6,17 +6,17 @@
  * same decision as `dxledger verify`). Trusts nothing in the data dir but the
  * entries' own bytes; every discrepancy names a seq where one exists.
  */
-import { Frontier } from "../core/merkle/frontier.ts";
-import { hashLeaf } from "../core/merkle/hash.ts";
-import { fromHex, toHex, utf8 } from "../core/hex.ts";
-import { exchangeRecordInput, type Entry } from "../core/record.ts";
-import { acknowledgementInput, isAckEntry, logEntryText, type AckEntry, type LogEntry } from "../core/ack.ts";
-import { eip712Domain } from "../core/eip712.ts";
-import { SignatureAuditor, type RecoverRecords } from "../core/signature-audit.ts";
-import type { ChainCheckpoint } from "../core/chain-checkpoint.ts";
-import type { RegistryEvent } from "../core/key-history.ts";
-import type { Checkpoint, CheckpointStore, LogStore } from "../ports/store.ts";
-import type { IndexCheck } from "../ports/index-check.ts";
+import { Frontier } from "../../core/merkle/frontier.ts";
+import { hashLeaf } from "../../core/merkle/hash.ts";
+import { fromHex, toHex, utf8 } from "../../core/hex.ts";
+import { exchangeRecordInput, type Entry } from "../../core/record.ts";
+import { acknowledgementInput, isAckEntry, logEntryText, type AckEntry, type LogEntry } from "../../core/ack.ts";
+import { eip712Domain } from "../../core/eip712.ts";
+import { SignatureAuditor, type RecoverRecords } from "../../core/signature-audit.ts";
+import type { ChainCheckpoint } from "../../core/chain-checkpoint.ts";
+import type { RegistryEvent } from "../../core/key-history.ts";
+import type { Checkpoint, CheckpointStore, LogStore } from "../../ports/store.ts";
+import type { IndexCheck } from "../../ports/index-check.ts";
 
 /** What the audit reads locally: the log, its checkpoints, and the derived indexes as stored. */
 export type AuditStore = Pick<LogStore, "size" | "entry" | "entriesFrom"> & Pick<CheckpointStore, "checkpoints"> & { readonly indexCheck: IndexCheck };

@@ -26,7 +26,7 @@
  * mined on the lost blocks and reported in the moment between the loss and
  * its detection stays cached until the department's next event.
  */
-import { ChainError } from "../core/chain-error.ts";
+import { ChainError } from "../../core/chain-error.ts";
 
 /** What the registry reads from the chain. Each MUST fail with a ChainError, never hang past RPC_TIMEOUT_MS. */
 export interface RegistryChain {

@@ -4,8 +4,8 @@
  * keys written with each entry. Each exchange carries its leaf hash, status,
  * checkpoint and where to fetch its receipt.
  */
-import { fieldsExcept } from "../core/record-fields.ts";
-import type { DatasetIndex, DepartmentIndex, DepartmentPosition, LogStore } from "../ports/store.ts";
+import { fieldsExcept } from "../../core/record-fields.ts";
+import type { DatasetIndex, DepartmentIndex, DepartmentPosition, LogStore } from "../../ports/store.ts";
 import {
   MAX_PAGE,
   type DepartmentExchangePage,
@@ -15,12 +15,12 @@ import {
   type Lineage,
   type LineageEdge,
   type ProvenanceQueries,
-} from "../ports/api/provenance.ts";
+} from "../../ports/api/provenance.ts";
 
-export { DEFAULT_PAGE, MAX_PAGE, type ExchangeItem, type Lineage, type LineageEdge } from "../ports/api/provenance.ts";
+export { DEFAULT_PAGE, MAX_PAGE, type ExchangeItem, type Lineage, type LineageEdge } from "../../ports/api/provenance.ts";
 
-import type { Entry } from "../core/record.ts";
-import type { Anchorer } from "./anchorer.ts";
+import type { Entry } from "../../core/record.ts";
+import type { Anchorer } from "../anchor/anchorer.ts";
 
 /** Lineage walks stop after this many datasets (the answer says it was cut). */
 export const MAX_LINEAGE = 1000;

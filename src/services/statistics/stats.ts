@@ -3,15 +3,15 @@
  * never the entries — except for "as of" an older checkpoint, where the
  * entries added since are subtracted. Aggregates only: no record-level content.
  */
-import { LedgerError } from "../core/errors.ts";
-import { splitPeriods } from "../core/periods.ts";
-import type { LogEntry } from "../core/ack.ts";
-import { dimensionValue, groupText } from "../core/counter-coords.ts";
-import type { Count, CounterFilter, CounterGroup, CounterStore } from "../ports/counters.ts";
-import type { LogStore } from "../ports/store.ts";
-import { DIM_OF, type FilterName, type Flow, type Group, type GroupBy, type UsageAnswer, type UsageQuery, type UsageStatistics } from "../ports/api/stats.ts";
+import { LedgerError } from "../../core/errors.ts";
+import { splitPeriods } from "../../core/periods.ts";
+import type { LogEntry } from "../../core/ack.ts";
+import { dimensionValue, groupText } from "../../core/counter-coords.ts";
+import type { Count, CounterFilter, CounterGroup, CounterStore } from "../../ports/counters.ts";
+import type { LogStore } from "../../ports/store.ts";
+import { DIM_OF, type FilterName, type Flow, type Group, type GroupBy, type UsageAnswer, type UsageQuery, type UsageStatistics } from "../../ports/api/stats.ts";
 
-export { DIM_OF, type FilterName, type Group, type GroupBy, type UsageAnswer, type UsageQuery } from "../ports/api/stats.ts";
+export { DIM_OF, type FilterName, type Group, type GroupBy, type UsageAnswer, type UsageQuery } from "../../ports/api/stats.ts";
 
 /** A query that cannot be answered as asked, naming the parameter (as the HTTP layer's parameter errors do). */
 function queryError(parameter: string, message: string): LedgerError {

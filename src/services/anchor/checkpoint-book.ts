@@ -5,7 +5,7 @@
  *
  * Invariant: 0 ≤ onChain ≤ all.length; all[i].index === i.
  */
-import { firstCovering, type Checkpoint } from "../core/chain-checkpoint.ts";
+import { firstCovering, type Checkpoint } from "../../core/chain-checkpoint.ts";
 
 export class CheckpointBook {
   /** Every checkpoint this log anchored, as stored. The anchorer alone changes it. */

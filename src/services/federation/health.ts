@@ -12,7 +12,7 @@
  * is old but nothing waits (not stale); a busy gateway always has a few
  * pending entries, but its checkpoints are recent (not stale either).
  */
-import type { GatewayHealth, LatestOnChain } from "../ports/federation.ts";
+import type { GatewayHealth, LatestOnChain } from "../../ports/federation.ts";
 
 export interface Staleness {
   readonly stale: boolean;

@@ -1,10 +1,10 @@
 /**
  * `dxledger monitor --all-logs`: every log of the ledger's directory, each
  * held to its own gateway (the URL on chain) by the per-log Monitor
- * (services/monitor.ts: the gateway knows each checkpoint and proves it
+ * (services/audit/monitor.ts: the gateway knows each checkpoint and proves it
  * consistent), plus the gateway itself: ALARM when it cannot be asked
  * (no URL, unreachable, serving another log) or has stopped anchoring
- * (services/federation-health.ts, the rule GET /v1/federation uses).
+ * (services/federation/health.ts, the rule GET /v1/federation uses).
  *
  * Contracts:
  * - Logs bound after the monitor started are picked up at the next poll.
@@ -15,9 +15,9 @@
  *   and a notice when it ends, not at every poll; `alarming` lists the logs
  *   in alarm now.
  */
-import { Monitor, type MonitorChain, type MonitorEvent, type MonitorService } from "./monitor.ts";
-import { staleness } from "./federation-health.ts";
-import type { DirectoryChain, DirectoryEntry, GatewayProbe } from "../ports/federation.ts";
+import { Monitor, type MonitorChain, type MonitorEvent, type MonitorService } from "../audit/monitor.ts";
+import { staleness } from "./health.ts";
+import type { DirectoryChain, DirectoryEntry, GatewayProbe } from "../../ports/federation.ts";
 
 export interface LogRef {
   readonly name: string;

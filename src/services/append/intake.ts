@@ -3,19 +3,19 @@
  * (SPEC §1), then the provider's EIP-712 signature against the provider's
  * active signer in the on-chain registry (SPEC §3). Changes nothing.
  */
-import { exchangeRecordInput, type ExchangeRecord } from "../core/record.ts";
-import { LedgerError } from "../core/errors.ts";
-import type { Registry, DepartmentState } from "./registry.ts";
-import type { RecoverRecords } from "../core/signature-audit.ts";
+import { exchangeRecordInput, type ExchangeRecord } from "../../core/record.ts";
+import { LedgerError } from "../../core/errors.ts";
+import type { Registry, DepartmentState } from "../departments/registry.ts";
+import type { RecoverRecords } from "../../core/signature-audit.ts";
 
 /** Signature recovery off the event loop (adapters/workers/signer-pool.ts). */
 interface SignerPool {
   recover: RecoverRecords;
 }
-import { NO_METRICS, signatureReason, type SignatureMetrics } from "../ports/metrics.ts";
-import type { ExchangeIntake } from "../ports/api/ledger.ts";
+import { NO_METRICS, signatureReason, type SignatureMetrics } from "../../ports/metrics.ts";
+import type { ExchangeIntake } from "../../ports/api/ledger.ts";
 
-import { zodDetails } from "../core/zod-details.ts";
+import { zodDetails } from "../../core/zod-details.ts";
 
 export { zodDetails };
 

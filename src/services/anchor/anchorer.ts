@@ -17,16 +17,16 @@
  * - any disagreement on a size or root → the anchorer halts with both sides as
  *   evidence; the service stops appending (CHAIN_MISMATCH) and says why.
  */
-import type { AnchoredTx, ChainCheckpoint } from "../core/chain-checkpoint.ts";
-import type { Checkpoint, CheckpointStore } from "../ports/store.ts";
-import type { Prover } from "./prover.ts";
-import { isChainError } from "../core/chain-error.ts";
+import type { AnchoredTx, ChainCheckpoint } from "../../core/chain-checkpoint.ts";
+import type { Checkpoint, CheckpointStore } from "../../ports/store.ts";
+import type { Prover } from "../proofs/prover.ts";
+import { isChainError } from "../../core/chain-error.ts";
 import { Backlog } from "./backlog.ts";
-import type { AnchoringHealth, AnchoringState } from "../ports/api/ledger.ts";
-import type { AnchorMetrics } from "../ports/metrics.ts";
+import type { AnchoringHealth, AnchoringState } from "../../ports/api/ledger.ts";
+import type { AnchorMetrics } from "../../ports/metrics.ts";
 import { CheckpointBook } from "./checkpoint-book.ts";
 
-export type { AnchoringHealth } from "../ports/api/ledger.ts";
+export type { AnchoringHealth } from "../../ports/api/ledger.ts";
 
 /** What the anchorer needs from the chain. */
 export interface AnchorChain {

@@ -2,16 +2,16 @@
  * Read side of the log: entries, their status, receipts (SPEC §5) and
  * consistency proofs, over the store, the prover and the anchorer's checkpoints.
  */
-import { LedgerError } from "../core/errors.ts";
-import { notFound } from "../core/not-found.ts";
-import type { LogEntry } from "../core/ack.ts";
-import type { Hex } from "../core/hex.ts";
-import type { Checkpoint, LogStore } from "../ports/store.ts";
+import { LedgerError } from "../../core/errors.ts";
+import { notFound } from "../../core/not-found.ts";
+import type { LogEntry } from "../../core/ack.ts";
+import type { Hex } from "../../core/hex.ts";
+import type { Checkpoint, LogStore } from "../../ports/store.ts";
 import type { StateProof } from "@dxledger/verify";
-import type { ChainIdentity, Receipt, ReceiptOptions, StateProofs } from "../ports/receipts.ts";
-import type { LogReader, UnacknowledgedItem } from "../ports/api/ledger.ts";
+import type { ChainIdentity, Receipt, ReceiptOptions, StateProofs } from "../../ports/receipts.ts";
+import type { LogReader, UnacknowledgedItem } from "../../ports/api/ledger.ts";
 import type { Prover } from "./prover.ts";
-import type { Anchorer } from "./anchorer.ts";
+import type { Anchorer } from "../anchor/anchorer.ts";
 
 export const RECEIPT_VERSION = 1;
 

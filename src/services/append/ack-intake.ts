@@ -4,16 +4,16 @@
  * exchange it names — committed, addressed to that consumer, and exactly the
  * entry whose leaf hash the consumer signed. Changes nothing.
  */
-import { acknowledgementInput, ackDigest, type Acknowledgement } from "../core/ack.ts";
-import type { Eip712Digester } from "../core/eip712.ts";
-import type { Entry } from "../core/record.ts";
-import { LedgerError } from "../core/errors.ts";
-import { recoverSigner } from "../core/signature.ts";
-import type { LogStore } from "../ports/store.ts";
-import type { AckCheck } from "../ports/api/ledger.ts";
-import type { Registry } from "./registry.ts";
+import { acknowledgementInput, ackDigest, type Acknowledgement } from "../../core/ack.ts";
+import type { Eip712Digester } from "../../core/eip712.ts";
+import type { Entry } from "../../core/record.ts";
+import { LedgerError } from "../../core/errors.ts";
+import { recoverSigner } from "../../core/signature.ts";
+import type { LogStore } from "../../ports/store.ts";
+import type { AckCheck } from "../../ports/api/ledger.ts";
+import type { Registry } from "../departments/registry.ts";
 import { zodDetails } from "./intake.ts";
-import { NO_METRICS, signatureReason, type SignatureMetrics } from "../ports/metrics.ts";
+import { NO_METRICS, signatureReason, type SignatureMetrics } from "../../ports/metrics.ts";
 
 export class AckIntake implements AckCheck {
   readonly #store: Pick<LogStore, "seqsByProviderId" | "entry" | "nodes">;
