@@ -9,7 +9,16 @@ import type { LogEntry } from "../../core/ack.ts";
 import { dimensionValue, groupText } from "../../core/counter-coords.ts";
 import type { Count, CounterFilter, CounterGroup, CounterStore } from "../../ports/counters.ts";
 import type { LogStore } from "../../ports/store.ts";
-import { DIM_OF, type FilterName, type Flow, type Group, type GroupBy, type UsageAnswer, type UsageQuery, type UsageStatistics } from "../../ports/api/stats.ts";
+import {
+  DIM_OF,
+  type FilterName,
+  type Flow,
+  type Group,
+  type GroupBy,
+  type UsageAnswer,
+  type UsageQuery,
+  type UsageStatistics,
+} from "../../ports/api/stats.ts";
 
 export { DIM_OF, type FilterName, type Group, type GroupBy, type UsageAnswer, type UsageQuery } from "../../ports/api/stats.ts";
 
