@@ -5,7 +5,8 @@
  *
  *   core      src/core — pure: no I/O module, no other layer (also compiled into packages/verify)
  *   verify    packages/verify/src — the portable verifier: itself and src/core only
- *   ports     src/ports, src/hub/ports.ts — interfaces and the shapes they carry: core only
+ *   api       src/api — the HTTP API declared once (operations, zod schemas): core only, no I/O
+ *   ports     src/ports, src/hub/ports.ts — interfaces and the shapes they carry: core and api
  *   services  src/services, src/hub/services — use cases: core, ports and other services
  *   adapters  src/adapters, src/hub/adapters, src/hub/routes — LevelDB, chain, HTTP, metrics, logs:
  *             core, ports and other adapters; never a service
@@ -14,6 +15,7 @@
 const IO =
   "^(node:)?(fs|fs/promises|net|http|https|http2|child_process|cluster|dgram|worker_threads|tls|dns)$|^(level|classic-level|ethers|express|hardhat|pino|prom-client|helmet|cors|express-rate-limit|@foundry-rs/anvil)($|/)";
 const CORE = "^src/core/";
+const API = "^src/api/";
 const PORTS = "^src/(ports/|hub/ports\\.ts$)";
 const SERVICES = "^src/(services|hub/services)/";
 const ADAPTERS = "^src/(adapters|hub/adapters|hub/routes)/";
@@ -36,11 +38,19 @@ module.exports = {
       to: { path: "^src/", pathNot: "^src/core/" },
     },
     {
+      name: "api-imports-core",
+      severity: "error",
+      comment: "the API's declarations import only core and themselves (the client, the hub and the console import them).",
+      from: { path: API },
+      to: { path: "^src/", pathNot: `${CORE}|${API}` },
+    },
+    { name: "api-no-io", severity: "error", comment: "the API's declarations are pure: no I/O module.", from: { path: API }, to: { path: IO } },
+    {
       name: "ports-import-core",
       severity: "error",
-      comment: "ports import only core and ports.",
+      comment: "ports import only core, api and ports.",
       from: { path: PORTS },
-      to: { path: "^src/", pathNot: `${CORE}|${PORTS}` },
+      to: { path: "^src/", pathNot: `${CORE}|${API}|${PORTS}` },
     },
     { name: "ports-no-io", severity: "error", comment: "ports are declarations: no I/O module.", from: { path: PORTS }, to: { path: IO } },
     {
@@ -48,7 +58,7 @@ module.exports = {
       severity: "error",
       comment: "services import only core, ports and services.",
       from: { path: SERVICES },
-      to: { path: "^src/", pathNot: `${CORE}|${PORTS}|${SERVICES}` },
+      to: { path: "^src/", pathNot: `${CORE}|${API}|${PORTS}|${SERVICES}` },
     },
     { name: "services-no-io", severity: "error", comment: "services reach I/O only through ports.", from: { path: SERVICES }, to: { path: IO } },
     {
@@ -61,9 +71,9 @@ module.exports = {
     {
       name: "client-imports-core-and-ports",
       severity: "error",
-      comment: "the client SDK is core, ports and its own files.",
+      comment: "the client SDK is core, api, ports and its own files.",
       from: { path: "^src/client/" },
-      to: { path: "^src/", pathNot: `${CORE}|${PORTS}|^src/client/` },
+      to: { path: "^src/", pathNot: `${CORE}|${API}|${PORTS}|^src/client/` },
     },
     {
       name: "verify-package-is-self-contained",

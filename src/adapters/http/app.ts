@@ -58,7 +58,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(statsRoutes(d));
   app.use(whoamiRoutes(d));
   app.use(federationRoutes(d));
-  app.use(docsRoutes());
+  app.use(docsRoutes(d.tokens));
   app.use(metricsRoutes(d));
   app.use(consoleRoutes(d));
   app.use((req, res) => sendError(res, new LedgerError("NOT_FOUND", `no route ${req.method} ${req.path}`)));

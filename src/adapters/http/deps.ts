@@ -64,7 +64,6 @@ export const DEFAULT_SECURITY: SecuritySettings = Object.freeze({
   bodyBudgetBytes: 256 * 1024 * 1024,
 });
 
-/** Largest single-record body, and largest batch body (10 000 records). */
+/** Largest single-record body, and largest batch body (MAX_BATCH_RECORDS, api/operations/log.ts). */
 export const SINGLE_BODY_LIMIT = 64 * 1024;
 export const BATCH_BODY_LIMIT = 64 * 1024 * 1024;
-export const MAX_BATCH_RECORDS = 10_000;

@@ -11,6 +11,7 @@ import type { ErrorRequestHandler, Response } from "express";
 import { LedgerError, RETRY_LATER, isLedgerError, ledgerErrorOfChain, type ErrorCode } from "../../core/errors.ts";
 import { isChainError } from "../../core/chain-error.ts";
 import { redactText } from "./redact.ts";
+import { RATE_LIMITED } from "../../api/responses.ts";
 
 export interface Logger {
   /** Detail below info (client errors); optional so a minimal logger stays valid. */
@@ -21,7 +22,7 @@ export interface Logger {
 }
 
 /** 429 for a caller over RATE_LIMIT_RPS (SPEC §8). Not (yet) in the core catalogue: requests are not domain errors. */
-export const RATE_LIMITED = { code: "RATE_LIMITED", status: 429 } as const;
+export { RATE_LIMITED };
 
 export type HttpErrorCode = ErrorCode | typeof RATE_LIMITED.code;
 

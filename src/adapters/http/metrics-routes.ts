@@ -14,6 +14,8 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import { Router, type Request, type RequestHandler } from "express";
 import { LedgerError } from "../../core/errors.ts";
+import { OPS } from "../../api/index.ts";
+import { mount } from "./mount.ts";
 import { principalOf } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 
@@ -48,16 +50,23 @@ export function metricsRoutes(d: AppDeps): Router {
   const m = d.metrics;
   if (!m) return r;
   const scrapeToken = m.token ? digest(m.token) : undefined;
-  r.get("/metrics", async (req, res) => {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "")?.[1];
-    const isScraper = scrapeToken !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), scrapeToken);
-    if (!isScraper) {
-      const p = principalOf(req, d.tokens);
-      if (p.role !== "admin")
-        throw new LedgerError("FORBIDDEN", `role ${p.role} may not GET /metrics (admin or METRICS_TOKEN)`, { role: p.role, allowed: ["admin"] });
-    }
-    const { contentType, body } = await m.http.scrape();
-    res.set("Content-Type", contentType).set("Cache-Control", "no-store").send(body);
-  });
+  // The role check is the handler's: the scrape token is not a role.
+  mount(
+    r,
+    d.tokens,
+    OPS.metrics,
+    async ({ req, res }) => {
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "")?.[1];
+      const isScraper = scrapeToken !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), scrapeToken);
+      if (!isScraper) {
+        const p = principalOf(req, d.tokens);
+        if (p.role !== "admin")
+          throw new LedgerError("FORBIDDEN", `role ${p.role} may not GET /metrics (admin or METRICS_TOKEN)`, { role: p.role, allowed: ["admin"] });
+      }
+      const { contentType, body } = await m.http.scrape();
+      res.set("Content-Type", contentType).set("Cache-Control", "no-store").send(body);
+    },
+    { roleCheck: false },
+  );
   return r;
 }

@@ -12,32 +12,29 @@ import { DATASET_ID, type Entry } from "../../core/record.ts";
 import { toProvJson } from "../../core/prov.ts";
 import { DEFAULT_PAGE, MAX_PAGE, type ProvenanceQueries } from "../../ports/api/provenance.ts";
 import { departmentOf } from "../../core/roles.ts";
-import { principalIn, requireRole } from "./auth.ts";
+import { OPS } from "../../api/index.ts";
+import { PROVENANCE_FORMATS } from "../../api/operations/log.ts";
 import type { AppDeps } from "./deps.ts";
-import { oneOfParam, uintParam } from "./params.ts";
-
-/** Values of `?format=` (the first is the default). */
-export const PROVENANCE_FORMATS = ["json", "prov", "bundle"] as const;
+import { mount } from "./mount.ts";
 
 export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceQueries }): Router {
   const r = Router();
-  r.get("/v1/datasets/*path", requireRole(d.tokens, "admin", "auditor", "department"), async (req, res) => {
+   
+  mount(r, d.tokens, OPS.provenance, async ({ req, res, query, principal }) => {
     const parts = ([] as string[]).concat((req.params as { path: string | string[] }).path);
     if (parts.length < 2 || parts[parts.length - 1] !== "provenance") {
       throw new LedgerError("NOT_FOUND", `no route GET ${req.path}`);
     }
     const dataset = parts.slice(0, -1).join("/");
     if (!DATASET_ID.test(dataset)) throw new LedgerError("BAD_REQUEST", "not a valid dataset id", { dataset });
-    const after = req.query.after === undefined ? undefined : uintParam("after", req.query.after);
-    const limit = uintParam("limit", req.query.limit, { def: DEFAULT_PAGE, max: MAX_PAGE });
-    const format = oneOfParam("format", req.query.format, PROVENANCE_FORMATS, "json");
-
-    const p = principalIn(res);
-    const party = departmentOf(p.role);
+    const { after } = query;
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const format = query.format ?? PROVENANCE_FORMATS[0];
+    const party = departmentOf(principal.role);
     const visible = party ? (e: Entry) => e.record.provider === party || e.record.consumer === party : undefined;
     if (format === "bundle") {
       await streamBundle(d, dataset, visible, res);
-      return;
+      return undefined;
     }
     const [page, firstAll, lineage] = await Promise.all([
       d.provenance.exchanges(dataset, after, limit, visible),
@@ -54,10 +51,9 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceQueries })
     if (format === "prov") {
       // The body is pure PROV-JSON; the next page is in the Link header.
       if (next) res.set("Link", `<${next}>; rel="next"`);
-      res.json(toProvJson(dataset, page.items, [...lineage.upstream, ...lineage.downstream]));
-      return;
+      return toProvJson(dataset, page.items, [...lineage.upstream, ...lineage.downstream]);
     }
-    res.json({
+    return {
       dataset,
       asOf: { treeSize: d.appender.size, anchoredSize: d.anchorer.anchoredSize },
       origin: origin
@@ -66,7 +62,7 @@ export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceQueries })
       exchanges: page.items,
       next,
       lineage,
-    });
+    };
   });
   return r;
 }

@@ -6,43 +6,23 @@
  * `asOf=<checkpoint index>` gives the figures as of that anchored checkpoint,
  * the same tomorrow as today.
  */
-import { Router, type Request, type Response } from "express";
-import { z } from "zod";
+import { Router, type Response } from "express";
 import type { Checkpoint } from "../../core/chain-checkpoint.ts";
 import { LedgerError } from "../../core/errors.ts";
 import { toCsv } from "../../core/csv.ts";
-import { datasetId, departmentId, freeText } from "../../core/record.ts";
-import type { UsageStatistics as StatsService, FilterName, GroupBy, UsageAnswer } from "../../ports/api/stats.ts";
-import { requireRole } from "./auth.ts";
+import type { UsageStatistics as StatsService, FilterName, UsageAnswer } from "../../ports/api/stats.ts";
+import { OPS } from "../../api/index.ts";
+import { STATS_FILTERS } from "../../api/operations/admin.ts";
+import { paramError } from "../../api/params.ts";
 import type { AppDeps } from "./deps.ts";
-import { dayParam, enumParam, paramError, parseQuery, single, uintParam } from "./params.ts";
+import { mount } from "./mount.ts";
 
 /** Response headers naming what statistics are as of (exposed to browsers by the CORS policy). */
 export const CHECKPOINT_HEADER = "Dxledger-Checkpoint";
 export const PENDING_HEADER = "Dxledger-Pending";
 
-const FILTERS = ["dataset", "provider", "consumer", "purpose"] as const satisfies readonly FilterName[];
-const GROUPS = ["day", "month", ...FILTERS] as const satisfies readonly GroupBy[];
-
-/** Parameters every statistics endpoint takes. */
-const COMMON = {
-  from: dayParam,
-  to: dayParam,
-  format: enumParam(["json", "csv"]).optional(),
-  /** Index of an anchored checkpoint (checked against the checkpoints in the handler). */
-  asOf: single.optional(),
-};
-/** Filter values have the shape of what they filter (a value no record can hold is a mistake, not an empty answer). */
-const FILTER_SHAPE = {
-  dataset: single.pipe(datasetId).optional(),
-  provider: single.pipe(departmentId).optional(),
-  consumer: single.pipe(departmentId).optional(),
-  purpose: single.pipe(freeText(1, 256)).optional(),
-};
-/** Query parameters of each endpoint (also in the OpenAPI document). */
-export const USAGE = { ...COMMON, ...FILTER_SHAPE, groupBy: enumParam(GROUPS).optional() };
-export const TOP = { ...COMMON, by: enumParam(FILTERS), limit: single.optional() };
-export const FLOWS = COMMON;
+const FILTERS = STATS_FILTERS satisfies readonly FilterName[];
+interface StatsQuery { from: string; to: string; asOf?: number }
 
 /** What an answer counts: entries [0, size) (undefined: the whole log now), and the latest anchored checkpoint within them. */
 interface Coverage {
@@ -69,11 +49,8 @@ export function asOfHeaders(res: Response, kind: string, fmt: "json" | "csv", cp
 
 export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
   const r = Router();
-  const who = requireRole(d.tokens, "admin", "auditor", "regulator");
-
-  /** Validates every parameter at once; then `from` ≤ `to`. */
-  const query = <S extends z.ZodRawShape>(shape: S, req: Request) => {
-    const q = parseQuery(shape, req.query as Record<string, unknown>) as z.output<z.ZodObject<S>> & { from: string; to: string; format?: "json" | "csv" };
+  /** `from` ≤ `to` (each parameter is checked by itself before). */
+  const ordered = <Q extends StatsQuery>(q: Q): Q => {
     if (q.from > q.to) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
     return q;
   };
@@ -81,13 +58,12 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
    * What an answer will count: now (`size` undefined) or an anchored checkpoint's size, and the
    * latest checkpoint within it. Read before the figures, so the checkpoint is wholly counted.
    */
-  const coverage = (req: Request): Coverage => {
-    if (req.query.asOf === undefined) return { size: undefined, cp: d.anchorer.latest };
-    const index = uintParam("asOf", req.query.asOf);
-    const cp = d.anchorer.checkpoints[index];
+  const coverage = (asOf: number | undefined): Coverage => {
+    if (asOf === undefined) return { size: undefined, cp: d.anchorer.latest };
+    const cp = d.anchorer.checkpoints[asOf];
     if (!cp)
-      throw new LedgerError("NOT_FOUND", `no anchored checkpoint ${index}`, [
-        { parameter: "asOf", in: "query", message: `no anchored checkpoint ${index}`, value: index },
+      throw new LedgerError("NOT_FOUND", `no anchored checkpoint ${asOf}`, [
+        { parameter: "asOf", in: "query", message: `no anchored checkpoint ${asOf}`, value: asOf },
       ]);
     return { size: cp.treeSize, cp };
   };
@@ -96,31 +72,30 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
     if (fmt === "csv") {
       const rows = a.groupBy ? a.groups.map((g) => [g.key, g.exchanges, g.records]) : [["total", a.total.exchanges, a.total.records]];
       res.type("text/csv; charset=utf-8; header=present").send(toCsv([a.groupBy ?? "key", "exchanges", "records"], rows));
-      return;
+      return undefined;
     }
     const { treeSize, ...body } = a;
-    res.json({ ...body, asOf: { treeSize, checkpoint } });
+    return { ...body, asOf: { treeSize, checkpoint } };
   };
 
-  r.get("/v1/stats/usage", who, async (req, res) => {
-    const q = query(USAGE, req);
+  mount(r, d.tokens, OPS.usage, async ({ query, res }) => {
+    const q = ordered(query);
     const filters: Partial<Record<FilterName, string>> = {};
     for (const f of FILTERS) if (q[f] !== undefined) filters[f] = q[f];
-    const cov = coverage(req);
-    send(res, "usage", q.format ?? "json", await d.stats.usage({ from: q.from, to: q.to, filters, groupBy: q.groupBy }, cov.size), cov);
+    const cov = coverage(q.asOf);
+    return send(res, "usage", q.format ?? "json", await d.stats.usage({ from: q.from, to: q.to, filters, groupBy: q.groupBy }, cov.size), cov);
   });
 
-  r.get("/v1/stats/top", who, async (req, res) => {
-    const q = query(TOP, req);
-    const limit = uintParam("limit", q.limit, { def: 10, max: 1000 });
-    const cov = coverage(req);
+  mount(r, d.tokens, OPS.top, async ({ query, res }) => {
+    const q = ordered(query);
+    const cov = coverage(q.asOf);
     const a = await d.stats.usage({ from: q.from, to: q.to, filters: {}, groupBy: q.by }, cov.size);
-    send(res, "top", q.format ?? "json", { ...a, groups: a.groups.slice(0, limit) }, cov);
+    return send(res, "top", q.format ?? "json", { ...a, groups: a.groups.slice(0, q.limit ?? 10) }, cov);
   });
 
-  r.get("/v1/stats/flows", who, async (req, res) => {
-    const { from, to, format } = query(FLOWS, req);
-    const cov = coverage(req);
+  mount(r, d.tokens, OPS.flows, async ({ query, res }) => {
+    const { from, to, format, asOf } = ordered(query);
+    const cov = coverage(asOf);
     // The size counted: the checkpoint's, or the log's as the flows were read (entries appended since are not in them).
     const size = cov.size ?? d.appender.size;
     const flows = await d.stats.flows(from, to, cov.size);
@@ -132,9 +107,9 @@ export function statsRoutes(d: AppDeps & { stats: StatsService }): Router {
           flows.map((f) => [f.provider, f.consumer, f.exchanges, f.records]),
         ),
       );
-      return;
+      return undefined;
     }
-    res.json({ from, to, flows, asOf: { treeSize: size, checkpoint } });
+    return { from, to, flows, asOf: { treeSize: size, checkpoint } };
   });
   return r;
 }

@@ -6,15 +6,15 @@
  */
 import { Router } from "express";
 import { departmentOf } from "../../core/roles.ts";
-import { principalIn, requireRole } from "./auth.ts";
+import { OPS } from "../../api/index.ts";
 import type { AppDeps } from "./deps.ts";
+import { mount } from "./mount.ts";
 
 export function whoamiRoutes(d: AppDeps): Router {
   const r = Router();
-  r.get("/v1/whoami", requireRole(d.tokens), (_req, res) => {
-    const p = principalIn(res);
-    const department = departmentOf(p.role);
-    res.json(department === undefined ? { role: p.role } : { role: "department", department });
+  mount(r, d.tokens, OPS.whoami, ({ principal }) => {
+    const department = departmentOf(principal.role);
+    return department === undefined ? { role: principal.role } : { role: "department", department };
   });
   return r;
 }

@@ -9,7 +9,7 @@
 import { Router } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { DATASET_ID, DEPARTMENT_ID } from "../../core/record.ts";
-import { dayParam, enumParam, paramError, parseQuery } from "../../adapters/http/params.ts";
+import { dayParam, enumParam, paramError, parseQuery } from "../../api/params.ts";
 import type { HubRecordQueries as FederatedRecords, HubTokens } from "../ports.ts";
 import { readerOf } from "./auth.ts";
 

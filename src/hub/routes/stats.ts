@@ -1,6 +1,6 @@
 /**
  * The gateways' statistics endpoints, federated: the same paths, parameters
- * and CSV columns as a gateway's (src/adapters/http/stats-routes.ts), except
+ * and CSV columns as a gateway's (src/api/operations/admin.ts), except
  * `asOf`: the hub pins each gateway to its own latest anchored checkpoint and
  * names it in the part; ask a gateway directly with a part's `request` for
  * the same figures. The JSON adds complete, parts, missing, unverifiable and
@@ -10,8 +10,9 @@
  */
 import { Router, type Request, type Response } from "express";
 import { toCsv } from "../../core/csv.ts";
-import { paramError, parseQuery, uintParam } from "../../adapters/http/params.ts";
-import { CHECKPOINT_HEADER, FLOWS, PENDING_HEADER, TOP, USAGE } from "../../adapters/http/stats-routes.ts";
+import { paramError, parseQuery } from "../../api/params.ts";
+import { FLOWS, TOP, USAGE } from "../../api/operations/admin.ts";
+import { CHECKPOINT_HEADER, PENDING_HEADER } from "../../adapters/http/stats-routes.ts";
 import type { Completeness, HubStatistics as FederatedStats, HubTokens } from "../ports.ts";
 import { requireHubRole } from "./auth.ts";
 
@@ -43,14 +44,14 @@ export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router
   const r = Router();
   const who = requireHubRole(tokens, "regulator", "auditor");
   const query = (shape: Record<string, unknown>, req: Request) => {
-    const q = parseQuery(shape as never, req.query as Record<string, unknown>) as Record<string, string | undefined>;
-    if (q.from! > q.to!) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
+    const q = parseQuery(shape as never, req.query as Record<string, unknown>) as unknown as Record<string, string | undefined> & { from: string; to: string; limit?: number };
+    if (q.from > q.to) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
     return q;
   };
 
   r.get("/v1/stats/usage", who, async (req, res) => {
     const { format, ...q } = query(HUB_USAGE, req);
-    const params = Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
+    const params = Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === "string"));
     const a = await stats.usage(params);
     completeness(res, a);
     if (format === "csv") {
@@ -69,8 +70,7 @@ export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router
 
   r.get("/v1/stats/top", who, async (req, res) => {
     const q = query(HUB_TOP, req);
-    const limit = uintParam("limit", q.limit, { def: 10, max: 1000 });
-    const a = await stats.top(q.from!, q.to!, q.by!, limit);
+    const a = await stats.top(q.from, q.to, q.by!, q.limit ?? 10);
     completeness(res, a);
     if (q.format === "csv") {
       csv(
@@ -88,7 +88,7 @@ export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router
 
   r.get("/v1/stats/flows", who, async (req, res) => {
     const q = query(HUB_FLOWS, req);
-    const a = await stats.flows(q.from!, q.to!);
+    const a = await stats.flows(q.from, q.to);
     completeness(res, a);
     if (q.format === "csv") {
       csv(

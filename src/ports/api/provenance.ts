@@ -2,8 +2,7 @@
 import type { Entry } from "../../core/record.ts";
 import type { RecordValues } from "../../core/record-fields.ts";
 
-export const DEFAULT_PAGE = 100;
-export const MAX_PAGE = 1000;
+export { DEFAULT_PAGE, MAX_PAGE } from "../../api/operations/log.ts";
 /** One exchange of a dataset: the record's fields but the dataset (asked for) and the signature (in the receipt), then its place in the log. */
 export interface ExchangeItem extends Readonly<Omit<RecordValues, "dataset" | "signature">> {
   readonly seq: number;

@@ -9,6 +9,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { DocsAssetName } from "../../../api/operations/meta.ts";
 
 const dist = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
@@ -19,7 +20,7 @@ const INIT = `window.addEventListener("load", function () {
 `;
 
 /** File name under /docs/ → a file of swagger-ui-dist, or the initialiser's text. */
-export const DOCS_ASSETS: Readonly<Record<string, { readonly type: string; readonly file?: string; readonly text?: string }>> = {
+export const DOCS_ASSETS: Readonly<Record<DocsAssetName, { readonly type: string; readonly file?: string; readonly text?: string }>> = {
   "swagger-ui-bundle.js": { type: "text/javascript; charset=utf-8", file: join(dist, "swagger-ui-bundle.js") },
   "swagger-ui.css": { type: "text/css; charset=utf-8", file: join(dist, "swagger-ui.css") },
   "init.js": { type: "text/javascript; charset=utf-8", text: INIT },

@@ -1,27 +1,22 @@
 /**
- * The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas
- * the routes validate with (json-schema.ts) and the operations listed in
- * operations-*.ts. Built once per process; the same object every time.
- *
- * Contract: every route the Express app has MUST be an operation here, and
- * every operation here a route (test/e2e/openapi.test.ts walks the router).
+ * The OpenAPI 3.1 document of the HTTP API, generated from the declared
+ * operations (api/) and their zod schemas (json-schema.ts). Built once per
+ * process; the same object every time. Every route is mounted from one of
+ * these operations (mount.ts), so the document and the routes cannot part.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { acknowledgementInput } from "../../../core/ack.ts";
 import { exchangeRecordInput } from "../../../core/record.ts";
 import { ERROR_STATUS } from "../../../core/errors.ts";
-import { RATE_LIMITED } from "../errors.ts";
-import { newDepartment, newToken } from "../admin-routes.ts";
-import { cancelRecovery, putSigner } from "../department-routes.ts";
 import { toComponents, toJsonSchema, type Io, type JsonSchema } from "./json-schema.ts";
-import type { Operation } from "./operation.ts";
-import { LEDGER_OPERATIONS, batchBody } from "./operations-ledger.ts";
-import { ADMIN_OPERATIONS } from "./operations-admin.ts";
-import { META_OPERATIONS } from "./operations-meta.ts";
-import { FEDERATION_OPERATIONS } from "./operations-federation.ts";
-import * as R from "./responses.ts";
+import type { Operation } from "../../../api/operation.ts";
+import { batchBody } from "../../../api/operations/log.ts";
+import { cancelRecovery, newDepartment, newToken, putSigner } from "../../../api/operations/admin.ts";
+import { OPERATIONS as DECLARED } from "../../../api/index.ts";
+import * as Responses from "../../../api/responses.ts";
 
-export const OPERATIONS: readonly Operation[] = [...LEDGER_OPERATIONS, ...ADMIN_OPERATIONS, ...FEDERATION_OPERATIONS, ...META_OPERATIONS];
+const OPERATIONS: readonly Operation[] = DECLARED;
+const { RATE_LIMITED, ...R } = Responses;
 
 /** Request-side components (what a client may send). */
 const INPUTS = {
@@ -67,7 +62,7 @@ function build(): Record<string, unknown> {
     const name = names.get(s)?.[io];
     return name ? { $ref: `#/components/schemas/${name}` } : toJsonSchema(s, io);
   };
-  const required = (s: z.ZodType) => !s.safeParse(undefined).success;
+  const required = (s: z.core.$ZodType) => !z.safeParse(s, undefined).success;
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {

@@ -35,7 +35,7 @@ const strip = (s: JsonSchema): JsonSchema => {
 };
 
 /** One schema, inline. */
-export function toJsonSchema(schema: z.ZodType, io: Io): JsonSchema {
+export function toJsonSchema(schema: z.core.$ZodType, io: Io): JsonSchema {
   return strip(z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any", override: override(io) }));
 }
 

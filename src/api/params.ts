@@ -12,9 +12,9 @@
  * - Path parameters keep `BAD_REQUEST` (they name a resource, not a query).
  */
 import { z } from "zod";
-import { LedgerError } from "../../core/errors.ts";
-import { isUtcDay } from "../../core/periods.ts";
-import { DEPARTMENT_ID, RECORD_ID, isWellFormed, isoTimestamp } from "../../core/record.ts";
+import { LedgerError } from "../core/errors.ts";
+import { isUtcDay } from "../core/periods.ts";
+import { DEPARTMENT_ID, RECORD_ID, isWellFormed, isoTimestamp } from "../core/record.ts";
 
 export interface ParamIssue {
   readonly parameter: string;
@@ -54,6 +54,9 @@ export const uintString = single
   .regex(/^\d{1,16}$/, "must be a non-negative integer")
   .transform(Number)
   .refine((n) => Number.isSafeInteger(n), "must be a safe integer");
+
+/** A page size or count: 1–`max` (the handler applies its default when absent). */
+export const limitParam = (max: number) => uintString.pipe(z.number().min(1, "must be at least 1").max(max, `must be at most ${max}`)).optional();
 
 /** One of a fixed set of words. */
 export const enumParam = <T extends string>(values: readonly [T, ...T[]]) =>

@@ -1,10 +1,60 @@
 /** Operations for regulators (statistics) and the admin (departments, tokens, anchoring), and the token's own role. */
-import { departmentId } from "../../../core/record.ts";
-import { newDepartment, newToken } from "../admin-routes.ts";
-import { cancelRecovery, putSigner } from "../department-routes.ts";
-import { FLOWS, TOP, USAGE } from "../stats-routes.ts";
-import type { Operation } from "./operation.ts";
-import * as R from "./responses.ts";
+import { z } from "zod";
+import { datasetId, departmentId, freeText } from "../../core/record.ts";
+import { MAX_TTL_SECONDS, roleSchema } from "../../core/roles.ts";
+import { address } from "../body.ts";
+import { dayParam, enumParam, limitParam, single, uintString } from "../params.ts";
+import type { Operation } from "../operation.ts";
+import * as R from "../responses.ts";
+
+/** What statistics may be filtered and ranked by, and grouped by. */
+export const STATS_FILTERS = ["dataset", "provider", "consumer", "purpose"] as const;
+export const STATS_GROUPS = ["day", "month", ...STATS_FILTERS] as const;
+/** Parameters every statistics endpoint takes. */
+const COMMON = {
+  from: dayParam,
+  to: dayParam,
+  format: enumParam(["json", "csv"]).optional(),
+  /** Index of an anchored checkpoint (checked against the checkpoints in the handler). */
+  asOf: uintString.optional(),
+};
+/** Filter values have the shape of what they filter (a value no record can hold is a mistake, not an empty answer). */
+const FILTER_SHAPE = {
+  dataset: single.pipe(datasetId).optional(),
+  provider: single.pipe(departmentId).optional(),
+  consumer: single.pipe(departmentId).optional(),
+  purpose: single.pipe(freeText(1, 256)).optional(),
+};
+/** Query parameters of each statistics endpoint. */
+export const USAGE = { ...COMMON, ...FILTER_SHAPE, groupBy: enumParam(STATS_GROUPS).optional() };
+export const TOP = { ...COMMON, by: enumParam(STATS_FILTERS), limit: limitParam(1000) };
+export const FLOWS = COMMON;
+
+/** Body of POST /v1/departments. */
+export const newDepartment = z.strictObject({
+  id: departmentId,
+  name: z.string().min(1).max(256),
+  signer: address,
+});
+/** Body of POST /v1/tokens: `expiresAt` (ISO 8601 with zone) or `ttlSeconds`, not both; neither: the token does not expire. */
+export const newToken = z
+  .strictObject({
+    role: roleSchema,
+    label: z.string().max(256).default(""),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    ttlSeconds: z.number().int().min(1).max(MAX_TTL_SECONDS).optional(),
+  })
+  .refine((b) => b.expiresAt === undefined || b.ttlSeconds === undefined, { error: "give expiresAt or ttlSeconds, not both", path: ["ttlSeconds"] });
+
+/** A department's EIP-712 authorization of a key change or cancellation (docs/departments.md). */
+const authorization = z.strictObject({
+  nonce: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  deadline: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  signature: z.string().regex(/^0x([0-9a-fA-F]{2}){1,128}$/, "must be 0x + the signature's hex bytes"),
+});
+/** Bodies of PUT …/signer and DELETE …/recovery. */
+export const putSigner = z.strictObject({ signer: address, authorization: authorization.optional() });
+export const cancelRecovery = z.strictObject({ authorization });
 
 const STATS_WHO = ["admin", "auditor", "regulator"] as const;
 const CSV = { "text/csv": { description: "with format=csv: RFC 4180 CSV with a header row" } };
@@ -26,7 +76,7 @@ const STATS_DOCS = {
 };
 const depId = { id: { schema: departmentId, description: "the department id" } };
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [
+export const ADMIN_OPERATIONS = [
   {
     method: "get",
     path: "/v1/stats/usage",
@@ -184,4 +234,4 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
     ok: [{ status: 200, description: "the new checkpoint, or the latest if nothing was pending", schema: R.Checkpoint }],
     errors: [404, 502],
   },
-];
+] as const satisfies readonly Operation[];

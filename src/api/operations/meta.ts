@@ -1,9 +1,12 @@
 /** The document itself and its interactive reference (docs-routes.ts). */
 import { z } from "zod";
-import type { Operation } from "./operation.ts";
-import { DOCS_ASSETS } from "./docs-page.ts";
+import type { Operation } from "../operation.ts";
 
-export const META_OPERATIONS: readonly Operation[] = [
+/** The files of the reference page under /docs/ (adapters/http/openapi/docs-page.ts serves them). */
+export const DOCS_ASSET_NAMES = ["swagger-ui-bundle.js", "swagger-ui.css", "init.js", "favicon-32x32.png"] as const;
+export type DocsAssetName = (typeof DOCS_ASSET_NAMES)[number];
+
+export const META_OPERATIONS = [
   {
     method: "get",
     path: "/openapi.json",
@@ -29,7 +32,7 @@ export const META_OPERATIONS: readonly Operation[] = [
     tag: "meta",
     summary: "A script, stylesheet or icon of the reference page",
     who: "anyone",
-    pathParams: { asset: { schema: z.enum(Object.keys(DOCS_ASSETS) as [string, ...string[]]), description: "file name" } },
+    pathParams: { asset: { schema: z.string(), description: `file name: ${DOCS_ASSET_NAMES.join(", ")} (404 for any other)` } },
     ok: [{ status: 200, description: "the file", media: { "text/javascript": {}, "text/css": {}, "image/png": {} } }],
     errors: [404],
   },
@@ -43,4 +46,4 @@ export const META_OPERATIONS: readonly Operation[] = [
     description: 'Also readable with the scrape-only token METRICS_TOKEN, which opens /metrics and nothing else (docs/operators.md "Metrics and logs").',
     ok: [{ status: 200, description: "every metric, as Prometheus scrapes it", media: { "text/plain": {} } }],
   },
-];
+] as const satisfies readonly Operation[];

@@ -6,12 +6,14 @@
  * fails there.
  */
 import { z } from "zod";
-import { exchangeRecordInput } from "../../../core/record.ts";
-import { RECORD_SHAPE } from "../../../core/record-fields.ts";
-import { acknowledgementInput } from "../../../core/ack.ts";
-import { receiptSchema } from "../../../core/receipt.ts";
-import { ERROR_STATUS } from "../../../core/errors.ts";
-import { RATE_LIMITED } from "../errors.ts";
+import { exchangeRecordInput } from "../core/record.ts";
+import { RECORD_SHAPE } from "../core/record-fields.ts";
+import { acknowledgementInput } from "../core/ack.ts";
+import { receiptSchema } from "../core/receipt.ts";
+import { ERROR_STATUS } from "../core/errors.ts";
+
+/** The one error code not in core/errors.ts: the HTTP layer's rate limit. */
+export const RATE_LIMITED = { code: "RATE_LIMITED", status: 429 } as const;
 
 const uint = z.number().int().min(0);
 const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -184,12 +186,15 @@ export const Department = z.object({
 export const DepartmentList = z.object({ departments: z.array(Department) });
 export const DepartmentRegistered = z.object({ id: z.string(), name: z.string(), signer: addr, txHash: z.string() });
 export const DepartmentRevoked = z.object({ id: z.string(), signer: addr, active: z.literal(false), txHash: z.string() });
-export const SignerChanged = Department.extend({ rotationTxHash: z.string(), changedBy: z.string() });
+export const SignerChanged = Department.extend({
+  rotationTxHash: z.string().nullable().describe("null when no transaction was needed (the change had already landed)"),
+  changedBy: z.enum(["authorization", "recovery"]),
+});
 export const RecoveryPending = z.object({
   id: z.string(),
   signer: addr,
   executableAt: when,
-  proposalTxHash: z.string(),
+  proposalTxHash: z.string().nullable().describe("null when the recovery was proposed before (this call found it pending)"),
   status: z.literal("recovery-pending"),
 });
 export const RecoveryCancelled = Department.extend({ cancelledSigner: addr, cancellationTxHash: z.string() });

@@ -1,7 +1,7 @@
 /** Request-body validation shared by the admin and department routes (zod → VALIDATION_FAILED). */
 import { z } from "zod";
-import { LedgerError } from "../../core/errors.ts";
-import { zodDetails } from "../../core/zod-details.ts";
+import { LedgerError } from "../core/errors.ts";
+import { zodDetails } from "../core/zod-details.ts";
 
 export const address = z
   .string()

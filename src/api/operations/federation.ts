@@ -1,7 +1,7 @@
 /** The federation directory (issue 12): GET /v1/federation and what it answers. */
 import { z } from "zod";
-import { FEDERATION_QUERY } from "../federation-routes.ts";
-import type { Operation } from "./operation.ts";
+import { uintString } from "../params.ts";
+import type { Operation } from "../operation.ts";
 
 const uint = z.number().int().min(0);
 const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -37,7 +37,12 @@ export const Federation = z.object({
   logs: z.array(FederationLog),
 });
 
-export const FEDERATION_OPERATIONS: readonly Operation[] = [
+/** Query of GET /v1/federation. */
+export const FEDERATION_QUERY = {
+  staleAfterS: uintString.pipe(z.number().int().min(1, "must be at least 1").max(31_536_000, "must be at most a year (31536000)")).optional(),
+};
+
+export const FEDERATION_OPERATIONS = [
   {
     method: "get",
     path: "/v1/federation",
@@ -51,4 +56,4 @@ export const FEDERATION_OPERATIONS: readonly Operation[] = [
     queryDocs: { staleAfterS: "seconds after which pending entries with no newer checkpoint on chain make a log stale (default 3600)" },
     ok: [{ status: 200, description: "the federation", schema: Federation }],
   },
-];
+] as const satisfies readonly Operation[];

@@ -1,16 +1,33 @@
 /** Operations of the log: health, info, checkpoints, proofs, exchanges, receipts, acknowledgements. */
 import { z } from "zod";
-import { acknowledgementInput } from "../../../core/ack.ts";
-import { datasetId, departmentId, exchangeRecordInput, recordId } from "../../../core/record.ts";
-import { MAX_BATCH_RECORDS } from "../deps.ts";
-import { RECEIPT_QUERY, enumParam, timestampParam, uintString } from "../params.ts";
-import { PROVENANCE_FORMATS } from "../provenance-routes.ts";
-import { DEPARTMENT_EXCHANGES_QUERY } from "../department-exchange-routes.ts";
-import type { Operation } from "./operation.ts";
-import * as R from "./responses.ts";
+import { acknowledgementInput } from "../../core/ack.ts";
+import { datasetId, departmentId, exchangeRecordInput, recordId } from "../../core/record.ts";
+import { RECEIPT_QUERY, dayParam, enumParam, limitParam, single, timestampParam, uintString } from "../params.ts";
+import type { Operation } from "../operation.ts";
+import * as R from "../responses.ts";
+
+/** Most records in one POST /v1/exchanges/batch. */
+export const MAX_BATCH_RECORDS = 10_000;
+/** Provenance and department pages: default and largest page size. */
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1000;
+/** Values of the provenance `?format=` (the first is the default). */
+export const PROVENANCE_FORMATS = ["json", "prov", "bundle"] as const;
+
+/** Query of GET /v1/departments/{id}/exchanges. */
+export const DEPARTMENT_EXCHANGES_QUERY = {
+  role: enumParam(["consumer", "provider"]).optional(),
+  from: dayParam,
+  to: dayParam,
+  limit: limitParam(MAX_PAGE),
+  /** Where to continue: `<day>.<seq>` of the last item read, as `next` gives it. */
+  cursor: single.regex(/^\d{4}-\d{2}-\d{2}\.\d{1,16}$/, "must be <YYYY-MM-DD>.<seq>, as a page's next link gives it").optional(),
+  /** Index of an anchored checkpoint: only entries it covers. */
+  asOf: uintString.optional(),
+};
 
 const index = uintString.optional();
-const limit = uintString.optional();
+const limit = limitParam(1000);
 const provider = { schema: departmentId, description: "the providing department's id" };
 const id = { schema: recordId, description: "the record's id (unique per provider)" };
 const RECEIPT_DOCS = {
@@ -20,7 +37,7 @@ const RECEIPT_DOCS = {
 /** Body of POST /v1/exchanges/batch: the route checks it field by field, each record with exchangeRecordInput. */
 export const batchBody = z.strictObject({ records: z.array(exchangeRecordInput).min(1).max(MAX_BATCH_RECORDS) });
 
-export const LEDGER_OPERATIONS: readonly Operation[] = [
+export const LEDGER_OPERATIONS = [
   {
     method: "get",
     path: "/healthz",
@@ -184,7 +201,7 @@ export const LEDGER_OPERATIONS: readonly Operation[] = [
     who: ["admin", "auditor", "department"],
     description: "A department sees only exchanges it is a party to. The dataset id may hold `/`: send it URL-encoded or as path segments.",
     pathParams: { dataset: { schema: datasetId, description: "the dataset id" } },
-    query: { after: index, limit, format: enumParam(PROVENANCE_FORMATS).optional() },
+    query: { after: index, limit: limitParam(MAX_PAGE), format: enumParam(PROVENANCE_FORMATS).optional() },
     queryDocs: {
       after: "seq to list after",
       limit: "page size",
@@ -220,4 +237,4 @@ export const LEDGER_OPERATIONS: readonly Operation[] = [
     ok: [{ status: 200, description: "a page of the department's exchanges", schema: R.DepartmentExchanges }],
     errors: [404],
   },
-];
+] as const satisfies readonly Operation[];

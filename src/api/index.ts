@@ -1,0 +1,34 @@
+/**
+ * The HTTP API, declared once (api/operation.ts): every operation by id, and
+ * the answer types derived from the response schemas. Pure: the service, the
+ * hub, the client and the console import it.
+ */
+import type { z } from "zod";
+import { LEDGER_OPERATIONS } from "./operations/log.ts";
+import { ADMIN_OPERATIONS } from "./operations/admin.ts";
+import { FEDERATION_OPERATIONS, type Federation as FederationSchema, type FederationLog as FederationLogSchema } from "./operations/federation.ts";
+import { META_OPERATIONS } from "./operations/meta.ts";
+import type * as R from "./responses.ts";
+
+export const OPERATIONS = [...LEDGER_OPERATIONS, ...ADMIN_OPERATIONS, ...FEDERATION_OPERATIONS, ...META_OPERATIONS] as const;
+
+type AnyOperation = (typeof OPERATIONS)[number];
+export type OperationId = AnyOperation["id"];
+
+/** Every operation by its id: `OPS.getReceipt`. */
+export const OPS = Object.freeze(Object.fromEntries(OPERATIONS.map((o) => [o.id, o]))) as { readonly [I in OperationId]: Extract<AnyOperation, { id: I }> };
+
+// The answers, as a client reads them (the response schemas' output types).
+export type AnchoringHealth = z.output<typeof R.AnchoringHealth>;
+export type Readiness = z.output<typeof R.Readiness>;
+export type Info = z.output<typeof R.Info>;
+export type Checkpoint = z.output<typeof R.Checkpoint>;
+export type CheckpointPage = z.output<typeof R.CheckpointPage>;
+export type Appended = z.output<typeof R.Appended>;
+export type BatchAppended = z.output<typeof R.BatchAppended>;
+export type WhoAmI = z.output<typeof R.WhoAmI>;
+export type Usage = z.output<typeof R.Usage>;
+export type Flows = z.output<typeof R.Flows>;
+export type Federation = z.output<typeof FederationSchema>;
+export type FederationLog = z.output<typeof FederationLogSchema>;
+export type ErrorBody = z.output<typeof R.ErrorBody>;
