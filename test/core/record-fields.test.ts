@@ -23,7 +23,7 @@ import { recoverSigner } from "../../src/core/signature.ts";
 import { toHex, utf8 } from "../../src/core/hex.ts";
 import { packRecords, unpackRecords } from "../../src/core/signer-pack.ts";
 import { signExchange } from "../../src/client/sign.ts";
-import { Provenance } from "../../src/adapters/http/openapi/responses.ts";
+import { Provenance } from "../../src/api/responses.ts";
 
 /** SPEC §3, verbatim. Every signature made so far covers this type: a change to it MUST NOT happen silently. */
 const SPEC_EXCHANGE_TYPE =
