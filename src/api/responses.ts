@@ -11,6 +11,7 @@ import { RECORD_SHAPE } from "../core/record-fields.ts";
 import { acknowledgementInput } from "../core/ack.ts";
 import { receiptSchema } from "../core/receipt.ts";
 import { ERROR_STATUS } from "../core/errors.ts";
+import { CHAIN_ERROR_KINDS } from "../core/chain-error.ts";
 
 /** The one error code not in core/errors.ts: the HTTP layer's rate limit. */
 export const RATE_LIMITED = { code: "RATE_LIMITED", status: 429 } as const;
@@ -31,8 +32,8 @@ export const ErrorBody = z
   })
   .describe("Every error (SPEC §5). The status of each code is in x-error-codes at the top of this document.");
 
-/** /readyz's and /v1/info's `anchoring` (SPEC §8); open to further fields. */
-export const AnchoringHealth = z.looseObject({
+/** The anchorer's own account of anchoring (services/anchor/anchorer.ts `health()`). */
+export const AnchorerHealth = z.object({
   pending: uint,
   oldestPendingAgeMs: uint,
   anchoredSize: uint,
@@ -40,11 +41,14 @@ export const AnchoringHealth = z.looseObject({
   lostCheckpoints: uint,
   chainHead: uint.nullable(),
   chainCheckedAt: when.nullable(),
-  lastError: z.object({ kind: z.string(), message: z.string(), at: when }).nullable(),
+  lastError: z.object({ kind: z.enum([...CHAIN_ERROR_KINDS, "HALTED", "INTERNAL"]), message: z.string(), at: when }).nullable(),
   halted: z.object({ reason: z.string(), index: uint, local: z.unknown(), chain: z.unknown() }).nullable(),
-  maxUnanchoredAgeMs: uint.optional().describe("MAX_UNANCHORED_AGE_MS (0: no limit)"),
-  feeProblem: z.string().nullable().optional().describe("why the chain would refuse the anchoring account's transactions"),
-  pendingTx: z.unknown().optional(),
+});
+/** /readyz's and /v1/info's `anchoring` (SPEC §8): the anchorer's account and the service's settings and chain account. */
+export const AnchoringHealth = AnchorerHealth.extend({
+  maxUnanchoredAgeMs: uint.describe("MAX_UNANCHORED_AGE_MS (0: no limit)"),
+  feeProblem: z.string().nullable().describe("why the chain would refuse the anchoring account's transactions"),
+  pendingTx: z.unknown().describe("the anchoring account's transaction in flight, if any"),
 });
 
 export const Health = z.object({ status: z.literal("ok") });

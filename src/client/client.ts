@@ -8,31 +8,21 @@
  *   const receipt = await dx.waitForReceipt(r.provider, r.id);     // with an auditor or party token
  *   const outcome = await dx.verify(receipt, { contract, chainId, logId });
  */
-import type { Signer, TypedDataDomain } from "ethers";
-import type { Entry, ExchangeRecord } from "../core/record.ts";
+import type { Signer } from "ethers";
+import type { z } from "zod";
+import type { ExchangeRecord } from "../core/record.ts";
+import type { Appended, BatchAppended, Info, Provenance } from "../api/index.ts";
+import type * as R from "../api/responses.ts";
 import type { Receipt } from "../ports/receipts.ts";
 import { verifyReceipt, type Pins, type Verdict } from "@dxledger/verify";
 import { signAcknowledgement, signExchange, type UnsignedExchange } from "./sign.ts";
 
-export interface RecordResult {
-  readonly seq: number;
-  readonly provider: string;
-  readonly id: string;
-  readonly leafHash: string;
-  readonly receivedAt: string;
-  readonly status: "pending" | "anchored";
-  /** True when the ledger already had this exact record (idempotent replay). */
-  readonly replay?: boolean;
-}
-
-export interface LedgerInfo {
-  readonly chainId: number;
-  readonly contract: string;
-  readonly logId: string;
-  readonly logName: string;
-  readonly rpcUrl: string;
-  readonly eip712: { domain: TypedDataDomain };
-}
+/** What recording answers (the declared answer types, src/api). A batch's results also say `replay`. */
+export type RecordResult = Appended & { readonly replay?: boolean };
+export type LedgerInfo = Info;
+export type AckResult = z.output<typeof R.AckAppended>;
+/** GET /v1/exchanges/{provider}/{id}: read by provider and id, the entry is always the exchange's. */
+export type ExchangeView = Omit<z.output<typeof R.Exchange>, "entry"> & { readonly entry: z.output<typeof R.ExchangeEntry> };
 
 /** An error answer of the service (SPEC §5), with its code. */
 export class DxLedgerApiError extends Error {
@@ -103,19 +93,14 @@ export class DxLedgerClient {
   /** Signs and records up to 10 000 exchanges, all or nothing. */
   async recordBatch(rs: readonly UnsignedExchange[]): Promise<RecordResult[]> {
     const records = await Promise.all(rs.map((r) => this.#sign(r)));
-    return (await this.#call<{ results: RecordResult[] }>("POST", "/v1/exchanges/batch", { records })).results;
+    return (await this.#call<BatchAppended>("POST", "/v1/exchanges/batch", { records })).results;
   }
 
   /**
    * As the consumer: acknowledges exchange provider+id with this client's
    * signer, binding the exact entry by its leaf hash (read with this client's token).
    */
-  async acknowledge(
-    provider: string,
-    id: string,
-    consumer: string,
-    acknowledgedAt = new Date().toISOString(),
-  ): Promise<RecordResult & { exchangeSeq: number }> {
+  async acknowledge(provider: string, id: string, consumer: string, acknowledgedAt = new Date().toISOString()): Promise<AckResult> {
     this.#needsToken("acknowledge");
     if (!this.#o.signer) throw new Error("DxLedgerClient: a signer is needed to acknowledge");
     const ex = await this.exchange(provider, id);
@@ -129,10 +114,7 @@ export class DxLedgerClient {
     return this.#call("POST", "/v1/acknowledgements", ack);
   }
 
-  async exchange(
-    provider: string,
-    id: string,
-  ): Promise<{ entry: Entry; leafHash: string; status: "pending" | "anchored"; acknowledgement: { seq: number; acknowledgedAt: string } | null }> {
+  async exchange(provider: string, id: string): Promise<ExchangeView> {
     return this.#call("GET", `/v1/exchanges/${encodeURIComponent(provider)}/${encodeURIComponent(id)}`);
   }
 
@@ -153,7 +135,8 @@ export class DxLedgerClient {
     }
   }
 
-  async provenance(dataset: string, opts: { after?: number; limit?: number; format?: "json" | "prov" } = {}): Promise<unknown> {
+  /** The JSON view (PROV-JSON with `format: "prov"`). */
+  async provenance(dataset: string, opts: { after?: number; limit?: number; format?: "json" | "prov" } = {}): Promise<Provenance> {
     const q = new URLSearchParams();
     if (opts.after !== undefined) q.set("after", String(opts.after));
     if (opts.limit !== undefined) q.set("limit", String(opts.limit));

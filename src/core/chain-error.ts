@@ -21,6 +21,20 @@ export type ChainErrorKind =
   /** Anything else the node said. */
   | "OTHER";
 
+/** Every kind, for schemas (the compiler holds the list to the type, both ways). */
+export const CHAIN_ERROR_KINDS = [
+  "UNAVAILABLE",
+  "REVERTED",
+  "UNDERPRICED",
+  "FEE_CAP",
+  "NONCE",
+  "INSUFFICIENT_FUNDS",
+  "WRONG_CONTRACT",
+  "OTHER",
+] as const satisfies readonly ChainErrorKind[];
+export type AllKindsListed = Exclude<ChainErrorKind, (typeof CHAIN_ERROR_KINDS)[number]> extends never ? true : never;
+export const ALL_CHAIN_ERROR_KINDS_LISTED: AllKindsListed = true;
+
 export class ChainError extends Error {
   readonly kind: ChainErrorKind;
   /** For REVERTED: the custom error's name and arguments, when decodable. */

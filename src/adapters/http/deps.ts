@@ -1,5 +1,6 @@
 /** What the HTTP layer needs from the rest of the service (ports, not adapters). */
-import type { AckCheck, AnchoringHealth, AnchoringState, ExchangeIntake, LogAppender, LogReader } from "../../ports/api/ledger.ts";
+import type { AnchoringHealth as ServiceAnchoring } from "../../api/index.ts";
+import type { AckCheck, AnchoringState, ExchangeIntake, LogAppender, LogReader } from "../../ports/api/ledger.ts";
 import type { TokenAdmin } from "../../ports/api/tokens.ts";
 import type { DepartmentAdmin } from "../../ports/api/departments.ts";
 import type { ProvenanceQueries } from "../../ports/api/provenance.ts";
@@ -33,7 +34,7 @@ export interface AppDeps {
   /** Store open, chain reachable, anchoring possible, writes taken. */
   readonly ready: () => Promise<{ ok: boolean; checks: Record<string, boolean | string> }>;
   /** The anchoring health object of /readyz and /v1/info. */
-  readonly anchoring: () => AnchoringHealth & Record<string, unknown>;
+  readonly anchoring: () => ServiceAnchoring;
   /** Why a write would be refused now (fail-closed rule), if it would. */
   readonly writeRefusal: () => LedgerError | undefined;
   /** Seconds a client is told to wait on a chain or anchoring 503. */

@@ -7,7 +7,7 @@
  * before the body is read (mount.ts: the role check comes before the parser); whose
  * records they are, once it is parsed and before any signature is checked.
  */
-import express, { Router, type Request } from "express";
+import express, { Router } from "express";
 import { LedgerError } from "../../core/errors.ts";
 import { partiesOf, type LogEntry } from "../../core/ack.ts";
 import type { ExchangeRecord } from "../../core/record.ts";
@@ -17,14 +17,7 @@ import { OPS } from "../../api/index.ts";
 import { MAX_BATCH_RECORDS } from "../../api/operations/log.ts";
 import { assertMaySeeExchange } from "./auth.ts";
 import { BATCH_BODY_LIMIT, SINGLE_BODY_LIMIT, type AppDeps } from "./deps.ts";
-import { mount } from "./mount.ts";
-
-function jsonBody(req: Request): unknown {
-  if (!req.is("application/json")) {
-    throw new LedgerError("UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
-  }
-  return req.body;
-}
+import { jsonBody, mount } from "./mount.ts";
 
 /** A department token submits only records its department provides (admin relays any). */
 function assertOwnRecords(p: Principal, recs: readonly ExchangeRecord[], batch = false): void {

@@ -13,6 +13,7 @@
  * The status is 200 unless the handler sets another (`res.status(201)`).
  */
 import type { Request, RequestHandler, Response, Router } from "express";
+import { LedgerError } from "../../core/errors.ts";
 import type { Principal } from "../../core/roles.ts";
 import type { AnswerOf, Answerable, BodyOf, Operation, ParamsOf, QueryOf } from "../../api/operation.ts";
 import { parseBody } from "../../api/body.ts";
@@ -58,12 +59,18 @@ function parsedParams(op: Operation, req: Request): Record<string, unknown> {
   return out;
 }
 
+/** A declared JSON body: any other media type is 415, whatever the parser skipped. */
+export function jsonBody(req: Request): unknown {
+  if (!req.is("application/json")) throw new LedgerError("UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+  return req.body;
+}
+
 /** Mounts `op` on `r` with `handler` (see the order above). */
 export function mount<O extends Operation>(r: Router, tokens: TokenAdmin, op: O, handler: Handler<O>, opts: MountOptions = {}): void {
   const run: RequestHandler = async (req, res) => {
     const params = parsedParams(op, req) as ParamsOf<O>;
     const query = (op.query ? parseQuery(op.query, req.query as Record<string, unknown>) : {}) as QueryOf<O>;
-    const body = (op.body && !opts.rawBody ? parseBody(op.body.schema, req.body) : undefined) as BodyOf<O>;
+    const body = (op.body && !opts.rawBody ? parseBody(op.body.schema, jsonBody(req)) : undefined) as BodyOf<O>;
     const principal = res.locals.principal as Call<O>["principal"];
     const answer = await handler({ req, res, params, query, body, principal });
     if (answer !== undefined) res.json(answer);

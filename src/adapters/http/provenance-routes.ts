@@ -19,7 +19,7 @@ import { mount } from "./mount.ts";
 
 export function provenanceRoutes(d: AppDeps & { provenance: ProvenanceQueries }): Router {
   const r = Router();
-   
+
   mount(r, d.tokens, OPS.provenance, async ({ req, res, query, principal }) => {
     const parts = ([] as string[]).concat((req.params as { path: string | string[] }).path);
     if (parts.length < 2 || parts[parts.length - 1] !== "provenance") {

@@ -22,7 +22,11 @@ export const CHECKPOINT_HEADER = "Dxledger-Checkpoint";
 export const PENDING_HEADER = "Dxledger-Pending";
 
 const FILTERS = STATS_FILTERS satisfies readonly FilterName[];
-interface StatsQuery { from: string; to: string; asOf?: number }
+interface StatsQuery {
+  from: string;
+  to: string;
+  asOf?: number;
+}
 
 /** What an answer counts: entries [0, size) (undefined: the whole log now), and the latest anchored checkpoint within them. */
 interface Coverage {

@@ -44,7 +44,11 @@ export function hubStatsRoutes(tokens: HubTokens, stats: FederatedStats): Router
   const r = Router();
   const who = requireHubRole(tokens, "regulator", "auditor");
   const query = (shape: Record<string, unknown>, req: Request) => {
-    const q = parseQuery(shape as never, req.query as Record<string, unknown>) as unknown as Record<string, string | undefined> & { from: string; to: string; limit?: number };
+    const q = parseQuery(shape as never, req.query as Record<string, unknown>) as unknown as Record<string, string | undefined> & {
+      from: string;
+      to: string;
+      limit?: number;
+    };
     if (q.from > q.to) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
     return q;
   };

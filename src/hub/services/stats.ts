@@ -12,22 +12,12 @@
  */
 import { GatewayFailure, okBody, type AskContext, type Gathered, type Gatherer } from "./gather.ts";
 import type { LogRef } from "../ports.ts";
-import { sumFlows, sumGroups, sumTotals, type Figures, type Flow, type Group } from "./sums.ts";
+import type { Flows, Usage } from "../../api/index.ts";
+import { sumFlows, sumGroups, sumTotals } from "./sums.ts";
 
-/** A gateway's statistics answer (stats-routes.ts). */
-export interface GatewayUsage {
-  readonly from: string;
-  readonly to: string;
-  readonly filters: Record<string, string>;
-  readonly groupBy: string | null;
-  readonly total: Figures;
-  readonly groups: Group[];
-  readonly asOf: { treeSize: number; checkpoint: number | null };
-}
-export interface GatewayFlows {
-  readonly flows: Flow[];
-  readonly asOf: { treeSize: number; checkpoint: number | null };
-}
+/** A gateway's statistics answers, as declared (src/api). */
+export type GatewayUsage = Usage;
+export type GatewayFlows = Pick<Flows, "flows" | "asOf">;
 
 export type TokenFor = (log: LogRef) => string | undefined;
 

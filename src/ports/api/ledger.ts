@@ -4,7 +4,8 @@
  * proofs) and the anchorer's state (SPEC §2–§5).
  */
 import type { Acknowledgement, LogEntry } from "../../core/ack.ts";
-import type { ChainErrorKind } from "../../core/chain-error.ts";
+import type { z } from "zod";
+import type { AnchorerHealth } from "../../api/responses.ts";
 import type { Hex } from "../../core/hex.ts";
 import type { ExchangeRecord } from "../../core/record.ts";
 import type { Receipt, ReceiptOptions } from "../receipts.ts";
@@ -20,18 +21,8 @@ export interface AppendResult {
   readonly replay: boolean;
 }
 
-export interface AnchoringHealth {
-  readonly pending: number;
-  readonly oldestPendingAgeMs: number;
-  readonly anchoredSize: number;
-  readonly lastCheckpoint: { index: number; treeSize: number; blockNumber: number; txHash: string } | null;
-  /** Checkpoints this log anchored that the chain does not hold now (being re-anchored). */
-  readonly lostCheckpoints: number;
-  readonly chainHead: number | null;
-  readonly chainCheckedAt: string | null;
-  readonly lastError: { kind: ChainErrorKind | "HALTED" | "INTERNAL"; message: string; at: string } | null;
-  readonly halted: { reason: string; index: number; local: unknown; chain: unknown } | null;
-}
+/** The anchorer's account of anchoring, as declared in the API (api/responses.ts AnchorerHealth). */
+export type AnchoringHealth = z.output<typeof AnchorerHealth>;
 
 /** Records from untrusted JSON: schema and defaults, then signatures against the registry. Changes nothing. */
 export interface ExchangeIntake {
