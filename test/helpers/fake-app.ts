@@ -636,8 +636,24 @@ export function fakeApp(over: Partial<AppDeps> = {}): FakeApp {
     metrics: { http: { observeRequest: () => undefined, scrape: () => Promise.resolve({ contentType: "text/plain; version=0.0.4", body: "# fake\n" }) } },
     ...over,
   };
-  const app = createApp(deps);
+  const app = ownPrototypes(createApp(deps));
   const request = ({ token, headers, ...opts }: InjectOptions & { token?: string }) =>
     inject(app, { ...opts, headers: { ...headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) } });
   return { app, deps, log, anchorer, departments, state, request };
+}
+
+/**
+ * light-my-request, given an Express app, re-parents the app's request and
+ * response prototypes onto its own fake ones. Those prototypes are Express's
+ * module-level objects, shared by every app in the process: left alone, the
+ * injection would turn every real server's requests in this process into
+ * fakes (seen: a real server crashing in Request.destroy). Each injected app
+ * gets copies of its own, so the re-parenting stays with it.
+ */
+function ownPrototypes<A extends { request: object; response: object }>(app: A): A {
+  const own = (shared: object): object => Object.create(Object.getPrototypeOf(shared) as object, Object.getOwnPropertyDescriptors(shared)) as object;
+  const appField = { app: { configurable: true, enumerable: true, writable: true, value: app } };
+  app.request = Object.create(own(Object.getPrototypeOf(app.request) as object), appField) as object;
+  app.response = Object.create(own(Object.getPrototypeOf(app.response) as object), appField) as object;
+  return app;
 }

@@ -5,6 +5,8 @@
  * shares (parameters, bodies, the write gate, 404, shutdown).
  */
 import { expect } from "chai";
+import express from "express";
+import { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { OPERATIONS, type OperationId } from "../../../src/api/index.ts";
 import type { Operation, RoleKind } from "../../../src/api/operation.ts";
@@ -124,6 +126,14 @@ describe("HTTP app in process: who may call each declared operation", () => {
       }
     });
   }
+
+  it("injecting leaves Express's shared prototypes alone: a real server in this process keeps real requests", async () => {
+    const before = Object.getPrototypeOf(Object.getPrototypeOf(express().request) as object) as object;
+    expect(before).to.equal(IncomingMessage.prototype);
+    expect((await fakeApp().request({ method: "GET", url: "/healthz" })).statusCode).to.equal(200);
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(express().request) as object)).to.equal(IncomingMessage.prototype);
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(express().response) as object)).to.equal(ServerResponse.prototype);
+  });
 
   it("every operation has a sample (and no sample names an operation that is gone)", () => {
     expect(Object.keys(SAMPLES).sort()).to.deep.equal(OPERATIONS.map((o) => o.id).sort());
