@@ -20,6 +20,37 @@ function testFiles(dir: string): string[] {
   return out;
 }
 
+/**
+ * Workers take files in the order given: the longest go first, so that no
+ * worker is left with a long file at the end (measured: the slowest files of
+ * a serial run; a new slow file only makes the run a little longer).
+ */
+const SLOW = [
+  "e2e/deploy",
+  "quality/lint",
+  "e2e/bench-smoke",
+  "e2e/two-evms",
+  "e2e/chain-faults",
+  "e2e/state-proof",
+  "e2e/department-exchanges",
+  "e2e/cli-usage",
+  "e2e/clock-skew",
+  "verify-package/installed",
+  "e2e/hardforks",
+  "e2e/chain-stalls",
+  "console/console",
+  "e2e/demo-city",
+  "console/readability",
+  "e2e/federation",
+];
+function longestFirst(list: readonly string[]): string[] {
+  const rank = (f: string) => {
+    const i = SLOW.findIndex((s) => f.endsWith(`test/${s}.test.ts`));
+    return i < 0 ? SLOW.length : i;
+  };
+  return [...list].sort((a, b) => rank(a) - rank(b));
+}
+
 const args = process.argv.slice(2);
 let grep: string | undefined;
 const files: string[] = [];
@@ -41,9 +72,14 @@ if (build.status !== 0 || buildVerify.status !== 0) {
   process.exit(1);
 }
 
-const mocha = new Mocha({ timeout: 120_000, reporter: "spec", ...(grep ? { grep } : {}) });
-for (const f of files.length ? files : testFiles(join(root, "test"))) mocha.addFile(f);
-await mocha.loadFilesAsync();
+// TEST_JOBS=N runs the files in N worker processes (each file starts its own chain, store and
+// ports). The default is one after another: on two cores the suite is CPU-bound, and four
+// workers took longer (11 min against 10) and starved the tests that wait for a browser.
+const jobs = Number(process.env.TEST_JOBS ?? 1);
+const parallel = jobs > 1;
+const mocha = new Mocha({ timeout: 120_000, reporter: "spec", ...(parallel ? { parallel, jobs } : {}), ...(grep ? { grep } : {}) });
+for (const f of longestFirst(files.length ? files : testFiles(join(root, "test")))) mocha.addFile(f);
+if (!parallel) await mocha.loadFilesAsync();
 const runner = mocha.run((failures) => {
   const passed = runner.stats?.passes ?? 0;
   const failed = runner.stats?.failures ?? failures;
