@@ -10,14 +10,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
-import { acknowledgementInput } from "../src/core/ack.ts";
-import { exchangeRecordInput } from "../src/core/record.ts";
-import { OPERATIONS } from "../src/api/index.ts";
-import type { Operation, Success } from "../src/api/operation.ts";
-import { batchBody } from "../src/api/operations/log.ts";
-import { cancelRecovery, newDepartment, newToken, putSigner } from "../src/api/operations/admin.ts";
-import { Federation } from "../src/api/operations/federation.ts";
-import * as Responses from "../src/api/responses.ts";
+import { INPUT_SCHEMAS, OPERATIONS, OUTPUT_SCHEMAS } from "../src/api/index.ts";
+import { TAGS, errorStatuses, type Operation, type Success } from "../src/api/operation.ts";
 
 export const BEGIN = "<!-- http-reference:start -->";
 export const END = "<!-- http-reference:end -->";
@@ -25,36 +19,11 @@ export const END = "<!-- http-reference:end -->";
 /** The document that holds the reference. */
 export const HTTP_DOC = join(import.meta.dirname, "..", "docs", "http-api.md");
 
-/** The tags in the OpenAPI document's order (adapters/http/openapi/document.ts). */
-export const TAGS = ["health", "log", "exchanges", "provenance", "statistics", "departments", "tokens", "federation", "meta"] as const;
+export { TAGS, errorStatuses };
 
-/** Bodies by the name of their OpenAPI component. */
-const BODIES = new Map<z.ZodType, string>(
-  Object.entries({
-    ExchangeRecordInput: exchangeRecordInput,
-    AcknowledgementInput: acknowledgementInput,
-    BatchInput: batchBody,
-    NewDepartment: newDepartment,
-    NewToken: newToken,
-    PutSigner: putSigner,
-    CancelRecovery: cancelRecovery,
-  }).map(([name, s]) => [s, name]),
-);
-/** Answers by name: the response schemas of src/api/responses.ts, and the federation's. */
-const ANSWERS = new Map<unknown, string>(
-  Object.entries({ ...Responses, Federation })
-    .filter(([name]) => name !== "RATE_LIMITED")
-    .map(([name, s]) => [s, name]),
-);
-
-/** Error statuses an operation can answer: the rule of the OpenAPI document (its shape, then its own list). */
-export function errorStatuses(op: Operation): number[] {
-  const s = new Set<number>([429, 500, 503, ...(op.errors ?? [])]);
-  if (op.who !== "anyone") [401, 403, 422].forEach((x) => s.add(x));
-  if (op.query || op.pathParams || op.body) s.add(400);
-  if (op.body) [413, 415].forEach((x) => s.add(x));
-  return [...s].sort((a, b) => a - b);
-}
+/** Bodies and answers by the name of their OpenAPI component. */
+const BODIES = new Map<z.ZodType, string>(Object.entries(INPUT_SCHEMAS).map(([name, s]) => [s, name]));
+const ANSWERS = new Map<unknown, string>(Object.entries(OUTPUT_SCHEMAS).map(([name, s]) => [s, name]));
 
 /** A zod schema is required when it refuses an absent value. */
 function required(s: z.ZodType): boolean {

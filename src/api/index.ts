@@ -8,7 +8,13 @@ import { LEDGER_OPERATIONS } from "./operations/log.ts";
 import { ADMIN_OPERATIONS } from "./operations/admin.ts";
 import { FEDERATION_OPERATIONS, type Federation as FederationSchema, type FederationLog as FederationLogSchema } from "./operations/federation.ts";
 import { META_OPERATIONS } from "./operations/meta.ts";
+import * as Responses from "./responses.ts";
 import type * as R from "./responses.ts";
+import { acknowledgementInput } from "../core/ack.ts";
+import { exchangeRecordInput } from "../core/record.ts";
+import { batchBody } from "./operations/log.ts";
+import { cancelRecovery, newDepartment, newToken, putSigner } from "./operations/admin.ts";
+import { Federation as FederationAnswer } from "./operations/federation.ts";
 
 export const OPERATIONS = [...LEDGER_OPERATIONS, ...ADMIN_OPERATIONS, ...FEDERATION_OPERATIONS, ...META_OPERATIONS] as const;
 
@@ -17,6 +23,25 @@ export type OperationId = AnyOperation["id"];
 
 /** Every operation by its id: `OPS.getReceipt`. */
 export const OPS = Object.freeze(Object.fromEntries(OPERATIONS.map((o) => [o.id, o]))) as { readonly [I in OperationId]: Extract<AnyOperation, { id: I }> };
+
+/** The request bodies by the name the OpenAPI document gives them (components). */
+export const INPUT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  ExchangeRecordInput: exchangeRecordInput,
+  AcknowledgementInput: acknowledgementInput,
+  BatchInput: batchBody,
+  NewDepartment: newDepartment,
+  NewToken: newToken,
+  PutSigner: putSigner,
+  CancelRecovery: cancelRecovery,
+};
+const { RATE_LIMITED: _notASchema, ...answers } = Responses;
+/** The answers by name: the response schemas, the federation's, and the record and acknowledgement as entries hold them. */
+export const OUTPUT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  ...answers,
+  Federation: FederationAnswer,
+  ExchangeRecord: exchangeRecordInput,
+  Acknowledgement: acknowledgementInput,
+};
 
 // The answers, as a client reads them (the response schemas' output types).
 export type AnchoringHealth = z.output<typeof R.AnchoringHealth>;

@@ -59,6 +59,22 @@ export interface Operation {
   readonly errors?: readonly number[];
 }
 
+/** The tags operations are grouped by, in the order the document and the reference list them. */
+export const TAGS = ["health", "log", "exchanges", "provenance", "statistics", "departments", "tokens", "federation", "meta"] as const;
+
+/**
+ * Error statuses an operation can answer: from its shape (a token → 401, 403,
+ * 422; parameters or a body → 400; a body → 413, 415; always 429, 500, 503)
+ * and its own list.
+ */
+export function errorStatuses(op: Operation): number[] {
+  const s = new Set<number>([429, 500, 503, ...(op.errors ?? [])]);
+  if (op.who !== "anyone") [401, 403, 422].forEach((x) => s.add(x));
+  if (op.query || op.pathParams || op.body) s.add(400);
+  if (op.body) [413, 415].forEach((x) => s.add(x));
+  return [...s].sort((a, b) => a - b);
+}
+
 /** The typed values a handler receives, from the operation's schemas. */
 export type ParamsOf<O extends Operation> = O extends { pathParams: infer P extends Record<string, PathParam> }
   ? { readonly [K in keyof P]: z.output<P[K]["schema"]> }
