@@ -40,12 +40,12 @@ const RULES: Array<[string, (f: string, u: string) => boolean]> = [
     (f, u) =>
       u.includes("/ethers/") ||
       u.includes("/adapters/chain/") ||
-      u.includes("/services/anchorer.ts") ||
+      u.includes("/services/anchor/anchorer.ts") ||
       /node:internal\/deps\/undici|internal\/webstreams|internal\/encoding/.test(u),
   ],
   ["JSON parse", (f, u) => (f === "parse" && u === "") || u.includes("/body-parser/")],
   ["JSON stringify (response, entry text)", (f, u) => f === "stringify" && u === ""],
-  ["zod (schema)", (f, u) => u.includes("/zod/") || (u.endsWith("/src/services/intake.ts") && f === "parse")],
+  ["zod (schema)", (f, u) => u.includes("/zod/") || (u.endsWith("/src/services/append/intake.ts") && f === "parse")],
   ["canonical form (JCS)", (f, u) => u.includes("/canonicalize/") || (u.endsWith("/core/record.ts") && /entryText|normalize|canonical/.test(f))],
   ["EIP-712 digest (keccak)", (f, u) => u.includes("/core/eip712.ts") || u.includes("/@noble/hashes/sha3")],
   ["signature recovery (libsecp256k1)", (f, u) => u.includes("/secp256k1/") || u.endsWith("/core/signature.ts")],
@@ -55,7 +55,7 @@ const RULES: Array<[string, (f: string, u: string) => boolean]> = [
       u.includes("signer-pack.ts") || u.includes("signer-pool.ts") || u.includes("signer-worker.ts") || f === "postMessage" || u.includes("internal/worker"),
   ],
   ["leaf hash (SHA-256)", (f, u) => u.endsWith("/merkle/hash.ts") || u.includes("/@noble/hashes/")],
-  ["tree append / proofs", (f, u) => u.includes("/core/merkle/") || u.endsWith("/services/prover.ts")],
+  ["tree append / proofs", (f, u) => u.includes("/core/merkle/") || u.endsWith("/services/proofs/prover.ts")],
   ["statistics counters", (f, u) => u.endsWith("/stats-counters.ts") || u.endsWith("/leveldb/keys.ts")],
   [
     "LevelDB (batch, get)",
@@ -67,15 +67,15 @@ const RULES: Array<[string, (f: string, u: string) => boolean]> = [
       u.includes("/module-error/"),
   ],
   ["appender (group, idempotency)", (f, u) => /\/services\/(appender|append-[a-z]+|known-keys)\.ts$/.test(u) || u.endsWith("/core/bloom.ts")],
-  ["ledger read (receipt)", (f, u) => u.endsWith("/services/ledger.ts")],
+  ["ledger read (receipt)", (f, u) => u.endsWith("/services/proofs/reader.ts")],
   ["mw: request id", (f, u) => u.endsWith("/http/request-id.ts") || u.includes("/log/context.ts")],
   ["mw: helmet", (f, u) => u.includes("/helmet/")],
   ["mw: cors", (f, u) => u.includes("/cors/") || u.includes("/vary/")],
   ["mw: rate limit", (f, u) => u.includes("/express-rate-limit/") || u.endsWith("/http/rate-limit.ts")],
   ["mw: metrics", (f, u) => u.includes("/prom-client/") || u.endsWith("/http/metrics-routes.ts") || u.endsWith("/ports/metrics.ts")],
-  ["mw: token check", (f, u) => /\/http\/(authenticate-first|auth)\.ts$/.test(u) || u.endsWith("/services/tokens.ts")],
+  ["mw: token check", (f, u) => /\/http\/(authenticate-first|auth)\.ts$/.test(u) || u.endsWith("/services/tokens/tokens.ts")],
   ["mw: body budget", (f, u) => u.endsWith("/http/body-budget.ts")],
-  ["route handler + error mapping", (f, u) => /\/http\/[a-z-]+-routes\.ts$/.test(u) || u.endsWith("/http/errors.ts") || u.endsWith("/http/params.ts")],
+  ["route handler + error mapping", (f, u) => /\/http\/[a-z-]+-routes\.ts$/.test(u) || u.endsWith("/http/errors.ts") || u.endsWith("/http/mount.ts") || u.endsWith("/api/params.ts")],
   ["logging (pino)", (f, u) => u.includes("/pino")],
   [
     "Express (router, req/res)",
