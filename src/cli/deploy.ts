@@ -37,8 +37,9 @@ import {
   waitConfirmations,
   type Change,
   type AdminSigner,
+  type SentTx,
 } from "../adapters/chain/deploy.ts";
-import { probeEvmFeatures } from "../adapters/chain/evm-features.ts";
+import { probeEvmFeatures, type EvmFeatures } from "../adapters/chain/evm-features.ts";
 import { setLogInfo } from "../adapters/chain/log-directory.ts";
 import { DEPARTMENT_ID } from "../core/record.ts";
 import { nonEmpty } from "./non-empty.ts";
@@ -148,148 +149,261 @@ export function secondsArg(value: string | undefined, name: string, fallback: nu
   return Number(value);
 }
 
-// eslint-disable-next-line max-lines-per-function -- a CLI command's flow from arguments to exit code; to become a list of steps (issue 19 item 3)
 export function deployCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  // eslint-disable-next-line complexity, max-lines-per-function -- a CLI command's flow from arguments to exit code; to become a list of steps (issue 19 item 3)
   return runCli(async () => {
-    const o = parse(
-      args,
-      {
-        rpc: { type: "string" },
-        anchorer: { type: "string" },
-        registrar: { type: "string" },
-        admin: { type: "string" },
-        "log-name": { type: "string" },
-        url: { type: "string" },
-        operator: { type: "string" },
-        "recovery-delay": { type: "string" },
-        "admin-delay": { type: "string" },
-        json: { type: "boolean" },
-      },
-      USAGE,
-    );
-    const info = logInfoArgs(o);
-    const recoveryDelay = secondsArg(o["recovery-delay"] as string | undefined, "--recovery-delay", DEFAULT_RECOVERY_DELAY_SECONDS, 1);
-    const adminDelay = secondsArg(o["admin-delay"] as string | undefined, "--admin-delay", DEFAULT_ADMIN_DELAY_SECONDS, 0);
-    const rpcUrl = rpcArg(o.rpc as string | undefined, env);
-    const settings = chainSettings(env);
-    const logName = logNameArg(o["log-name"] as string | undefined, env);
-    const key = deployerKey(env);
-    const anchorerArg = addressArg(o.anchorer as string | undefined, "--anchorer");
-    const registrarArg = addressArg(o.registrar as string | undefined, "--registrar");
-    const adminArg = addressArg(o.admin as string | undefined, "--admin");
-    const json = Boolean(o.json);
-    const say = (line: string) => {
-      if (!json) process.stdout.write(`${line}\n`);
-    };
-
-    const { provider, chainId } = await openChain(rpcUrl, settings.rpcTimeoutMs);
+    const a = deployArgs(args, env);
+    const { provider, chainId } = await openChain(a.rpcUrl, a.settings.rpcTimeoutMs);
     try {
-      const wallet = new Wallet(key, provider) as AdminSigner["wallet"];
-      const deployer = wallet.address.toLowerCase();
-      const anchorer = anchorerArg ?? deployer;
-      const registrar = registrarArg ?? anchorer;
-      const admin = adminArg ?? deployer;
-      const logId = logIdOf(logName);
-      const s: AdminSigner = { wallet, fees: settings.fees };
-
-      const d = await deployLedger(s, deployer, { adminDelay, recoveryDelay });
-      let lastBlock = d.blockNumber;
-      const track = (c: Change): Change => {
-        if (c.changed) lastBlock = Math.max(lastBlock, c.blockNumber);
-        return c;
-      };
-      say(
-        `ExchangeLedger deployed at ${d.address} on chain ${chainId} (tx ${d.txHash}, block ${d.blockNumber}); recovery delay ${recoveryDelay} s, admin delay ${adminDelay} s`,
-      );
-      const after = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
-        try {
-          const r = await f();
-          if (r && typeof r === "object" && "changed" in r) track(r as Change);
-          return r;
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          throw new CliError(`deployed ExchangeLedger at ${d.address}, but ${what} failed: ${msg} — finish with \`dxledger chain …\` against that address`);
-        }
-      };
-      const bind = await after("bindLog", () => bindLog(s, d.address, logId, anchorer));
-      say(stepLine(`log "${logName}" (${logId}) bound to anchorer ${anchorer}`, bind));
-      const entry = info
-        ? await after("setLogInfo", () => setLogInfo(s, ledgerAt(d.address, wallet), logId, logName, info.url ?? "", info.operator ?? ""))
-        : undefined;
-      if (entry)
-        say(stepLine(`log "${logName}" in the directory: URL ${nonEmpty(info!.url) ?? "(none)"}, operator ${nonEmpty(info!.operator) ?? "(none)"}`, entry));
-      const reg = await after("granting REGISTRAR_ROLE", () => grantRole(s, d.address, "registrar", registrar));
-      say(stepLine(`REGISTRAR_ROLE held by ${registrar}`, reg));
-      const handover: Record<string, string> = {};
-      let adminAcceptableAt: number | null = null;
-      if (admin !== deployer) {
-        const g = await after(`granting registrar to ${admin}`, () => grantRole(s, d.address, "registrar", admin));
-        say(stepLine(`REGISTRAR_ROLE granted to ${admin}`, g));
-        if (g.changed) handover.grant_registrar = g.txHash;
-        const t = await after(`starting the admin handover to ${admin}`, () => beginAdminTransfer(s, d.address, admin));
-        if (t.changed) handover.begin_admin_transfer = t.txHash;
-        adminAcceptableAt = (await after("reading the admin handover", () => readAdmin(ledgerAt(d.address, provider)))).pending?.acceptableAt ?? null;
-        say(
-          stepLine(
-            `DEFAULT_ADMIN_ROLE handover to ${admin} started: ${admin} accepts with \`dxledger chain accept-admin\` after ${adminAcceptableAt === null ? "?" : new Date(adminAcceptableAt * 1000).toISOString()} (chain time); the deployer holds it until then`,
-            t,
-          ),
-        );
-        if (registrar !== deployer) {
-          const c = await after("renouncing the deployer's REGISTRAR_ROLE", () => renounceRole(s, d.address, "registrar"));
-          say(stepLine(`deployer ${deployer} renounced REGISTRAR_ROLE`, c));
-          if (c.changed) handover.renounce_registrar = c.txHash;
-        }
-      }
-      const head = await after(`waiting for ${settings.confirmations} confirmation(s)`, () => waitConfirmations(provider, lastBlock, settings.confirmations));
-      say(`confirmed: ${settings.confirmations} confirmation(s), head block ${head}`);
+      const r = deployRun(a, provider, chainId);
+      const d = await deployContract(r);
+      const bind = await bindStep(r, d);
+      const entry = await directoryStep(r, d);
+      const reg = await registrarStep(r, d);
+      const handover = await handoverStep(r, d);
+      const head = await confirmStep(r, d);
       const evm = await probeEvmFeatures(provider).catch(() => undefined);
-      const env2: Record<string, string> = {
-        RPC_URL: redactUrl(rpcUrl),
-        LEDGER_ADDRESS: d.address,
-        LOG_NAME: logName,
-        ...(info?.url ? { PUBLIC_URL: info.url } : {}),
-      };
-
-      if (json) {
-        const out = {
-          address: d.address,
-          chainId,
-          logId,
-          logName,
-          txHash: d.txHash,
-          blockNumber: d.blockNumber,
-          deployer,
-          anchorer,
-          registrar,
-          admin,
-          recoveryDelay,
-          adminDelay,
-          adminAcceptableAt,
-          bindTxHash: bind.changed ? bind.txHash : null,
-          logInfo: info ? { url: info.url ?? "", operator: info.operator ?? "", txHash: entry?.changed ? entry.txHash : null } : null,
-          registrarTxHash: reg.changed ? reg.txHash : null,
-          handover,
-          confirmations: settings.confirmations,
-          headBlock: head,
-          evm: evm ? { missingForks: evm.missingForks } : null,
-          env: env2,
-        };
-        process.stdout.write(`${JSON.stringify(out)}\n`);
-        return 0;
-      }
-      if (evm?.missingForks.length) say(`EVM: the chain lacks ${evm.missingForks.join(", ")} (fine: the contract needs berlin)`);
-      say("");
-      say("Put this in the service's environment:");
-      for (const [k, v] of Object.entries(env2)) say(`  ${k}=${v}`);
-      say(`  ANCHOR_PRIVATE_KEY=<the private key of ${anchorer}; not printed: take it from your secret store>`);
-      say("  ADMIN_TOKEN=<a random secret of at least 24 characters, e.g. from `openssl rand -hex 32`>");
-      for (const k of ["GAS_PRICE", "TX_TYPE", "MAX_GAS_PRICE", "RPC_TIMEOUT_MS", "CONFIRMATIONS"]) if (env[k]) say(`  ${k}=${env[k]}`);
-      if (rpcUrl !== env2.RPC_URL) say("  (credentials removed from RPC_URL above: put them back)");
+      const done: Done = { bind, entry, reg, handover, head, evm, serviceEnv: serviceEnv(r, d.address) };
+      if (a.json) printJson(r, d, done);
+      else printEnvironment(r, done, env);
       return 0;
     } finally {
       provider.destroy();
     }
   });
+}
+
+const DEPLOY_OPTIONS = {
+  rpc: { type: "string" },
+  anchorer: { type: "string" },
+  registrar: { type: "string" },
+  admin: { type: "string" },
+  "log-name": { type: "string" },
+  url: { type: "string" },
+  operator: { type: "string" },
+  "recovery-delay": { type: "string" },
+  "admin-delay": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+/** `deploy`'s arguments and environment, checked. */
+interface DeployArgs {
+  readonly info: { url?: string; operator?: string } | undefined;
+  readonly recoveryDelay: number;
+  readonly adminDelay: number;
+  readonly rpcUrl: string;
+  readonly settings: ChainSettings;
+  readonly logName: string;
+  readonly key: string;
+  readonly anchorer: string | undefined;
+  readonly registrar: string | undefined;
+  readonly admin: string | undefined;
+  readonly json: boolean;
+}
+
+/** Checked in this order: the first problem is the one reported. */
+function deployArgs(args: string[], env: NodeJS.ProcessEnv): DeployArgs {
+  const o = parse(args, DEPLOY_OPTIONS, USAGE);
+  return {
+    info: logInfoArgs(o),
+    recoveryDelay: secondsArg(o["recovery-delay"] as string | undefined, "--recovery-delay", DEFAULT_RECOVERY_DELAY_SECONDS, 1),
+    adminDelay: secondsArg(o["admin-delay"] as string | undefined, "--admin-delay", DEFAULT_ADMIN_DELAY_SECONDS, 0),
+    rpcUrl: rpcArg(o.rpc as string | undefined, env),
+    settings: chainSettings(env),
+    logName: logNameArg(o["log-name"] as string | undefined, env),
+    key: deployerKey(env),
+    anchorer: addressArg(o.anchorer as string | undefined, "--anchorer"),
+    registrar: addressArg(o.registrar as string | undefined, "--registrar"),
+    admin: addressArg(o.admin as string | undefined, "--admin"),
+    json: Boolean(o.json),
+  };
+}
+
+/** One deployment under way: its arguments, the deployer's signer on the open chain, and the accounts each role goes to. */
+interface DeployRun {
+  readonly a: DeployArgs;
+  readonly s: AdminSigner;
+  readonly provider: JsonRpcProvider;
+  readonly chainId: number;
+  readonly logId: string;
+  readonly deployer: string;
+  readonly anchorer: string;
+  readonly registrar: string;
+  readonly admin: string;
+  /** A progress line; none with --json. */
+  readonly say: (line: string) => void;
+}
+
+/** anchorer = the deployer, registrar = the anchorer, admin = the deployer, unless given. */
+function deployRun(a: DeployArgs, provider: JsonRpcProvider, chainId: number): DeployRun {
+  const wallet = new Wallet(a.key, provider) as AdminSigner["wallet"];
+  const deployer = wallet.address.toLowerCase();
+  const anchorer = a.anchorer ?? deployer;
+  const say = (line: string) => {
+    if (!a.json) process.stdout.write(`${line}\n`);
+  };
+  return {
+    a,
+    s: { wallet, fees: a.settings.fees },
+    provider,
+    chainId,
+    logId: logIdOf(a.logName),
+    deployer,
+    anchorer,
+    registrar: a.registrar ?? anchorer,
+    admin: a.admin ?? deployer,
+    say,
+  };
+}
+
+/** The deployed contract, and how each step after it runs. */
+interface Deployed extends SentTx {
+  readonly address: string;
+  /**
+   * Runs one step after the deployment: a failure names the deployed address
+   * (to finish by hand); a change raises the block whose confirmations are awaited.
+   */
+  readonly after: <T>(what: string, f: () => Promise<T>) => Promise<T>;
+  /** The block of the deployment or of its latest change. */
+  readonly lastBlock: () => number;
+}
+
+async function deployContract(r: DeployRun): Promise<Deployed> {
+  const { recoveryDelay, adminDelay } = r.a;
+  const d = await deployLedger(r.s, r.deployer, { adminDelay, recoveryDelay });
+  r.say(
+    `ExchangeLedger deployed at ${d.address} on chain ${r.chainId} (tx ${d.txHash}, block ${d.blockNumber}); recovery delay ${recoveryDelay} s, admin delay ${adminDelay} s`,
+  );
+  let lastBlock = d.blockNumber;
+  const track = (c: Change) => {
+    if (c.changed) lastBlock = Math.max(lastBlock, c.blockNumber);
+  };
+  const after = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await f();
+      if (result && typeof result === "object" && "changed" in result) track(result as Change);
+      return result;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new CliError(`deployed ExchangeLedger at ${d.address}, but ${what} failed: ${msg} — finish with \`dxledger chain …\` against that address`);
+    }
+  };
+  return { ...d, after, lastBlock: () => lastBlock };
+}
+
+async function bindStep(r: DeployRun, d: Deployed): Promise<Change> {
+  const bind = await d.after("bindLog", () => bindLog(r.s, d.address, r.logId, r.anchorer));
+  r.say(stepLine(`log "${r.a.logName}" (${r.logId}) bound to anchorer ${r.anchorer}`, bind));
+  return bind;
+}
+
+/** The log's entry in the federation directory, when --url or --operator is given. */
+async function directoryStep(r: DeployRun, d: Deployed): Promise<Change | undefined> {
+  const { info, logName } = r.a;
+  if (!info) return undefined;
+  const entry = await d.after("setLogInfo", () => setLogInfo(r.s, ledgerAt(d.address, r.s.wallet), r.logId, logName, info.url ?? "", info.operator ?? ""));
+  r.say(stepLine(`log "${logName}" in the directory: URL ${nonEmpty(info.url) ?? "(none)"}, operator ${nonEmpty(info.operator) ?? "(none)"}`, entry));
+  return entry;
+}
+
+async function registrarStep(r: DeployRun, d: Deployed): Promise<Change> {
+  const reg = await d.after("granting REGISTRAR_ROLE", () => grantRole(r.s, d.address, "registrar", r.registrar));
+  r.say(stepLine(`REGISTRAR_ROLE held by ${r.registrar}`, reg));
+  return reg;
+}
+
+/** The handover's transactions (grant_registrar, begin_admin_transfer, renounce_registrar) and when the new admin may accept. */
+interface Handover {
+  readonly txs: Record<string, string>;
+  readonly acceptableAt: number | null;
+}
+
+/** With `--admin X` (X ≠ deployer): X gets REGISTRAR_ROLE, the handover to X starts, and the deployer renounces REGISTRAR_ROLE unless it is the registrar. */
+async function handoverStep(r: DeployRun, d: Deployed): Promise<Handover> {
+  const txs: Record<string, string> = {};
+  if (r.admin === r.deployer) return { txs, acceptableAt: null };
+  const { admin } = r;
+  const g = await d.after(`granting registrar to ${admin}`, () => grantRole(r.s, d.address, "registrar", admin));
+  r.say(stepLine(`REGISTRAR_ROLE granted to ${admin}`, g));
+  if (g.changed) txs.grant_registrar = g.txHash;
+  const t = await d.after(`starting the admin handover to ${admin}`, () => beginAdminTransfer(r.s, d.address, admin));
+  if (t.changed) txs.begin_admin_transfer = t.txHash;
+  const acceptableAt = (await d.after("reading the admin handover", () => readAdmin(ledgerAt(d.address, r.provider)))).pending?.acceptableAt ?? null;
+  r.say(
+    stepLine(
+      `DEFAULT_ADMIN_ROLE handover to ${admin} started: ${admin} accepts with \`dxledger chain accept-admin\` after ${acceptableAt === null ? "?" : new Date(acceptableAt * 1000).toISOString()} (chain time); the deployer holds it until then`,
+      t,
+    ),
+  );
+  if (r.registrar !== r.deployer) {
+    const c = await d.after("renouncing the deployer's REGISTRAR_ROLE", () => renounceRole(r.s, d.address, "registrar"));
+    r.say(stepLine(`deployer ${r.deployer} renounced REGISTRAR_ROLE`, c));
+    if (c.changed) txs.renounce_registrar = c.txHash;
+  }
+  return { txs, acceptableAt };
+}
+
+/** Waits for CONFIRMATIONS on the last block changed; returns the head. */
+async function confirmStep(r: DeployRun, d: Deployed): Promise<number> {
+  const { confirmations } = r.a.settings;
+  const head = await d.after(`waiting for ${confirmations} confirmation(s)`, () => waitConfirmations(r.provider, d.lastBlock(), confirmations));
+  r.say(`confirmed: ${confirmations} confirmation(s), head block ${head}`);
+  return head;
+}
+
+/** What the deployment did, to print. */
+interface Done {
+  readonly bind: Change;
+  readonly entry: Change | undefined;
+  readonly reg: Change;
+  readonly handover: Handover;
+  readonly head: number;
+  readonly evm: EvmFeatures | undefined;
+  readonly serviceEnv: Record<string, string>;
+}
+
+/** The service's environment (RPC_URL without credentials). */
+function serviceEnv(r: DeployRun, address: string): Record<string, string> {
+  const { rpcUrl, logName, info } = r.a;
+  return { RPC_URL: redactUrl(rpcUrl), LEDGER_ADDRESS: address, LOG_NAME: logName, ...(info?.url ? { PUBLIC_URL: info.url } : {}) };
+}
+
+function printJson(r: DeployRun, d: Deployed, done: Done): void {
+  const { a } = r;
+  const { bind, entry, reg, handover } = done;
+  const out = {
+    address: d.address,
+    chainId: r.chainId,
+    logId: r.logId,
+    logName: a.logName,
+    txHash: d.txHash,
+    blockNumber: d.blockNumber,
+    deployer: r.deployer,
+    anchorer: r.anchorer,
+    registrar: r.registrar,
+    admin: r.admin,
+    recoveryDelay: a.recoveryDelay,
+    adminDelay: a.adminDelay,
+    adminAcceptableAt: handover.acceptableAt,
+    bindTxHash: bind.changed ? bind.txHash : null,
+    logInfo: a.info ? { url: a.info.url ?? "", operator: a.info.operator ?? "", txHash: entry?.changed ? entry.txHash : null } : null,
+    registrarTxHash: reg.changed ? reg.txHash : null,
+    handover: handover.txs,
+    confirmations: a.settings.confirmations,
+    headBlock: done.head,
+    evm: done.evm ? { missingForks: done.evm.missingForks } : null,
+    env: done.serviceEnv,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function printEnvironment(r: DeployRun, done: Done, env: NodeJS.ProcessEnv): void {
+  const { say } = r;
+  if (done.evm?.missingForks.length) say(`EVM: the chain lacks ${done.evm.missingForks.join(", ")} (fine: the contract needs berlin)`);
+  say("");
+  say("Put this in the service's environment:");
+  for (const [k, v] of Object.entries(done.serviceEnv)) say(`  ${k}=${v}`);
+  say(`  ANCHOR_PRIVATE_KEY=<the private key of ${r.anchorer}; not printed: take it from your secret store>`);
+  say("  ADMIN_TOKEN=<a random secret of at least 24 characters, e.g. from `openssl rand -hex 32`>");
+  for (const k of ["GAS_PRICE", "TX_TYPE", "MAX_GAS_PRICE", "RPC_TIMEOUT_MS", "CONFIRMATIONS"]) if (env[k]) say(`  ${k}=${env[k]}`);
+  if (r.a.rpcUrl !== done.serviceEnv.RPC_URL) say("  (credentials removed from RPC_URL above: put them back)");
 }
