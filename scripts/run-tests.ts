@@ -73,7 +73,13 @@ const build = spawnSync(process.execPath, [join(root, "node_modules/hardhat/dist
   stdio: "inherit",
 });
 const buildVerify = build.status === 0 ? spawnSync(process.execPath, [join(root, "scripts/build-verify.mjs")], { cwd: root, stdio: "inherit" }) : build;
-if (build.status !== 0 || buildVerify.status !== 0) {
+const chosen = files.length ? files : testFiles(join(root, "test"));
+// The console's tests drive web/dist: built here once from the current sources, not once per test file.
+const buildConsole =
+  buildVerify.status === 0 && chosen.some((f) => f.includes(join("test", "console")))
+    ? spawnSync(process.execPath, [join(root, "scripts/build-console.mjs")], { cwd: root, stdio: "inherit" })
+    : buildVerify;
+if (build.status !== 0 || buildVerify.status !== 0 || buildConsole.status !== 0) {
   console.log("tests: 0 passed, 1 failed");
   process.exit(1);
 }
@@ -84,7 +90,7 @@ if (build.status !== 0 || buildVerify.status !== 0) {
 const jobs = Number(process.env.TEST_JOBS ?? 1);
 const parallel = jobs > 1;
 const mocha = new Mocha({ timeout: 120_000, reporter: "spec", ...(parallel ? { parallel, jobs } : {}), ...(grep ? { grep } : {}) });
-for (const f of longestFirst(files.length ? files : testFiles(join(root, "test")))) mocha.addFile(f);
+for (const f of longestFirst(chosen)) mocha.addFile(f);
 if (!parallel) await mocha.loadFilesAsync();
 const runner = mocha.run((failures) => {
   const passed = runner.stats?.passes ?? 0;

@@ -9,8 +9,7 @@
  * to test-artifacts/console/.
  */
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ifSet, Api, start, tempDir, until } from "../helpers/service.ts";
@@ -64,8 +63,8 @@ describe("web console in Chromium", function () {
 
   before(async function () {
     this.timeout(90_000);
-    const built = spawnSync(process.execPath, [join(ROOT, "scripts/build-console.mjs")], { cwd: ROOT, encoding: "utf8" });
-    expect(built.status, built.stderr + built.stdout).to.equal(0);
+    // npm test (scripts/run-tests.ts) built web/dist from the current sources before any test ran.
+    expect(existsSync(join(ROOT, "web/dist/index.html")), "web/dist is built (npm test builds it; alone: npm run console:build)").to.equal(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     dir = tempDir("dxledger-console-");
     [svc, browser] = await Promise.all([start(dir), launch()]);
