@@ -89,6 +89,22 @@ describe("API tokens: issue, check, revoke, expire", () => {
     expect(svc.list().find((v) => v.tokenId === tokenId)!.status).to.equal("revoked");
   });
 
+  it("a revocation that could not be stored fails, changes nothing, and a retry revokes and stores it", async () => {
+    const { svc, tokens } = await opened();
+    const { tokenId, token } = await svc.create("auditor", "a");
+    tokens.failNext = new Error("disk full");
+    const failed = await svc.revoke(tokenId).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(String(failed)).to.contain("disk full");
+    expect(svc.check(token).ok).to.equal(true);
+    expect((await tokens.get(tokenId))!.revokedAt).to.equal(null);
+    expect(await svc.revoke(tokenId)).to.equal(true);
+    expect(svc.check(token)).to.deep.equal({ ok: false, reason: "revoked" });
+    expect((await tokens.get(tokenId))!.revokedAt).to.not.equal(null);
+  });
+
   it("revoking twice, or an id that does not exist, answers false and writes nothing", async () => {
     const { svc, tokens } = await opened();
     const { tokenId } = await svc.create("auditor", "a");

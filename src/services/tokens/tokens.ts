@@ -124,7 +124,13 @@ export class Tokens implements TokenAdmin {
       );
     }
     this.#byId.set(tokenId, { ...rec, revokedAt: new Date(this.#now()).toISOString() });
-    await this.#write(tokenId);
+    try {
+      await this.#write(tokenId);
+    } catch (e) {
+      // Not stored, so not done: the token stays as the store has it, and a retry revokes it again.
+      this.#byId.set(tokenId, rec);
+      throw e;
+    }
     return true;
   }
 
