@@ -54,8 +54,34 @@ export function departmentCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   return runCli(() => run(sub, rest, env));
 }
 
-// eslint-disable-next-line complexity -- a CLI command's flow from arguments to exit code; to become a list of steps (issue 19 item 3)
-async function run(cmd: "rotate" | "cancel-recovery", args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function run(cmd: Command, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const a = departmentArgs(cmd, args, env);
+  const call = serviceCaller(a.service, a.token);
+  const dep = await currentDepartment(a, call);
+  const domain = await signingDomain(call);
+  const now = a.rpc ? await chainTime(a.rpc) : Math.floor(Date.now() / 1000);
+  const r = await authorize(a, call, domain, { id: a.id, nonce: Number(dep.rotationNonce), deadline: now + a.validFor });
+  return report(a, r);
+}
+
+type Command = "rotate" | "cancel-recovery";
+
+/** A department command's arguments and environment, checked. */
+interface DepartmentArgs {
+  readonly cmd: Command;
+  readonly service: string;
+  readonly id: string;
+  readonly newSigner: string | undefined;
+  readonly validFor: number;
+  readonly rpc: string | undefined;
+  readonly json: boolean;
+  readonly token: string;
+  /** The department's current key (DEPARTMENT_PRIVATE_KEY). */
+  readonly current: Wallet;
+}
+
+/** Checked in this order: the first problem is the one reported. */
+function departmentArgs(cmd: Command, args: string[], env: NodeJS.ProcessEnv): DepartmentArgs {
   const opts = {
     service: { type: "string" },
     id: { type: "string" },
@@ -72,14 +98,25 @@ async function run(cmd: "rotate" | "cancel-recovery", args: string[], env: NodeJ
   if (cmd === "rotate" && !newSigner) throw new CliError("rotate needs --new-signer ADDR (the address of the department's new key)");
   const validFor = o["valid-for"] === undefined ? 3600 : Number(o["valid-for"]);
   if (!Number.isInteger(validFor) || validFor < 1) throw new CliError("--valid-for must be a whole number of seconds ≥ 1");
+  const { key, token } = credentials(env);
+  return { cmd, service, id, newSigner, validFor, rpc: o.rpc as string | undefined, json: Boolean(o.json), token, current: new Wallet(key) };
+}
+
+/** The department's current key and the token, from the environment only. */
+function credentials(env: NodeJS.ProcessEnv): { key: string; token: string } {
   const key = env.DEPARTMENT_PRIVATE_KEY;
   if (!key) throw new CliError("DEPARTMENT_PRIVATE_KEY is not set (the department's current key is read from the environment only)");
   if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new CliError("DEPARTMENT_PRIVATE_KEY must be 0x + 64 hex digits");
   const token = env.DXLEDGER_TOKEN;
   if (!token) throw new CliError("DXLEDGER_TOKEN is not set (the department's own token, or an admin's)");
-  const current = new Wallet(key);
+  return { key, token };
+}
 
-  const call = async (method: string, path: string, body?: unknown) => {
+/** One request to the service with the token: its status and its JSON body ({} when it has none). */
+type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+
+function serviceCaller(service: string, token: string): Call {
+  return async (method, path, body) => {
     let res: Response;
     try {
       res = await fetch(`${service}${path}`, {
@@ -94,6 +131,10 @@ async function run(cmd: "rotate" | "cancel-recovery", args: string[], env: NodeJ
     const answer: unknown = await res.json().catch(() => ({}));
     return { status: res.status, body: answer };
   };
+}
+
+/** The department as the service has it; DEPARTMENT_PRIVATE_KEY must be its current signer's key (else exit 1, nothing signed). */
+async function currentDepartment({ id, current }: DepartmentArgs, call: Call): Promise<DepartmentBody> {
   const reply = await call("GET", `/v1/departments/${id}`);
   if (reply.status !== 200) throw new CliError(`GET /v1/departments/${id}: ${reply.status} ${errorOf(reply.body)?.message ?? ""}`);
   const dep = reply.body as DepartmentBody;
@@ -103,27 +144,40 @@ async function run(cmd: "rotate" | "cancel-recovery", args: string[], env: NodeJ
       1,
     );
   }
+  return dep;
+}
+
+/** The EIP-712 domain the service's ledger verifies signatures under. */
+async function signingDomain(call: Call): Promise<TypedDataDomain> {
   const info = await call("GET", "/v1/info");
   const domain = (info.body as InfoBody | null | undefined)?.eip712?.domain;
   if (!domain) throw new CliError("the service's /v1/info has no eip712.domain");
-  const now = o.rpc ? await chainTime(String(o.rpc)) : Math.floor(Date.now() / 1000);
-  const base = { id, nonce: Number(dep.rotationNonce), deadline: now + validFor };
-  let authorization: KeyAuthorization;
-  let r;
+  return domain;
+}
+
+/** Signs the authorization with the current key and sends it: the service's answer. */
+async function authorize(
+  { cmd, id, newSigner, current }: DepartmentArgs,
+  call: Call,
+  domain: TypedDataDomain,
+  base: { id: string; nonce: number; deadline: number },
+): Promise<{ status: number; body: unknown }> {
   if (cmd === "rotate") {
-    authorization = await signSignerRotation(current, domain, { ...base, newSigner: newSigner! });
-    r = await call("PUT", `/v1/departments/${id}/signer`, { signer: newSigner, authorization });
-  } else {
-    authorization = await signRecoveryCancellation(current, domain, base);
-    r = await call("DELETE", `/v1/departments/${id}/recovery`, { authorization });
+    const authorization: KeyAuthorization = await signSignerRotation(current, domain, { ...base, newSigner: newSigner! });
+    return call("PUT", `/v1/departments/${id}/signer`, { signer: newSigner, authorization });
   }
-  if (o.json) process.stdout.write(`${JSON.stringify({ httpStatus: r.status, ...(r.body as object | null) })}\n`);
+  const authorization: KeyAuthorization = await signRecoveryCancellation(current, domain, base);
+  return call("DELETE", `/v1/departments/${id}/recovery`, { authorization });
+}
+
+/** Prints the answer; exit 0 done, 1 refused, 2 the service failed. */
+function report({ cmd, id, current, json }: DepartmentArgs, r: { status: number; body: unknown }): number {
+  if (json) process.stdout.write(`${JSON.stringify({ httpStatus: r.status, ...(r.body as object | null) })}\n`);
   if (r.status !== 200) {
-    if (!o.json)
-      process.stderr.write(`dxledger: refused (${r.status} ${errorOf(r.body)?.code ?? ""}): ${errorOf(r.body)?.message ?? JSON.stringify(r.body)}\n`);
+    if (!json) process.stderr.write(`dxledger: refused (${r.status} ${errorOf(r.body)?.code ?? ""}): ${errorOf(r.body)?.message ?? JSON.stringify(r.body)}\n`);
     return r.status >= 500 ? 2 : 1;
   }
-  if (!o.json) {
+  if (!json) {
     process.stdout.write(cmd === "rotate" ? rotated(id, current.address.toLowerCase(), r.body as RotatedBody) : cancelled(id, r.body as CancelledBody));
   }
   return 0;
