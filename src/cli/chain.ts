@@ -21,7 +21,7 @@
  */
 import { Wallet, type JsonRpcProvider } from "ethers";
 import { isChainError } from "../core/chain-error.ts";
-import { logIdOf } from "../config.ts";
+import { logIdOf, type ChainSettings } from "../config.ts";
 import { inspectLedger } from "../adapters/chain/contract-check.ts";
 import { toChainError } from "../adapters/chain/to-chain-error.ts";
 import { ChainLogDirectory } from "../adapters/chain/log-directory.ts";
@@ -79,105 +79,179 @@ async function requireLedger(provider: JsonRpcProvider, contract: string, chainI
 
 type AdminCommand = "bind-log" | "set-log-info" | "grant" | "revoke" | "transfer-admin" | "accept-admin";
 
-// eslint-disable-next-line complexity, max-lines-per-function -- a CLI command's flow from arguments to exit code; to become a list of steps (issue 19 item 3)
 async function admin(cmd: AdminCommand, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const opts = { rpc: { type: "string" }, contract: { type: "string" }, json: { type: "boolean" } } as const;
-  const o =
-    cmd === "bind-log" || cmd === "set-log-info"
-      ? parse(args, { ...opts, "log-name": { type: "string" }, anchorer: { type: "string" }, url: { type: "string" }, operator: { type: "string" } }, USAGE)
-      : cmd === "accept-admin"
-        ? parse(args, opts, USAGE)
-        : cmd === "transfer-admin"
-          ? parse(args, { ...opts, account: { type: "string" } }, USAGE)
-          : parse(args, { ...opts, role: { type: "string" }, account: { type: "string" } }, USAGE);
-  const rpcUrl = rpcArg(o.rpc as string | undefined, env);
-  const contract = contractArg(o.contract as string | undefined, env);
-  const settings = chainSettings(env);
-  const key = deployerKey(env);
-  let role: RoleName | undefined;
-  let account: string | undefined;
-  let logName: string | undefined;
-  const info = cmd === "bind-log" || cmd === "set-log-info" ? logInfoArgs(o) : undefined;
-  if (cmd === "bind-log") {
-    logName = logNameArg(o["log-name"] as string | undefined, env);
-    account = addressArg(o.anchorer as string | undefined, "--anchorer");
-    if (!account) throw new CliError("bind-log needs --anchorer ADDR");
-  } else if (cmd === "set-log-info") {
-    logName = logNameArg(o["log-name"] as string | undefined, env);
-    if (o.anchorer !== undefined) throw new CliError("set-log-info takes no --anchorer (bind the log with bind-log)");
-    if (!info) throw new CliError("set-log-info needs --url URL and/or --operator DEPT");
-  } else if (cmd === "transfer-admin") {
-    account = addressArg(o.account as string | undefined, "--account");
-    if (!account) throw new CliError("transfer-admin needs --account ADDR (the new admin)");
-  } else if (cmd === "grant" || cmd === "revoke") {
-    if (o.role === "admin") throw new CliError(`${ADMIN_NOT_GRANTABLE} (nothing was sent)`);
-    if (o.role !== "registrar" && o.role !== "admin")
-      throw new CliError(`--role must be registrar or admin, got ${o.role === undefined ? "nothing" : `"${String(o.role)}"`}`);
-    role = o.role;
-    account = addressArg(o.account as string | undefined, "--account");
-    if (!account) throw new CliError(`${cmd} needs --account ADDR`);
-  }
-  const { provider, chainId } = await openChain(rpcUrl, settings.rpcTimeoutMs);
+  const a = adminArgs(cmd, args, env);
+  const { provider, chainId } = await openChain(a.rpcUrl, a.settings.rpcTimeoutMs);
   try {
-    const wallet = new Wallet(key, provider) as AdminSigner["wallet"];
+    const wallet = new Wallet(a.key, provider) as AdminSigner["wallet"];
     const me = wallet.address.toLowerCase();
-    await requireLedger(provider, contract, chainId);
-    const s: AdminSigner = { wallet, fees: settings.fees };
-    let c: Change;
-    let what: string;
-    let infoChange: Change | undefined;
-    try {
-      if (cmd === "bind-log" || cmd === "set-log-info") {
-        const logId = logIdOf(logName!);
-        if (cmd === "bind-log") {
-          c = await bindLog(s, contract, logId, account!);
-          what = `log "${logName}" (${logId}) bound to ${account}`;
-        } else ({ c, what } = { c: { changed: false }, what: "" });
-        if (info) {
-          const shown = await setLogInfoStep(s, contract, logName!, logId, info);
-          infoChange = shown.c;
-          if (cmd === "set-log-info") ({ c, what } = shown);
-          else what = `${stepLine(what, c)}\n${stepLine(shown.what, shown.c)}`;
-        }
-      } else if (cmd === "grant") {
-        c = await grantRole(s, contract, role!, account!);
-        what = `${role} role held by ${account}`;
-      } else if (cmd === "transfer-admin") {
-        c = await beginAdminTransfer(s, contract, account!);
-        const p = (await readAdmin(ledgerAt(contract, provider))).pending;
-        what = `DEFAULT_ADMIN_ROLE handover to ${account} pending: ${account} runs \`dxledger chain accept-admin\` after ${p ? new Date(p.acceptableAt * 1000).toISOString() : "?"} (chain time)`;
-      } else if (cmd === "accept-admin") {
-        account = me;
-        c = await acceptAdminTransfer(s, contract);
-        what = `DEFAULT_ADMIN_ROLE held by ${me}`;
-      } else {
-        c = await revokeRole(s, contract, role!, account!);
-        what = `${role} role not held by ${account}`;
-      }
-    } catch (e) {
-      throw unauthorized(e, me, contract);
-    }
-    const last = Math.max(c.changed ? c.blockNumber : 0, infoChange?.changed ? infoChange.blockNumber : 0);
-    if (last) await waitConfirmations(provider, last, settings.confirmations);
-    if (o.json) {
-      const out = {
-        command: cmd,
-        chainId,
-        contract,
-        changed: c.changed,
-        txHash: c.changed ? c.txHash : null,
-        blockNumber: c.changed ? c.blockNumber : null,
-        account,
-        ...(role ? { role } : {}),
-        ...(logName ? { logName, logId: logIdOf(logName) } : {}),
-        ...(info && cmd === "bind-log" ? { logInfoChanged: infoChange?.changed ?? false, logInfoTxHash: infoChange?.changed ? infoChange.txHash : null } : {}),
-      };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
-    } else process.stdout.write(`${cmd === "bind-log" && info ? what : stepLine(what, c)}\n`);
+    await requireLedger(provider, a.contract, chainId);
+    const done = await act(a, { wallet, fees: a.settings.fees }, me).catch((e: unknown) => {
+      throw unauthorized(e, me, a.contract);
+    });
+    await confirm(provider, done, a.settings.confirmations);
+    print(a, chainId, done);
     return 0;
   } finally {
     provider.destroy();
   }
+}
+
+/** An administrative command's arguments and environment, checked. */
+interface AdminArgs {
+  readonly cmd: AdminCommand;
+  readonly rpcUrl: string;
+  readonly contract: string;
+  readonly settings: ChainSettings;
+  readonly key: string;
+  readonly json: boolean;
+  /** --url and --operator of bind-log and set-log-info. */
+  readonly info: { url?: string; operator?: string } | undefined;
+  readonly role?: RoleName;
+  readonly account?: string;
+  readonly logName?: string;
+}
+
+type Options = ReturnType<typeof parse>;
+
+/** Checked in this order: the first problem is the one reported. */
+function adminArgs(cmd: AdminCommand, args: string[], env: NodeJS.ProcessEnv): AdminArgs {
+  const o = parse(args, optionsOf(cmd), USAGE);
+  const rpcUrl = rpcArg(o.rpc as string | undefined, env);
+  const contract = contractArg(o.contract as string | undefined, env);
+  const settings = chainSettings(env);
+  const key = deployerKey(env);
+  const info = cmd === "bind-log" || cmd === "set-log-info" ? logInfoArgs(o) : undefined;
+  return { cmd, rpcUrl, contract, settings, key, json: Boolean(o.json), info, ...targetArgs(cmd, o, info, env) };
+}
+
+function optionsOf(cmd: AdminCommand): Record<string, { type: "string" | "boolean" }> {
+  const opts = { rpc: { type: "string" }, contract: { type: "string" }, json: { type: "boolean" } } as const;
+  switch (cmd) {
+    case "bind-log":
+    case "set-log-info":
+      return { ...opts, "log-name": { type: "string" }, anchorer: { type: "string" }, url: { type: "string" }, operator: { type: "string" } };
+    case "accept-admin":
+      return opts;
+    case "transfer-admin":
+      return { ...opts, account: { type: "string" } };
+    case "grant":
+    case "revoke":
+      return { ...opts, role: { type: "string" }, account: { type: "string" } };
+  }
+}
+
+/** What the command acts on: the log, the role, the account. */
+function targetArgs(cmd: AdminCommand, o: Options, info: AdminArgs["info"], env: NodeJS.ProcessEnv): Pick<AdminArgs, "role" | "account" | "logName"> {
+  switch (cmd) {
+    case "bind-log": {
+      const logName = logNameArg(o["log-name"] as string | undefined, env);
+      const account = addressArg(o.anchorer as string | undefined, "--anchorer");
+      if (!account) throw new CliError("bind-log needs --anchorer ADDR");
+      return { logName, account };
+    }
+    case "set-log-info": {
+      const logName = logNameArg(o["log-name"] as string | undefined, env);
+      if (o.anchorer !== undefined) throw new CliError("set-log-info takes no --anchorer (bind the log with bind-log)");
+      if (!info) throw new CliError("set-log-info needs --url URL and/or --operator DEPT");
+      return { logName };
+    }
+    case "transfer-admin": {
+      const account = addressArg(o.account as string | undefined, "--account");
+      if (!account) throw new CliError("transfer-admin needs --account ADDR (the new admin)");
+      return { account };
+    }
+    case "grant":
+    case "revoke":
+      return roleArgs(cmd, o);
+    case "accept-admin":
+      return {};
+  }
+}
+
+function roleArgs(cmd: "grant" | "revoke", o: Options): { role: RoleName; account: string } {
+  if (o.role === "admin") throw new CliError(`${ADMIN_NOT_GRANTABLE} (nothing was sent)`);
+  if (o.role !== "registrar" && o.role !== "admin")
+    throw new CliError(`--role must be registrar or admin, got ${o.role === undefined ? "nothing" : `"${String(o.role)}"`}`);
+  const role = o.role;
+  const account = addressArg(o.account as string | undefined, "--account");
+  if (!account) throw new CliError(`${cmd} needs --account ADDR`);
+  return { role, account };
+}
+
+/** What the command did: its change, the line that says so, the account it concerns, and the directory entry's change (bind-log and set-log-info with --url or --operator). */
+interface Done {
+  readonly c: Change;
+  readonly line: string;
+  readonly account: string | undefined;
+  readonly infoChange?: Change;
+}
+
+async function act(a: AdminArgs, s: AdminSigner, me: string): Promise<Done> {
+  const { contract, role, account } = a;
+  switch (a.cmd) {
+    case "bind-log":
+      return bindLogStep(a, s);
+    case "set-log-info": {
+      const shown = await setLogInfoStep(s, contract, a.logName!, logIdOf(a.logName!), a.info!);
+      return { c: shown.c, line: stepLine(shown.what, shown.c), account, infoChange: shown.c };
+    }
+    case "grant": {
+      const c = await grantRole(s, contract, role!, account!);
+      return { c, line: stepLine(`${role} role held by ${account}`, c), account };
+    }
+    case "transfer-admin": {
+      const c = await beginAdminTransfer(s, contract, account!);
+      const p = (await readAdmin(ledgerAt(contract, s.wallet.provider))).pending;
+      const what = `DEFAULT_ADMIN_ROLE handover to ${account} pending: ${account} runs \`dxledger chain accept-admin\` after ${p ? new Date(p.acceptableAt * 1000).toISOString() : "?"} (chain time)`;
+      return { c, line: stepLine(what, c), account };
+    }
+    case "accept-admin": {
+      const c = await acceptAdminTransfer(s, contract);
+      return { c, line: stepLine(`DEFAULT_ADMIN_ROLE held by ${me}`, c), account: me };
+    }
+    case "revoke": {
+      const c = await revokeRole(s, contract, role!, account!);
+      return { c, line: stepLine(`${role} role not held by ${account}`, c), account };
+    }
+  }
+}
+
+/** Binds the log and, with --url or --operator, sets its directory entry: a line for each. */
+async function bindLogStep(a: AdminArgs, s: AdminSigner): Promise<Done> {
+  const { contract, logName, account } = a;
+  const logId = logIdOf(logName!);
+  const c = await bindLog(s, contract, logId, account!);
+  const what = `log "${logName}" (${logId}) bound to ${account}`;
+  if (!a.info) return { c, line: stepLine(what, c), account };
+  const shown = await setLogInfoStep(s, contract, logName!, logId, a.info);
+  return { c, line: `${stepLine(what, c)}\n${stepLine(shown.what, shown.c)}`, account, infoChange: shown.c };
+}
+
+/** Waits for CONFIRMATIONS on the last block changed, if any. */
+async function confirm(provider: JsonRpcProvider, { c, infoChange }: Done, confirmations: number): Promise<void> {
+  const last = Math.max(c.changed ? c.blockNumber : 0, infoChange?.changed ? infoChange.blockNumber : 0);
+  if (last) await waitConfirmations(provider, last, confirmations);
+}
+
+function print({ cmd, contract, role, logName, info, json }: AdminArgs, chainId: number, { c, line, account, infoChange }: Done): void {
+  if (!json) {
+    process.stdout.write(`${line}\n`);
+    return;
+  }
+  const out = {
+    command: cmd,
+    chainId,
+    contract,
+    changed: c.changed,
+    txHash: c.changed ? c.txHash : null,
+    blockNumber: c.changed ? c.blockNumber : null,
+    account,
+    ...(role ? { role } : {}),
+    ...(logName ? { logName, logId: logIdOf(logName) } : {}),
+    ...(info && cmd === "bind-log" ? { logInfoChanged: infoChange?.changed ?? false, logInfoTxHash: infoChange?.changed ? infoChange.txHash : null } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 /** Sets the log's directory entry; a flag not given keeps what the chain has. */
