@@ -117,6 +117,20 @@ describe("dxledger audit finds any tampering, by seq", function () {
     expect(kinds(r)).to.deep.include(["CHAIN_CHECKPOINT_MISMATCH", 19]);
   });
 
+  it("records that lost fields (derivedFrom alone; derivedFrom and purpose): each RECORD_INVALID, the audit goes on", async () => {
+    const r = await auditAfter(async (s) => {
+      const e4 = await entryAt(s, 4);
+      const { derivedFrom: _d4, ...r4 } = e4.record;
+      await s.db.put(K.entry(4), entryText({ ...e4, record: r4 as Entry["record"] }));
+      const e6 = await entryAt(s, 6);
+      const { derivedFrom: _d6, purpose: _p6, ...r6 } = e6.record;
+      await s.db.put(K.entry(6), entryText({ ...e6, record: r6 as Entry["record"] }));
+    });
+    expect(kinds(r)).to.deep.include(["RECORD_INVALID", 4]);
+    expect(kinds(r)).to.deep.include(["RECORD_INVALID", 6]);
+    expect(r.entriesChecked).to.equal(size);
+  });
+
   it("a deleted entry", async () => {
     const r = await auditAfter(async (s) => s.db.del(K.entry(7)));
     expect(kinds(r)).to.deep.include(["ENTRY_MISSING", 7]);

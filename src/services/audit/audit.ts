@@ -252,14 +252,22 @@ class AuditRun {
     if (entry.seq !== seq) this.#add("ENTRY_MISPLACED", `entry stored at seq ${seq} says seq ${entry.seq}`, seq);
   }
 
-  /** RECORD_INVALID, else ENTRY_NOT_CANONICAL; a valid exchange counts towards the recomputed counters. */
+  /**
+   * RECORD_INVALID (the schema refuses it, or it lacks a field the log always writes, which the
+   * schema would fill with its default), else ENTRY_NOT_CANONICAL; a valid exchange counts
+   * towards the recomputed counters.
+   */
   #checkRecord(entry: LogEntry, text: string, seq: number): boolean {
     const ack = isAckEntry(entry);
-    const parsed = ack ? acknowledgementInput.safeParse(entry.ack) : exchangeRecordInput.safeParse(entry.record);
-    if (!ack && parsed.success) this.#derived.add(entry.record);
+    const stored: unknown = ack ? entry.ack : entry.record;
+    const parsed = ack ? acknowledgementInput.safeParse(stored) : exchangeRecordInput.safeParse(stored);
+    const lacking = parsed.success && typeof stored === "object" && stored !== null ? Object.keys(parsed.data).filter((k) => !(k in stored)) : [];
+    const valid = parsed.success && lacking.length === 0;
+    if (!ack && valid) this.#derived.add(entry.record);
     if (!parsed.success) this.#add("RECORD_INVALID", parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "), seq);
+    else if (!valid) this.#add("RECORD_INVALID", `missing ${lacking.join(", ")}: the log writes every field`, seq);
     else if (logEntryText(entry) !== text) this.#add("ENTRY_NOT_CANONICAL", "stored bytes are not the canonical form of the entry", seq);
-    return parsed.success;
+    return valid;
   }
 
   /** RECEIVED_AT_OUT_OF_ORDER */
@@ -348,7 +356,9 @@ class AuditRun {
 
   /** DATASET_INDEX_MISSING: each exchange's dataset and lineage keys are stored. */
   async #checkDatasetIndex(exchanges: ReadonlyArray<{ seq: number; entry: Entry }>): Promise<void> {
-    const ds = await this.#index.datasetIndex(exchanges.map((p) => ({ seq: p.seq, dataset: p.entry.record.dataset, derivedFrom: p.entry.record.derivedFrom })));
+    // A record that does not parse may lack its derivedFrom list (it is RECORD_INVALID already): its own dataset's key is still checked.
+    const derived = (r: Entry["record"]) => (Array.isArray(r.derivedFrom) ? r.derivedFrom : []);
+    const ds = await this.#index.datasetIndex(exchanges.map((p) => ({ seq: p.seq, dataset: p.entry.record.dataset, derivedFrom: derived(p.entry.record) })));
     for (const m of ds.missing) this.#add("DATASET_INDEX_MISSING", `index key ${m.key} is missing`, m.seq);
     this.#dsOk += ds.present;
   }
