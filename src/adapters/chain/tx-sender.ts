@@ -113,6 +113,19 @@ interface InFlight {
   mined?: { block: number; have: number };
 }
 
+/** One send in progress: the transaction, its latest fee and the cap, when a version was last sent. */
+interface Attempt {
+  readonly to: string;
+  readonly data: string;
+  readonly gasLimit: bigint;
+  readonly tx: InFlight;
+  last: TxFees | undefined;
+  cap: bigint | undefined;
+  lastSentAt: number;
+  /** No higher fee is allowed: resend the last version instead of outbidding it. */
+  atCap: boolean;
+}
+
 /**
  * What became of a transaction when the wait for it ends, in words a caller
  * can act on: it was sent (its hash), mined or not, and what a retry does.
@@ -205,85 +218,99 @@ export class TxSender {
   }
 
   /** Sends `data` to `to` and resolves with the confirmed receipt. `what` names it in errors. */
-  // eslint-disable-next-line complexity -- one transaction's lifecycle (send, rebroadcast, replace, wait) in one place; issue 19 splits it into steps
   async send(to: string, data: string, what: string, iface: Interface, limits: SendLimits = {}): Promise<TransactionReceipt> {
     this.#limitsCheck(what, limits, undefined);
     await this.#settleEarlier(what, iface, limits);
-    const p = this.#provider;
-    const from = this.#wallet.address;
-    const estimate = await this.#rpc(what, () => p.estimateGas({ from, to, data }), iface);
-    const gasLimit = (estimate * 13n) / 10n + 20_000n;
-    const nonce = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "latest"));
-    const tx: InFlight = { nonce, what, hashes: [], raw: "" };
-    let last: TxFees | undefined;
-    let cap = this.#opts.fees.maxGasPriceWei;
-    let lastSentAt = 0;
-    let atCap = false;
+    const a = await this.#prepare(to, data, what, iface);
     try {
       for (;;) {
-        this.#limitsCheck(what, limits, tx);
-        if (tx.hashes.length === 0 || Date.now() - lastSentAt >= this.#opts.replaceAfterMs) {
-          if (atCap) {
-            // Cannot outbid: make sure the node still has the last version.
-            await this.#broadcast(tx.raw, what, iface);
-            lastSentAt = Date.now();
-          } else {
-            const suggested = await this.#rpc(`${what}: fees`, () => feesFor(p, this.#opts.fees));
-            cap ??= pricePerGas(suggested.fees) * DEFAULT_CAP_MULTIPLE;
-            const { fees, capped } = raised(suggested.fees, last, cap);
-            if (last !== undefined && pricePerGas(fees) <= pricePerGas(last)) {
-              if (tx.hashes.length === 0)
-                throw new ChainError(
-                  "FEE_CAP",
-                  `${what}: another transaction of ${from} waits at nonce ${nonce} and the fee cap (${cap} wei per gas) does not allow outbidding it`,
-                );
-              atCap = true;
-              continue;
-            }
-            atCap = capped || suggested.capped || pricePerGas(fees) === 0n;
-            const signed = await this.#wallet.signTransaction({ to, data, nonce, gasLimit, chainId: this.#chainId, value: 0n, ...fees });
-            const hash = Transaction.from(signed).hash!.toLowerCase();
-            const r = await this.#broadcast(signed, what, iface);
-            if (r === true) {
-              tx.hashes.push(hash);
-              tx.raw = signed;
-              last = fees;
-              lastSentAt = Date.now();
-              tx.firstSentAt ??= lastSentAt;
-              this.#report(tx, { pricePerGas: pricePerGas(fees).toString(), sentAt: lastSentAt, atFeeCap: atCap });
-            } else if (r.kind === "UNDERPRICED" && tx.hashes.length === 0) {
-              // Another transaction of this account (a crashed run's) waits at this nonce: outbid it, up to the cap.
-              const pending = await this.#rpc(`${what}: nonce`, () => p.getTransactionCount(from, "pending"));
-              if (pending <= nonce) throw r;
-              last = fees;
-              continue;
-            } else if (r.kind === "UNAVAILABLE") {
-              // The node may have taken it before the answer was lost: wait on it as sent.
-              tx.hashes.push(hash);
-              tx.raw = signed;
-              last = fees;
-              lastSentAt = Date.now();
-              tx.firstSentAt ??= lastSentAt;
-              this.#report(tx, { pricePerGas: pricePerGas(fees).toString(), sentAt: lastSentAt, atFeeCap: atCap });
-            } else if (tx.hashes.length === 0 || (r.kind !== "UNDERPRICED" && r.kind !== "NONCE")) {
-              throw r;
-            } else {
-              // A replacement refused, or the nonce taken (one of ours mined): wait on what was sent.
-              if (r.kind === "UNDERPRICED") last = fees;
-              lastSentAt = Date.now();
-            }
-          }
-        }
-        const done = await this.#minedVersion(tx, from, what, iface, limits);
+        this.#limitsCheck(what, limits, a.tx);
+        const due = a.tx.hashes.length === 0 || Date.now() - a.lastSentAt >= this.#opts.replaceAfterMs;
+        if (due && (await this.#sendVersion(a, iface)) === "decide again") continue;
+        const done = await this.#minedVersion(a.tx, this.#wallet.address, what, iface, limits);
         if (done) return done;
         await sleep(this.#opts.pollMs, limits.signal);
       }
     } catch (e) {
-      if (tx.hashes.length) this.#unsettled = tx;
+      if (a.tx.hashes.length) this.#unsettled = a.tx;
       throw e;
     } finally {
       this.#status = undefined;
     }
+  }
+
+  /** The transaction's fixed parts: gas limit (the estimate with a margin) and nonce. */
+  async #prepare(to: string, data: string, what: string, iface: Interface): Promise<Attempt> {
+    const from = this.#wallet.address;
+    const estimate = await this.#rpc(what, () => this.#provider.estimateGas({ from, to, data }), iface);
+    const gasLimit = (estimate * 13n) / 10n + 20_000n;
+    const nonce = await this.#rpc(`${what}: nonce`, () => this.#provider.getTransactionCount(from, "latest"));
+    return { to, data, gasLimit, tx: { nonce, what, hashes: [], raw: "" }, last: undefined, cap: this.#opts.fees.maxGasPriceWei, lastSentAt: 0, atCap: false };
+  }
+
+  /**
+   * Sends the next version of the transaction: at the fee cap, the last one
+   * again (the node must still have it); else one whose fee outbids the last.
+   * "decide again": nothing was sent, the caller decides at once what to do.
+   */
+  async #sendVersion(a: Attempt, iface: Interface): Promise<"sent" | "decide again"> {
+    const { tx } = a;
+    if (a.atCap) {
+      await this.#broadcast(tx.raw, tx.what, iface);
+      a.lastSentAt = Date.now();
+      return "sent";
+    }
+    const suggested = await this.#rpc(`${tx.what}: fees`, () => feesFor(this.#provider, this.#opts.fees));
+    a.cap ??= pricePerGas(suggested.fees) * DEFAULT_CAP_MULTIPLE;
+    const { fees, capped } = raised(suggested.fees, a.last, a.cap);
+    if (a.last !== undefined && pricePerGas(fees) <= pricePerGas(a.last)) {
+      if (tx.hashes.length === 0)
+        throw new ChainError(
+          "FEE_CAP",
+          `${tx.what}: another transaction of ${this.#wallet.address} waits at nonce ${tx.nonce} and the fee cap (${a.cap} wei per gas) does not allow outbidding it`,
+        );
+      a.atCap = true;
+      return "decide again";
+    }
+    a.atCap = capped || suggested.capped || pricePerGas(fees) === 0n;
+    const signed = await this.#wallet.signTransaction({
+      to: a.to,
+      data: a.data,
+      nonce: tx.nonce,
+      gasLimit: a.gasLimit,
+      chainId: this.#chainId,
+      value: 0n,
+      ...fees,
+    });
+    const hash = Transaction.from(signed).hash!.toLowerCase();
+    return this.#afterBroadcast(a, await this.#broadcast(signed, tx.what, iface), { signed, hash, fees });
+  }
+
+  /** What the node's answer to a new version means for the wait. */
+  async #afterBroadcast(a: Attempt, r: true | ChainError, v: { signed: string; hash: string; fees: TxFees }): Promise<"sent" | "decide again"> {
+    const { tx } = a;
+    // Taken — or the node may have taken it before the answer was lost: wait on it as sent.
+    if (r === true || r.kind === "UNAVAILABLE") {
+      tx.hashes.push(v.hash);
+      tx.raw = v.signed;
+      a.last = v.fees;
+      a.lastSentAt = Date.now();
+      tx.firstSentAt ??= a.lastSentAt;
+      this.#report(tx, { pricePerGas: pricePerGas(v.fees).toString(), sentAt: a.lastSentAt, atFeeCap: a.atCap });
+      return "sent";
+    }
+    if (r.kind === "UNDERPRICED" && tx.hashes.length === 0) {
+      // Another transaction of this account (a crashed run's) waits at this nonce: outbid it, up to the cap.
+      const pending = await this.#rpc(`${tx.what}: nonce`, () => this.#provider.getTransactionCount(this.#wallet.address, "pending"));
+      if (pending <= tx.nonce) throw r;
+      a.last = v.fees;
+      return "decide again";
+    }
+    if (tx.hashes.length === 0 || (r.kind !== "UNDERPRICED" && r.kind !== "NONCE")) throw r;
+    // A replacement refused, or the nonce taken (one of ours mined): wait on what was sent.
+    if (r.kind === "UNDERPRICED") a.last = v.fees;
+    a.lastSentAt = Date.now();
+    return "sent";
   }
 
   /** Publishes `tx` as the transaction being waited for (`price`: its latest version's fee and time; kept when omitted). */
