@@ -8,7 +8,7 @@
  *   typed values;
  * - the OpenAPI document (`adapters/http/openapi/document.ts`);
  * - the HTTP reference table of docs/http-api.md (`scripts/http-reference.ts`);
- * - the answer types the client, the hub and the console read (`api/types.ts`).
+ * - the answer types the client, the hub and the console read (`api/index.ts`).
  *
  * This module is pure (zod and core only) so that all of them may import it.
  */
@@ -76,9 +76,11 @@ export function errorStatuses(op: Operation): number[] {
 }
 
 /** The typed values a handler receives, from the operation's schemas. */
-export type ParamsOf<O extends Operation> = O extends { pathParams: infer P extends Record<string, PathParam> }
-  ? { readonly [K in keyof P]: z.output<P[K]["schema"]> }
-  : Record<string, never>;
+export type ParamsOf<O extends Operation> = O extends { expressRoute: string }
+  ? Record<string, never> // a wildcard route: its handler reads the path itself
+  : O extends { pathParams: infer P extends Record<string, PathParam> }
+    ? { readonly [K in keyof P]: z.output<P[K]["schema"]> }
+    : Record<string, never>;
 export type QueryOf<O extends Operation> = O extends { query: infer Q extends z.ZodRawShape } ? z.output<z.ZodObject<Q>> : Record<string, never>;
 export type BodyOf<O extends Operation> = O extends { body: { schema: infer B extends z.ZodType } } ? z.output<B> : undefined;
 /** The operation's JSON success schemas' type, as a client reads it. */

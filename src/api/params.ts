@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { LedgerError } from "../core/errors.ts";
 import { isUtcDay } from "../core/periods.ts";
-import { DEPARTMENT_ID, RECORD_ID, isWellFormed, isoTimestamp } from "../core/record.ts";
+import { isWellFormed, isoTimestamp } from "../core/record.ts";
 
 export interface ParamIssue {
   readonly parameter: string;
@@ -55,7 +55,7 @@ export const uintString = single
   .transform(Number)
   .refine((n) => Number.isSafeInteger(n), "must be a safe integer");
 
-/** A page size or count: 1–`max` (the handler applies its default when absent). */
+/** A page size or count: 1–`max` (the handler applies its default when absent; an empty value is refused, never read as the default). */
 export const limitParam = (max: number) => uintString.pipe(z.number().min(1, "must be at least 1").max(max, `must be at most ${max}`)).optional();
 
 /** One of a fixed set of words. */
@@ -101,50 +101,5 @@ export function param<T>(name: string, schema: z.ZodType<T>, raw: Raw, where: "q
   return r.data;
 }
 
-/**
- * A non-negative integer parameter. Absent or empty → `def`, else required.
- * A `limit` is a page size and MUST be at least 1 (`min` overrides).
- * `in` defaults to "query", except for `seq`, the one path parameter read
- * with this helper (the callers will say `in: "path"` explicitly).
- */
-export function uintParam(name: string, raw: Raw, opts: { optional?: boolean; def?: number; min?: number; max?: number; in?: "query" | "path" } = {}): number {
-  const where = opts.in ?? (name === "seq" ? "path" : "query");
-  if (raw === undefined || raw === "") {
-    if (opts.def !== undefined) return opts.def;
-    throw paramError([issue(name, "is required", raw, where)]);
-  }
-  const n = param(name, uintString, raw, where);
-  const min = opts.min ?? (name === "limit" ? 1 : 0);
-  if (n < min) throw paramError([issue(name, `must be at least ${min}`, raw, where)]);
-  if (opts.max !== undefined && n > opts.max) throw paramError([issue(name, `must be at most ${opts.max}`, raw, where)]);
-  return n;
-}
-
-/** A UTC day query parameter (see `dayParam`). */
-export function utcDayParam(name: string, raw: Raw): string {
-  return param(name, dayParam, raw);
-}
-
-/** A timestamp query parameter; `def` when absent. */
-export function isoTimestampParam(name: string, raw: Raw, def?: string): string {
-  if (raw === undefined && def !== undefined) return def;
-  return param(name, timestampParam, raw);
-}
-
-/** One of `values`; `def` when absent. */
-export function oneOfParam<T extends string>(name: string, raw: Raw, values: readonly [T, ...T[]], def?: T): T {
-  if (raw === undefined && def !== undefined) return def;
-  return param(name, enumParam(values), raw);
-}
-
-export function providerIdParams(provider: string, id: string): { provider: string; id: string } {
-  if (!DEPARTMENT_ID.test(provider)) throw new LedgerError("BAD_REQUEST", "provider is not a valid department id", { provider });
-  if (!RECORD_ID.test(id)) throw new LedgerError("BAD_REQUEST", "id is not a valid record id", { id });
-  return { provider, id };
-}
-
 /** `?proof=` of the receipt endpoints: absent, or "state" (SPEC-shaped 400 for anything else, or any other parameter). */
 export const RECEIPT_QUERY = { proof: enumParam(["state"] as const).optional() };
-export function receiptQuery(query: Record<string, unknown>): { proof?: "state" } {
-  return parseQuery(RECEIPT_QUERY, query);
-}

@@ -135,8 +135,10 @@ export class DxLedgerClient {
     }
   }
 
-  /** The JSON view (PROV-JSON with `format: "prov"`). */
-  async provenance(dataset: string, opts: { after?: number; limit?: number; format?: "json" | "prov" } = {}): Promise<Provenance> {
+  /** The JSON view; with `format: "prov"`, a W3C PROV-JSON document. */
+  async provenance(dataset: string, opts?: { after?: number; limit?: number; format?: "json" }): Promise<Provenance>;
+  async provenance(dataset: string, opts: { after?: number; limit?: number; format: "prov" }): Promise<Record<string, unknown>>;
+  async provenance(dataset: string, opts: { after?: number; limit?: number; format?: "json" | "prov" } = {}): Promise<Provenance | Record<string, unknown>> {
     const q = new URLSearchParams();
     if (opts.after !== undefined) q.set("after", String(opts.after));
     if (opts.limit !== undefined) q.set("limit", String(opts.limit));

@@ -10,7 +10,7 @@
  */
 import { Router } from "express";
 import { LedgerError } from "../../core/errors.ts";
-import { departmentOf } from "../../core/roles.ts";
+import { departmentOf, type Principal } from "../../core/roles.ts";
 import type { ProvenanceQueries } from "../../ports/api/provenance.ts";
 import { OPS } from "../../api/index.ts";
 import type { QueryOf } from "../../api/operation.ts";
@@ -25,35 +25,44 @@ const cursorOf = (c: string | undefined) => (c === undefined ? undefined : { day
 
 export function departmentExchangeRoutes(d: AppDeps & { provenance: ProvenanceQueries }): Router {
   const r = Router();
-  mount(r, d.tokens, OPS.departmentExchanges, async ({ params: { id }, query: q, principal }) => {
+  /** A department reads only its own exchanges, whatever it asks. */
+  const ownOnly = ({ params: { id }, principal }: { params: { readonly id: string }; principal: Principal }) => {
     const party = departmentOf(principal.role);
     if (party !== undefined && party !== id) {
       throw new LedgerError("FORBIDDEN", `department ${party} may read only its own exchanges, not ${id}'s`, { role: `department:${party}`, department: id });
     }
-    if (q.from > q.to) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
-    const limit = q.limit ?? DEFAULT_PAGE;
-    const cp = checkpointOf(d, q.asOf);
-    const role = q.role ?? "consumer";
-    const page = await d.provenance.departmentExchanges({
-      department: id,
-      role,
-      from: q.from,
-      to: q.to,
-      limit,
-      after: cursorOf(q.cursor),
-      belowSeq: cp?.treeSize,
-    });
-    const treeSize = cp?.treeSize ?? d.appender.size;
-    return {
-      department: id,
-      role,
-      from: q.from,
-      to: q.to,
-      asOf: { treeSize, anchoredSize: Math.min(d.anchorer.anchoredSize, treeSize), checkpoint: cp?.index ?? null },
-      exchanges: page.items,
-      next: page.next === null ? null : nextLink(id, role, q, limit, `${page.next.day}.${page.next.seq}`),
-    };
-  });
+  };
+  mount(
+    r,
+    d.tokens,
+    OPS.departmentExchanges,
+    async ({ params: { id }, query: q }) => {
+      if (q.from > q.to) throw paramError([{ parameter: "from", in: "query", message: `must not be after to (${q.to})`, value: q.from }]);
+      const limit = q.limit ?? DEFAULT_PAGE;
+      const cp = checkpointOf(d, q.asOf);
+      const role = q.role ?? "consumer";
+      const page = await d.provenance.departmentExchanges({
+        department: id,
+        role,
+        from: q.from,
+        to: q.to,
+        limit,
+        after: cursorOf(q.cursor),
+        belowSeq: cp?.treeSize,
+      });
+      const treeSize = cp?.treeSize ?? d.appender.size;
+      return {
+        department: id,
+        role,
+        from: q.from,
+        to: q.to,
+        asOf: { treeSize, anchoredSize: Math.min(d.anchorer.anchoredSize, treeSize), checkpoint: cp?.index ?? null },
+        exchanges: page.items,
+        next: page.next === null ? null : nextLink(id, role, q, limit, `${page.next.day}.${page.next.seq}`),
+      };
+    },
+    { authorize: ownOnly },
+  );
   return r;
 }
 

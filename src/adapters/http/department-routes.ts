@@ -54,6 +54,9 @@ export function departmentRoutes(d: AppDeps): Router {
     return { ...(await view(c.department.id)), rotationTxHash: c.txHash, changedBy: c.by };
   };
 
+  /** Only the admin or the department itself relays a change of its key: checked before the body is read. */
+  const relay = { before: [json], authorize: (c: { params: { readonly id: string }; principal: Principal }) => mayRelayFor(c.principal, c.params.id) };
+
   mount(r, d.tokens, OPS.listDepartments, async () => ({ departments: (await d.departments.list()).map(departmentView) }));
   mount(r, d.tokens, OPS.getDepartment, async ({ params }) => view(params.id));
   mount(
@@ -61,7 +64,6 @@ export function departmentRoutes(d: AppDeps): Router {
     d.tokens,
     OPS.changeSigner,
     async ({ params: { id }, body: b, res, principal }) => {
-      mayRelayFor(principal, id);
       if (b.authorization) return answer(res, await d.departments.keys.rotate(id, b.signer, b.authorization));
       if (principal.role !== "admin") {
         throw new LedgerError(
@@ -74,18 +76,17 @@ export function departmentRoutes(d: AppDeps): Router {
       }
       return answer(res, await d.departments.keys.recover(id, b.signer));
     },
-    { before: [json] },
+    relay,
   );
   mount(
     r,
     d.tokens,
     OPS.cancelRecovery,
-    async ({ params: { id }, body: b, principal }) => {
-      mayRelayFor(principal, id);
+    async ({ params: { id }, body: b }) => {
       const c = await d.departments.keys.cancelRecovery(id, b.authorization);
       return { ...(await view(id)), cancelledSigner: c.cancelledSigner, cancellationTxHash: c.txHash };
     },
-    { before: [json] },
+    relay,
   );
   return r;
 }

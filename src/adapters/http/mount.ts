@@ -5,7 +5,10 @@
  * Order, for every operation (each MUST come before the next):
  *   the role check from `op.who` (before any body byte is read)
  *   → the operation's own middleware (`before`: write gate, body parser)
- *   → path parameters (400 BAD_REQUEST), query (400 VALIDATION_FAILED,
+ *   → path parameters (400 BAD_REQUEST)
+ *   → the operation's own check of who may act on this resource (`authorize`:
+ *     another department's exchanges or key is 403 whatever the query or body)
+ *   → query (400 VALIDATION_FAILED,
  *     unknown parameters refused) and body (400 VALIDATION_FAILED) parsed
  *     with the declared schemas
  *   → the handler, which receives typed values and returns the JSON answer
@@ -21,7 +24,10 @@ import { param, parseQuery } from "../../api/params.ts";
 import type { TokenAdmin } from "../../ports/api/tokens.ts";
 import { requireRole } from "./auth.ts";
 
-/** What a handler is given. `principal` is the caller, checked against `op.who` (undefined for "anyone" without a token). */
+/**
+ * What a handler is given. `principal` is the caller, checked against `op.who` (undefined for
+ * "anyone" without a token, and with `roleCheck: false`); `body` is undefined with `rawBody`.
+ */
 export interface Call<O extends Operation> {
   readonly req: Request;
   readonly res: Response;
@@ -35,7 +41,9 @@ export interface Call<O extends Operation> {
 type Answer<O extends Operation> = Answerable<AnswerOf<O>> | undefined;
 export type Handler<O extends Operation> = (call: Call<O>) => Answer<O> | Promise<Answer<O>>;
 
-export interface MountOptions {
+export interface MountOptions<O extends Operation = Operation> {
+  /** Who may act on this resource (e.g. only the department itself): after the path, before the query and body are read. */
+  readonly authorize?: (call: Pick<Call<O>, "params" | "principal">) => void;
   /** Middleware between the role check and parsing (write gate, body parser), in order. */
   readonly before?: readonly RequestHandler[];
   /** True: the handler parses the body itself (records and acknowledgements: intake's precise errors, then signatures). */
@@ -66,12 +74,13 @@ export function jsonBody(req: Request): unknown {
 }
 
 /** Mounts `op` on `r` with `handler` (see the order above). */
-export function mount<O extends Operation>(r: Router, tokens: TokenAdmin, op: O, handler: Handler<O>, opts: MountOptions = {}): void {
+export function mount<O extends Operation>(r: Router, tokens: TokenAdmin, op: O, handler: Handler<O>, opts: MountOptions<O> = {}): void {
   const run: RequestHandler = async (req, res) => {
     const params = parsedParams(op, req) as ParamsOf<O>;
+    const principal = res.locals.principal as Call<O>["principal"];
+    opts.authorize?.({ params, principal });
     const query = (op.query ? parseQuery(op.query, req.query as Record<string, unknown>) : {}) as QueryOf<O>;
     const body = (op.body && !opts.rawBody ? parseBody(op.body.schema, jsonBody(req)) : undefined) as BodyOf<O>;
-    const principal = res.locals.principal as Call<O>["principal"];
     const answer = await handler({ req, res, params, query, body, principal });
     if (answer !== undefined) res.json(answer);
   };

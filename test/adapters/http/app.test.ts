@@ -286,6 +286,20 @@ describe("HTTP app in process: refusals", () => {
     f = fakeApp();
   });
 
+  it("another department's resource is 403 before its query or body is read (a bad one changes nothing)", async () => {
+    const cases = [
+      { method: "GET", url: "/v1/departments/health/exchanges?limit=0" },
+      { method: "GET", url: "/v1/departments/health/exchanges" },
+      { method: "PUT", url: "/v1/departments/health/signer", payload: {} },
+      { method: "PUT", url: "/v1/departments/health/signer", payload: "not json", headers: { "content-type": "text/plain" } },
+      { method: "DELETE", url: "/v1/departments/health/recovery" },
+    ] as const;
+    for (const c of cases) {
+      const res = await f.request({ ...c, token: TOKENS.tax });
+      expect([c.method, c.url, res.statusCode, errorOf(res).code]).to.deep.equal([c.method, c.url, 403, "FORBIDDEN"]);
+    }
+  });
+
   it("a malformed query parameter: 400 VALIDATION_FAILED naming it", async () => {
     const res = await f.request({ method: "GET", url: "/v1/stats/usage?from=2026-13-01&to=2026-03-31", token: TOKENS.regulator });
     expect(res.statusCode).to.equal(400);
