@@ -75,7 +75,10 @@ const RULES: Array<[string, (f: string, u: string) => boolean]> = [
   ["mw: metrics", (f, u) => u.includes("/prom-client/") || u.endsWith("/http/metrics-routes.ts") || u.endsWith("/ports/metrics.ts")],
   ["mw: token check", (f, u) => /\/http\/(authenticate-first|auth)\.ts$/.test(u) || u.endsWith("/services/tokens/tokens.ts")],
   ["mw: body budget", (f, u) => u.endsWith("/http/body-budget.ts")],
-  ["route handler + error mapping", (f, u) => /\/http\/[a-z-]+-routes\.ts$/.test(u) || u.endsWith("/http/errors.ts") || u.endsWith("/http/mount.ts") || u.endsWith("/api/params.ts")],
+  [
+    "route handler + error mapping",
+    (f, u) => /\/http\/[a-z-]+-routes\.ts$/.test(u) || u.endsWith("/http/errors.ts") || u.endsWith("/http/mount.ts") || u.endsWith("/api/params.ts"),
+  ],
   ["logging (pino)", (f, u) => u.includes("/pino")],
   [
     "Express (router, req/res)",
