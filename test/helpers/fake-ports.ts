@@ -56,3 +56,13 @@ export class ManualClock {
     return new Date(this.t + offsetMs).toISOString();
   }
 }
+
+/** What `p` rejects with; fails the test if it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a rejection");
+}

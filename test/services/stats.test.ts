@@ -13,6 +13,7 @@ import type { ExchangeRecord } from "../../src/core/record.ts";
 import type { Count, CounterFilter, CounterGroup, CounterStore } from "../../src/ports/counters.ts";
 import { DIM_OF, StatsService, type FilterName, type GroupBy, type UsageQuery } from "../../src/services/statistics/stats.ts";
 import { seededRandom } from "../helpers/seeded.ts";
+import { rejection } from "../helpers/fake-ports.ts";
 
 type Rec = Pick<ExchangeRecord, "dataset" | "provider" | "consumer" | "purpose" | "occurredAt" | "recordCount">;
 
@@ -140,15 +141,6 @@ const RECS: Rec[] = [
   rec("2025-02-14", "health", "city", "visits", "cafe\u0301", 7),
   rec("2025-03-31", "tax", "city", "income", "planning", 3),
 ];
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("usage statistics: grouping, filters and order over the counters", () => {
   it("no groupBy: the totals over the days asked, no groups, at the current size", async () => {

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { isLedgerError } from "../../src/core/errors.ts";
 import { BOOTSTRAP_ID, LAST_USED_WRITE_MS, Tokens, type DepartmentLookup, type TokenRecord } from "../../src/services/tokens/tokens.ts";
-import { ManualClock, MemoryRecords } from "../helpers/fake-ports.ts";
+import { ManualClock, MemoryRecords, rejection } from "../helpers/fake-ports.ts";
 
 const ADMIN = "dxl_admin_bootstrap-secret-for-tests";
 const sha256hex = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
@@ -25,15 +25,6 @@ async function opened(opts: { admin?: string; registry?: DepartmentLookup; depar
 
 /** The secret part of `dxl_<id>_<secret>`. */
 const secretOf = (token: string) => token.slice("dxl_".length + 16 + 1);
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("API tokens: issue, check, revoke, expire", () => {
   it("the admin token from ADMIN_TOKEN works at first start, and only its record (no secret, no hash) is stored", async () => {
@@ -93,11 +84,7 @@ describe("API tokens: issue, check, revoke, expire", () => {
     const { svc, tokens } = await opened();
     const { tokenId, token } = await svc.create("auditor", "a");
     tokens.failNext = new Error("disk full");
-    const failed = await svc.revoke(tokenId).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(String(failed)).to.contain("disk full");
+    expect(String(await rejection(svc.revoke(tokenId)))).to.contain("disk full");
     expect(svc.check(token).ok).to.equal(true);
     expect((await tokens.get(tokenId))!.revokedAt).to.equal(null);
     expect(await svc.revoke(tokenId)).to.equal(true);
