@@ -145,9 +145,10 @@ describe("e2e: the chain stalls", function () {
       expect((await api.get("/readyz")).status).to.equal(200);
       const domain = (await api.get("/v1/info")).body.eip712.domain;
       expect((await api.post("/v1/exchanges", await signExchange(a.wallet, domain, unsigned("prov", "cons")))).status).to.equal(201);
-      const stalled = await until("readiness reports the stall", async () => {
+      // The stall is first reported as sent and not yet seen mined; wait until the sender has seen it mined.
+      const stalled = await until("readiness reports the stall of a mined, unconfirmed anchor", async () => {
         const r = await api.get("/readyz");
-        return r.status === 503 ? r.body : undefined;
+        return r.status === 503 && / mined in block \d+, 1 of 2 confirmations/.test(String(r.body.checks.anchoring)) ? r.body : undefined;
       });
       expect(stalled.checks.chain).to.equal(true);
       expect(String(stalled.checks.anchoring)).to.match(
